@@ -1,0 +1,13 @@
+"""Helpers for the book *Why loss and accuracy disagree*.
+
+One module per idea:
+
+- `metrics`: cross-entropy and accuracy in NumPy, computed exactly as Keras computes them;
+- `counterexample`: the prediction sets where the lower loss has the lower accuracy;
+- `spreadsheet`: the counterexample as a spreadsheet with live formulas;
+- `plots`: the book's figures (each function takes an `ax` and returns it);
+- `widgets`: interactive explorers over the plotting functions;
+- `validation`: the argument checks every public function makes first.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,173 @@
+"""Argument checks shared by every public function of the package.
+
+Each public function calls these first, so a wrong argument is reported once, at the door, with an
+error that names the argument and says what was wrong with it, instead of a silent wrong number or a
+traceback from deep inside NumPy.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_array",
+    "check_binary_labels",
+    "check_bool",
+    "check_class_axis",
+    "check_class_indices",
+    "check_fraction",
+    "check_probabilities",
+    "check_real",
+    "check_same_shape",
+    "match_rank",
+]
+
+
+def _index(array: np.ndarray, mask: np.ndarray) -> tuple[int, ...] | int:
+    """The index of the first True entry of mask, as a tuple (or an int for 1-D arrays)."""
+    where = np.unravel_index(int(np.argmax(mask)), array.shape)
+    return int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """Return `value` as a non-empty, finite float64 array of at least one dimension.
+
+    Accepts lists, tuples, NumPy arrays and tensors that NumPy can convert (Keras and TensorFlow
+    tensors). Booleans become 0.0 and 1.0.
+    """
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers; could not convert it ({exc})"
+        ) from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.integer)
+        or np.issubdtype(array.dtype, np.floating)
+        or array.dtype == np.bool_
+    ):
+        raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}")
+    if array.ndim == 0:
+        raise ValueError(f"{name} must be an array with at least one dimension; got a scalar")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}")
+    array = array.astype(np.float64)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = _index(array, bad)
+        raise ValueError(f"{name} must be finite; got {array[where]} at index {where}")
+    return array
+
+
+def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:
+    """Check that every entry lies in [0, 1]."""
+    low, high = array.min(), array.max()
+    if low < 0:
+        raise ValueError(f"{name} must be probabilities in [0, 1]; got min {low:g}")
+    if high > 1:
+        raise ValueError(f"{name} must be probabilities in [0, 1]; got max {high:g}")
+    return array
+
+
+def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:
+    """Check that every entry is exactly 0 or 1."""
+    bad = (array != 0) & (array != 1)
+    if bad.any():
+        where = _index(array, bad)
+        raise ValueError(f"{name} must contain only 0 and 1; got {array[where]:g} at index {where}")
+    return array
+
+
+def check_same_shape(y_true: np.ndarray, y_pred: np.ndarray) -> None:
+    """Check that y_true and y_pred have the same shape."""
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred must have the same shape; got {y_true.shape} and {y_pred.shape}"
+        )
+
+
+def match_rank(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bring (N,) and (N, 1) to the same rank as Keras does, then check the shapes agree.
+
+    Keras' `squeeze_or_expand_to_same_rank`: when the ranks differ by one and the longer shape ends
+    in 1, a rank-1 partner gains a trailing axis; otherwise the trailing 1 is squeezed away.
+    """
+    for longer, shorter in ((0, 1), (1, 0)):
+        arrays = [y_true, y_pred]
+        a, b = arrays[longer], arrays[shorter]
+        if a.ndim == b.ndim + 1 and a.shape[-1] == 1:
+            if b.ndim == 1:
+                arrays[shorter] = b[:, None]
+            else:
+                arrays[longer] = a[..., 0]
+            y_true, y_pred = arrays
+            break
+    check_same_shape(y_true, y_pred)
+    return y_true, y_pred
+
+
+def check_class_axis(y_pred: np.ndarray, name: str, use_instead: str) -> int:
+    """Return the number of classes on the last axis; a classifier needs at least two."""
+    n_classes = y_pred.shape[-1]
+    if n_classes < 2:
+        raise ValueError(
+            f"{name} must have at least 2 classes on its last axis; got shape {y_pred.shape}. "
+            f"For a single sigmoid output use {use_instead}."
+        )
+    return n_classes
+
+
+def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """Check integer class labels against class scores; return them as an int array.
+
+    `y_true` has the shape of `y_pred` without its last (class) axis, or with that axis of size 1,
+    and holds whole numbers from 0 to n_classes - 1.
+    """
+    n_classes = y_pred.shape[-1]
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    if y_true.shape != y_pred.shape[:-1]:
+        raise ValueError(
+            f"y_true must hold one class index per row of y_pred, shape {y_pred.shape[:-1]} "
+            f"(or {(*y_pred.shape[:-1], 1)}); got shape {y_true.shape}"
+        )
+    fractional = y_true != np.round(y_true)
+    if fractional.any():
+        where = _index(y_true, fractional)
+        raise ValueError(
+            f"y_true must hold whole class indices; got {y_true[where]:g} at index {where}"
+        )
+    outside = (y_true < 0) | (y_true >= n_classes)
+    if outside.any():
+        where = _index(y_true, outside)
+        raise ValueError(
+            f"y_true must hold class indices from 0 to {n_classes - 1} (y_pred has {n_classes} "
+            f"classes); got {y_true[where]:g} at index {where}"
+        )
+    return y_true.astype(np.int64)
+
+
+def check_bool(value, name: str) -> bool:
+    """Check a flag is a real bool (a string such as "False" would silently count as true)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_real(value, name: str) -> float:
+    """Check a scalar is a finite real number."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return float(value)
+
+
+def check_fraction(value, name: str) -> float:
+    """Check a scalar lies in [0, 1]."""
+    value = check_real(value, name)
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be in [0, 1]; got {value:g}")
+    return value
