@@ -30,3 +30,27 @@ def to_numpy(keras):
         return np.asarray(keras.ops.convert_to_numpy(tensor), dtype=np.float64)
 
     return convert
+
+
+@pytest.fixture(scope="session")
+def require_program():
+    """A function that returns a program's path, or skips (or fails) the test without it."""
+    return skip_unless_installed
+
+
+def skip_unless_installed(program: str, why: str):
+    """Skip a test when `program` is missing, or fail it when LOSSACC_REQUIRE names the program.
+
+    A user's machine may lack LibreOffice or Chromium, and their tests then skip with a visible
+    reason; CI installs them and sets LOSSACC_REQUIRE so that a skip there is a failure.
+    """
+    import shutil
+
+    path = shutil.which(program)
+    if path:
+        return path
+    required = os.environ.get("LOSSACC_REQUIRE", "").split(",")
+    message = f"{program} is not installed: {why}"
+    if program in required:
+        pytest.fail(f"{message} (LOSSACC_REQUIRE={os.environ['LOSSACC_REQUIRE']})")
+    pytest.skip(message)
