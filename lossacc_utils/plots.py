@@ -1,0 +1,241 @@
+"""The book's figures.
+
+Every function draws on the matplotlib `ax` it is given (a new figure when `ax` is None) and returns
+that `ax`, so a notebook can place figures side by side and restyle them. Colours are defined once
+here and mean the same thing in every figure.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Patch, Polygon
+
+from .counterexample import PredictionSet
+from .validation import as_array, check_probabilities, check_real
+
+__all__ = [
+    "COLORS",
+    "plot_prediction_sets",
+    "plot_rival_plane",
+    "plot_simplex",
+]
+
+COLORS = {
+    "correct": "#2a9d8f",  # a sample counted as correct
+    "wrong": "#e76f51",  # a sample counted as wrong
+    "low_loss": "#264653",  # the predictions whose loss is below a level
+    "disagree": "#c1121f",  # verdicts where loss and accuracy rank things differently
+    "agree": "#333333",
+}
+
+
+def _new_axes(ax, figsize):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _check_loss_level(loss_level) -> float:
+    loss_level = check_real(loss_level, "loss_level")
+    if loss_level <= 0:
+        raise ValueError(f"loss_level must be positive; got {loss_level:g}")
+    return loss_level
+
+
+def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None):
+    """Each sample's probability for its true class, for two prediction sets side by side.
+
+    A bar is green when the sample is predicted correctly and orange when not, and is labelled with
+    its loss. Under each group: the set's mean loss and accuracy; the title says whether loss and
+    accuracy prefer the same set.
+    """
+    for name, value in (("a", a), ("b", b)):
+        if not isinstance(value, PredictionSet):
+            raise TypeError(f"{name} must be a PredictionSet; got {type(value).__name__}")
+    ax = _new_axes(ax, (7, 3.6))
+    x, centers = 0, []
+    for predictions in (a, b):
+        positions = x + np.arange(len(predictions.y_true))
+        colors = [COLORS["correct" if ok else "wrong"] for ok in predictions.correct]
+        bars = ax.bar(positions, predictions.true_class_probabilities, color=colors, width=0.8)
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in predictions.losses], padding=2, fontsize=8)
+        centers.append(positions.mean())
+        x = positions[-1] + 2
+    ax.set_xticks(
+        centers,
+        [f"{p.name}\nloss {p.loss:.3f} · accuracy {p.accuracy:.0%}" for p in (a, b)],
+    )
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("probability of the true class")
+    ax.spines[["top", "right"]].set_visible(False)
+    loss_prefers = a if a.loss < b.loss else b if b.loss < a.loss else None
+    accuracy_prefers = a if a.accuracy > b.accuracy else b if b.accuracy > a.accuracy else None
+    if loss_prefers and accuracy_prefers and loss_prefers is not accuracy_prefers:
+        verdict, color = (
+            f"Disagree: loss prefers {loss_prefers.name}, accuracy prefers {accuracy_prefers.name}",
+            COLORS["disagree"],
+        )
+    else:
+        verdict, color = "Loss and accuracy do not contradict each other", COLORS["agree"]
+    ax.set_title(verdict, color=color, fontsize=10, loc="left")
+    ax.legend(
+        handles=[
+            Patch(color=COLORS["correct"], label="correct"),
+            Patch(color=COLORS["wrong"], label="wrong"),
+        ],
+        loc="upper right",
+        fontsize=8,
+        frameon=False,
+        ncols=2,
+        title="bar labels: each sample's loss",
+        title_fontsize=8,
+    )
+    return ax
+
+
+# Corners of the probability triangle for three classes: the true class on top.
+_CORNERS = np.array([[0.5, np.sqrt(3) / 2], [0.0, 0.0], [1.0, 0.0]])
+
+
+def _to_xy(probabilities) -> np.ndarray:
+    """Barycentric (p_true, p_1, p_2) to the plane of the triangle."""
+    return np.asarray(probabilities, dtype=float) @ _CORNERS
+
+
+def plot_simplex(loss_level=0.8, points=None, ax=None):
+    """All predictions for one sample of three classes, as a triangle, with two regions marked.
+
+    Each point of the triangle is a prediction (p_true, p_1, p_2); the corners are certainty.
+    Shaded: predictions counted correct (the true class has the largest probability). Hatched:
+    predictions whose loss -ln p_true is below `loss_level`. `points` maps labels to predictions
+    (true class first) to be marked.
+    """
+    level = _check_loss_level(loss_level)
+    ax = _new_axes(ax, (5, 4.6))
+    third = 1 / 3
+    correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
+    ax.add_patch(
+        Polygon(
+            _to_xy(correct),
+            color=COLORS["correct"],
+            alpha=0.35,
+            lw=0,
+            label="counted correct (argmax is the true class)",
+        )
+    )
+    t = float(np.exp(-level))
+    cheap = [[1, 0, 0], [t, 1 - t, 0], [t, 0, 1 - t]]
+    ax.add_patch(
+        Polygon(
+            _to_xy(cheap),
+            fill=False,
+            hatch="///",
+            edgecolor=COLORS["low_loss"],
+            lw=1.5,
+            label=f"loss below {level:.3g} (p_true > {t:.2f})",
+        )
+    )
+    ax.add_patch(Polygon(_CORNERS, fill=False, edgecolor="black", lw=1))
+    for corner, text, offset in zip(
+        _CORNERS,
+        ["true class\ncertain", "class 1\ncertain", "class 2\ncertain"],
+        [(0, 8), (-4, -22), (4, -22)],
+        strict=True,
+    ):
+        ax.annotate(
+            text, corner, textcoords="offset points", xytext=offset, ha="center", fontsize=8
+        )
+    for label, probabilities in (points or {}).items():
+        probabilities = check_probabilities(
+            as_array(probabilities, f"points[{label!r}]"), f"points[{label!r}]"
+        )
+        if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
+            raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
+        x, y = _to_xy(probabilities)
+        left = x < 0.5
+        ax.plot(x, y, "o", color="black", ms=4)
+        ax.annotate(
+            label,
+            (x, y),
+            textcoords="offset points",
+            xytext=(-6 if left else 6, -3),
+            ha="right" if left else "left",
+            va="top",
+            fontsize=8,
+        )
+    ax.set_xlim(-0.12, 1.12)
+    ax.set_ylim(-0.42, 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.legend(loc="lower center", fontsize=8, frameon=False)
+    return ax
+
+
+def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
+    """For K classes: the true class's probability against the strongest rival's.
+
+    Any prediction for one sample is a point here. Its loss depends only on p_true (left to right);
+    whether it is correct depends on p_true against the strongest rival (the diagonal). The grey
+    area is every point that K probabilities summing to 1 can reach.
+    """
+    if not isinstance(n_classes, int | np.integer) or n_classes < 2:
+        raise ValueError(f"n_classes must be a whole number of at least 2; got {n_classes!r}")
+    level = _check_loss_level(loss_level)
+    ax = _new_axes(ax, (5, 4.2))
+    p = np.linspace(0, 1, 401)
+    lowest_rival = (1 - p) / (n_classes - 1)  # the rest shared equally
+    highest_rival = 1 - p  # the rest on one class
+    ax.fill_between(
+        p, lowest_rival, highest_rival, color="0.88", lw=0, label="reachable predictions"
+    )
+    ax.fill_between(
+        p,
+        lowest_rival,
+        np.minimum(highest_rival, p),
+        where=lowest_rival < p,
+        color=COLORS["correct"],
+        alpha=0.45,
+        lw=0,
+        label="counted correct",
+    )
+    t = float(np.exp(-level))
+    cheap = p >= t
+    ax.fill_between(
+        p[cheap],
+        lowest_rival[cheap],
+        highest_rival[cheap],
+        facecolor="none",
+        hatch="///",
+        edgecolor=COLORS["low_loss"],
+        lw=0,
+        label=f"loss below {level:.3g}",
+    )
+    ax.axvline(t, color=COLORS["low_loss"], lw=1.2)
+    ax.plot([0, 0.5], [0, 0.5], color="black", lw=0.8, ls="--")
+    arrow = {"arrowstyle": "->", "color": "black", "lw": 0.8}
+    if t < 0.5:  # predictions with a low loss that are still wrong
+        x = (t + 0.5) / 2
+        ax.annotate(
+            "cheap but wrong",
+            (x, (x + 1 - x) / 2 + 0.01),
+            xytext=(0.6, 0.68),
+            fontsize=8,
+            arrowprops=arrow,
+        )
+    if t > 1 / n_classes:  # predictions counted correct whose loss is still high
+        x = (t + max(1 / n_classes, t / 2)) / 2
+        ax.annotate(
+            "correct but costly",
+            (x, (x + (1 - x) / (n_classes - 1)) / 2),
+            xytext=(0.02, 0.02) if n_classes > 3 else (0.05, 0.12),
+            fontsize=8,
+            arrowprops=arrow,
+        )
+    ax.set_xlabel("probability of the true class, p_true (loss = -ln p_true)")
+    ax.set_ylabel("probability of the strongest other class")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title(f"{n_classes} classes", fontsize=10, loc="left")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    return ax

@@ -1,0 +1,105 @@
+"""Interactive explorers: thin ipywidgets fronts over the plotting functions.
+
+Each explorer draws with a pure function that a static page can call too: `draw_explorer_state`
+draws one state of the prediction explorer, and `EXPLORER_STATES` names a few worth showing where
+no kernel runs the sliders.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from . import plots
+from .counterexample import PredictionSet, disagree, with_true_class_probabilities
+from .validation import as_array
+
+__all__ = ["EXPLORER_STATES", "draw_explorer_state", "explorer_sets", "prediction_explorer"]
+
+#: Representative states of the explorer: (true-class probabilities of A, of B).
+EXPLORER_STATES = {
+    "the counterexample": ((0.9, 0.9, 0.3), (0.4, 0.4, 0.4)),
+    "A's miss fixed: they agree": ((0.9, 0.9, 0.4), (0.4, 0.4, 0.4)),
+    "more confident, same accuracy": ((0.95, 0.95, 0.5), (0.6, 0.6, 0.4)),
+    "one confident miss": ((0.99, 0.99, 0.01), (0.6, 0.3, 0.3)),
+}
+
+
+def explorer_sets(p_true_a, p_true_b, n_classes=3) -> tuple[PredictionSet, PredictionSet]:
+    """Two prediction sets from each sample's probability for its true class.
+
+    Sample i has true class i mod n_classes; the probability it does not give its true class is
+    shared equally by the others, so it is correct exactly when p_true > 1 / n_classes.
+    """
+    sets = []
+    for name, p_true in (("A", p_true_a), ("B", p_true_b)):
+        p_true = as_array(p_true, f"p_true_{name.lower()}")
+        y_true = np.arange(len(p_true)) % n_classes
+        y_pred = with_true_class_probabilities(y_true, p_true, n_classes)
+        sets.append(PredictionSet(name, y_true, y_pred))
+    return sets[0], sets[1]
+
+
+def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None):
+    """Draw one state of the explorer (the pure function behind the sliders); return the ax."""
+    return plots.plot_prediction_sets(*explorer_sets(p_true_a, p_true_b, n_classes), ax=ax)
+
+
+def _readout(a: PredictionSet, b: PredictionSet) -> str:
+    rows = "".join(
+        f"<tr><td>{s.name}</td><td>{s.loss:.3f}</td><td>{s.accuracy:.0%}</td></tr>" for s in (a, b)
+    )
+    if disagree(a, b):
+        verdict = (
+            '<b style="color:#c1121f">They disagree: the set with the lower loss has the '
+            "lower accuracy.</b>"
+        )
+    else:
+        verdict = "<b>They do not contradict each other.</b>"
+    return f"<table><tr><th>set</th><th>mean loss</th><th>accuracy</th></tr>{rows}</table>{verdict}"
+
+
+def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_classes=3):
+    """Sliders for each sample's true-class probability in two sets A and B, and their verdict.
+
+    Moving a slider redraws the bars and updates the table of mean loss and accuracy; the verdict
+    turns red when loss and accuracy rank A and B in opposite orders. Returns the widget.
+    """
+    explorer_sets(p_true_a, p_true_b, n_classes)  # checks the arguments before building anything
+    sliders = {
+        name: [
+            widgets.FloatSlider(
+                value=float(v),
+                min=0.01,
+                max=0.99,
+                step=0.01,
+                description=f"{name}, sample {i + 1}",
+                readout_format=".2f",
+                continuous_update=False,
+                style={"description_width": "initial"},
+            )
+            for i, v in enumerate(values)
+        ]
+        for name, values in (("A", p_true_a), ("B", p_true_b))
+    }
+    readout = widgets.HTML()
+    figure = widgets.Output()
+
+    def update(_change=None):
+        a, b = explorer_sets(
+            [s.value for s in sliders["A"]], [s.value for s in sliders["B"]], n_classes
+        )
+        readout.value = _readout(a, b)
+        with figure:
+            figure.clear_output(wait=True)
+            ax = plots.plot_prediction_sets(a, b)
+            display(ax.figure)
+            plt.close(ax.figure)
+
+    for slider in sliders["A"] + sliders["B"]:
+        slider.observe(update, names="value")
+    update()
+    columns = widgets.HBox([widgets.VBox(sliders["A"]), widgets.VBox(sliders["B"])])
+    return widgets.VBox([columns, readout, figure])
