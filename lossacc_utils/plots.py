@@ -43,12 +43,12 @@ def _check_loss_level(loss_level) -> float:
     return loss_level
 
 
-def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None):
+def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None):
     """Each sample's probability for its true class, for two prediction sets side by side.
 
     A bar is green when the sample is predicted correctly and orange when not, and is labelled with
     its loss. Under each group: the set's mean loss and accuracy; the title says whether loss and
-    accuracy prefer the same set.
+    accuracy prefer the same set, after the optional `title` line.
     """
     for name, value in (("a", a), ("b", b)):
         if not isinstance(value, PredictionSet):
@@ -78,6 +78,8 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None):
         )
     else:
         verdict, color = "Loss and accuracy do not contradict each other", COLORS["agree"]
+    if title:
+        ax.text(0, 1.1, title, transform=ax.transAxes, fontsize=11, fontweight="bold")
     ax.set_title(verdict, color=color, fontsize=10, loc="left")
     ax.legend(
         handles=[

@@ -42,9 +42,10 @@ def explorer_sets(p_true_a, p_true_b, n_classes=3) -> tuple[PredictionSet, Predi
     return sets[0], sets[1]
 
 
-def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None):
+def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None, title=None):
     """Draw one state of the explorer (the pure function behind the sliders); return the ax."""
-    return plots.plot_prediction_sets(*explorer_sets(p_true_a, p_true_b, n_classes), ax=ax)
+    a, b = explorer_sets(p_true_a, p_true_b, n_classes)
+    return plots.plot_prediction_sets(a, b, ax=ax, title=title)
 
 
 def _readout(a: PredictionSet, b: PredictionSet) -> str:

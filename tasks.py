@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Set up, build and test the book with nothing but python3.
+
+    python3 tasks.py book            install into .venv, execute every notebook, build the site
+    python3 tasks.py book --student  the same, with the exercise solutions left out
+    python3 tasks.py test            install the test tools too, then lint and run every test
+    python3 tasks.py lab             open the notebooks in JupyterLab
+    python3 tasks.py strip           remove outputs from the notebooks before committing them
+    python3 tasks.py clean           delete the build, the execution cache and written downloads
+    python3 tasks.py lock            re-pin constraints.txt after editing requirements*.txt
+
+Each command creates the virtual environment .venv on first use and reinstalls only when a
+requirements file changes. Extra arguments after `test` go to pytest (e.g. `-k metrics`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+BUILD = ROOT / "_build"
+SUPPORTED = ((3, 10), (3, 13))  # the Python versions TensorFlow 2.21 supports
+
+
+def say(message: str) -> None:
+    print(f"\n==> {message}", flush=True)
+
+
+def environment() -> dict:
+    """The environment commands run in: .venv first on PATH, TensorFlow's C++ logs quiet.
+
+    MPLBACKEND is removed: the notebooks' kernels must use their inline backend, or every
+    `plt.show()` would silently produce no figure.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+    return env
+
+
+def run(*command) -> None:
+    """Run a command from the book's folder; stop with its exit code if it fails."""
+    result = subprocess.run([str(c) for c in command], cwd=ROOT, env=environment(), check=False)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv if needed and install `requirements` unless it is already installed."""
+    low, high = SUPPORTED
+    if not low <= sys.version_info[:2] <= high:
+        sys.exit(
+            f"Python {low[0]}.{low[1]} to {high[0]}.{high[1]} is needed (TensorFlow supports "
+            f"those); this is {sys.version.split()[0]}."
+        )
+    if not PYTHON.exists():
+        say("Creating the virtual environment .venv")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        except subprocess.CalledProcessError:
+            sys.exit(
+                "Could not create .venv. On Debian or Ubuntu, install the venv module first: "
+                "sudo apt install python3-venv"
+            )
+    files = [requirements, "requirements.txt", "constraints.txt", "pyproject.toml"]
+    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"Installing {requirements} into .venv (the first time takes a few minutes)")
+    run(
+        PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip"
+    )
+    run(
+        PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements
+    )
+    stamp.write_text(digest)
+
+
+def build_command(output: Path, config: Path) -> list:
+    """The command that builds the book into OUTPUT/_build/html, warnings being errors."""
+    return [
+        BIN / "jupyter-book",
+        "build",
+        ROOT,
+        "--path-output",
+        output,
+        "--config",
+        config,
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+    ]
+
+
+def write_student_config(folder: Path, cache: Path) -> Path:
+    """Write a copy of _config.yml into `folder` that leaves solutions out and uses `cache`."""
+    text = (ROOT / "_config.yml").read_text()
+    changes = {
+        "student_mode: false": "student_mode: true",
+        "execute_notebooks: cache": f"execute_notebooks: cache\n  cache: {json.dumps(str(cache))}",
+        # paths in a config file are relative to its folder
+        "student_mode: _ext": f"student_mode: {json.dumps(str(ROOT / '_ext'))}",
+        "- references.bib": f"- {json.dumps(str(ROOT / 'references.bib'))}",
+    }
+    for old, new in changes.items():
+        if text.count(old) != 1:
+            sys.exit(f"_config.yml must contain '{old}' exactly once")
+        text = text.replace(old, new)
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "_config.yml"
+    config.write_text(text)
+    return config
+
+
+def book(student: bool = False) -> None:
+    ensure_venv("requirements.txt")
+    output, config = ROOT, ROOT / "_config.yml"  # Jupyter Book writes to OUTPUT/_build/html
+    if student:  # a separate site; the notebooks' outputs come from the main build's cache
+        output = BUILD / "student"
+        config = write_student_config(output, cache=BUILD / ".jupyter_cache")
+    say("Building the book (every notebook is executed; warnings are errors)")
+    run(*build_command(output, config))
+    index = output / "_build" / "html" / "index.html"
+    print(
+        f"\nThe book is built. Open {index.relative_to(ROOT)} in a browser:\n    {index.as_uri()}"
+    )
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_venv("requirements-test.txt")
+    say("Checking style with ruff")
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    say("Running the tests")
+    run(PYTHON, "-m", "pytest", *pytest_args)
+
+
+def lab() -> None:
+    ensure_venv("requirements.txt")
+    run(BIN / "jupyter", "lab", "chapters")
+
+
+def strip() -> None:
+    """Remove outputs and execution counts from every notebook in chapters/."""
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        changed = False
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
+                cell["outputs"], cell["execution_count"] = [], None
+                changed = True
+        if changed:
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+            print(f"stripped {path.relative_to(ROOT)}")
+
+
+def clean() -> None:
+    for path in (BUILD, ROOT / "chapters" / "downloads"):
+        if path.exists():
+            shutil.rmtree(path)
+            print(f"removed {path.relative_to(ROOT)}")
+
+
+def lock() -> None:
+    ensure_venv("requirements-test.txt")
+    frozen = subprocess.run(
+        [PYTHON, "-m", "pip", "freeze", "--exclude-editable"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pins = [line for line in frozen.splitlines() if line and not line.startswith("lossacc")]
+    header = (
+        "# Every package the book installs, pinned, so that a fresh install next year builds "
+        "the same book.\n# requirements.txt lists what the book uses directly; this file "
+        "pins everything they pull in.\n# Regenerate after changing requirements*.txt with: "
+        "python3 tasks.py lock\n"
+    )
+    (ROOT / "constraints.txt").write_text(header + "\n".join(pins) + "\n")
+    print(f"constraints.txt pins {len(pins)} packages")
+
+
+def main(argv: list[str]) -> None:
+    commands = {"book", "test", "lab", "strip", "clean", "lock"}
+    if not argv or argv[0] not in commands:
+        sys.exit(__doc__)
+    command, rest = argv[0], argv[1:]
+    if command == "book":
+        if rest not in ([], ["--student"]):
+            sys.exit("usage: python3 tasks.py book [--student]")
+        book(student=bool(rest))
+    elif command == "test":
+        test(rest)
+    elif rest:
+        sys.exit(f"usage: python3 tasks.py {command}")
+    else:
+        {"lab": lab, "strip": strip, "clean": clean, "lock": lock}[command]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

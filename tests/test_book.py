@@ -1,0 +1,196 @@
+"""The book as a whole: its notebooks are clean sources, and it builds with every notebook executed.
+
+The build runs once per test session into a temporary folder with an empty execution cache, so every
+notebook is executed against the current `lossacc_utils`, with warnings as errors, exactly as
+`python3 tasks.py book` builds it.
+"""
+
+import json
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+import tasks
+from lossacc_utils.counterexample import CASE_1, CASE_2, overconfident
+from lossacc_utils.spreadsheet import SHEET
+
+ROOT = Path(tasks.ROOT)
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []) + entry.get("chapters", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part["chapters"])
+    return files
+
+
+# ---- the sources ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path):
+    notebook = json.loads(path.read_text())
+    dirty = [
+        i
+        for i, cell in enumerate(notebook["cells"])
+        if cell["cell_type"] == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} have outputs; run python3 tasks.py strip"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_run_on_the_python3_kernel(path):
+    assert json.loads(path.read_text())["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_every_chapter_is_in_the_table_of_contents_and_exists():
+    listed = toc_files()
+    assert len(listed) == len(set(listed))
+    for name in listed:
+        assert list(ROOT.glob(f"{name}.*")), f"_toc.yml lists {name}, which does not exist"
+    for path in list(NOTEBOOKS) + sorted((ROOT / "chapters").glob("*.md")):
+        assert f"chapters/{path.stem}" in listed, f"{path.name} is not in _toc.yml"
+
+
+# ---- the built site ------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """The parts of a built page the tests look at."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.images, self.links, self.classes, self.text = [], [], [], []
+        self.feed(path.read_text())
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs)
+        if tag == "a" and "href" in attrs:
+            self.links.append(attrs["href"])
+        self.classes.extend((attrs.get("class") or "").split())
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def body(self):
+        return " ".join(" ".join(self.text).split())
+
+    def says(self, phrase: str) -> bool:
+        """Whether the page's text contains `phrase`, ignoring white space (inline markup adds
+        spaces around glued numbers and code)."""
+        return "".join(phrase.split()) in "".join(self.body.split())
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the book once, from an empty cache; return the folder holding html/."""
+    output = tmp_path_factory.mktemp("book")
+    result = subprocess.run(
+        [str(c) for c in tasks.build_command(output, ROOT / "_config.yml")],
+        cwd=ROOT,
+        env=tasks.environment(),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
+    assert "Executed notebook" in log  # the cache was empty: every notebook ran
+    return output / "_build"
+
+
+@pytest.mark.book
+def test_every_page_in_the_table_of_contents_is_built(built_book):
+    for name in toc_files():
+        assert (built_book / "html" / f"{name}.html").stat().st_size > 0
+
+
+@pytest.mark.book
+def test_every_notebook_was_executed_without_errors(built_book):
+    reports = built_book / "html" / "reports"
+    assert not (reports.exists() and list(reports.iterdir())), "execution error reports written"
+    for path in NOTEBOOKS:
+        executed = json.loads((built_book / "jupyter_execute" / "chapters" / path.name).read_text())
+        code = [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
+        assert all(cell["execution_count"] for cell in code), f"{path.name}: unexecuted cells"
+        errors = [o for cell in code for o in cell["outputs"] if o["output_type"] == "error"]
+        assert not errors, f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+
+
+@pytest.mark.book
+def test_every_image_is_present_and_described(built_book):
+    html = built_book / "html"
+    for name in toc_files():
+        page_path = html / f"{name}.html"
+        for image in Page(page_path).images:
+            target = (page_path.parent / image["src"]).resolve()
+            assert target.is_file() and target.stat().st_size > 1000, image["src"]
+
+
+@pytest.mark.book
+def test_counterexample_page_shows_the_computed_numbers(built_book):
+    page = Page(built_book / "html" / "chapters" / "counterexample.html")
+    # numbers glued into the prose by the notebook, as the package computes them
+    assert page.says(f"lower loss ({CASE_1.loss:.3f} against {CASE_2.loss:.3f})")
+    assert page.says(f"lower accuracy ({CASE_1.accuracy:.0%} against {CASE_2.accuracy:.0%})")
+    share = overconfident().losses[-1] / overconfident().losses.sum()
+    assert page.says(f"carries {share:.0%} of its total loss")
+    assert page.says("[0.6931472]")  # the seed's one-sample check, by the old and the new API
+    assert page.says("Loss and accuracy rank the two cases in opposite orders: True")
+    assert len(page.images) >= 3  # the explorer's states, the triangle, the rival planes
+    assert "math" in page.classes
+
+
+@pytest.mark.book
+def test_counterexample_page_links_the_spreadsheet(built_book):
+    html = built_book / "html" / "chapters"
+    links = [link for link in Page(html / "counterexample.html").links if link.endswith(".xlsx")]
+    assert len(links) == 1
+    sheet = openpyxl.load_workbook(html / links[0])[SHEET]
+    assert str(sheet["B2"].value).startswith("=IF(")
+
+
+@pytest.mark.book
+def test_exercises_have_solutions_to_reveal(built_book):
+    page = Page(built_book / "html" / "chapters" / "counterexample.html")
+    exercises = page.classes.count("exercise")
+    assert exercises >= 4
+    assert page.classes.count("solution") == exercises
+    assert "dropdown" in page.classes
+
+
+@pytest.mark.book
+def test_student_build_leaves_the_solutions_out(built_book, tmp_path):
+    config = tasks.write_student_config(tmp_path, cache=built_book / ".jupyter_cache")
+    result = subprocess.run(
+        [str(c) for c in tasks.build_command(tmp_path, config)],
+        cwd=ROOT,
+        env=tasks.environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Executed notebook" not in result.stdout + result.stderr  # reused the cache
+    page = Page(tmp_path / "_build" / "html" / "chapters" / "counterexample.html")
+    assert page.classes.count("exercise") >= 4
+    assert "solution" not in page.classes
+    assert not page.says("miss must give its true class less than")
