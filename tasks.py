@@ -35,21 +35,30 @@ def say(message: str) -> None:
     print(f"\n==> {message}", flush=True)
 
 
-def environment() -> dict:
+# In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
+NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
+
+
+def environment(building: bool = False) -> dict:
     """The environment commands run in: .venv first on PATH, TensorFlow's C++ logs quiet.
 
     MPLBACKEND is removed: the notebooks' kernels must use their inline backend, or every
-    `plt.show()` would silently produce no figure.
+    `plt.show()` would silently produce no figure. When `building` the book, warnings raised by
+    the notebooks' code are errors.
     """
     env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+    if building:
+        env["PYTHONWARNINGS"] = NOTEBOOK_WARNINGS
     return env
 
 
-def run(*command) -> None:
+def run(*command, building: bool = False) -> None:
     """Run a command from the book's folder; stop with its exit code if it fails."""
-    result = subprocess.run([str(c) for c in command], cwd=ROOT, env=environment(), check=False)
+    result = subprocess.run(
+        [str(c) for c in command], cwd=ROOT, env=environment(building), check=False
+    )
     if result.returncode != 0:
         sys.exit(result.returncode)
 
@@ -86,31 +95,36 @@ def ensure_venv(requirements: str) -> None:
     stamp.write_text(digest)
 
 
-def build_command(output: Path, config: Path) -> list:
-    """The command that builds the book into OUTPUT/_build/html, warnings being errors."""
+def build_command(output: Path, config: Path, source: Path = ROOT) -> list:
+    """The command that builds the book in `source` into OUTPUT/_build/html, warnings as errors."""
     return [
         BIN / "jupyter-book",
         "build",
-        ROOT,
+        source,
         "--path-output",
         output,
         "--config",
         config,
+        "--toc",
+        source / "_toc.yml",
         "--warningiserror",
         "--nitpick",
         "--keep-going",
     ]
 
 
-def write_student_config(folder: Path, cache: Path) -> Path:
-    """Write a copy of _config.yml into `folder` that leaves solutions out and uses `cache`."""
+def write_config(folder: Path, cache: Path, student: bool = False) -> Path:
+    """Copy _config.yml into `folder`, using the execution cache `cache`; return the copy.
+
+    A student config leaves the exercise solutions out. Paths in a config file are relative to its
+    folder, so the copy names the book's extension and bibliography by their full paths.
+    """
     text = (ROOT / "_config.yml").read_text()
     changes = {
-        "student_mode: false": "student_mode: true",
         "execute_notebooks: cache": f"execute_notebooks: cache\n  cache: {json.dumps(str(cache))}",
-        # paths in a config file are relative to its folder
         "student_mode: _ext": f"student_mode: {json.dumps(str(ROOT / '_ext'))}",
         "- references.bib": f"- {json.dumps(str(ROOT / 'references.bib'))}",
+        "student_mode: false": f"student_mode: {'true' if student else 'false'}",
     }
     for old, new in changes.items():
         if text.count(old) != 1:
@@ -127,9 +141,9 @@ def book(student: bool = False) -> None:
     output, config = ROOT, ROOT / "_config.yml"  # Jupyter Book writes to OUTPUT/_build/html
     if student:  # a separate site; the notebooks' outputs come from the main build's cache
         output = BUILD / "student"
-        config = write_student_config(output, cache=BUILD / ".jupyter_cache")
+        config = write_config(output, cache=BUILD / ".jupyter_cache", student=True)
     say("Building the book (every notebook is executed; warnings are errors)")
-    run(*build_command(output, config))
+    run(*build_command(output, config), building=True)
     index = output / "_build" / "html" / "index.html"
     print(
         f"\nThe book is built. Open {index.relative_to(ROOT)} in a browser:\n    {index.as_uri()}"

@@ -59,7 +59,7 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
         positions = x + np.arange(len(predictions.y_true))
         colors = [COLORS["correct" if ok else "wrong"] for ok in predictions.correct]
         bars = ax.bar(positions, predictions.true_class_probabilities, color=colors, width=0.8)
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in predictions.losses], padding=2, fontsize=8)
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in predictions.losses], padding=2, fontsize=9)
         centers.append(positions.mean())
         x = positions[-1] + 2
     ax.set_xticks(

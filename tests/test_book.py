@@ -106,7 +106,7 @@ def built_book(tmp_path_factory):
     result = subprocess.run(
         [str(c) for c in tasks.build_command(output, ROOT / "_config.yml")],
         cwd=ROOT,
-        env=tasks.environment(),
+        env=tasks.environment(building=True),
         capture_output=True,
         text=True,
         timeout=1800,
@@ -179,11 +179,11 @@ def test_exercises_have_solutions_to_reveal(built_book):
 
 @pytest.mark.book
 def test_student_build_leaves_the_solutions_out(built_book, tmp_path):
-    config = tasks.write_student_config(tmp_path, cache=built_book / ".jupyter_cache")
+    config = tasks.write_config(tmp_path, cache=built_book / ".jupyter_cache", student=True)
     result = subprocess.run(
         [str(c) for c in tasks.build_command(tmp_path, config)],
         cwd=ROOT,
-        env=tasks.environment(),
+        env=tasks.environment(building=True),
         capture_output=True,
         text=True,
         timeout=600,
@@ -194,3 +194,42 @@ def test_student_build_leaves_the_solutions_out(built_book, tmp_path):
     assert page.classes.count("exercise") >= 4
     assert "solution" not in page.classes
     assert not page.says("miss must give its true class less than")
+
+
+# ---- the build is strict ----------------------------------------------------------------------
+
+STRICTNESS_CASES = {
+    "a-cell-raises": "raise ValueError('a broken cell')",
+    "a-cell-warns": "import warnings\nwarnings.warn('a warning in a notebook')",
+    "numpy-warns": "import numpy as np\nnp.log(np.zeros(1))",
+}
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("code", STRICTNESS_CASES.values(), ids=STRICTNESS_CASES)
+def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
+    """A one-page book with the book's own configuration: its build must fail."""
+    import nbformat
+
+    source = tmp_path / "source"
+    source.mkdir()
+    cells = [nbformat.v4.new_markdown_cell("# A page"), nbformat.v4.new_code_cell(code)]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, source / "page.ipynb")
+    (source / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    config = tasks.write_config(tmp_path, cache=tmp_path / "cache")
+    result = subprocess.run(
+        [str(c) for c in tasks.build_command(tmp_path / "out", config, source=source)],
+        cwd=source,
+        env=tasks.environment(building=True),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "Executing notebook failed" in result.stdout + result.stderr
