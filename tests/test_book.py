@@ -75,11 +75,12 @@ class Page(HTMLParser):
 
     def __init__(self, path: Path):
         super().__init__()
-        self.images, self.links, self.classes, self.text = [], [], [], []
+        self.images, self.links, self.classes, self.text, self.tags = [], [], [], [], []
         self.feed(path.read_text())
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self.tags.append(tag)
         if tag == "img":
             self.images.append(attrs)
         if tag == "a" and "href" in attrs:
@@ -143,6 +144,8 @@ def test_every_image_is_present_and_described(built_book):
         for image in Page(page_path).images:
             target = (page_path.parent / image["src"]).resolve()
             assert target.is_file() and target.stat().st_size > 1000, image["src"]
+            alt = image.get("alt", "")
+            assert len(alt.split()) >= 5 and not alt.endswith(".png"), f"{name}: alt {alt!r}"
 
 
 @pytest.mark.book
@@ -156,6 +159,7 @@ def test_counterexample_page_shows_the_computed_numbers(built_book):
     assert page.says("[0.6931472]")  # the seed's one-sample check, by the old and the new API
     assert page.says("Loss and accuracy rank the two cases in opposite orders: True")
     assert len(page.images) >= 3  # the explorer's states, the triangle, the rival planes
+    assert page.tags.count("figcaption") >= 3  # each with a caption
     assert "math" in page.classes
 
 
