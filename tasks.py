@@ -29,14 +29,12 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 BUILD = ROOT / "_build"
 SUPPORTED = ((3, 10), (3, 13))  # the Python versions TensorFlow 2.21 supports
+# In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
+NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
 
 
 def say(message: str) -> None:
     print(f"\n==> {message}", flush=True)
-
-
-# In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
-NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
 
 
 def environment(building: bool = False) -> dict:

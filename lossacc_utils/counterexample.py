@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .validation import as_array, check_class_indices, check_probabilities, check_real
+from .validation import (
+    as_array,
+    check_class_indices,
+    check_positive_rows,
+    check_probabilities,
+    check_real,
+)
 
 __all__ = [
     "CASE_1",
@@ -155,6 +161,7 @@ def sharpen(y_pred, temperature) -> np.ndarray:
     Each row becomes p ** (1 / temperature), renormalised: the softmax of log(p) / temperature.
     """
     y_pred = check_probabilities(as_array(y_pred, "y_pred"), "y_pred")
+    check_positive_rows(y_pred, "y_pred")
     temperature = check_real(temperature, "temperature")
     if temperature <= 0:
         raise ValueError(f"temperature must be positive; got {temperature:g}")

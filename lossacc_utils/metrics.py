@@ -33,6 +33,7 @@ from .validation import (
     check_class_axis,
     check_class_indices,
     check_fraction,
+    check_positive_rows,
     check_probabilities,
     check_real,
     check_same_shape,
@@ -56,18 +57,6 @@ EPSILON = 1e-7
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-def _check_nonzero_rows(y_pred: np.ndarray) -> np.ndarray:
-    sums = y_pred.sum(axis=-1, keepdims=True)
-    zero = sums[..., 0] == 0
-    if zero.any():
-        where = np.unravel_index(int(np.argmax(zero)), zero.shape)
-        raise ValueError(
-            f"y_pred must have a positive sum in every row; row {tuple(int(i) for i in where)} "
-            "is all zeros, so it cannot be renormalised"
-        )
-    return sums
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
@@ -111,7 +100,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         log_p = _log_softmax(y_pred)
     else:
         check_probabilities(y_pred, "y_pred")
-        p = y_pred / _check_nonzero_rows(y_pred)
+        p = y_pred / check_positive_rows(y_pred, "y_pred")
         log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
     return -(y_true * log_p).sum(axis=-1)
 

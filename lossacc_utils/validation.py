@@ -18,6 +18,7 @@ __all__ = [
     "check_class_axis",
     "check_class_indices",
     "check_fraction",
+    "check_positive_rows",
     "check_probabilities",
     "check_real",
     "check_same_shape",
@@ -69,6 +70,19 @@ def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:
     if high > 1:
         raise ValueError(f"{name} must be probabilities in [0, 1]; got max {high:g}")
     return array
+
+
+def check_positive_rows(array: np.ndarray, name: str) -> np.ndarray:
+    """Check each row (last axis) sums to more than 0, so it can be renormalised; return sums."""
+    sums = array.sum(axis=-1, keepdims=True)
+    zero = sums[..., 0] == 0
+    if zero.any():
+        row = np.unravel_index(int(np.argmax(zero)), zero.shape)
+        raise ValueError(
+            f"{name} must have a positive sum in every row; row {tuple(int(i) for i in row)} "
+            "is all zeros, so it cannot be renormalised"
+        )
+    return sums
 
 
 def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:
