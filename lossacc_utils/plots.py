@@ -16,6 +16,7 @@ from .validation import as_array, check_probabilities, check_real
 
 __all__ = [
     "COLORS",
+    "plot_along_line",
     "plot_prediction_sets",
     "plot_rival_plane",
     "plot_simplex",
@@ -27,6 +28,8 @@ COLORS = {
     "low_loss": "#264653",  # the predictions whose loss is below a level
     "disagree": "#c1121f",  # verdicts where loss and accuracy rank things differently
     "agree": "#333333",
+    "loss": "#1d3557",  # a loss curve
+    "accuracy": "#e9c46a",  # an accuracy curve
 }
 
 
@@ -240,4 +243,49 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
     ax.set_ylim(0, 1)
     ax.set_title(f"{n_classes} classes", fontsize=10, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper right")
+    return ax
+
+
+def plot_along_line(frame, ax=None):
+    """Loss (left axis) and accuracy (right axis) of a model whose weights move along a line.
+
+    `frame` has columns alpha, loss and accuracy, as `training.loss_and_accuracy_along_line`
+    returns it; alpha 0 is the starting weights and alpha 1 the trained ones. The loss is a smooth
+    curve; the accuracy moves in steps, and is flat between them, where its gradient is zero.
+    """
+    missing = {"alpha", "loss", "accuracy"} - set(getattr(frame, "columns", []))
+    if missing:
+        raise ValueError(
+            f"frame must have columns alpha, loss and accuracy; missing {sorted(missing)}"
+        )
+    ax = _new_axes(ax, (7, 3.8))
+    ax.plot(frame["alpha"], frame["loss"], color=COLORS["loss"], lw=2, label="loss (left axis)")
+    ax.set_xlabel("position along the line (0: initial weights, 1: trained weights)")
+    ax.set_ylabel("loss", color=COLORS["loss"])
+    right = ax.twinx()
+    right.plot(
+        frame["alpha"],
+        frame["accuracy"],
+        color=COLORS["accuracy"],
+        lw=2,
+        drawstyle="steps-mid",
+        label="accuracy (right axis)",
+    )
+    right.set_ylabel("accuracy", color="#9a7b16")
+    right.set_ylim(-0.02, 1.02)
+    for alpha, text in ((0, "initial"), (1, "trained")):
+        ax.axvline(alpha, color="0.6", lw=0.8, ls=":")
+        ax.annotate(
+            text,
+            (alpha, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -12),
+            textcoords="offset points",
+            fontsize=8,
+            color="0.4",
+        )
+    handles = ax.get_lines()[:1] + right.get_lines()[:1]
+    ax.legend(handles=handles, loc="center right", fontsize=8, frameon=False)
+    ax.spines[["top"]].set_visible(False)
+    right.spines[["top"]].set_visible(False)
     return ax

@@ -1,0 +1,150 @@
+"""Which metric Keras uses when you ask for "accuracy", found by compiling and evaluating models.
+
+Keras 3 resolves `metrics=["accuracy"]` from the shapes it sees on the first batch, not from the
+loss: a one-unit output gets `BinaryAccuracy`; labels with one axis fewer than the predictions (or
+a last axis of 1 against several outputs) get `SparseCategoricalAccuracy`; anything else gets
+`CategoricalAccuracy`. `accuracy_resolution_table` shows the rule at work instead of stating it.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import keras
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "LABEL_SHAPES",
+    "LOSSES",
+    "accuracy_resolution",
+    "accuracy_resolution_table",
+    "resolved_metrics",
+]
+
+LOSSES = (
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "mean_squared_error",
+)
+LABEL_SHAPES = ("(N,)", "(N, 1)", "(N, K)")
+
+
+def resolved_metrics(model) -> dict[str, str]:
+    """Map each compiled metric's name to the Keras class it was resolved to.
+
+    Keras resolves metric names such as "accuracy" when the model first sees data, so call
+    `evaluate`, `fit` or `train_on_batch` before this. The loss tracker is left out.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model; got {type(model).__name__}")
+    found = {}
+
+    def walk(metric_list):
+        for metric in metric_list:
+            inner = getattr(metric, "metrics", None)
+            if (
+                inner is not None
+                and inner is not metric_list
+                and type(metric).__name__
+                in (
+                    "CompileMetrics",
+                    "MetricsList",
+                )
+            ):
+                walk(inner)
+            elif metric.name != "loss":
+                found[metric.name] = type(metric).__name__
+
+    walk(model.metrics)
+    if not found and model.compiled and getattr(model, "_compile_metrics", None) is not None:
+        raise ValueError(
+            "the model's metrics are not resolved yet: Keras resolves them when the model first "
+            "sees data; call model.evaluate(...) or model.fit(...) first"
+        )
+    return found
+
+
+def _labels(label_shape: str, output_width: int, n_classes: int, n_samples: int, rng):
+    classes = n_classes if output_width > 1 else 2
+    indices = rng.integers(0, classes, n_samples)
+    if label_shape == "(N,)":
+        return indices.astype("float32")
+    if label_shape == "(N, 1)":
+        return indices[:, None].astype("float32")
+    return np.eye(n_classes, dtype="float32")[indices % n_classes]
+
+
+def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=8, seed=0):
+    """Compile a one-layer model with `metrics=["accuracy"]`, evaluate it, report what happened.
+
+    The model maps 2 features to `output_width` units (sigmoid for 1 unit, softmax otherwise) and is
+    compiled with `loss`. Its labels have the shape named by `label_shape`: class indices as
+    (N,) or (N, 1), or one-hot rows over `n_classes` classes as (N, K). Returns a dict with the
+    metric class Keras chose, the loss and accuracy it reported, any warning Keras gave, and the
+    error if Keras refused.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
+    if label_shape not in LABEL_SHAPES:
+        raise ValueError(f"label_shape must be one of {LABEL_SHAPES}; got {label_shape!r}")
+    for name, value, low in (
+        ("output_width", output_width, 1),
+        ("n_classes", n_classes, 2),
+        ("n_samples", n_samples, 1),
+    ):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
+            raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n_samples, 2)).astype("float32")
+    y = _labels(label_shape, output_width, n_classes, n_samples, rng)
+    activation = "sigmoid" if output_width == 1 else "softmax"
+    layer = keras.layers.Dense(
+        output_width,
+        activation=activation,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+    )
+    model = keras.Sequential([keras.Input((2,)), layer])
+    model.compile(loss=loss, metrics=["accuracy"], run_eagerly=True)
+    row = {
+        "loss": loss,
+        "output units": output_width,
+        "labels": label_shape,
+        "accuracy becomes": "",
+        "reported loss": np.nan,
+        "reported accuracy": np.nan,
+        "warning": "",
+        "error": "",
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            results = model.evaluate(x, y, verbose=0, return_dict=True)
+        except Exception as exc:  # Keras' own refusal is what this function reports
+            row["error"] = f"{type(exc).__name__}: {_first_line(str(exc))}"
+            return row
+    row["warning"] = "; ".join(sorted({_first_line(str(w.message)) for w in caught}))
+    row["accuracy becomes"] = resolved_metrics(model).get("accuracy")
+    row["reported loss"] = results["loss"]
+    row["reported accuracy"] = results["accuracy"]
+    return row
+
+
+def _first_line(message: str, limit: int = 110) -> str:
+    """The first line of a Keras or TensorFlow message, without TensorFlow's op prefix."""
+    message = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", message.strip())
+    first = message.splitlines()[0] if message else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def accuracy_resolution_table(n_classes=3, n_samples=8, seed=0) -> pd.DataFrame:
+    """`accuracy_resolution` for every loss, output width (1 or K) and label shape."""
+    rows = [
+        accuracy_resolution(loss, width, shape, n_classes=n_classes, n_samples=n_samples, seed=seed)
+        for loss in LOSSES
+        for width in (1, n_classes)
+        for shape in LABEL_SHAPES
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,146 @@
+"""Training runs and what they record.
+
+- `tiny_classifier`: a small softmax classifier, compiled as the chapters compile it;
+- `BatchLossRecorder`: a callback that records, for every training batch, the loss under the
+  weights the step is about to update, and the running mean Keras logs after the step;
+- `loss_and_accuracy_along_line`: a model's loss and accuracy as its weights move along a line.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .validation import check_fraction
+
+__all__ = ["BatchLossRecorder", "loss_and_accuracy_along_line", "tiny_classifier"]
+
+
+def _check_count(value, name, low=1):
+    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
+    return int(value)
+
+
+def tiny_classifier(
+    n_features=2, n_classes=3, hidden=0, dropout=0.0, l2=0.0, learning_rate=0.1, seed=0
+):
+    """A softmax classifier compiled with SGD, sparse categorical cross-entropy and accuracy.
+
+    With `hidden=0` it is softmax regression (one Dense layer); otherwise one ReLU layer of
+    `hidden` units comes first, followed by `Dropout(dropout)` when `dropout > 0`. `l2` adds an L2
+    penalty on every kernel. The weights are drawn from `seed`, so the same arguments give the same
+    model.
+    """
+    n_features = _check_count(n_features, "n_features")
+    n_classes = _check_count(n_classes, "n_classes", low=2)
+    hidden = _check_count(hidden, "hidden", low=0)
+    dropout = check_fraction(dropout, "dropout")
+    if dropout == 1:
+        raise ValueError("dropout must be below 1; got 1")
+    l2 = float(l2)
+    if not l2 >= 0:
+        raise ValueError(f"l2 must be a non-negative number; got {l2!r}")
+    regularizer = keras.regularizers.L2(l2) if l2 else None
+    init = iter(range(seed * 10, seed * 10 + 10))
+
+    def dense(units, activation):
+        return keras.layers.Dense(
+            units,
+            activation=activation,
+            kernel_regularizer=regularizer,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(init)),
+        )
+
+    layers = [keras.Input((n_features,))]
+    if hidden:
+        layers.append(dense(hidden, "relu"))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout, seed=next(init)))
+    layers.append(dense(n_classes, "softmax"))
+    model = keras.Sequential(layers)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+class BatchLossRecorder(keras.callbacks.Callback):
+    """Record each training batch's loss as the step computes it, and the running mean Keras logs.
+
+    Before each step, the loss of the batch is computed with the weights the step is about to
+    update, exactly as the step computes it (regularisation penalties included). After the step,
+    the value Keras logs as `loss` is recorded: a running mean over the epoch so far. Pass the
+    training data and batch size that `fit` receives, and fit with `shuffle=False` so the batches
+    come in order. With dropout the recorded losses use a different random mask than the step.
+    """
+
+    def __init__(self, x, y, batch_size):
+        super().__init__()
+        self.x, self.y = np.asarray(x), np.asarray(y)
+        if len(self.x) != len(self.y):
+            raise ValueError(
+                f"x and y must have the same length; got {len(self.x)} and {len(self.y)}"
+            )
+        self.batch_size = _check_count(batch_size, "batch_size")
+        self.epochs = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append({"batch size": [], "loss before the step": [], "running mean": []})
+
+    def on_train_batch_begin(self, batch, logs=None):
+        start = batch * self.batch_size
+        xb, yb = self.x[start : start + self.batch_size], self.y[start : start + self.batch_size]
+        loss = self.model.compute_loss(x=xb, y=yb, y_pred=self.model(xb, training=True))
+        self.epochs[-1]["batch size"].append(len(xb))
+        self.epochs[-1]["loss before the step"].append(float(loss))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.epochs[-1]["running mean"].append(float(logs["loss"]))
+
+    def table(self, epoch=-1) -> pd.DataFrame:
+        """One row per batch of `epoch`: its size, its loss before the step, the running mean."""
+        if not self.epochs:
+            raise ValueError("nothing recorded yet: pass the recorder to model.fit(callbacks=...)")
+        frame = pd.DataFrame(self.epochs[epoch])
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="batch")
+        return frame
+
+    def epoch_mean(self, epoch=-1) -> float:
+        """The batch-size-weighted mean of the losses before each step of `epoch`."""
+        frame = self.table(epoch)
+        return float(np.average(frame["loss before the step"], weights=frame["batch size"]))
+
+
+def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.DataFrame:
+    """The model's loss and accuracy on (x, y) with weights start + alpha * (end - start).
+
+    `start` and `end` are lists of arrays as `model.get_weights()` returns them; `y` holds integer
+    labels. The loss is the one the model was compiled with (the quantity training minimises), the
+    accuracy is sparse categorical accuracy. The model's own weights are restored afterwards.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model; got {type(model).__name__}")
+    current = model.get_weights()
+    for name, weights in (("start", start), ("end", end)):
+        shapes = [np.shape(w) for w in weights]
+        if shapes != [w.shape for w in current]:
+            raise ValueError(
+                f"{name} must hold arrays shaped like model.get_weights(); got {shapes}"
+            )
+    alphas = np.linspace(-0.5, 1.5, 81) if alphas is None else np.asarray(alphas, dtype=float)
+    rows = []
+    try:
+        for alpha in alphas:
+            model.set_weights([s + alpha * (e - s) for s, e in zip(start, end, strict=True)])
+            y_pred = model(x, training=False)
+            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+            accuracy = metrics.sparse_categorical_accuracy(y, keras.ops.convert_to_numpy(y_pred))
+            rows.append({"alpha": alpha, "loss": float(loss), "accuracy": accuracy.mean()})
+    finally:
+        model.set_weights(current)
+    return pd.DataFrame(rows)

@@ -1,0 +1,95 @@
+"""`lossacc_utils.training` and `lossacc_utils.data` on small, fast configurations."""
+
+import numpy as np
+import pytest
+
+from lossacc_utils import data, training
+
+
+def test_blobs_are_deterministic_and_balanced():
+    x, y = data.blobs(91, 3, seed=4)
+    x2, _ = data.blobs(91, 3, seed=4)
+    np.testing.assert_array_equal(x, x2)
+    assert x.shape == (91, 2) and x.dtype == np.float32 and y.dtype == np.int64
+    assert sorted(np.bincount(y)) == [30, 30, 31]
+    assert not np.array_equal(x, data.blobs(91, 3, seed=5)[0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_samples": 0}, "n_samples must"),
+        ({"n_classes": 1}, "n_classes must"),
+        ({"spread": 0}, "spread must be a positive number"),
+        ({"n_samples": 2.5}, "n_samples must"),
+    ],
+)
+def test_blobs_reject_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.blobs(**kwargs)
+
+
+def test_tiny_classifier_is_deterministic_for_a_seed():
+    a, b = training.tiny_classifier(hidden=8, seed=3), training.tiny_classifier(hidden=8, seed=3)
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    other = training.tiny_classifier(hidden=8, seed=4)
+    assert not np.array_equal(a.get_weights()[0], other.get_weights()[0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_classes": 1}, "n_classes must"),
+        ({"dropout": 1.0}, "dropout must be below 1"),
+        ({"dropout": -0.1}, r"dropout must be in \[0, 1\]"),
+        ({"l2": -1.0}, "l2 must be"),
+        ({"hidden": -1}, "hidden must"),
+    ],
+)
+def test_tiny_classifier_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        training.tiny_classifier(**kwargs)
+
+
+def test_history_loss_is_the_batch_size_weighted_mean_of_losses_before_each_step():
+    x, y = data.blobs(10, 3, seed=1)
+    model = training.tiny_classifier(learning_rate=0.5, seed=1)
+    recorder = training.BatchLossRecorder(x, y, batch_size=4)
+    history = model.fit(
+        x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[recorder]
+    )
+    for epoch in (0, 1):
+        table = recorder.table(epoch)
+        assert list(table["batch size"]) == [4, 4, 2]
+        assert recorder.epoch_mean(epoch) == pytest.approx(history.history["loss"][epoch], rel=1e-5)
+        assert table["running mean"].iloc[-1] == pytest.approx(history.history["loss"][epoch])
+        plain = table["loss before the step"].mean()
+        assert abs(plain - history.history["loss"][epoch]) > 1e-4  # the weighting matters here
+
+
+def test_recorder_rejects_bad_arguments_and_says_when_empty():
+    with pytest.raises(ValueError, match="x and y must have the same length"):
+        training.BatchLossRecorder(np.zeros((3, 2)), np.zeros(2), 2)
+    with pytest.raises(ValueError, match="batch_size must"):
+        training.BatchLossRecorder(np.zeros((3, 2)), np.zeros(3), 0)
+    with pytest.raises(ValueError, match="nothing recorded yet"):
+        training.BatchLossRecorder(np.zeros((3, 2)), np.zeros(3), 2).table()
+
+
+def test_along_line_ends_at_the_models_own_loss_and_restores_the_weights():
+    x, y = data.blobs(30, 3, seed=2)
+    model = training.tiny_classifier(seed=2)
+    start = model.get_weights()
+    model.fit(x, y, epochs=5, batch_size=10, verbose=0)
+    end = model.get_weights()
+    frame = training.loss_and_accuracy_along_line(model, x, y, start, end, alphas=[0.0, 0.5, 1.0])
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    assert frame["loss"].iloc[-1] == pytest.approx(loss, rel=1e-5)
+    assert frame["accuracy"].iloc[-1] == pytest.approx(accuracy)
+    for now, before in zip(model.get_weights(), end, strict=True):
+        np.testing.assert_array_equal(now, before)
+    with pytest.raises(ValueError, match="start must hold arrays shaped like"):
+        training.loss_and_accuracy_along_line(model, x, y, start[:1], end)
+    with pytest.raises(TypeError, match=r"model must be a keras\.Model"):
+        training.loss_and_accuracy_along_line("m", x, y, start, end)
