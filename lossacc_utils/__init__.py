@@ -7,6 +7,9 @@ One module per idea:
 - `spreadsheet`: the counterexample as a spreadsheet with live formulas;
 - `plots`: the book's figures (each function takes an `ax` and returns it);
 - `widgets`: interactive explorers over the plotting functions;
+- `resolution`: which metric Keras makes of "accuracy", read off real compiled models;
+- `training`: small Keras models, what a training run records, loss and accuracy in weight space;
+- `data`: small data sets made on the spot;
 - `validation`: the argument checks every public function makes first.
 """
 
