@@ -113,8 +113,8 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
         "output units": output_width,
         "labels": label_shape,
         "accuracy becomes": "",
-        "reported loss": np.nan,
-        "reported accuracy": np.nan,
+        "loss value": np.nan,
+        "accuracy value": np.nan,
         "warning": "",
         "error": "",
     }
@@ -127,8 +127,8 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
             return row
     row["warning"] = "; ".join(sorted({_first_line(str(w.message)) for w in caught}))
     row["accuracy becomes"] = resolved_metrics(model).get("accuracy")
-    row["reported loss"] = results["loss"]
-    row["reported accuracy"] = results["accuracy"]
+    row["loss value"] = results["loss"]
+    row["accuracy value"] = results["accuracy"]
     return row
 
 

@@ -62,12 +62,12 @@ def test_mse_gets_an_accuracy_chosen_by_shapes(table):
 def test_categorical_crossentropy_on_one_unit_warns_and_reports_zero_loss(table):
     r = row(table, "categorical_crossentropy", 1, "(N,)")
     assert "num_classes > 1" in r["warning"]
-    assert r["reported loss"] == pytest.approx(0.0, abs=1e-6)
+    assert r["loss value"] == pytest.approx(0.0, abs=1e-6)
 
 
 def test_refusals_are_reported_not_raised(table):
     r = row(table, "sparse_categorical_crossentropy", 3, "(N, K)")
-    assert r["error"].startswith("ValueError:") and np.isnan(r["reported accuracy"])
+    assert r["error"].startswith("ValueError:") and np.isnan(r["accuracy value"])
     assert "{{function_node" not in " ".join(table["error"])
 
 
