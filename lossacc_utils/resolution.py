@@ -20,6 +20,7 @@ __all__ = [
     "LOSSES",
     "accuracy_resolution",
     "accuracy_resolution_table",
+    "grid",
     "resolved_metrics",
 ]
 
@@ -148,3 +149,26 @@ def accuracy_resolution_table(n_classes=3, n_samples=8, seed=0) -> pd.DataFrame:
         for shape in LABEL_SHAPES
     ]
     return pd.DataFrame(rows)
+
+
+def grid(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as a grid: one row per loss, one column per (output units, labels).
+
+    Each cell names the metric "accuracy" became, without its "Accuracy" suffix, marked "(warns)"
+    when Keras warned, or reads "refused" when Keras raised an error. The losses are written with
+    spaces instead of underscores, so that a narrow page can wrap them.
+    """
+    missing = {"loss", "output units", "labels", "accuracy becomes", "warning", "error"} - set(
+        getattr(table, "columns", [])
+    )
+    if missing:
+        raise ValueError(
+            f"table must come from accuracy_resolution_table; missing {sorted(missing)}"
+        )
+    cells = table["accuracy becomes"].str.removesuffix("Accuracy")
+    cells = cells.where(table["warning"] == "", cells + " (warns)")
+    cells = cells.where(table["error"] == "", "refused")
+    frame = table.assign(cell=cells)
+    result = frame.pivot(index="loss", columns=["output units", "labels"], values="cell")
+    result = result.loc[list(dict.fromkeys(table["loss"]))]
+    return result.rename(index=lambda loss: loss.replace("_", " "))

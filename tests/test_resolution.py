@@ -9,6 +9,7 @@ from lossacc_utils.resolution import (
     LOSSES,
     accuracy_resolution,
     accuracy_resolution_table,
+    grid,
     resolved_metrics,
 )
 
@@ -95,3 +96,14 @@ def test_accuracy_resolution_rejects_bad_arguments(kwargs, message):
     args = {"loss": "binary_crossentropy", "output_width": 1, "label_shape": "(N,)", **kwargs}
     with pytest.raises(ValueError, match=message):
         accuracy_resolution(**args)
+
+
+def test_grid_has_a_cell_per_combination(table):
+    cells = grid(table)
+    assert list(cells.index) == [loss.replace("_", " ") for loss in LOSSES]
+    assert cells.shape == (len(LOSSES), 2 * len(LABEL_SHAPES))
+    assert cells.loc["binary crossentropy", (3, "(N, K)")] == "Categorical"
+    assert cells.loc["categorical crossentropy", (1, "(N,)")] == "Binary (warns)"
+    assert cells.loc["sparse categorical crossentropy", (3, "(N, K)")] == "refused"
+    with pytest.raises(ValueError, match="table must come from accuracy_resolution_table"):
+        grid(table.drop(columns="warning"))
