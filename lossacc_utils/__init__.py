@@ -8,8 +8,9 @@ One module per idea:
 - `plots`: the book's figures (each function takes an `ax` and returns it);
 - `widgets`: interactive explorers over the plotting functions;
 - `resolution`: which metric Keras makes of "accuracy", read off real compiled models;
-- `training`: small Keras models, what a training run records, loss and accuracy in weight space;
-- `data`: small data sets made on the spot;
+- `training`: small Keras models, the over-training run, what a run records, loss in weight space;
+- `data`: the data sets, with deterministic splits (scikit-learn's digits by default);
+- `curves`: what a run's curves say: the best epoch, opposite moves, where the loss comes from;
 - `validation`: the argument checks every public function makes first.
 """
 

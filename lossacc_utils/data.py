@@ -1,10 +1,21 @@
-"""Small data sets the chapters train on, made on the spot so that nothing is downloaded."""
+"""The data the chapters train on, with deterministic train / validation / test splits.
+
+- `blobs`: points in the plane, made on the spot;
+- `load_split`: images of digits from scikit-learn (8x8, shipped with the package, the default:
+  nothing is downloaded), or MNIST and Fashion-MNIST (28x28) through `keras.datasets` for readers
+  with a network, or from a local `.npz` file in the format of Keras' `mnist.npz`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 
-__all__ = ["blobs"]
+__all__ = ["DATASETS", "Split", "blobs", "load_split"]
+
+DATASETS = ("digits", "mnist", "fashion_mnist")
 
 
 def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
@@ -25,3 +36,112 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     centres = 2.0 * np.c_[np.cos(angles), np.sin(angles)]
     x = centres[y] + spread * rng.normal(size=(n_samples, 2))
     return x.astype("float32"), y.astype("int64")
+
+
+@dataclass(frozen=True)
+class Split:
+    """Images with a channel axis, scaled to [0, 1], and integer labels, in three parts."""
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def n_classes(self) -> int:
+        return int(max(self.y_train.max(), self.y_val.max(), self.y_test.max())) + 1
+
+
+def _read(name: str, path):
+    """(images, labels, test images, test labels) of a data set, images as uint8 or floats."""
+    if name == "digits":
+        if path is not None:
+            raise ValueError(
+                "path is only for mnist and fashion_mnist; digits ships with scikit-learn"
+            )
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        return digits.images / 16.0, digits.target, None, None
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"path must be an existing .npz file; {path} does not exist")
+        with np.load(path, allow_pickle=False) as f:
+            missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
+            if missing:
+                raise ValueError(
+                    f"{path.name} must hold arrays x_train, y_train, x_test and "
+                    f"y_test, as Keras' mnist.npz does; missing {sorted(missing)}"
+                )
+            return f["x_train"] / 255.0, f["y_train"], f["x_test"] / 255.0, f["y_test"]
+    import keras
+
+    loader = getattr(keras.datasets, name)
+    try:
+        (x, y), (x_test, y_test) = loader.load_data()
+    except Exception as exc:  # no network, a proxy, a broken download: say what to do instead
+        raise RuntimeError(
+            f"could not load {name} through keras.datasets ({type(exc).__name__}: {exc}). "
+            f"With no network, use dataset='digits', or pass path= to a local copy of the data "
+            f"as an .npz file with x_train, y_train, x_test and y_test"
+        ) from exc
+    return x / 255.0, y, x_test / 255.0, y_test
+
+
+def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, path=None) -> Split:
+    """Load `dataset` and split it, deterministically for a given `seed`.
+
+    The samples are shuffled with `seed`; the first `n_train` train, the next `n_val` validate and
+    the next `n_test` (all the rest when None) test. For MNIST and Fashion-MNIST, training and
+    validation samples come from the official training set and test samples from its test set.
+    """
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
+    for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
+        if value is None and name == "n_test":
+            continue
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}")
+    x, y, x_test, y_test = _read(dataset, path)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(x))
+    if x_test is None:  # one pool: train, validation and test all come from it
+        available = len(x) - n_train - n_val
+        n_test = available if n_test is None else n_test
+        if available < max(n_test, 1):
+            raise ValueError(
+                f"the split asks for {n_train} + {n_val} + {n_test} samples; {dataset} has {len(x)}"
+            )
+        parts = np.split(order[: n_train + n_val + n_test], [n_train, n_train + n_val])
+        x_test, y_test, test_order = x, y, parts[2]
+    else:
+        if n_train + n_val > len(x):
+            raise ValueError(
+                f"the split asks for {n_train} + {n_val} training and validation "
+                f"samples; {dataset} has {len(x)} training samples"
+            )
+        n_test = len(x_test) if n_test is None else n_test
+        if n_test > len(x_test):
+            raise ValueError(f"n_test asks for {n_test} samples; {dataset} has {len(x_test)}")
+        parts = np.split(order[: n_train + n_val], [n_train])
+        test_order = rng.permutation(len(x_test))[:n_test]
+
+    def images(a):
+        return np.asarray(a, dtype="float32")[..., None]
+
+    def labels(a):
+        return np.asarray(a, dtype="int64")
+
+    return Split(
+        dataset,
+        images(x[parts[0]]),
+        labels(y[parts[0]]),
+        images(x[parts[1]]),
+        labels(y[parts[1]]),
+        images(x_test[test_order]),
+        labels(y_test[test_order]),
+    )

@@ -3,19 +3,46 @@
 - `tiny_classifier`: a small softmax classifier, compiled as the chapters compile it;
 - `BatchLossRecorder`: a callback that records, for every training batch, the loss under the
   weights the step is about to update, and the running mean Keras logs after the step;
-- `loss_and_accuracy_along_line`: a model's loss and accuracy as its weights move along a line.
+- `loss_and_accuracy_along_line`: a model's loss and accuracy as its weights move along a line;
+- `convnet`, `ProbabilityRecorder` and `run_overtraining`: the over-training experiment, a small
+  ConvNet trained far past its best validation loss, with what it predicted on every epoch.
 """
 
 from __future__ import annotations
+
+import time
 
 import keras
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import data, metrics
 from .validation import check_fraction
 
-__all__ = ["BatchLossRecorder", "loss_and_accuracy_along_line", "tiny_classifier"]
+__all__ = [
+    "OVERTRAINING",
+    "BatchLossRecorder",
+    "ProbabilityRecorder",
+    "convnet",
+    "loss_and_accuracy_along_line",
+    "run_overtraining",
+    "tiny_classifier",
+]
+
+#: The over-training chapter's configuration: `run_overtraining` uses it unless told otherwise.
+OVERTRAINING = {
+    "dataset": "digits",  # scikit-learn's 8x8 digits: shipped with the package, no download
+    "n_train": 300,  # few training samples, so the network can memorise them
+    "n_val": 500,
+    "epochs": 200,  # far past the best validation loss
+    "batch_size": 32,
+    "learning_rate": 3e-3,
+    "width": 1,  # filters and units multiplied by this
+    "label_noise": 0.0,  # share of training labels replaced by a random wrong class
+    "record_every": 1,  # record the validation probabilities every this many epochs
+    "steps_per_execution": 10,  # run 10 training steps per call into TensorFlow
+    "log_every": 0,  # print a progress line every this many epochs (0: only at the end)
+}
 
 
 def _check_count(value, name, low=1):
@@ -144,3 +171,151 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     finally:
         model.set_weights(current)
     return pd.DataFrame(rows)
+
+
+def convnet(input_shape, n_classes, width=1):
+    """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output."""
+    width = _check_count(width, "width")
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.Conv2D(16 * width, 3, padding="same", activation="relu"),
+            keras.layers.Conv2D(32 * width, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64 * width, activation="relu"),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+
+
+class ProbabilityRecorder(keras.callbacks.Callback):
+    """Record the model's predicted probabilities for `x` at the end of every `every`-th epoch.
+
+    `probabilities` maps the epoch number (from 1) to an array of shape (samples, classes). The
+    forward pass runs with `training=False`, as validation does.
+    """
+
+    def __init__(self, x, every=1):
+        super().__init__()
+        self.x = np.asarray(x)
+        self.every = _check_count(every, "every")
+        self.probabilities = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            predictions = self.model(self.x, training=False)
+            self.probabilities[epoch + 1] = keras.ops.convert_to_numpy(predictions)
+
+
+class _ProgressLog(keras.callbacks.Callback):
+    def __init__(self, every, epochs):
+        super().__init__()
+        self.every, self.epochs, self.start = every, epochs, time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.every and (epoch + 1) % self.every == 0 and epoch + 1 < self.epochs:
+            print(
+                f"epoch {epoch + 1:4d}/{self.epochs}  val_loss {logs['val_loss']:.4f}  "
+                f"val_accuracy {logs['val_accuracy']:.4f}  "
+                f"({time.perf_counter() - self.start:.1f} s)",
+                flush=True,
+            )
+
+
+def _with_label_noise(labels, share, n_classes, rng):
+    """Replace a `share` of the labels by a different class drawn at random."""
+    labels = labels.copy()
+    flipped = rng.choice(len(labels), size=round(share * len(labels)), replace=False)
+    labels[flipped] = (labels[flipped] + rng.integers(1, n_classes, len(flipped))) % n_classes
+    return labels
+
+
+def run_overtraining(seed=0, **overrides) -> dict:
+    """Train the chapter's ConvNet far past its best validation loss; return what happened.
+
+    The configuration is `OVERTRAINING` updated with `overrides`. Returns a plain dict with the
+    per-epoch lists `loss`, `accuracy`, `val_loss`, `val_accuracy` (as `History` holds them),
+    `val_probabilities` (epoch -> predicted probabilities of every validation sample), the
+    validation images and labels `x_val` and `y_val`, the training labels used `y_train`, the
+    `config`, and `seconds`, the time `fit` took. The same seed gives the same run on one machine.
+    """
+    unknown = set(overrides) - set(OVERTRAINING)
+    if unknown:
+        raise ValueError(
+            f"unknown settings {sorted(unknown)}; the settings are {sorted(OVERTRAINING)}"
+        )
+    config = {**OVERTRAINING, **overrides}
+    for name in ("n_train", "n_val", "epochs", "batch_size", "steps_per_execution", "record_every"):
+        _check_count(config[name], name)
+    _check_count(config["log_every"], "log_every", low=0)
+    noise = check_fraction(config["label_noise"], "label_noise")
+    rate = config["learning_rate"]
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0:
+        raise ValueError(f"learning_rate must be a positive number; got {rate!r}")
+
+    split = data.load_split(
+        config["dataset"], n_train=config["n_train"], n_val=config["n_val"], seed=seed
+    )
+    rng = np.random.default_rng(seed)
+    y_train = (
+        _with_label_noise(split.y_train, noise, split.n_classes, rng) if noise else split.y_train
+    )
+    keras.utils.set_random_seed(seed)
+    model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=config["steps_per_execution"],
+    )
+    train, val = _datasets(
+        split.x_train, y_train, split.x_val, split.y_val, config["batch_size"], seed
+    )
+    recorder = ProbabilityRecorder(split.x_val, every=config["record_every"])
+    callbacks = [recorder, _ProgressLog(config["log_every"], config["epochs"])]
+    start = time.perf_counter()
+    # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
+    history = model.fit(
+        train,
+        validation_data=val,
+        epochs=config["epochs"],
+        shuffle=False,
+        verbose=0,
+        callbacks=callbacks,
+    )
+    seconds = time.perf_counter() - start
+    run = {
+        key: [float(v) for v in history.history[key]]
+        for key in ("loss", "accuracy", "val_loss", "val_accuracy")
+    }
+    run.update(
+        val_probabilities=recorder.probabilities,
+        x_val=split.x_val,
+        y_val=split.y_val,
+        y_train=y_train,
+        config=config,
+        seconds=seconds,
+    )
+    if config["log_every"]:
+        print(f"trained {config['epochs']} epochs in {seconds:.1f} s", flush=True)
+    return run
+
+
+def _datasets(x_train, y_train, x_val, y_val, batch_size, seed):
+    """Training and validation pipelines kept in memory, the training set reshuffled every epoch.
+
+    Building them once, cached, spares `fit` from slicing NumPy arrays again on every epoch,
+    which is most of an epoch's time for data this small.
+    """
+    import tensorflow as tf
+
+    train = (
+        tf.data.Dataset.from_tensor_slices((x_train, y_train))
+        .cache()
+        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size)
+        .prefetch(2)
+    )
+    val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(len(x_val)).cache()
+    return train, val

@@ -93,3 +93,55 @@ def test_along_line_ends_at_the_models_own_loss_and_restores_the_weights():
         training.loss_and_accuracy_along_line(model, x, y, start[:1], end)
     with pytest.raises(TypeError, match=r"model must be a keras\.Model"):
         training.loss_and_accuracy_along_line("m", x, y, start, end)
+
+
+def test_run_overtraining_records_history_and_probabilities():
+    run = training.run_overtraining(seed=0, n_train=60, n_val=40, epochs=6, record_every=2)
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert len(run[key]) == 6 and all(np.isfinite(run[key]))
+    assert sorted(run["val_probabilities"]) == [2, 4, 6]
+    p = run["val_probabilities"][6]
+    assert p.shape == (40, 10)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    from lossacc_utils import metrics
+
+    recomputed = metrics.sparse_categorical_crossentropy(run["y_val"], p).mean()
+    assert recomputed == pytest.approx(run["val_loss"][-1], rel=1e-4)  # val_loss is this epoch's
+    assert run["config"]["epochs"] == 6 and run["seconds"] > 0
+
+
+def test_run_overtraining_is_deterministic_for_a_seed():
+    a = training.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
+    b = training.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
+    assert a["val_loss"] == b["val_loss"] and a["loss"] == b["loss"]
+
+
+def test_label_noise_changes_the_stated_share_of_training_labels():
+    from lossacc_utils.data import load_split
+
+    run = training.run_overtraining(seed=1, n_train=100, n_val=20, epochs=1, label_noise=0.3)
+    clean = load_split("digits", n_train=100, n_val=20, seed=1).y_train
+    assert (run["y_train"] != clean).sum() == 30
+
+
+def test_run_overtraining_prints_progress_when_asked(capsys):
+    training.run_overtraining(seed=0, n_train=40, n_val=20, epochs=4, log_every=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("epoch    2/4  val_loss") and lines[-1].startswith(
+        "trained 4 epochs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"epochs": 0}, "epochs must be"),
+        ({"learning_rate": -1}, "learning_rate must be a positive number"),
+        ({"label_noise": 1.5}, r"label_noise must be in \[0, 1\]"),
+        ({"colour": "red"}, "unknown settings"),
+        ({"dataset": "cifar10"}, "dataset must be one of"),
+    ],
+)
+def test_run_overtraining_rejects_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        training.run_overtraining(**kwargs)

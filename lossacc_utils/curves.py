@@ -1,0 +1,126 @@
+"""What a training run's curves say: where the validation loss bottoms out, where loss and accuracy
+move in opposite directions, and which samples the loss comes from.
+
+Every function takes a run as `training.run_overtraining` returns it (a dict of per-epoch lists,
+plus validation probabilities for the functions that look at samples).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+
+__all__ = ["costliest_samples", "loss_by_correctness", "opposite_moves", "summarize"]
+
+
+def _curve(run, key) -> np.ndarray:
+    if not isinstance(run, dict) or key not in run:
+        raise ValueError(f"run must be a dict with a {key!r} list, as run_overtraining returns")
+    values = np.asarray(run[key], dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"run[{key!r}] must list at least two epochs; got {values.shape}")
+    return values
+
+
+def summarize(run) -> dict:
+    """The epoch of the lowest validation loss, and how loss and accuracy end up relative to it.
+
+    `loss_ratio` is the final validation loss over the lowest; `accuracy_change` is the final
+    validation accuracy minus the accuracy at the epoch of the lowest loss. Epochs count from 1.
+    """
+    val_loss, val_accuracy = _curve(run, "val_loss"), _curve(run, "val_accuracy")
+    best = int(np.argmin(val_loss))
+    return {
+        "best_epoch": best + 1,
+        "best_val_loss": float(val_loss[best]),
+        "final_val_loss": float(val_loss[-1]),
+        "loss_ratio": float(val_loss[-1] / val_loss[best]),
+        "val_accuracy_at_best": float(val_accuracy[best]),
+        "final_val_accuracy": float(val_accuracy[-1]),
+        "accuracy_change": float(val_accuracy[-1] - val_accuracy[best]),
+    }
+
+
+def opposite_moves(run, prefix="val_") -> pd.DataFrame:
+    """Epochs in which the loss and the accuracy moved in opposite directions.
+
+    Opposite means the loss got better (fell) while the accuracy got worse (fell), or the loss got
+    worse (rose) while the accuracy got better (rose). `prefix` is "val_" for the validation curves
+    and "" for the training curves. One row per such epoch, with both changes.
+    """
+    if prefix not in ("val_", ""):
+        raise ValueError(f"prefix must be 'val_' or ''; got {prefix!r}")
+    loss, accuracy = _curve(run, f"{prefix}loss"), _curve(run, f"{prefix}accuracy")
+    d_loss, d_accuracy = np.diff(loss), np.diff(accuracy)
+    opposite = np.flatnonzero(d_loss * d_accuracy > 0)  # both fell, or both rose
+    return pd.DataFrame(
+        {
+            "epoch": opposite + 2,
+            "loss change": d_loss[opposite],
+            "accuracy change": d_accuracy[opposite],
+            "kind": np.where(
+                d_loss[opposite] < 0, "loss better, accuracy worse", "loss worse, accuracy better"
+            ),
+        }
+    )
+
+
+def _recorded(run):
+    probabilities = run.get("val_probabilities") if isinstance(run, dict) else None
+    if not probabilities or "y_val" not in run:
+        raise ValueError("run must hold val_probabilities and y_val, as run_overtraining returns")
+    return probabilities, np.asarray(run["y_val"])
+
+
+def loss_by_correctness(run) -> pd.DataFrame:
+    """For every recorded epoch, the validation loss split into its correct and wrong samples.
+
+    The two parts add up to the mean validation loss: each is the sum of its samples' losses
+    divided by the number of all validation samples. Also counts the wrong samples and gives the
+    mean loss of one wrong sample.
+    """
+    probabilities, y = _recorded(run)
+    rows = []
+    for epoch, p in sorted(probabilities.items()):
+        losses = metrics.sparse_categorical_crossentropy(y, p)
+        correct = metrics.sparse_categorical_accuracy(y, p).astype(bool)
+        rows.append(
+            {
+                "epoch": epoch,
+                "loss": losses.mean(),
+                "from correct samples": losses[correct].sum() / len(y),
+                "from wrong samples": losses[~correct].sum() / len(y),
+                "wrong samples": int((~correct).sum()),
+                "mean loss of a wrong sample": losses[~correct].mean() if (~correct).any() else 0.0,
+                "accuracy": correct.mean(),
+            }
+        )
+    return pd.DataFrame(rows).set_index("epoch")
+
+
+def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
+    """The `k` validation samples with the highest loss at `epoch`, costliest first."""
+    probabilities, y = _recorded(run)
+    if epoch not in probabilities:
+        raise ValueError(
+            f"epoch {epoch!r} was not recorded; recorded epochs run from "
+            f"{min(probabilities)} to {max(probabilities)}"
+        )
+    if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
+        raise ValueError(f"k must be a whole number of at least 1; got {k!r}")
+    p = probabilities[epoch]
+    losses = metrics.sparse_categorical_crossentropy(y, p)
+    order = np.argsort(-losses)[:k]
+    return pd.DataFrame(
+        {
+            "sample": order,
+            "true class": y[order],
+            "predicted": p[order].argmax(axis=1),
+            "p(true class)": p[order, y[order]],
+            "p(predicted)": p[order].max(axis=1),
+            "loss": losses[order],
+            "share of all the loss": losses[order] / losses.sum(),
+        }
+    )

@@ -1,0 +1,79 @@
+"""`lossacc_utils.curves` on hand-made runs, where every answer can be worked out by hand."""
+
+import numpy as np
+import pytest
+
+from lossacc_utils import curves, metrics
+
+RUN = {
+    "loss": [1.0, 0.5, 0.3, 0.2, 0.1],
+    "accuracy": [0.5, 0.7, 0.8, 0.9, 1.0],
+    "val_loss": [1.0, 0.6, 0.4, 0.5, 0.8],
+    "val_accuracy": [0.5, 0.6, 0.7, 0.8, 0.69],
+}
+
+
+def test_summarize_finds_the_minimum_and_the_changes():
+    s = curves.summarize(RUN)
+    assert s["best_epoch"] == 3 and s["best_val_loss"] == 0.4
+    assert s["loss_ratio"] == pytest.approx(2.0)
+    assert s["accuracy_change"] == pytest.approx(-0.01)
+
+
+def test_opposite_moves_lists_epochs_where_loss_and_accuracy_disagree():
+    moves = curves.opposite_moves(RUN)
+    assert list(moves["epoch"]) == [4]  # loss rose from 0.4 to 0.5 while accuracy rose too
+    assert list(moves["kind"]) == ["loss worse, accuracy better"]
+    falling = {"val_loss": [1.0, 0.9], "val_accuracy": [0.8, 0.7]}
+    assert list(curves.opposite_moves(falling)["kind"]) == ["loss better, accuracy worse"]
+    assert curves.opposite_moves(RUN, prefix="").empty
+
+
+def recorded_run():
+    y = np.array([0, 1, 2, 0])
+    early = np.array([[0.6, 0.2, 0.2], [0.3, 0.4, 0.3], [0.5, 0.1, 0.4], [0.7, 0.2, 0.1]])
+    late = np.array(
+        [[0.99, 0.005, 0.005], [0.01, 0.98, 0.01], [0.98, 0.01, 0.01], [0.9, 0.05, 0.05]]
+    )
+    return {
+        "val_loss": [1, 1],
+        "val_accuracy": [1, 1],
+        "y_val": y,
+        "val_probabilities": {1: early, 2: late},
+    }
+
+
+def test_loss_by_correctness_parts_add_up_and_the_wrong_sample_gets_worse():
+    run = recorded_run()
+    frame = curves.loss_by_correctness(run)
+    np.testing.assert_allclose(
+        frame["from correct samples"] + frame["from wrong samples"], frame["loss"]
+    )
+    expected = metrics.sparse_categorical_crossentropy(run["y_val"], run["val_probabilities"][2])
+    assert frame.loc[2, "loss"] == pytest.approx(expected.mean())
+    assert list(frame["wrong samples"]) == [1, 1]
+    assert frame.loc[2, "from wrong samples"] > frame.loc[1, "from wrong samples"]
+    assert frame.loc[2, "from correct samples"] < frame.loc[1, "from correct samples"]
+
+
+def test_costliest_samples_are_sorted_and_share_the_loss():
+    table = curves.costliest_samples(recorded_run(), epoch=2, k=2)
+    assert table["sample"].iloc[0] == 2 and table["predicted"].iloc[0] == 0
+    assert table["loss"].is_monotonic_decreasing
+    assert table["share of all the loss"].iloc[0] > 0.8
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: curves.summarize({"val_loss": [1.0]}), "must list at least two epochs"),
+        (lambda: curves.summarize([1, 2]), "run must be a dict with a 'val_loss' list"),
+        (lambda: curves.opposite_moves(RUN, prefix="train_"), "prefix must be"),
+        (lambda: curves.loss_by_correctness(RUN), "must hold val_probabilities and y_val"),
+        (lambda: curves.costliest_samples(recorded_run(), epoch=7), "epoch 7 was not recorded"),
+        (lambda: curves.costliest_samples(recorded_run(), epoch=1, k=0), "k must be"),
+    ],
+)
+def test_bad_runs_are_named(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

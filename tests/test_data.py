@@ -1,0 +1,110 @@
+"""`lossacc_utils.data.load_split`: deterministic splits, local files, Keras' loaders, bad input."""
+
+import gzip
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lossacc_utils.data import load_split
+
+
+def test_digits_split_is_deterministic_and_disjoint():
+    a, b = (
+        load_split("digits", n_train=100, n_val=50, seed=3),
+        load_split("digits", 100, 50, seed=3),
+    )
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert a.x_train.shape == (100, 8, 8, 1) and a.x_val.shape == (50, 8, 8, 1)
+    assert len(a.x_test) == 1797 - 150 and a.n_classes == 10
+    assert a.x_train.min() >= 0.0 and a.x_train.max() == 1.0 and a.x_train.dtype == np.float32
+    rows = {tuple(x.ravel()) for x in np.concatenate([a.x_train, a.x_val, a.x_test])}
+    assert len(rows) > 1700  # the parts do not overlap (a few digits are pixel-identical)
+    assert not np.array_equal(a.x_train, load_split("digits", 100, 50, seed=4).x_train)
+
+
+def write_mnist_like(path, n_train=40, n_test=10, seed=0):
+    rng = np.random.default_rng(seed)
+    np.savez(
+        path,
+        x_train=rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        y_train=rng.integers(0, 10, n_train, dtype=np.uint8),
+        x_test=rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        y_test=rng.integers(0, 10, n_test, dtype=np.uint8),
+    )
+    return path
+
+
+def test_mnist_from_a_local_npz_in_keras_format(tmp_path):
+    path = write_mnist_like(tmp_path / "mnist.npz")
+    split = load_split("mnist", n_train=20, n_val=10, n_test=5, seed=0, path=path)
+    assert split.x_train.shape == (20, 28, 28, 1) and split.x_test.shape == (5, 28, 28, 1)
+    assert split.x_train.max() <= 1.0
+    with np.load(path) as f:
+        assert {tuple(x.ravel()) for x in split.x_test * 255} <= {
+            tuple(x.ravel().astype(np.float32)) for x in f["x_test"]
+        }
+
+
+def write_idx(folder, name, array):
+    header = (
+        b"\x00\x00\x08"
+        + bytes([array.ndim])
+        + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    )
+    with gzip.open(folder / name, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_fashion_mnist_through_keras_datasets_from_its_cache_folder(tmp_path):
+    """Keras' own loader, run on small files placed where it caches the real ones."""
+    folder = tmp_path / "datasets" / "fashion-mnist"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    for prefix, n in (("train", 30), ("t10k", 12)):
+        write_idx(folder, f"{prefix}-labels-idx1-ubyte.gz", rng.integers(0, 10, n))
+        write_idx(folder, f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
+    code = (
+        "from lossacc_utils.data import load_split; s = load_split('fashion_mnist', 20, 10, 4);"
+        "print(s.x_train.shape, s.x_val.shape, s.x_test.shape)"
+    )
+    env = {**os.environ, "KERAS_HOME": str(tmp_path), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "(20, 28, 28, 1) (10, 28, 28, 1) (4, 28, 28, 1)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"dataset": "cifar10"}, ValueError, "dataset must be one of"),
+        (
+            {"n_train": 1500, "n_val": 500},
+            ValueError,
+            r"asks for 1500 \+ 500 \+ .* digits has 1797",
+        ),
+        ({"n_train": 0}, ValueError, "n_train must be a whole number"),
+        ({"n_val": 2.5}, ValueError, "n_val must be a whole number"),
+        ({"path": "x.npz"}, ValueError, "path is only for mnist"),
+        ({"dataset": "mnist", "path": "no/such/file.npz"}, FileNotFoundError, "does not exist"),
+    ],
+)
+def test_bad_splits_are_named(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        load_split(**kwargs)
+
+
+def test_a_local_file_without_the_keras_arrays_is_refused(tmp_path):
+    np.savez(tmp_path / "bad.npz", images=np.zeros((3, 28, 28)))
+    with pytest.raises(ValueError, match=r"must hold arrays x_train, .*missing \['x_test'"):
+        load_split("mnist", 1, 1, path=tmp_path / "bad.npz")
+
+
+def test_a_split_larger_than_the_local_file_is_refused(tmp_path):
+    path = write_mnist_like(tmp_path / "mnist.npz", n_train=40)
+    with pytest.raises(ValueError, match="validation samples; mnist has 40 training samples"):
+        load_split("mnist", n_train=30, n_val=20, path=path)
