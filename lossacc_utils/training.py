@@ -38,7 +38,8 @@ OVERTRAINING = {
     "batch_size": 32,
     "learning_rate": 3e-3,
     "width": 1,  # filters and units multiplied by this
-    "label_noise": 0.0,  # share of training labels replaced by a random wrong class
+    "bottleneck": 0,  # units of a narrow layer before the output (0: none)
+    "label_noise": 0.0,  # share of training and validation labels replaced by a wrong class
     "record_every": 1,  # record the validation probabilities every this many epochs
     "steps_per_execution": 10,  # run 10 training steps per call into TensorFlow
     "log_every": 0,  # print a progress line every this many epochs (0: only at the end)
@@ -173,20 +174,27 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def convnet(input_shape, n_classes, width=1):
-    """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output."""
+def convnet(input_shape, n_classes, width=1, bottleneck=0):
+    """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output.
+
+    `width` multiplies the numbers of filters and units. A `bottleneck` of k > 0 inserts a dense
+    layer of k linear units before the output, which starves the network of capacity: with one
+    unit, all the classes must be told apart along a single number.
+    """
     width = _check_count(width, "width")
-    return keras.Sequential(
-        [
-            keras.Input(input_shape),
-            keras.layers.Conv2D(16 * width, 3, padding="same", activation="relu"),
-            keras.layers.Conv2D(32 * width, 3, padding="same", activation="relu"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Flatten(),
-            keras.layers.Dense(64 * width, activation="relu"),
-            keras.layers.Dense(n_classes, activation="softmax"),
-        ]
-    )
+    bottleneck = _check_count(bottleneck, "bottleneck", low=0)
+    layers = [
+        keras.Input(input_shape),
+        keras.layers.Conv2D(16 * width, 3, padding="same", activation="relu"),
+        keras.layers.Conv2D(32 * width, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(),
+        keras.layers.Dense(64 * width, activation="relu"),
+    ]
+    if bottleneck:
+        layers.append(keras.layers.Dense(bottleneck))
+    layers.append(keras.layers.Dense(n_classes, activation="softmax"))
+    return keras.Sequential(layers)
 
 
 class ProbabilityRecorder(keras.callbacks.Callback):
@@ -237,8 +245,9 @@ def run_overtraining(seed=0, **overrides) -> dict:
     The configuration is `OVERTRAINING` updated with `overrides`. Returns a plain dict with the
     per-epoch lists `loss`, `accuracy`, `val_loss`, `val_accuracy` (as `History` holds them),
     `val_probabilities` (epoch -> predicted probabilities of every validation sample), the
-    validation images and labels `x_val` and `y_val`, the training labels used `y_train`, the
-    `config`, and `seconds`, the time `fit` took. The same seed gives the same run on one machine.
+    validation images and labels `x_val` and `y_val` and the training labels `y_train` as used
+    (after any label noise), the `config`, and `seconds`, the time `fit` took. The same seed gives
+    the same run on one machine.
     """
     unknown = set(overrides) - set(OVERTRAINING)
     if unknown:
@@ -258,20 +267,19 @@ def run_overtraining(seed=0, **overrides) -> dict:
         config["dataset"], n_train=config["n_train"], n_val=config["n_val"], seed=seed
     )
     rng = np.random.default_rng(seed)
-    y_train = (
-        _with_label_noise(split.y_train, noise, split.n_classes, rng) if noise else split.y_train
-    )
+    y_train, y_val = split.y_train, split.y_val
+    if noise:
+        y_train = _with_label_noise(y_train, noise, split.n_classes, rng)
+        y_val = _with_label_noise(y_val, noise, split.n_classes, rng)
     keras.utils.set_random_seed(seed)
-    model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
+    model = convnet(split.x_train.shape[1:], split.n_classes, config["width"], config["bottleneck"])
     model.compile(
         optimizer=keras.optimizers.Adam(rate),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
         steps_per_execution=config["steps_per_execution"],
     )
-    train, val = _datasets(
-        split.x_train, y_train, split.x_val, split.y_val, config["batch_size"], seed
-    )
+    train, val = _datasets(split.x_train, y_train, split.x_val, y_val, config["batch_size"], seed)
     recorder = ProbabilityRecorder(split.x_val, every=config["record_every"])
     callbacks = [recorder, _ProgressLog(config["log_every"], config["epochs"])]
     start = time.perf_counter()
@@ -292,7 +300,7 @@ def run_overtraining(seed=0, **overrides) -> dict:
     run.update(
         val_probabilities=recorder.probabilities,
         x_val=split.x_val,
-        y_val=split.y_val,
+        y_val=y_val,
         y_train=y_train,
         config=config,
         seconds=seconds,

@@ -116,12 +116,19 @@ def test_run_overtraining_is_deterministic_for_a_seed():
     assert a["val_loss"] == b["val_loss"] and a["loss"] == b["loss"]
 
 
-def test_label_noise_changes_the_stated_share_of_training_labels():
+def test_label_noise_changes_the_stated_share_of_training_and_validation_labels():
     from lossacc_utils.data import load_split
 
     run = training.run_overtraining(seed=1, n_train=100, n_val=20, epochs=1, label_noise=0.3)
-    clean = load_split("digits", n_train=100, n_val=20, seed=1).y_train
-    assert (run["y_train"] != clean).sum() == 30
+    clean = load_split("digits", n_train=100, n_val=20, seed=1)
+    assert (run["y_train"] != clean.y_train).sum() == 30
+    assert (run["y_val"] != clean.y_val).sum() == 6
+
+
+def test_a_bottleneck_narrows_the_network():
+    wide = training.convnet((8, 8, 1), 10)
+    narrow = training.convnet((8, 8, 1), 10, bottleneck=1)
+    assert narrow.layers[-2].units == 1 and len(narrow.layers) == len(wide.layers) + 1
 
 
 def test_run_overtraining_prints_progress_when_asked(capsys):
