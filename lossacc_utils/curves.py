@@ -74,6 +74,15 @@ def _recorded(run):
     return probabilities, np.asarray(run["y_val"])
 
 
+def _sample_losses(run, epoch, p, y):
+    """Each sample's loss: from the recorded log-probabilities when there are any (unclipped, as
+    Keras computes `val_loss` from the logits), else from the probabilities, clipped as in Keras."""
+    log_p = run.get("val_log_probabilities", {}).get(epoch)
+    if log_p is not None:
+        return -np.asarray(log_p)[np.arange(len(y)), y]
+    return metrics.sparse_categorical_crossentropy(y, p)
+
+
 def loss_by_correctness(run) -> pd.DataFrame:
     """For every recorded epoch, the validation loss split into its correct and wrong samples.
 
@@ -84,7 +93,7 @@ def loss_by_correctness(run) -> pd.DataFrame:
     probabilities, y = _recorded(run)
     rows = []
     for epoch, p in sorted(probabilities.items()):
-        losses = metrics.sparse_categorical_crossentropy(y, p)
+        losses = _sample_losses(run, epoch, p, y)
         correct = metrics.sparse_categorical_accuracy(y, p).astype(bool)
         rows.append(
             {
@@ -111,7 +120,7 @@ def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
     if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a whole number of at least 1; got {k!r}")
     p = probabilities[epoch]
-    losses = metrics.sparse_categorical_crossentropy(y, p)
+    losses = _sample_losses(run, epoch, p, y)
     order = np.argsort(-losses)[:k]
     return pd.DataFrame(
         {

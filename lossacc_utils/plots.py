@@ -17,9 +17,13 @@ from .validation import as_array, check_probabilities, check_real
 __all__ = [
     "COLORS",
     "plot_along_line",
+    "plot_costliest",
+    "plot_loss_by_correctness",
     "plot_prediction_sets",
     "plot_rival_plane",
+    "plot_run",
     "plot_simplex",
+    "plot_true_class_histograms",
 ]
 
 COLORS = {
@@ -289,3 +293,121 @@ def plot_along_line(frame, ax=None):
     ax.spines[["top"]].set_visible(False)
     right.spines[["top"]].set_visible(False)
     return ax
+
+
+def plot_run(run, ax=None, title=None):
+    """The training curves of a run: losses (left, log scale) and accuracies (right).
+
+    Training curves are solid, validation curves dashed. The epoch of the lowest validation loss
+    is marked, and the stretch after it, where the validation loss climbs back, is shaded.
+    """
+    from .curves import summarize
+
+    best = summarize(run)
+    epochs = np.arange(1, len(run["val_loss"]) + 1)
+    ax = _new_axes(ax, (8, 4.2))
+    ax.plot(epochs, run["loss"], color=COLORS["loss"], lw=1.5, label="training loss")
+    ax.plot(epochs, run["val_loss"], color=COLORS["loss"], lw=2, ls="--", label="validation loss")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (log scale)", color=COLORS["loss"])
+    right = ax.twinx()
+    right.plot(epochs, run["accuracy"], color=COLORS["accuracy"], lw=1.5, label="training accuracy")
+    right.plot(
+        epochs, run["val_accuracy"], color="#b8860b", lw=2, ls="--", label="validation accuracy"
+    )
+    right.set_ylabel("accuracy", color="#9a7b16")
+    right.set_ylim(min(0.5, min(run["val_accuracy"][len(epochs) // 10 :])) - 0.02, 1.01)
+    ax.axvspan(best["best_epoch"], epochs[-1], color="0.9", zorder=0)
+    ax.axvline(best["best_epoch"], color=COLORS["disagree"], lw=1, ls=":")
+    ax.plot(best["best_epoch"], best["best_val_loss"], "o", color=COLORS["disagree"])
+    ax.annotate(
+        f"lowest validation loss\n(epoch {best['best_epoch']})",
+        (best["best_epoch"], best["best_val_loss"]),
+        textcoords="offset points",
+        xytext=(8, -28),
+        fontsize=8,
+        color=COLORS["disagree"],
+    )
+    handles = ax.get_lines()[:2] + right.get_lines()[:2]
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="center right")
+    if title:
+        ax.set_title(title, fontsize=10, loc="left")
+    return ax
+
+
+def plot_loss_by_correctness(frame, ax=None):
+    """The validation loss over epochs, split into what its correct and wrong samples contribute.
+
+    `frame` is `curves.loss_by_correctness(run)`; the two parts are stacked and add up to the loss.
+    """
+    missing = {"from correct samples", "from wrong samples"} - set(getattr(frame, "columns", []))
+    if missing:
+        raise ValueError(
+            f"frame must come from curves.loss_by_correctness; missing {sorted(missing)}"
+        )
+    ax = _new_axes(ax, (7, 3.8))
+    ax.stackplot(
+        frame.index,
+        frame["from correct samples"],
+        frame["from wrong samples"],
+        colors=[COLORS["correct"], COLORS["wrong"]],
+        alpha=0.8,
+        labels=["from correctly classified samples", "from misclassified samples"],
+    )
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation loss")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_true_class_histograms(run, epochs, axes=None):
+    """For each of `epochs`, a histogram of the probability each validation sample gives its
+    true class: correct samples in green, misclassified ones in orange (counts on a log scale)."""
+    probabilities, y = run["val_probabilities"], np.asarray(run["y_val"])
+    epochs = list(epochs)
+    missing = [e for e in epochs if e not in probabilities]
+    if missing:
+        raise ValueError(f"epochs {missing} were not recorded in the run")
+    if axes is None:
+        _, axes = plt.subplots(
+            1, len(epochs), figsize=(3.2 * len(epochs), 3), sharey=True, layout="constrained"
+        )
+    axes = np.atleast_1d(axes)
+    bins = np.linspace(0, 1, 26)
+    for ax, epoch in zip(axes, epochs, strict=True):
+        p = probabilities[epoch]
+        p_true = p[np.arange(len(y)), y]
+        correct = p.argmax(axis=1) == y
+        ax.hist(
+            [p_true[correct], p_true[~correct]],
+            bins=bins,
+            stacked=True,
+            log=True,
+            color=[COLORS["correct"], COLORS["wrong"]],
+            label=["correct", "wrong"],
+        )
+        ax.set_title(f"epoch {epoch}", fontsize=10)
+        ax.set_xlabel("p(true class)")
+    axes[0].set_ylabel("validation samples")
+    axes[0].legend(fontsize=8, frameon=False, loc="upper center")
+    return axes
+
+
+def plot_costliest(run, table, axes=None):
+    """The validation images listed in `table` (from `curves.costliest_samples`), each titled
+    with its true and predicted class, the probability given to the truth, and its loss."""
+    images = np.asarray(run["x_val"])
+    if axes is None:
+        _, axes = plt.subplots(1, len(table), figsize=(1.6 * len(table), 2.2), layout="constrained")
+    axes = np.atleast_1d(axes)
+    for ax, (_, row) in zip(axes, table.iterrows(), strict=True):
+        ax.imshow(images[int(row["sample"])][..., 0], cmap="gray_r")
+        ax.set_title(
+            f"true {int(row['true class'])}, said {int(row['predicted'])}\n"
+            f"p(true) {row['p(true class)']:.0e}\nloss {row['loss']:.1f}",
+            fontsize=8,
+        )
+        ax.axis("off")
+    return axes

@@ -198,22 +198,40 @@ def convnet(input_shape, n_classes, width=1, bottleneck=0):
 
 
 class ProbabilityRecorder(keras.callbacks.Callback):
-    """Record the model's predicted probabilities for `x` at the end of every `every`-th epoch.
+    """Record the model's predictions for `x` at the end of every `every`-th epoch.
 
-    `probabilities` maps the epoch number (from 1) to an array of shape (samples, classes). The
-    forward pass runs with `training=False`, as validation does.
+    `log_probabilities` and `probabilities` map the epoch number (from 1) to arrays of shape
+    (samples, classes), from a forward pass with `training=False`, as validation does. When the
+    model ends in a softmax Dense layer, the log-probabilities come from its logits, so that the
+    loss of a sample is not capped at -ln(1e-7) = 16.1 as a loss recomputed from probabilities is:
+    they match the `val_loss` Keras computes inside the model.
     """
 
     def __init__(self, x, every=1):
         super().__init__()
         self.x = np.asarray(x)
         self.every = _check_count(every, "every")
-        self.probabilities = {}
+        self.log_probabilities, self.probabilities = {}, {}
+        self._features = None
+
+    def on_train_begin(self, logs=None):
+        last = self.model.layers[-1]
+        if isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax:
+            self._features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            predictions = self.model(self.x, training=False)
-            self.probabilities[epoch + 1] = keras.ops.convert_to_numpy(predictions)
+        if (epoch + 1) % self.every:
+            return
+        if self._features is not None:
+            last = self.model.layers[-1]
+            logits = keras.ops.matmul(self._features(self.x, training=False), last.kernel)
+            log_p = keras.ops.log_softmax(logits + last.bias, axis=-1)
+        else:
+            p = keras.ops.clip(self.model(self.x, training=False), metrics.EPSILON, 1.0)
+            log_p = keras.ops.log(p)
+        log_p = keras.ops.convert_to_numpy(log_p).astype(np.float64)
+        self.log_probabilities[epoch + 1] = log_p
+        self.probabilities[epoch + 1] = np.exp(log_p)
 
 
 class _ProgressLog(keras.callbacks.Callback):
@@ -244,7 +262,8 @@ def run_overtraining(seed=0, **overrides) -> dict:
 
     The configuration is `OVERTRAINING` updated with `overrides`. Returns a plain dict with the
     per-epoch lists `loss`, `accuracy`, `val_loss`, `val_accuracy` (as `History` holds them),
-    `val_probabilities` (epoch -> predicted probabilities of every validation sample), the
+    `val_probabilities` and `val_log_probabilities` (epoch -> predictions for every validation
+    sample; the log-probabilities come from the logits, as Keras' `val_loss` does), the
     validation images and labels `x_val` and `y_val` and the training labels `y_train` as used
     (after any label noise), the `config`, and `seconds`, the time `fit` took. The same seed gives
     the same run on one machine.
@@ -299,6 +318,7 @@ def run_overtraining(seed=0, **overrides) -> dict:
     }
     run.update(
         val_probabilities=recorder.probabilities,
+        val_log_probabilities=recorder.log_probabilities,
         x_val=split.x_val,
         y_val=y_val,
         y_train=y_train,

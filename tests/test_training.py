@@ -107,7 +107,38 @@ def test_run_overtraining_records_history_and_probabilities():
 
     recomputed = metrics.sparse_categorical_crossentropy(run["y_val"], p).mean()
     assert recomputed == pytest.approx(run["val_loss"][-1], rel=1e-4)  # val_loss is this epoch's
+    log_p = run["val_log_probabilities"][6]
+    np.testing.assert_allclose(np.exp(log_p), p)
     assert run["config"]["epochs"] == 6 and run["seconds"] > 0
+
+
+def test_recorded_log_probabilities_give_keras_val_loss_even_past_the_clip():
+    """A prediction of e^-100 for the truth: recomputed from probabilities its loss is capped at
+    16.1, but the recorder's log-probabilities give 100, the loss Keras itself reports."""
+    import keras
+
+    from lossacc_utils import curves, metrics
+
+    layer = keras.layers.Dense(
+        3,
+        activation="softmax",
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant([0.0, 100.0, 0.0]),
+    )
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2), layer])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+    x, y = np.ones((2, 1), "float32"), np.array([0, 1])
+    recorder = training.ProbabilityRecorder(x)
+    history = model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[recorder])
+    run = {
+        "y_val": y,
+        "val_probabilities": recorder.probabilities,
+        "val_log_probabilities": recorder.log_probabilities,
+    }
+    assert curves.loss_by_correctness(run).loc[1, "loss"] == pytest.approx(50.0, rel=1e-5)
+    assert history.history["val_loss"][0] == pytest.approx(50.0, rel=1e-5)
+    clipped = metrics.sparse_categorical_crossentropy(y, recorder.probabilities[1]).mean()
+    assert clipped == pytest.approx(-np.log(1e-7) / 2, rel=1e-4)
 
 
 def test_run_overtraining_is_deterministic_for_a_seed():
