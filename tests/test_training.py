@@ -156,10 +156,14 @@ def test_label_noise_changes_the_stated_share_of_training_and_validation_labels(
     assert (run["y_val"] != clean.y_val).sum() == 6
 
 
-def test_a_bottleneck_narrows_the_network():
-    wide = training.convnet((8, 8, 1), 10)
-    narrow = training.convnet((8, 8, 1), 10, bottleneck=1)
-    assert narrow.layers[-2].units == 1 and len(narrow.layers) == len(wide.layers) + 1
+def test_the_starved_classifier_sees_four_numbers_per_image():
+    model = training.starved_classifier((8, 8, 1), 10)
+    assert model.count_params() == 4 * 10 + 10
+    assert model.layers[-2].output.shape[-1] == 4
+    run = training.run_overtraining(seed=0, n_train=60, n_val=40, epochs=2, starved=True)
+    assert len(run["val_loss"]) == 2
+    with pytest.raises(ValueError, match="starved must be True or False"):
+        training.run_overtraining(starved="yes")
 
 
 def test_run_overtraining_prints_progress_when_asked(capsys):
