@@ -400,8 +400,11 @@ def plot_costliest(run, table, axes=None):
     with its true and predicted class, the probability given to the truth, and its loss."""
     images = np.asarray(run["x_val"])
     if axes is None:
-        _, axes = plt.subplots(1, len(table), figsize=(1.6 * len(table), 2.2), layout="constrained")
-    axes = np.atleast_1d(axes)
+        rows = -(-len(table) // 4)
+        _, axes = plt.subplots(
+            rows, min(len(table), 4), figsize=(7, 2.3 * rows), layout="constrained"
+        )
+    axes = np.atleast_1d(axes).ravel()
     for ax, (_, row) in zip(axes, table.iterrows(), strict=True):
         ax.imshow(images[int(row["sample"])][..., 0], cmap="gray_r")
         ax.set_title(
