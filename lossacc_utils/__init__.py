@@ -11,6 +11,7 @@ One module per idea:
 - `training`: small Keras models, the over-training run, what a run records, loss in weight space;
 - `data`: the data sets, with deterministic splits (scikit-learn's digits by default);
 - `curves`: what a run's curves say: the best epoch, opposite moves, where the loss comes from;
+- `calibration`: expected calibration error, per-bin statistics, temperature scaling;
 - `validation`: the argument checks every public function makes first.
 """
 

@@ -22,6 +22,7 @@ from . import metrics
 from .validation import (
     as_array,
     check_class_indices,
+    check_distributions,
     check_positive_rows,
     check_probabilities,
     check_real,
@@ -57,11 +58,7 @@ class PredictionSet:
         y_pred = as_array(self.y_pred, "y_pred")
         if y_pred.ndim != 2:
             raise ValueError(f"y_pred must have shape (samples, classes); got {y_pred.shape}")
-        check_probabilities(y_pred, "y_pred")
-        sums = y_pred.sum(axis=1)
-        if not np.allclose(sums, 1.0, atol=1e-6):
-            row = int(np.argmax(np.abs(sums - 1.0)))
-            raise ValueError(f"y_pred rows must sum to 1; row {row} sums to {sums[row]:.6g}")
+        check_distributions(y_pred, "y_pred")
         y_true = check_class_indices(as_array(self.y_true, "y_true"), y_pred)
         n_classes = y_pred.shape[1]
         names = tuple(self.class_names) or tuple(f"class {k}" for k in range(n_classes))

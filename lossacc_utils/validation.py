@@ -17,6 +17,7 @@ __all__ = [
     "check_bool",
     "check_class_axis",
     "check_class_indices",
+    "check_distributions",
     "check_fraction",
     "check_positive_rows",
     "check_probabilities",
@@ -83,6 +84,18 @@ def check_positive_rows(array: np.ndarray, name: str) -> np.ndarray:
             "is all zeros, so it cannot be renormalised"
         )
     return sums
+
+
+def check_distributions(array: np.ndarray, name: str, tolerance: float = 1e-6) -> np.ndarray:
+    """Check rows (last axis) of probabilities in [0, 1] that sum to 1, within `tolerance`."""
+    check_probabilities(array, name)
+    sums = array.sum(axis=-1)
+    off = np.abs(sums - 1.0) > tolerance
+    if off.any():
+        row = np.unravel_index(int(np.argmax(np.abs(sums - 1.0))), sums.shape)
+        row = row[0] if len(row) == 1 else row
+        raise ValueError(f"{name} rows must sum to 1; row {row} sums to {sums[row]:.6g}")
+    return array
 
 
 def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:

@@ -1,0 +1,139 @@
+"""Calibration: do the predicted probabilities mean what they say?
+
+A classifier is calibrated when, among the samples it predicts with confidence 0.8, 80% are right.
+Guo et al. (2017) measure the gap with the expected calibration error: sort the samples into equal
+width bins of confidence (the largest predicted probability), and average |accuracy - confidence|
+over the bins, weighted by how many samples each holds. Temperature scaling divides the logits by
+one number T > 0, fitted on validation data by minimising the negative log-likelihood; since it
+never changes which class is largest, it leaves the accuracy exactly as it was.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .validation import (
+    as_array,
+    check_class_indices,
+    check_distributions,
+    check_real,
+)
+
+__all__ = [
+    "apply_temperature",
+    "calibration_bins",
+    "expected_calibration_error",
+    "fit_temperature",
+    "negative_log_likelihood",
+]
+
+
+def _check_bins(n_bins) -> int:
+    if not isinstance(n_bins, int | np.integer) or isinstance(n_bins, bool) or n_bins < 1:
+        raise ValueError(f"n_bins must be a whole number of at least 1; got {n_bins!r}")
+    return int(n_bins)
+
+
+def _labels_and_probabilities(y_true, probabilities):
+    probabilities = check_distributions(as_array(probabilities, "probabilities"), "probabilities")
+    if probabilities.ndim != 2:
+        raise ValueError(
+            f"probabilities must have shape (samples, classes); got {probabilities.shape}"
+        )
+    labels = check_class_indices(as_array(y_true, "y_true"), probabilities)
+    return labels, probabilities
+
+
+def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
+    """Per-bin statistics of confidence: one row per equal-width bin (lower, upper].
+
+    Columns: the bin's edges, the number of samples whose confidence falls in it, their accuracy,
+    their mean confidence, and the gap (accuracy - confidence; negative means over-confident).
+    Empty bins have a count of 0 and no accuracy or confidence.
+    """
+    labels, probabilities = _labels_and_probabilities(y_true, probabilities)
+    n_bins = _check_bins(n_bins)
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # bin m holds confidences in (edges[m], edges[m + 1]]; a confidence of exactly 0 cannot occur
+    index = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+    count = np.bincount(index, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracy = np.bincount(index, weights=correct, minlength=n_bins) / count
+        mean_confidence = np.bincount(index, weights=confidence, minlength=n_bins) / count
+    return pd.DataFrame(
+        {
+            "lower": edges[:-1],
+            "upper": edges[1:],
+            "count": count,
+            "accuracy": np.where(count > 0, accuracy, np.nan),
+            "confidence": np.where(count > 0, mean_confidence, np.nan),
+            "gap": np.where(count > 0, accuracy - mean_confidence, np.nan),
+        }
+    )
+
+
+def expected_calibration_error(y_true, probabilities, n_bins=15) -> float:
+    """Guo et al.'s ECE: sum over the bins of (bin's share of samples) * |accuracy - confidence|."""
+    bins = calibration_bins(y_true, probabilities, n_bins)
+    filled = bins[bins["count"] > 0]
+    return float((filled["count"] * filled["gap"].abs()).sum() / bins["count"].sum())
+
+
+def _logits(logits):
+    logits = as_array(logits, "logits")
+    if logits.ndim != 2 or logits.shape[1] < 2:
+        raise ValueError(f"logits must have shape (samples, classes >= 2); got {logits.shape}")
+    return logits
+
+
+def _check_temperature(temperature) -> float:
+    temperature = check_real(temperature, "temperature")
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive; got {temperature:g}")
+    return temperature
+
+
+def apply_temperature(logits, temperature) -> np.ndarray:
+    """softmax(logits / temperature), row by row.
+
+    `logits` may also be log-probabilities: they differ from the logits by a constant per row,
+    which the softmax ignores.
+    """
+    scaled = _logits(logits) / _check_temperature(temperature)
+    scaled -= scaled.max(axis=1, keepdims=True)
+    exp = np.exp(scaled)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def negative_log_likelihood(y_true, logits, temperature=1.0) -> float:
+    """Mean cross-entropy of softmax(logits / temperature) against the integer labels, unclipped."""
+    scaled = _logits(logits) / _check_temperature(temperature)
+    labels = check_class_indices(as_array(y_true, "y_true"), scaled)
+    shifted = scaled - scaled.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-log_p[np.arange(len(labels)), labels].mean())
+
+
+def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
+    """The temperature in `bounds` that minimises the negative log-likelihood on (y_true, logits).
+
+    The search runs over log T (bounded scalar minimisation), so T stays positive, as Guo et al.
+    recommend. Fit it on validation data, never on the data you report results on.
+    """
+    from scipy.optimize import minimize_scalar
+
+    logits = _logits(logits)
+    check_class_indices(as_array(y_true, "y_true"), logits)
+    low, high = (_check_temperature(b) for b in bounds)
+    if not low < high:
+        raise ValueError(f"bounds must be (low, high) with low < high; got {bounds!r}")
+    result = minimize_scalar(
+        lambda log_t: negative_log_likelihood(y_true, logits, np.exp(log_t)),
+        bounds=(np.log(low), np.log(high)),
+        method="bounded",
+        options={"xatol": 1e-6},
+    )
+    return float(np.exp(result.x))

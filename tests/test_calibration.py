@@ -1,0 +1,141 @@
+"""`lossacc_utils.calibration`: ECE by hand and by an independent implementation, temperature
+scaling's guarantees, and bad input."""
+
+import numpy as np
+import pytest
+
+from lossacc_utils import calibration, training
+
+# Four samples with confidences 0.9, 0.8, 0.6 and 0.55: right, wrong, right, right.
+Y = np.array([0, 1, 1, 1])
+P = np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6], [0.45, 0.55]])
+
+
+def test_ece_by_hand():
+    # 10 bins: (0.5, 0.6] holds 0.6 and 0.55, both right: |1 - 0.575| * 2/4 = 0.2125;
+    # (0.7, 0.8] holds 0.8, wrong: 0.8 * 1/4 = 0.2; (0.8, 0.9] holds 0.9, right: 0.1 * 1/4 = 0.025
+    assert calibration.expected_calibration_error(Y, P, n_bins=10) == pytest.approx(0.4375)
+    # 2 bins: everything in (0.5, 1]: accuracy 0.75, mean confidence 0.7125
+    assert calibration.expected_calibration_error(Y, P, n_bins=2) == pytest.approx(0.0375)
+
+
+def test_bins_are_closed_on_the_right():
+    bins = calibration.calibration_bins(Y, P, n_bins=10)
+    assert bins.loc[7, "count"] == 1 and bins.loc[7, "upper"] == pytest.approx(0.8)  # 0.8 is in
+    assert bins["count"].sum() == 4
+    assert np.isnan(bins.loc[0, "accuracy"])
+
+
+def straightforward_ece(y, p, n_bins):
+    """ECE written out as in the paper, one bin at a time."""
+    confidence, correct = p.max(axis=1), p.argmax(axis=1) == y
+    total = 0.0
+    for m in range(n_bins):
+        low, high = m / n_bins, (m + 1) / n_bins
+        in_bin = (confidence > low) & (confidence <= high)
+        if in_bin.any():
+            total += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
+    return total
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("n_bins", [1, 5, 15, 40])
+def test_ece_matches_a_straightforward_implementation(seed, n_bins):
+    rng = np.random.default_rng(seed)
+    n, k = 300, int(rng.integers(2, 12))
+    p = rng.dirichlet(np.full(k, rng.uniform(0.1, 2.0)), size=n)
+    y = rng.integers(0, k, n)
+    assert calibration.expected_calibration_error(y, p, n_bins) == pytest.approx(
+        straightforward_ece(y, p, n_bins), abs=1e-12
+    )
+
+
+def test_a_calibrated_model_has_a_small_ece_and_an_overconfident_one_a_large_ece():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=2.0, size=(20000, 5))
+    p = calibration.apply_temperature(logits, 1.0)
+    y = np.array([rng.choice(5, p=row) for row in p])  # labels drawn from the predictions
+    assert calibration.expected_calibration_error(y, p) < 0.02
+    sharp = calibration.apply_temperature(logits, 1 / 3)
+    assert calibration.expected_calibration_error(y, sharp) > 0.15
+    # and temperature scaling recovers the temperature that was applied
+    assert calibration.fit_temperature(y, 3 * logits) == pytest.approx(3.0, rel=0.05)
+
+
+@pytest.fixture(scope="module")
+def overtrained():
+    """A small over-trained ConvNet: its last-epoch validation log-probabilities and labels."""
+    run = training.run_overtraining(seed=0, n_train=150, n_val=400, epochs=80, record_every=80)
+    return run["y_val"], run["val_log_probabilities"][80]
+
+
+def test_temperature_scaling_keeps_every_argmax_and_never_raises_the_nll(overtrained):
+    y, log_p = overtrained
+    t = calibration.fit_temperature(y, log_p)
+    scaled = calibration.apply_temperature(log_p, t)
+    np.testing.assert_array_equal(scaled.argmax(axis=1), log_p.argmax(axis=1))
+    before = calibration.negative_log_likelihood(y, log_p)
+    after = calibration.negative_log_likelihood(y, log_p, t)
+    assert after <= before + 1e-12
+
+
+def test_an_overtrained_convnet_needs_a_temperature_above_1(overtrained):
+    y, log_p = overtrained
+    t = calibration.fit_temperature(y, log_p)
+    assert t > 1.5
+    before = calibration.expected_calibration_error(y, np.exp(log_p))
+    after = calibration.expected_calibration_error(y, calibration.apply_temperature(log_p, t))
+    assert after < before
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: calibration.expected_calibration_error(Y, P, n_bins=0), ValueError, "n_bins must"),
+        (
+            lambda: calibration.expected_calibration_error(Y, P, n_bins=2.5),
+            ValueError,
+            "n_bins must",
+        ),
+        (
+            lambda: calibration.expected_calibration_error(Y, P + 0.5, 15),
+            ValueError,
+            r"probabilities must be probabilities in \[0, 1\]",
+        ),
+        (
+            lambda: calibration.expected_calibration_error(Y, P * 0.9, 15),
+            ValueError,
+            "probabilities rows must sum to 1; row 0 sums to 0.9",
+        ),
+        (
+            lambda: calibration.expected_calibration_error(Y[:3], P, 15),
+            ValueError,
+            "y_true must hold one class index per row",
+        ),
+        (
+            lambda: calibration.expected_calibration_error([], [], 15),
+            ValueError,
+            "must not be empty",
+        ),
+        (lambda: calibration.apply_temperature(P, 0), ValueError, "temperature must be positive"),
+        (
+            lambda: calibration.apply_temperature(P, -1.0),
+            ValueError,
+            "temperature must be positive",
+        ),
+        (
+            lambda: calibration.apply_temperature(np.ones(3), 1.0),
+            ValueError,
+            "logits must have shape",
+        ),
+        (lambda: calibration.fit_temperature(Y, P, bounds=(2, 1)), ValueError, "bounds must be"),
+        (
+            lambda: calibration.fit_temperature(Y, P, bounds=(0, 1)),
+            ValueError,
+            "temperature must be positive",
+        ),
+    ],
+)
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
