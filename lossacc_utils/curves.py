@@ -12,7 +12,13 @@ import pandas as pd
 
 from . import metrics
 
-__all__ = ["costliest_samples", "loss_by_correctness", "opposite_moves", "summarize"]
+__all__ = [
+    "costliest_samples",
+    "early_stopping",
+    "loss_by_correctness",
+    "opposite_moves",
+    "summarize",
+]
 
 
 def _curve(run, key) -> np.ndarray:
@@ -133,3 +139,31 @@ def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
             "share of all the loss": losses[order] / losses.sum(),
         }
     )
+
+
+def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0) -> dict:
+    """Where `keras.callbacks.EarlyStopping(monitor, patience, min_delta)` would stop this run.
+
+    The rule is Keras': an epoch improves on the best so far when it is better by more than
+    `min_delta` (lower for a loss, higher for an accuracy); training stops once `patience` epochs
+    in a row have not improved. Returns the epoch training stops after (`stopped_epoch`, or the
+    last epoch if it never stops) and the best epoch (`best_epoch`, the weights
+    `restore_best_weights=True` would restore), both counted from 1.
+    """
+    if not isinstance(monitor, str) or not monitor.startswith(("val_", "loss", "accuracy")):
+        raise ValueError(
+            f"monitor must name a curve of the run, such as 'val_loss'; got {monitor!r}"
+        )
+    values = _curve(run, monitor)
+    if not isinstance(patience, int | np.integer) or isinstance(patience, bool) or patience < 1:
+        raise ValueError(f"patience must be a whole number of at least 1; got {patience!r}")
+    sign = -1.0 if "acc" in monitor else 1.0  # Keras' mode="auto": maximise accuracies
+    best, best_epoch, wait = np.inf, 0, 0
+    for epoch, value in enumerate(sign * values):
+        if value < best - abs(min_delta):
+            best, best_epoch, wait = value, epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return {"stopped_epoch": epoch + 1, "best_epoch": best_epoch + 1}
+    return {"stopped_epoch": len(values), "best_epoch": best_epoch + 1}

@@ -414,3 +414,64 @@ def plot_costliest(run, table, axes=None):
         )
         ax.axis("off")
     return axes
+
+
+def plot_reliability(bins, ax=None, title=None):
+    """A reliability diagram: each confidence bin's accuracy against its mean confidence.
+
+    `bins` is `calibration.calibration_bins(...)`. Bars show each bin's accuracy; the diagonal is
+    perfect calibration; red bars mark the gap between accuracy and mean confidence (below the
+    diagonal: over-confident). The number of samples in each bin is written under its bar, which
+    the diagrams of Guo et al. (2017) leave out: a bin with a handful of samples says little.
+    """
+    missing = {"lower", "upper", "count", "accuracy", "confidence"} - set(
+        getattr(bins, "columns", [])
+    )
+    if missing:
+        raise ValueError(
+            f"bins must come from calibration.calibration_bins; missing {sorted(missing)}"
+        )
+    ax = _new_axes(ax, (4.6, 4.6))
+    width = float(bins["upper"].iloc[0] - bins["lower"].iloc[0])
+    filled = bins[bins["count"] > 0]
+    centres = (filled["lower"] + filled["upper"]) / 2
+    ax.bar(
+        centres,
+        filled["accuracy"],
+        width=width,
+        color=COLORS["loss"],
+        alpha=0.85,
+        edgecolor="white",
+        label="accuracy in the bin",
+    )
+    ax.bar(
+        centres,
+        filled["confidence"] - filled["accuracy"],
+        bottom=filled["accuracy"],
+        width=width,
+        color=COLORS["disagree"],
+        alpha=0.35,
+        edgecolor=COLORS["disagree"],
+        label="gap to the mean confidence",
+    )
+    ax.plot([0, 1], [0, 1], color="0.3", ls="--", lw=1, label="perfect calibration")
+    for x, n in zip(centres, filled["count"], strict=True):
+        ax.annotate(
+            f"{int(n)}",
+            (x, 0),
+            xytext=(0, -11),
+            textcoords="offset points",
+            ha="center",
+            fontsize=6,
+            color="0.3",
+        )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(
+        "confidence (largest predicted probability);\nsamples per bin below the axis", fontsize=9
+    )
+    ax.set_ylabel("accuracy")
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    if title:
+        ax.set_title(title, fontsize=10, loc="left")
+    return ax

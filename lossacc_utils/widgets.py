@@ -12,11 +12,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from . import plots
+from . import calibration, plots
 from .counterexample import PredictionSet, disagree, with_true_class_probabilities
 from .validation import as_array
 
-__all__ = ["EXPLORER_STATES", "draw_explorer_state", "explorer_sets", "prediction_explorer"]
+__all__ = [
+    "EXPLORER_STATES",
+    "draw_explorer_state",
+    "draw_temperature_state",
+    "explorer_sets",
+    "prediction_explorer",
+    "temperature_explorer",
+]
 
 #: Representative states of the explorer: (true-class probabilities of A, of B).
 EXPLORER_STATES = {
@@ -104,3 +111,46 @@ def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_cl
     update()
     columns = widgets.HBox([widgets.VBox(sliders["A"]), widgets.VBox(sliders["B"])])
     return widgets.VBox([columns, readout, figure])
+
+
+def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None):
+    """The reliability diagram of softmax(logits / temperature), titled with its NLL, ECE and
+    accuracy (the pure function behind the temperature slider); return the ax."""
+    probabilities = calibration.apply_temperature(logits, temperature)
+    bins = calibration.calibration_bins(y_true, probabilities, n_bins)
+    nll = calibration.negative_log_likelihood(y_true, logits, temperature)
+    ece = calibration.expected_calibration_error(y_true, probabilities, n_bins)
+    accuracy = float((probabilities.argmax(axis=1) == np.asarray(y_true)).mean())
+    title = f"T = {temperature:.2f}: NLL {nll:.3f}, ECE {ece:.3f}, accuracy {accuracy:.1%}"
+    return plots.plot_reliability(bins, ax=ax, title=title)
+
+
+def temperature_explorer(y_true, logits, n_bins=15):
+    """A slider over the temperature T (log scale, 0.25 to 8) and the reliability diagram it gives.
+
+    The accuracy in the title never changes: dividing logits by T keeps every argmax.
+    """
+    draw_temperature_state(y_true, logits, 1.0, n_bins)  # checks the arguments
+    plt.close("all")
+    slider = widgets.FloatLogSlider(
+        value=1.0,
+        base=2,
+        min=-2,
+        max=3,
+        step=0.05,
+        description="temperature",
+        continuous_update=False,
+        readout_format=".2f",
+    )
+    figure = widgets.Output()
+
+    def update(_change=None):
+        with figure:
+            figure.clear_output(wait=True)
+            ax = draw_temperature_state(y_true, logits, slider.value, n_bins)
+            display(ax.figure)
+            plt.close(ax.figure)
+
+    slider.observe(update, names="value")
+    update()
+    return widgets.VBox([slider, figure])

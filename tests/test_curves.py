@@ -77,3 +77,63 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
 def test_bad_runs_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def keras_early_stopping(values, monitor, patience, min_delta):
+    """Drive Keras' own EarlyStopping over a recorded curve: where does it stop, what is best?"""
+    import keras
+
+    mode = "max" if "acc" in monitor else "min"  # what mode="auto" resolves to for these
+    callback = keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience, min_delta=min_delta, mode=mode
+    )
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.stop_training = False  # fit sets this; EarlyStopping turns it on to stop
+    callback.set_model(model)
+    callback.on_train_begin()
+    for epoch, value in enumerate(values):
+        callback.on_epoch_end(epoch, {monitor: float(value)})
+        if model.stop_training:
+            return {"stopped_epoch": epoch + 1, "best_epoch": callback.best_epoch + 1}
+    return {"stopped_epoch": len(values), "best_epoch": callback.best_epoch + 1}
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("monitor", ["val_loss", "val_accuracy"])
+def test_early_stopping_stops_where_keras_stops(seed, monitor):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 80))
+    if monitor == "val_loss":  # a U-shaped loss with noise and plateaus
+        values = np.round(np.abs(np.linspace(-1, 1.5, n)) + rng.normal(0, 0.1, n), 2)
+    else:  # an accuracy moving in steps of one sample in 500
+        values = np.round(np.minimum(0.5 + np.cumsum(rng.normal(0.01, 0.01, n)), 1) * 500) / 500
+    patience, min_delta = int(rng.integers(1, 15)), float(rng.choice([0.0, 0.001, 0.05]))
+    run = {monitor: list(values)}
+    assert curves.early_stopping(run, monitor, patience, min_delta) == keras_early_stopping(
+        values, monitor, patience, min_delta
+    )
+
+
+def test_early_stopping_on_loss_and_on_accuracy_can_pick_different_epochs():
+    assert curves.early_stopping(RUN, "val_loss", patience=1) == {
+        "stopped_epoch": 4,
+        "best_epoch": 3,
+    }
+    assert curves.early_stopping(RUN, "val_accuracy", patience=1) == {
+        "stopped_epoch": 5,
+        "best_epoch": 4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"monitor": "val_auc_missing"}, "run must be a dict with a 'val_auc_missing' list"),
+        ({"monitor": 3}, "monitor must name a curve"),
+        ({"patience": 0}, "patience must"),
+    ],
+)
+def test_early_stopping_rejects_bad_arguments(kwargs, message):
+    args = {"run": RUN, "monitor": "val_loss", "patience": 2, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        curves.early_stopping(**args)

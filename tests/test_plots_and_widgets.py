@@ -112,3 +112,40 @@ def test_explorer_updates_its_verdict_when_a_slider_moves():
 def test_explorer_rejects_bad_starting_values():
     with pytest.raises(ValueError, match=r"p_true must be probabilities in \[0, 1\]; got max 1.5"):
         widgets.prediction_explorer(p_true_a=(0.9, 1.5, 0.3))
+
+
+def logits_and_labels():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=3, size=(400, 4))
+    labels = np.where(rng.random(400) < 0.8, logits.argmax(axis=1), rng.integers(0, 4, 400))
+    return labels, logits
+
+
+def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
+    from lossacc_utils import calibration
+
+    y, logits = logits_and_labels()
+    bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
+    ax = plots.plot_reliability(bins)
+    filled = int((bins["count"] > 0).sum())
+    assert len(ax.patches) == 2 * filled  # accuracy bars and gap bars
+    counts = [int(t.get_text()) for t in ax.texts]
+    assert sum(counts) == 400
+    with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
+        plots.plot_reliability(bins.drop(columns="count"))
+
+
+def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
+    y, logits = logits_and_labels()
+    titles = [
+        widgets.draw_temperature_state(y, logits, t).get_title(loc="left") for t in (0.5, 1.0, 2.0)
+    ]
+    accuracies = {title.split("accuracy ")[1] for title in titles}
+    assert len(accuracies) == 1  # dividing the logits by T keeps every argmax
+    assert len({title.split(",")[0] for title in titles}) == 3
+    explorer = widgets.temperature_explorer(y, logits)
+    slider, figure = explorer.children
+    assert slider.value == 1.0 and isinstance(figure, ipywidgets.Output)
+    slider.value = 2.0  # runs the redraw without a kernel; it must not fail
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        widgets.draw_temperature_state(y, logits, 0.0)
