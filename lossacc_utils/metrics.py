@@ -42,10 +42,15 @@ from .validation import (
 
 __all__ = [
     "EPSILON",
+    "balanced_accuracy",
     "binary_accuracy",
     "binary_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
+    "f1_score",
+    "precision",
+    "recall",
+    "roc_auc",
     "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
 ]
@@ -157,3 +162,69 @@ def sparse_categorical_accuracy(y_true, y_pred):
     check_class_axis(y_pred, "y_pred", "binary_accuracy")
     labels = check_class_indices(y_true, y_pred)
     return (labels == y_pred.argmax(axis=-1)).astype(np.float64)
+
+
+# ---- beyond accuracy, for a binary problem (class 1 is the positive, usually the rare class) ----
+
+
+def _binary_counts(y_true, y_pred, threshold):
+    """True positives, false positives, false negatives and true negatives at `threshold`."""
+    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred = match_rank(y_true, y_pred)
+    check_binary_labels(y_true, "y_true")
+    predicted = y_pred > check_real(threshold, "threshold")  # strict, as in Keras
+    actual = y_true == 1
+    return (
+        int((predicted & actual).sum()),
+        int((predicted & ~actual).sum()),
+        int((~predicted & actual).sum()),
+        int((~predicted & ~actual).sum()),
+    )
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator else 0.0
+
+
+def precision(y_true, y_pred, threshold=0.5) -> float:
+    """Of the samples predicted positive (score > threshold), the share that are positive.
+
+    0 when nothing is predicted positive, as `keras.metrics.Precision` reports it.
+    """
+    tp, fp, _, _ = _binary_counts(y_true, y_pred, threshold)
+    return _ratio(tp, tp + fp)
+
+
+def recall(y_true, y_pred, threshold=0.5) -> float:
+    """Of the positive samples, the share predicted positive (score > threshold)."""
+    tp, _, fn, _ = _binary_counts(y_true, y_pred, threshold)
+    return _ratio(tp, tp + fn)
+
+
+def f1_score(y_true, y_pred, threshold=0.5) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0)."""
+    tp, fp, fn, _ = _binary_counts(y_true, y_pred, threshold)
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def balanced_accuracy(y_true, y_pred, threshold=0.5) -> float:
+    """The mean of the recall of each class: 0.5 for a model that always predicts one class."""
+    tp, fp, fn, tn = _binary_counts(y_true, y_pred, threshold)
+    return (_ratio(tp, tp + fn) + _ratio(tn, tn + fp)) / 2
+
+
+def roc_auc(y_true, y_pred) -> float:
+    """The area under the ROC curve, exactly: the probability that a random positive sample
+    scores higher than a random negative one, ties counting one half.
+
+    `keras.metrics.AUC` approximates the same area with 200 thresholds.
+    """
+    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred = match_rank(y_true, y_pred)
+    check_binary_labels(y_true, "y_true")
+    positives, negatives = y_pred[y_true == 1], y_pred[y_true == 0]
+    if not len(positives) or not len(negatives):
+        raise ValueError("y_true must contain both classes to compute a ROC AUC")
+    higher = (positives[:, None] > negatives[None, :]).sum()
+    ties = (positives[:, None] == negatives[None, :]).sum()
+    return float((higher + 0.5 * ties) / (len(positives) * len(negatives)))
