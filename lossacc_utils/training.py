@@ -35,12 +35,14 @@ OVERTRAINING = {
     "dataset": "digits",  # scikit-learn's 8x8 digits: shipped with the package, no download
     "n_train": 300,  # few training samples, so the network can memorise them
     "n_val": 500,
+    "n_test": 500,  # held out: never trained on, never used to choose anything
     "epochs": 300,  # far past the best validation loss, reached in 10 to 20 epochs
     "batch_size": 32,
     "learning_rate": 0.01,  # large for Adam: mistakes grow confident within the run
     "width": 1,  # filters and units multiplied by this
     "starved": False,  # True: a linear classifier on the image averaged down to 2x2 instead
     "label_noise": 0.0,  # share of training and validation labels replaced by a wrong class
+    "label_smoothing": 0.0,  # a > 0: train on targets y (1 - a) + a / K
     "record_every": 1,  # record the validation probabilities every this many epochs
     "steps_per_execution": 10,  # run 10 training steps per call into TensorFlow
     "log_every": 0,  # print a progress line every this many epochs (0: only at the end)
@@ -276,8 +278,10 @@ def run_overtraining(seed=0, **overrides) -> dict:
     `val_probabilities` and `val_log_probabilities` (epoch -> predictions for every validation
     sample; the log-probabilities come from the logits, as Keras' `val_loss` does), the
     validation images and labels `x_val` and `y_val` and the training labels `y_train` as used
-    (after any label noise), the `config`, and `seconds`, the time `fit` took. The same seed gives
-    the same run on one machine.
+    (after any label noise), the held-out `x_test`, `y_test` and `test_log_probabilities`
+    (recorded like the validation ones), the `config`, and `seconds`, the time `fit` took. With
+    `label_smoothing`, History also has `cross_entropy` and `val_cross_entropy`, unsmoothed.
+    The same seed gives the same run on one machine.
     """
     unknown = set(overrides) - set(OVERTRAINING)
     if unknown:
@@ -293,8 +297,13 @@ def run_overtraining(seed=0, **overrides) -> dict:
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0:
         raise ValueError(f"learning_rate must be a positive number; got {rate!r}")
 
+    smoothing = check_fraction(config["label_smoothing"], "label_smoothing")
     split = data.load_split(
-        config["dataset"], n_train=config["n_train"], n_val=config["n_val"], seed=seed
+        config["dataset"],
+        n_train=config["n_train"],
+        n_val=config["n_val"],
+        n_test=_check_count(config["n_test"], "n_test"),
+        seed=seed,
     )
     rng = np.random.default_rng(seed)
     y_train, y_val = split.y_train, split.y_val
@@ -308,15 +317,26 @@ def run_overtraining(seed=0, **overrides) -> dict:
         model = starved_classifier(split.x_train.shape[1:], split.n_classes)
     else:
         model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
+    if smoothing:  # only the one-hot loss smooths; the unsmoothed loss is kept as a metric
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
+        tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]
+        one_hot = np.eye(split.n_classes, dtype="float32")
+        train_targets, val_targets = one_hot[y_train], one_hot[y_val]
+    else:
+        loss, tracked = "sparse_categorical_crossentropy", []
+        train_targets, val_targets = y_train, y_val
     model.compile(
         optimizer=keras.optimizers.Adam(rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        loss=loss,
+        metrics=["accuracy", *tracked],
         steps_per_execution=config["steps_per_execution"],
     )
-    train, val = _datasets(split.x_train, y_train, split.x_val, y_val, config["batch_size"], seed)
+    train, val = _datasets(
+        split.x_train, train_targets, split.x_val, val_targets, config["batch_size"], seed
+    )
     recorder = ProbabilityRecorder(split.x_val, every=config["record_every"])
-    callbacks = [recorder, _ProgressLog(config["log_every"], config["epochs"])]
+    test_recorder = ProbabilityRecorder(split.x_test, every=config["record_every"])
+    callbacks = [recorder, test_recorder, _ProgressLog(config["log_every"], config["epochs"])]
     start = time.perf_counter()
     # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
     history = model.fit(
@@ -328,15 +348,15 @@ def run_overtraining(seed=0, **overrides) -> dict:
         callbacks=callbacks,
     )
     seconds = time.perf_counter() - start
-    run = {
-        key: [float(v) for v in history.history[key]]
-        for key in ("loss", "accuracy", "val_loss", "val_accuracy")
-    }
+    run = {key: [float(v) for v in values] for key, values in history.history.items()}
     run.update(
         val_probabilities=recorder.probabilities,
         val_log_probabilities=recorder.log_probabilities,
         x_val=split.x_val,
         y_val=y_val,
+        test_log_probabilities=test_recorder.log_probabilities,
+        x_test=split.x_test,
+        y_test=split.y_test,
         y_train=y_train,
         config=config,
         seconds=seconds,

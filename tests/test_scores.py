@@ -21,7 +21,8 @@ labels_and_scores = st.integers(2, 60).flatmap(
     )
 )
 thresholds = st.one_of(
-    st.sampled_from([0.5, 0.25, 0.875]), st.floats(0.015625, 0.984375, width=32, allow_subnormal=False)
+    st.sampled_from([0.5, 0.25, 0.875]),
+    st.floats(0.015625, 0.984375, width=32, allow_subnormal=False),
 )
 
 

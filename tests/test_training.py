@@ -187,3 +187,23 @@ def test_run_overtraining_prints_progress_when_asked(capsys):
 def test_run_overtraining_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
         training.run_overtraining(**kwargs)
+
+
+def test_the_test_split_is_recorded_every_epoch():
+    run = training.run_overtraining(seed=0, n_train=60, n_val=40, n_test=30, epochs=2)
+    assert run["x_test"].shape == (30, 8, 8, 1) and len(run["y_test"]) == 30
+    assert sorted(run["test_log_probabilities"]) == [1, 2]
+    np.testing.assert_allclose(np.exp(run["test_log_probabilities"][2]).sum(axis=1), 1, rtol=1e-5)
+
+
+def test_label_smoothing_trains_on_smoothed_targets_and_keeps_the_plain_cross_entropy():
+    run = training.run_overtraining(seed=0, n_train=60, n_val=40, epochs=3, label_smoothing=0.2)
+    assert len(run["cross_entropy"]) == 3 and len(run["val_cross_entropy"]) == 3
+    log_p = run["val_log_probabilities"][3]
+    plain = -log_p[np.arange(40), run["y_val"]].mean()
+    assert run["val_cross_entropy"][-1] == pytest.approx(plain, rel=1e-4)
+    smoothed_target = np.eye(10)[run["y_val"]] * 0.8 + 0.02
+    assert run["val_loss"][-1] == pytest.approx(
+        -(smoothed_target * log_p).sum(axis=1).mean(), rel=1e-4
+    )
+    assert run["val_loss"][-1] != pytest.approx(run["val_cross_entropy"][-1], rel=1e-3)
