@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DATASETS", "Split", "blobs", "load_split"]
+__all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split"]
 
 DATASETS = ("digits", "mnist", "fashion_mnist")
 
@@ -145,3 +145,21 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
         images(x_test[test_order]),
         labels(y_test[test_order]),
     )
+
+
+def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0):
+    """Labels of a rare class and a classifier's scores for it, as a detector would produce them.
+
+    Returns (y, scores): y is 1 for the rare class (`minority_share` of the samples, the
+    pears among the apples), 0 otherwise; scores are sigmoid(z), with z drawn from a normal
+    distribution centred at +separation/2 for the rare class and -separation/2 for the rest.
+    """
+    if not isinstance(n_samples, int | np.integer) or isinstance(n_samples, bool) or n_samples < 2:
+        raise ValueError(f"n_samples must be a whole number of at least 2; got {n_samples!r}")
+    if not 0 < minority_share < 1:
+        raise ValueError(f"minority_share must be between 0 and 1; got {minority_share!r}")
+    rng = np.random.default_rng(seed)
+    n_rare = max(1, round(minority_share * n_samples))
+    y = np.r_[np.zeros(n_samples - n_rare, dtype="int64"), np.ones(n_rare, dtype="int64")]
+    z = rng.normal(size=n_samples) + np.where(y == 1, separation / 2, -separation / 2)
+    return y, 1 / (1 + np.exp(-z))

@@ -475,3 +475,30 @@ def plot_reliability(bins, ax=None, title=None):
     if title:
         ax.set_title(title, fontsize=10, loc="left")
     return ax
+
+
+def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
+    """Accuracy, balanced accuracy, precision, recall and F1 of a binary classifier against its
+    decision threshold, with the scores at `threshold` marked and written in the title."""
+    from . import metrics
+
+    threshold = float(threshold)
+    grid = np.linspace(0.01, 0.99, 99)
+    curves = {
+        "accuracy": lambda t: float(metrics.binary_accuracy(y_true, scores, t).mean()),
+        "balanced accuracy": lambda t: metrics.balanced_accuracy(y_true, scores, t),
+        "precision": lambda t: metrics.precision(y_true, scores, t),
+        "recall": lambda t: metrics.recall(y_true, scores, t),
+        "F1": lambda t: metrics.f1_score(y_true, scores, t),
+    }
+    ax = _new_axes(ax, (6.5, 4))
+    for (name, score), style in zip(curves.items(), ["-", "--", "-", "-", ":"], strict=True):
+        ax.plot(grid, [score(t) for t in grid], ls=style, lw=1.8, label=name)
+    ax.axvline(threshold, color="0.3", lw=1)
+    values = ", ".join(f"{name} {score(threshold):.2f}" for name, score in curves.items())
+    ax.set_title(f"threshold {threshold:.2f}: {values}", fontsize=8, loc="left")
+    ax.set_xlabel("decision threshold (predict the rare class when the score is above it)")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

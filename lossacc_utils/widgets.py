@@ -23,6 +23,7 @@ __all__ = [
     "explorer_sets",
     "prediction_explorer",
     "temperature_explorer",
+    "threshold_explorer",
 ]
 
 #: Representative states of the explorer: (true-class probabilities of A, of B).
@@ -148,6 +149,27 @@ def temperature_explorer(y_true, logits, n_bins=15):
         with figure:
             figure.clear_output(wait=True)
             ax = draw_temperature_state(y_true, logits, slider.value, n_bins)
+            display(ax.figure)
+            plt.close(ax.figure)
+
+    slider.observe(update, names="value")
+    update()
+    return widgets.VBox([slider, figure])
+
+
+def threshold_explorer(y_true, scores):
+    """A slider over the decision threshold and the scores of a binary classifier at it."""
+    plots.plot_threshold_sweep(y_true, scores, 0.5)  # checks the arguments
+    plt.close("all")
+    slider = widgets.FloatSlider(
+        value=0.5, min=0.01, max=0.99, step=0.01, description="threshold", continuous_update=False
+    )
+    figure = widgets.Output()
+
+    def update(_change=None):
+        with figure:
+            figure.clear_output(wait=True)
+            ax = plots.plot_threshold_sweep(y_true, scores, slider.value)
             display(ax.figure)
             plt.close(ax.figure)
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from lossacc_utils.data import load_split
+from lossacc_utils.data import imbalanced_scores, load_split
 
 
 def test_digits_split_is_deterministic_and_disjoint():
@@ -108,3 +108,11 @@ def test_a_split_larger_than_the_local_file_is_refused(tmp_path):
     path = write_mnist_like(tmp_path / "mnist.npz", n_train=40)
     with pytest.raises(ValueError, match="validation samples; mnist has 40 training samples"):
         load_split("mnist", n_train=30, n_val=20, path=path)
+
+
+def test_imbalanced_scores_have_the_stated_share_and_separate_the_classes():
+    y, scores = imbalanced_scores(n_samples=1000, minority_share=0.1, separation=3.0, seed=0)
+    assert y.sum() == 100 and scores.min() > 0 and scores.max() < 1
+    assert scores[y == 1].mean() > scores[y == 0].mean() + 0.3
+    with pytest.raises(ValueError, match="minority_share must be between 0 and 1"):
+        imbalanced_scores(minority_share=1.0)

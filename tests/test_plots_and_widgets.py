@@ -149,3 +149,16 @@ def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
     slider.value = 2.0  # runs the redraw without a kernel; it must not fail
     with pytest.raises(ValueError, match="temperature must be positive"):
         widgets.draw_temperature_state(y, logits, 0.0)
+
+
+def test_threshold_sweep_marks_the_threshold_and_the_slider_redraws():
+    from lossacc_utils import data
+
+    y, scores = data.imbalanced_scores(n_samples=500, seed=1)
+    ax = plots.plot_threshold_sweep(y, scores, threshold=0.7)
+    assert len(ax.get_lines()) == 6  # five scores and the threshold
+    assert ax.get_title(loc="left").startswith("threshold 0.70: accuracy")
+    explorer = widgets.threshold_explorer(y, scores)
+    explorer.children[0].value = 0.3
+    with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
+        plots.plot_threshold_sweep(y + 1, scores)
