@@ -16,8 +16,9 @@ import pandas as pd
 from .validation import (
     as_array,
     check_class_indices,
+    check_count,
     check_distributions,
-    check_real,
+    check_positive,
 )
 
 __all__ = [
@@ -27,12 +28,6 @@ __all__ = [
     "fit_temperature",
     "negative_log_likelihood",
 ]
-
-
-def _check_bins(n_bins) -> int:
-    if not isinstance(n_bins, int | np.integer) or isinstance(n_bins, bool) or n_bins < 1:
-        raise ValueError(f"n_bins must be a whole number of at least 1; got {n_bins!r}")
-    return int(n_bins)
 
 
 def _labels_and_probabilities(y_true, probabilities):
@@ -53,7 +48,7 @@ def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     Empty bins have a count of 0 and no accuracy or confidence.
     """
     labels, probabilities = _labels_and_probabilities(y_true, probabilities)
-    n_bins = _check_bins(n_bins)
+    n_bins = check_count(n_bins, "n_bins")
     confidence = probabilities.max(axis=1)
     correct = probabilities.argmax(axis=1) == labels
     edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -89,20 +84,13 @@ def _logits(logits):
     return logits
 
 
-def _check_temperature(temperature) -> float:
-    temperature = check_real(temperature, "temperature")
-    if temperature <= 0:
-        raise ValueError(f"temperature must be positive; got {temperature:g}")
-    return temperature
-
-
 def apply_temperature(logits, temperature) -> np.ndarray:
     """softmax(logits / temperature), row by row.
 
     `logits` may also be log-probabilities: they differ from the logits by a constant per row,
     which the softmax ignores.
     """
-    scaled = _logits(logits) / _check_temperature(temperature)
+    scaled = _logits(logits) / check_positive(temperature, "temperature")
     scaled -= scaled.max(axis=1, keepdims=True)
     exp = np.exp(scaled)
     return exp / exp.sum(axis=1, keepdims=True)
@@ -110,7 +98,7 @@ def apply_temperature(logits, temperature) -> np.ndarray:
 
 def negative_log_likelihood(y_true, logits, temperature=1.0) -> float:
     """Mean cross-entropy of softmax(logits / temperature) against the integer labels, unclipped."""
-    scaled = _logits(logits) / _check_temperature(temperature)
+    scaled = _logits(logits) / check_positive(temperature, "temperature")
     labels = check_class_indices(as_array(y_true, "y_true"), scaled)
     shifted = scaled - scaled.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -127,7 +115,7 @@ def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
 
     logits = _logits(logits)
     check_class_indices(as_array(y_true, "y_true"), logits)
-    low, high = (_check_temperature(b) for b in bounds)
+    low, high = (check_positive(b, "temperature") for b in bounds)
     if not low < high:
         raise ValueError(f"bounds must be (low, high) with low < high; got {bounds!r}")
     result = minimize_scalar(

@@ -22,7 +22,9 @@ from . import metrics
 from .validation import (
     as_array,
     check_class_indices,
+    check_count,
     check_distributions,
+    check_positive,
     check_positive_rows,
     check_probabilities,
     check_real,
@@ -159,9 +161,7 @@ def sharpen(y_pred, temperature) -> np.ndarray:
     """
     y_pred = check_probabilities(as_array(y_pred, "y_pred"), "y_pred")
     check_positive_rows(y_pred, "y_pred")
-    temperature = check_real(temperature, "temperature")
-    if temperature <= 0:
-        raise ValueError(f"temperature must be positive; got {temperature:g}")
+    temperature = check_positive(temperature, "temperature")
     with np.errstate(divide="ignore"):
         logits = np.log(y_pred) / temperature
     logits -= logits.max(axis=-1, keepdims=True)
@@ -178,8 +178,7 @@ def with_true_class_probabilities(y_true, p_true, n_classes=3) -> np.ndarray:
     p_true = check_probabilities(as_array(p_true, "p_true"), "p_true")
     if p_true.ndim != 1:
         raise ValueError(f"p_true must have shape (samples,); got {p_true.shape}")
-    if not isinstance(n_classes, int | np.integer) or n_classes < 2:
-        raise ValueError(f"n_classes must be a whole number of at least 2; got {n_classes!r}")
+    n_classes = check_count(n_classes, "n_classes", low=2)
     y_pred = np.repeat(((1.0 - p_true) / (n_classes - 1))[:, None], n_classes, axis=1)
     labels = check_class_indices(as_array(y_true, "y_true"), y_pred)
     y_pred[np.arange(len(labels)), labels] = p_true
@@ -192,8 +191,7 @@ def overconfident(n_samples=10, confidence=0.99, p_true_of_miss=1e-4) -> Predict
     Each hit gives its true class `confidence`; the one miss gives its true class only
     `p_true_of_miss`. Two classes, the true class of every sample being class 0.
     """
-    if not isinstance(n_samples, int | np.integer) or n_samples < 2:
-        raise ValueError(f"n_samples must be a whole number of at least 2; got {n_samples!r}")
+    n_samples = check_count(n_samples, "n_samples", low=2)
     p_true = np.full(n_samples, confidence, dtype=float)
     p_true[-1] = p_true_of_miss
     y_true = np.zeros(n_samples, dtype=int)
@@ -208,8 +206,7 @@ def imbalanced(n_samples=100, majority_share=0.9) -> tuple[PredictionSet, Predic
     (clipped to 1 - 1e-7 by the loss), the second gives every sample the share of apples. Both
     predict 'apple' for every fruit, so both score `majority_share` accuracy.
     """
-    if not isinstance(n_samples, int | np.integer) or n_samples < 2:
-        raise ValueError(f"n_samples must be a whole number of at least 2; got {n_samples!r}")
+    n_samples = check_count(n_samples, "n_samples", low=2)
     share = check_real(majority_share, "majority_share")
     n_apples = round(share * n_samples)
     if not 0 < n_apples < n_samples:

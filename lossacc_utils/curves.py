@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .validation import check_count
 
 __all__ = [
     "costliest_samples",
@@ -123,8 +124,7 @@ def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
             f"epoch {epoch!r} was not recorded; recorded epochs run from "
             f"{min(probabilities)} to {max(probabilities)}"
         )
-    if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
-        raise ValueError(f"k must be a whole number of at least 1; got {k!r}")
+    k = check_count(k, "k")
     p = probabilities[epoch]
     losses = _sample_losses(run, epoch, p, y)
     order = np.argsort(-losses)[:k]
@@ -155,8 +155,7 @@ def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0) -> dict:
             f"monitor must name a curve of the run, such as 'val_loss'; got {monitor!r}"
         )
     values = _curve(run, monitor)
-    if not isinstance(patience, int | np.integer) or isinstance(patience, bool) or patience < 1:
-        raise ValueError(f"patience must be a whole number of at least 1; got {patience!r}")
+    patience = check_count(patience, "patience")
     sign = -1.0 if "acc" in monitor else 1.0  # Keras' mode="auto": maximise accuracies
     best, best_epoch, wait = np.inf, 0, 0
     for epoch, value in enumerate(sign * values):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validation import check_count, check_positive
+
 __all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split"]
 
 DATASETS = ("digits", "mnist", "fashion_mnist")
@@ -26,10 +28,8 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     one more. A larger `spread` makes the classes overlap more.
     """
     for name, value, low in (("n_samples", n_samples, 1), ("n_classes", n_classes, 2)):
-        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
-            raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
-    if not isinstance(spread, int | float) or isinstance(spread, bool) or not spread > 0:
-        raise ValueError(f"spread must be a positive number; got {spread!r}")
+        check_count(value, name, low)
+    check_positive(spread, "spread")
     rng = np.random.default_rng(seed)
     y = np.arange(n_samples) % n_classes
     angles = 2 * np.pi * np.arange(n_classes) / n_classes
@@ -104,8 +104,7 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
     for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
         if value is None and name == "n_test":
             continue
-        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}")
+        check_count(value, name)
     x, y, x_test, y_test = _read(dataset, path)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(x))
@@ -154,8 +153,7 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     pears among the apples), 0 otherwise; scores are sigmoid(z), with z drawn from a normal
     distribution centred at +separation/2 for the rare class and -separation/2 for the rest.
     """
-    if not isinstance(n_samples, int | np.integer) or isinstance(n_samples, bool) or n_samples < 2:
-        raise ValueError(f"n_samples must be a whole number of at least 2; got {n_samples!r}")
+    n_samples = check_count(n_samples, "n_samples", low=2)
     if not 0 < minority_share < 1:
         raise ValueError(f"minority_share must be between 0 and 1; got {minority_share!r}")
     rng = np.random.default_rng(seed)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.patches import Patch, Polygon
 
 from .counterexample import PredictionSet
-from .validation import as_array, check_probabilities, check_real
+from .validation import as_array, check_count, check_positive, check_probabilities
 
 __all__ = [
     "COLORS",
@@ -41,13 +41,6 @@ def _new_axes(ax, figsize):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
-
-
-def _check_loss_level(loss_level) -> float:
-    loss_level = check_real(loss_level, "loss_level")
-    if loss_level <= 0:
-        raise ValueError(f"loss_level must be positive; got {loss_level:g}")
-    return loss_level
 
 
 def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None):
@@ -120,7 +113,7 @@ def plot_simplex(loss_level=0.8, points=None, ax=None):
     predictions whose loss -ln p_true is below `loss_level`. `points` maps labels to predictions
     (true class first) to be marked.
     """
-    level = _check_loss_level(loss_level)
+    level = check_positive(loss_level, "loss_level")
     ax = _new_axes(ax, (5, 4.6))
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
@@ -188,9 +181,8 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
     whether it is correct depends on p_true against the strongest rival (the diagonal). The grey
     area is every point that K probabilities summing to 1 can reach.
     """
-    if not isinstance(n_classes, int | np.integer) or n_classes < 2:
-        raise ValueError(f"n_classes must be a whole number of at least 2; got {n_classes!r}")
-    level = _check_loss_level(loss_level)
+    n_classes = check_count(n_classes, "n_classes", low=2)
+    level = check_positive(loss_level, "loss_level")
     ax = _new_axes(ax, (5, 4.2))
     p = np.linspace(0, 1, 401)
     lowest_rival = (1 - p) / (n_classes - 1)  # the rest shared equally

@@ -15,6 +15,8 @@ import keras
 import numpy as np
 import pandas as pd
 
+from .validation import check_count
+
 __all__ = [
     "LABEL_SHAPES",
     "LOSSES",
@@ -96,8 +98,7 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
         ("n_classes", n_classes, 2),
         ("n_samples", n_samples, 1),
     ):
-        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
-            raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
+        check_count(value, name, low)
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_samples, 2)).astype("float32")
     y = _labels(label_shape, output_width, n_classes, n_samples, rng)

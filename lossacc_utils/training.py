@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, metrics
-from .validation import check_fraction
+from .validation import check_count, check_fraction, check_positive
 
 __all__ = [
     "OVERTRAINING",
@@ -49,12 +49,6 @@ OVERTRAINING = {
 }
 
 
-def _check_count(value, name, low=1):
-    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
-    return int(value)
-
-
 def tiny_classifier(
     n_features=2, n_classes=3, hidden=0, dropout=0.0, l2=0.0, learning_rate=0.1, seed=0
 ):
@@ -65,9 +59,9 @@ def tiny_classifier(
     penalty on every kernel. The weights are drawn from `seed`, so the same arguments give the same
     model.
     """
-    n_features = _check_count(n_features, "n_features")
-    n_classes = _check_count(n_classes, "n_classes", low=2)
-    hidden = _check_count(hidden, "hidden", low=0)
+    n_features = check_count(n_features, "n_features")
+    n_classes = check_count(n_classes, "n_classes", low=2)
+    hidden = check_count(hidden, "hidden", low=0)
     dropout = check_fraction(dropout, "dropout")
     if dropout == 1:
         raise ValueError("dropout must be below 1; got 1")
@@ -117,7 +111,7 @@ class BatchLossRecorder(keras.callbacks.Callback):
             raise ValueError(
                 f"x and y must have the same length; got {len(self.x)} and {len(self.y)}"
             )
-        self.batch_size = _check_count(batch_size, "batch_size")
+        self.batch_size = check_count(batch_size, "batch_size")
         self.epochs = []
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -182,7 +176,7 @@ def convnet(input_shape, n_classes, width=1):
 
     `width` multiplies the numbers of filters and units.
     """
-    width = _check_count(width, "width")
+    width = check_count(width, "width")
     return keras.Sequential(
         [
             keras.Input(input_shape),
@@ -223,7 +217,7 @@ class ProbabilityRecorder(keras.callbacks.Callback):
     def __init__(self, x, every=1):
         super().__init__()
         self.x = np.asarray(x)
-        self.every = _check_count(every, "every")
+        self.every = check_count(every, "every")
         self.log_probabilities, self.probabilities = {}, {}
         self._features = None
 
@@ -290,19 +284,17 @@ def run_overtraining(seed=0, **overrides) -> dict:
         )
     config = {**OVERTRAINING, **overrides}
     for name in ("n_train", "n_val", "epochs", "batch_size", "steps_per_execution", "record_every"):
-        _check_count(config[name], name)
-    _check_count(config["log_every"], "log_every", low=0)
+        check_count(config[name], name)
+    check_count(config["log_every"], "log_every", low=0)
     noise = check_fraction(config["label_noise"], "label_noise")
-    rate = config["learning_rate"]
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0:
-        raise ValueError(f"learning_rate must be a positive number; got {rate!r}")
+    rate = check_positive(config["learning_rate"], "learning_rate")
 
     smoothing = check_fraction(config["label_smoothing"], "label_smoothing")
     split = data.load_split(
         config["dataset"],
         n_train=config["n_train"],
         n_val=config["n_val"],
-        n_test=_check_count(config["n_test"], "n_test"),
+        n_test=check_count(config["n_test"], "n_test"),
         seed=seed,
     )
     rng = np.random.default_rng(seed)

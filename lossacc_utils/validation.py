@@ -17,8 +17,10 @@ __all__ = [
     "check_bool",
     "check_class_axis",
     "check_class_indices",
+    "check_count",
     "check_distributions",
     "check_fraction",
+    "check_positive",
     "check_positive_rows",
     "check_probabilities",
     "check_real",
@@ -197,4 +199,19 @@ def check_fraction(value, name: str) -> float:
     value = check_real(value, name)
     if not 0 <= value <= 1:
         raise ValueError(f"{name} must be in [0, 1]; got {value:g}")
+    return value
+
+
+def check_count(value, name: str, low: int = 1) -> int:
+    """Check a whole number of at least `low` (a bool is not a count, nor is 2.0)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
+    return int(value)
+
+
+def check_positive(value, name: str) -> float:
+    """Check a finite real number greater than 0."""
+    value = check_real(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive; got {value:g}")
     return value

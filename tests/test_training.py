@@ -20,7 +20,7 @@ def test_blobs_are_deterministic_and_balanced():
     [
         ({"n_samples": 0}, "n_samples must"),
         ({"n_classes": 1}, "n_classes must"),
-        ({"spread": 0}, "spread must be a positive number"),
+        ({"spread": 0}, "spread must be positive"),
         ({"n_samples": 2.5}, "n_samples must"),
     ],
 )
@@ -178,7 +178,7 @@ def test_run_overtraining_prints_progress_when_asked(capsys):
     ("kwargs", "message"),
     [
         ({"epochs": 0}, "epochs must be"),
-        ({"learning_rate": -1}, "learning_rate must be a positive number"),
+        ({"learning_rate": -1}, "learning_rate must be positive"),
         ({"label_noise": 1.5}, r"label_noise must be in \[0, 1\]"),
         ({"colour": "red"}, "unknown settings"),
         ({"dataset": "cifar10"}, "dataset must be one of"),
