@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from . import calibration, plots
+from . import calibration, metrics, plots
 from .counterexample import PredictionSet, disagree, with_true_class_probabilities
 from .validation import as_array
 
@@ -131,8 +131,8 @@ def temperature_explorer(y_true, logits, n_bins=15):
 
     The accuracy in the title never changes: dividing logits by T keeps every argmax.
     """
-    draw_temperature_state(y_true, logits, 1.0, n_bins)  # checks the arguments
-    plt.close("all")
+    # check the arguments before building anything (drawing nothing, closing nothing)
+    calibration.calibration_bins(y_true, calibration.apply_temperature(logits, 1.0), n_bins)
     slider = widgets.FloatLogSlider(
         value=1.0,
         base=2,
@@ -159,8 +159,7 @@ def temperature_explorer(y_true, logits, n_bins=15):
 
 def threshold_explorer(y_true, scores):
     """A slider over the decision threshold and the scores of a binary classifier at it."""
-    plots.plot_threshold_sweep(y_true, scores, 0.5)  # checks the arguments
-    plt.close("all")
+    metrics.balanced_accuracy(y_true, scores)  # checks the arguments, drawing nothing
     slider = widgets.FloatSlider(
         value=0.5, min=0.01, max=0.99, step=0.01, description="threshold", continuous_update=False
     )

@@ -162,3 +162,18 @@ def test_threshold_sweep_marks_the_threshold_and_the_slider_redraws():
     explorer.children[0].value = 0.3
     with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
         plots.plot_threshold_sweep(y + 1, scores)
+
+
+def test_explorers_leave_the_readers_figures_open():
+    from lossacc_utils import data
+
+    mine = plt.figure()
+    y, logits = logits_and_labels()
+    widgets.temperature_explorer(y, logits)
+    labels, scores = data.imbalanced_scores(n_samples=200, seed=2)
+    widgets.threshold_explorer(labels, scores)
+    assert plt.fignum_exists(mine.number)
+    with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
+        widgets.threshold_explorer(labels + 1, scores)
+    with pytest.raises(ValueError, match="n_bins must be"):
+        widgets.temperature_explorer(y, logits, n_bins=0)
