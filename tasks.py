@@ -16,6 +16,7 @@ requirements file changes. Extra arguments after `test` go to pytest (e.g. `-k m
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -37,25 +38,27 @@ def say(message: str) -> None:
     print(f"\n==> {message}", flush=True)
 
 
-def environment(building: bool = False) -> dict:
+def environment(cache: Path | None = None) -> dict:
     """The environment commands run in: .venv first on PATH, TensorFlow's C++ logs quiet.
 
     MPLBACKEND is removed: the notebooks' kernels must use their inline backend, or every
-    `plt.show()` would silently produce no figure. When `building` the book, warnings raised by
-    the notebooks' code are errors.
+    `plt.show()` would silently produce no figure. When building the book into the execution
+    `cache`, warnings raised by the notebooks' code are errors, and the over-training runs are
+    kept in the cache's `runs` folder, so that no model is trained twice in one build.
     """
     env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
-    if building:
+    if cache is not None:
         env["PYTHONWARNINGS"] = NOTEBOOK_WARNINGS
+        env["LOSSACC_RUN_CACHE"] = str(cache / "runs")
     return env
 
 
-def run(*command, building: bool = False) -> None:
+def run(*command, cache: Path | None = None) -> None:
     """Run a command from the book's folder; stop with its exit code if it fails."""
     result = subprocess.run(
-        [str(c) for c in command], cwd=ROOT, env=environment(building), check=False
+        [str(c) for c in command], cwd=ROOT, env=environment(cache), check=False
     )
     if result.returncode != 0:
         sys.exit(result.returncode)
@@ -78,6 +81,10 @@ def ensure_venv(requirements: str) -> None:
                 "Could not create .venv. On Debian or Ubuntu, install the venv module first: "
                 "sudo apt install python3-venv"
             )
+    assets = offline_assets()
+    if not assets.is_installed(VENV / "web-assets"):
+        say("Fetching the widget manager and require.js, so that pages work offline")
+        assets.install(VENV / "web-assets")
     files = [requirements, "requirements.txt", "constraints.txt", "pyproject.toml"]
     digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
     stamp = VENV / f".installed-{requirements}"
@@ -91,6 +98,35 @@ def ensure_venv(requirements: str) -> None:
         PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements
     )
     stamp.write_text(digest)
+
+
+def package_digest(root: Path = ROOT) -> str:
+    """A digest of what the notebooks' outputs depend on besides their own code cells.
+
+    That is the source of lossacc_utils and the pinned packages. Jupyter Book's cache re-executes a
+    notebook only when its code cells change, so the book keeps one cache per digest: a change to
+    the package or to a pin executes every notebook again, against the code as it now is.
+    """
+    digest = hashlib.sha256()
+    files = [*sorted((root / "lossacc_utils").rglob("*.py")), root / "constraints.txt"]
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def execution_cache(root: Path = ROOT) -> Path:
+    """The execution cache for the package as it is now, under _build/cache/."""
+    return root / "_build" / "cache" / package_digest(root)
+
+
+def offline_assets():
+    """The book's extension _ext/offline_assets.py, which also installs the assets it serves."""
+    spec = importlib.util.spec_from_file_location(
+        "offline_assets", ROOT / "_ext" / "offline_assets.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def build_command(output: Path, config: Path, source: Path = ROOT) -> list:
@@ -115,12 +151,11 @@ def write_config(folder: Path, cache: Path, student: bool = False) -> Path:
     """Copy _config.yml into `folder`, using the execution cache `cache`; return the copy.
 
     A student config leaves the exercise solutions out. Paths in a config file are relative to its
-    folder, so the copy names the book's extension and bibliography by their full paths.
+    folder, so the copy names the book's extensions and bibliography by their full paths.
     """
     text = (ROOT / "_config.yml").read_text()
     changes = {
         "execute_notebooks: cache": f"execute_notebooks: cache\n  cache: {json.dumps(str(cache))}",
-        "student_mode: _ext": f"student_mode: {json.dumps(str(ROOT / '_ext'))}",
         "- references.bib": f"- {json.dumps(str(ROOT / 'references.bib'))}",
         "student_mode: false": f"student_mode: {'true' if student else 'false'}",
     }
@@ -128,6 +163,7 @@ def write_config(folder: Path, cache: Path, student: bool = False) -> Path:
         if text.count(old) != 1:
             sys.exit(f"_config.yml must contain '{old}' exactly once")
         text = text.replace(old, new)
+    text = text.replace(": _ext\n", f": {json.dumps(str(ROOT / '_ext'))}\n")  # local extensions
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "_config.yml"
     config.write_text(text)
@@ -136,12 +172,16 @@ def write_config(folder: Path, cache: Path, student: bool = False) -> Path:
 
 def book(student: bool = False) -> None:
     ensure_venv("requirements.txt")
-    output, config = ROOT, ROOT / "_config.yml"  # Jupyter Book writes to OUTPUT/_build/html
-    if student:  # a separate site; the notebooks' outputs come from the main build's cache
-        output = BUILD / "student"
-        config = write_config(output, cache=BUILD / ".jupyter_cache", student=True)
-    say("Building the book (every notebook is executed; warnings are errors)")
-    run(*build_command(output, config), building=True)
+    cache = execution_cache()
+    for stale in cache.parent.glob("*"):  # caches of earlier versions of the package
+        if stale != cache:
+            shutil.rmtree(stale)
+    # Jupyter Book writes to OUTPUT/_build/html. The students' edition is a separate site whose
+    # outputs come from the same cache: the notebooks are the same, only solutions are left out.
+    output = BUILD / "student" if student else ROOT
+    config = write_config(output / "_build" / "config", cache=cache, student=student)
+    say("Building the book (notebooks run when they or lossacc_utils changed; warnings are errors)")
+    run(*build_command(output, config), cache=cache)
     index = output / "_build" / "html" / "index.html"
     print(
         f"\nThe book is built. Open {index.relative_to(ROOT)} in a browser:\n    {index.as_uri()}"

@@ -6,11 +6,21 @@
 - `loss_and_accuracy_along_line`: a model's loss and accuracy as its weights move along a line;
 - `convnet`, `ProbabilityRecorder` and `run_overtraining`: the over-training experiment, a small
   ConvNet trained far past its best validation loss, with what it predicted on every epoch.
+
+When the environment variable `LOSSACC_RUN_CACHE` names a folder, `run_overtraining` keeps every
+run it trains there and hands back the kept run when asked for the same one again, so that two
+chapters built one after the other train a model once. The key is the seed, the configuration, the
+source of this package and the versions of Keras and TensorFlow; the book's build sets the variable.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -242,18 +252,68 @@ class ProbabilityRecorder(keras.callbacks.Callback):
 
 
 class _ProgressLog(keras.callbacks.Callback):
+    """Keep the time since training began at the end of every epoch; print every `every`-th."""
+
     def __init__(self, every, epochs):
         super().__init__()
         self.every, self.epochs, self.start = every, epochs, time.perf_counter()
+        self.seconds = []
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.every and (epoch + 1) % self.every == 0 and epoch + 1 < self.epochs:
-            print(
-                f"epoch {epoch + 1:4d}/{self.epochs}  val_loss {logs['val_loss']:.4f}  "
-                f"val_accuracy {logs['val_accuracy']:.4f}  "
-                f"({time.perf_counter() - self.start:.1f} s)",
-                flush=True,
-            )
+        self.seconds.append(time.perf_counter() - self.start)
+        line = _progress_line(
+            epoch + 1, self.every, self.epochs, logs["val_loss"], logs["val_accuracy"], self.seconds
+        )
+        if line:
+            print(line, flush=True)
+
+
+def _progress_line(epoch, every, epochs, val_loss, val_accuracy, seconds):
+    """The progress line printed after `epoch` (from 1), or None when none is due."""
+    if not every or epoch % every or epoch >= epochs:
+        return None
+    return (
+        f"epoch {epoch:4d}/{epochs}  val_loss {val_loss:.4f}  "
+        f"val_accuracy {val_accuracy:.4f}  ({seconds[epoch - 1]:.1f} s)"
+    )
+
+
+def _print_progress(run, every):
+    """Print the progress lines a run printed, or would have printed with `every`, as it trained."""
+    epochs = len(run["val_loss"])
+    for epoch in range(1, epochs + 1):
+        line = _progress_line(
+            epoch,
+            every,
+            epochs,
+            run["val_loss"][epoch - 1],
+            run["val_accuracy"][epoch - 1],
+            run["epoch_seconds"],
+        )
+        if line:
+            print(line, flush=True)
+    if every:
+        print(f"trained {epochs} epochs in {run['seconds']:.1f} s", flush=True)
+
+
+#: The environment variable naming the folder where `run_overtraining` keeps its runs.
+RUN_CACHE = "LOSSACC_RUN_CACHE"
+
+
+def _run_cache_file(seed, config) -> Path | None:
+    """Where the run for `seed` and `config` is kept, or None when runs are not kept."""
+    folder = os.environ.get(RUN_CACHE)
+    if not folder:
+        return None
+    import tensorflow as tf
+
+    key = hashlib.sha256()
+    settings = {name: value for name, value in config.items() if name != "log_every"}
+    described = [seed, settings, keras.__version__, tf.__version__]
+    key.update(json.dumps(described, sort_keys=True, default=repr).encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        key.update(source.name.encode() + source.read_bytes())
+    return Path(folder) / f"overtraining-{key.hexdigest()[:20]}.pkl"
 
 
 def _with_label_noise(labels, share, n_classes, rng):
@@ -277,24 +337,56 @@ def run_overtraining(seed=0, **overrides) -> dict:
     `label_smoothing`, History also has `cross_entropy` and `val_cross_entropy`, unsmoothed.
     The same seed gives the same run on one machine.
     """
+    config = _checked_config(overrides)
+    cache = _run_cache_file(seed, config)
+    if cache is not None and cache.exists():
+        with cache.open("rb") as file:
+            run = pickle.load(file)
+        run["config"] = config
+        _print_progress(run, config["log_every"])
+        return run
+    run = _train_overtraining(seed, config)
+    if config["log_every"]:
+        print(f"trained {config['epochs']} epochs in {run['seconds']:.1f} s", flush=True)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(run, file)
+        partial.replace(cache)  # whole or absent, even if two builds write at once
+        with (cache.parent / "trained.log").open("a") as log:
+            log.write(cache.name + "\n")
+    return run
+
+
+def _checked_config(overrides) -> dict:
+    """`OVERTRAINING` updated with `overrides`, each setting checked."""
     unknown = set(overrides) - set(OVERTRAINING)
     if unknown:
         raise ValueError(
             f"unknown settings {sorted(unknown)}; the settings are {sorted(OVERTRAINING)}"
         )
     config = {**OVERTRAINING, **overrides}
-    for name in ("n_train", "n_val", "epochs", "batch_size", "steps_per_execution", "record_every"):
+    for name in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
         check_count(config[name], name)
+    check_count(config["record_every"], "record_every")
     check_count(config["log_every"], "log_every", low=0)
-    noise = check_fraction(config["label_noise"], "label_noise")
-    rate = check_positive(config["learning_rate"], "learning_rate")
+    for name in ("label_noise", "label_smoothing"):
+        check_fraction(config[name], name)
+    check_positive(config["learning_rate"], "learning_rate")
+    if not isinstance(config["starved"], bool):
+        raise ValueError(f"starved must be True or False; got {config['starved']!r}")
+    return config
 
-    smoothing = check_fraction(config["label_smoothing"], "label_smoothing")
+
+def _train_overtraining(seed, config) -> dict:
+    """Train the run `run_overtraining` describes, from a checked `config`."""
+    noise, smoothing = config["label_noise"], config["label_smoothing"]
     split = data.load_split(
         config["dataset"],
         n_train=config["n_train"],
         n_val=config["n_val"],
-        n_test=check_count(config["n_test"], "n_test"),
+        n_test=config["n_test"],
         seed=seed,
     )
     rng = np.random.default_rng(seed)
@@ -303,8 +395,6 @@ def run_overtraining(seed=0, **overrides) -> dict:
         y_train = _with_label_noise(y_train, noise, split.n_classes, rng)
         y_val = _with_label_noise(y_val, noise, split.n_classes, rng)
     keras.utils.set_random_seed(seed)
-    if not isinstance(config["starved"], bool):
-        raise ValueError(f"starved must be True or False; got {config['starved']!r}")
     if config["starved"]:
         model = starved_classifier(split.x_train.shape[1:], split.n_classes)
     else:
@@ -318,7 +408,7 @@ def run_overtraining(seed=0, **overrides) -> dict:
         loss, tracked = "sparse_categorical_crossentropy", []
         train_targets, val_targets = y_train, y_val
     model.compile(
-        optimizer=keras.optimizers.Adam(rate),
+        optimizer=keras.optimizers.Adam(config["learning_rate"]),
         loss=loss,
         metrics=["accuracy", *tracked],
         steps_per_execution=config["steps_per_execution"],
@@ -352,9 +442,8 @@ def run_overtraining(seed=0, **overrides) -> dict:
         y_train=y_train,
         config=config,
         seconds=seconds,
+        epoch_seconds=callbacks[-1].seconds,
     )
-    if config["log_every"]:
-        print(f"trained {config['epochs']} epochs in {seconds:.1f} s", flush=True)
     return run
 
 

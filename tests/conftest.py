@@ -54,3 +54,31 @@ def skip_unless_installed(program: str, why: str):
     if program in required:
         pytest.fail(f"{message} (LOSSACC_REQUIRE={os.environ['LOSSACC_REQUIRE']})")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the book once, as `python3 tasks.py book` does but from an empty cache.
+
+    Every notebook is executed against the current lossacc_utils, with warnings as errors. Returns
+    the folder holding html/; the execution cache is its sibling `cache`.
+    """
+    import subprocess
+
+    import tasks
+
+    output = tmp_path_factory.mktemp("book")
+    cache = output / "cache"
+    config = tasks.write_config(output / "config", cache=cache)
+    result = subprocess.run(
+        [str(c) for c in tasks.build_command(output, config)],
+        cwd=tasks.ROOT,
+        env=tasks.environment(cache),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
+    assert "Executed notebook" in log  # the cache was empty: every notebook ran
+    return output / "_build"

@@ -6,6 +6,7 @@ notebook is executed against the current `lossacc_utils`, with warnings as error
 """
 
 import json
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -100,22 +101,15 @@ class Page(HTMLParser):
         return "".join(phrase.split()) in "".join(self.body.split())
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """Build the book once, from an empty cache; return the folder holding html/."""
-    output = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [str(c) for c in tasks.build_command(output, ROOT / "_config.yml")],
-        cwd=ROOT,
-        env=tasks.environment(building=True),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
-    assert "Executed notebook" in log  # the cache was empty: every notebook ran
-    return output / "_build"
+@pytest.mark.book
+def test_no_model_is_trained_twice_in_one_build(built_book):
+    """Each distinct over-training run in the chapters is trained once; chapters share it."""
+    calls = set()
+    for path in NOTEBOOKS:
+        for call in re.findall(r"run_overtraining\(([^)]*)\)", path.read_text()):
+            calls.add(re.sub(r",?\s*log_every=\d+", "", call))
+    trained = (built_book.parent / "cache" / "runs" / "trained.log").read_text().split()
+    assert len(trained) == len(set(trained)) == len(calls) >= 2, (trained, calls)
 
 
 @pytest.mark.book
@@ -183,11 +177,12 @@ def test_exercises_have_solutions_to_reveal(built_book):
 
 @pytest.mark.book
 def test_student_build_leaves_the_solutions_out(built_book, tmp_path):
-    config = tasks.write_config(tmp_path, cache=built_book / ".jupyter_cache", student=True)
+    cache = built_book.parent / "cache"
+    config = tasks.write_config(tmp_path, cache=cache, student=True)
     result = subprocess.run(
         [str(c) for c in tasks.build_command(tmp_path, config)],
         cwd=ROOT,
-        env=tasks.environment(building=True),
+        env=tasks.environment(cache),
         capture_output=True,
         text=True,
         timeout=600,
@@ -230,7 +225,7 @@ def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
     result = subprocess.run(
         [str(c) for c in tasks.build_command(tmp_path / "out", config, source=source)],
         cwd=source,
-        env=tasks.environment(building=True),
+        env=tasks.environment(tmp_path / "cache"),
         capture_output=True,
         text=True,
         timeout=600,

@@ -36,3 +36,32 @@ def test_every_module_is_named_in_the_package_docstring():
     modules = {p.stem for p in (ROOT / "lossacc_utils").glob("*.py")} - {"__init__"}
     for module in modules:
         assert f"`{module}`" in lossacc_utils.__doc__, f"lossacc_utils.{module} is not described"
+
+
+def test_changing_the_package_gives_the_book_a_new_execution_cache(tmp_path):
+    """jupyter-cache only watches code cells; the cache folder is keyed by the package instead."""
+    import shutil
+
+    shutil.copytree(ROOT / "lossacc_utils", tmp_path / "lossacc_utils")
+    shutil.copy(ROOT / "constraints.txt", tmp_path)
+    before = tasks.execution_cache(tmp_path)
+    assert before.parent == tmp_path / "_build" / "cache"
+    assert tasks.execution_cache(tmp_path) == before  # the same source, the same cache
+    helper = tmp_path / "lossacc_utils" / "metrics.py"
+    helper.write_text(helper.read_text() + "\n# an edit\n")
+    after_edit = tasks.execution_cache(tmp_path)
+    (tmp_path / "constraints.txt").write_text("numpy==0.0\n")
+    after_pin = tasks.execution_cache(tmp_path)
+    assert len({before, after_edit, after_pin}) == 3
+
+
+def test_the_book_config_points_at_the_cache_and_the_books_own_files(tmp_path):
+    import yaml
+
+    config = yaml.safe_load(tasks.write_config(tmp_path, cache=tmp_path / "c").read_text())
+    assert config["execute"]["cache"] == str(tmp_path / "c")
+    assert Path(config["sphinx"]["local_extensions"]["student_mode"]) == ROOT / "_ext"
+    assert all(Path(bib).is_file() for bib in config["bibtex_bibfiles"])
+    student = yaml.safe_load(tasks.write_config(tmp_path, tmp_path / "c", student=True).read_text())
+    assert student["sphinx"]["config"]["student_mode"] is True
+    assert config["sphinx"]["config"]["student_mode"] is False

@@ -207,3 +207,55 @@ def test_label_smoothing_trains_on_smoothed_targets_and_keeps_the_plain_cross_en
         -(smoothed_target * log_p).sum(axis=1).mean(), rel=1e-4
     )
     assert run["val_loss"][-1] != pytest.approx(run["val_cross_entropy"][-1], rel=1e-3)
+
+
+# ---- the run cache: no model trained twice in one build -------------------------------------
+
+TINY_RUN = {"n_train": 40, "n_val": 20, "n_test": 10, "epochs": 3}
+
+
+def test_a_kept_run_is_handed_back_without_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(training.RUN_CACHE, str(tmp_path))
+    first = training.run_overtraining(seed=2, **TINY_RUN, log_every=1)
+    printed = capsys.readouterr().out
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the kept run was trained again")
+
+    monkeypatch.setattr(training, "convnet", no_training)
+    again = training.run_overtraining(seed=2, **TINY_RUN, log_every=1)
+    assert capsys.readouterr().out == printed  # the same progress lines, from the kept run
+    assert again["val_loss"] == first["val_loss"] and again["seconds"] == first["seconds"]
+    np.testing.assert_array_equal(
+        again["val_log_probabilities"][3], first["val_log_probabilities"][3]
+    )
+    # log_every only changes what is printed, so it is not part of the key
+    quiet = training.run_overtraining(seed=2, **TINY_RUN)
+    assert quiet["val_loss"] == first["val_loss"] and quiet["config"]["log_every"] == 0
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / "trained.log").read_text().count("\n") == 1
+
+
+def test_a_different_seed_or_setting_trains_a_new_run(tmp_path, monkeypatch):
+    monkeypatch.setenv(training.RUN_CACHE, str(tmp_path))
+    a = training.run_overtraining(seed=2, **TINY_RUN)
+    b = training.run_overtraining(seed=3, **TINY_RUN)
+    c = training.run_overtraining(seed=2, **{**TINY_RUN, "batch_size": 8})
+    assert a["val_loss"] != b["val_loss"] and a["val_loss"] != c["val_loss"]
+    trained = (tmp_path / "trained.log").read_text().split()
+    assert len(trained) == len(set(trained)) == 3
+    assert sorted(p.name for p in tmp_path.glob("*.pkl")) == sorted(trained)
+
+
+def test_without_the_variable_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv(training.RUN_CACHE, raising=False)
+    monkeypatch.chdir(tmp_path)
+    training.run_overtraining(seed=2, **TINY_RUN)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_settings_are_rejected_before_the_cache_is_looked_at(tmp_path, monkeypatch):
+    monkeypatch.setenv(training.RUN_CACHE, str(tmp_path))
+    with pytest.raises(ValueError, match="n_test must be"):
+        training.run_overtraining(n_test=0)
+    assert list(tmp_path.iterdir()) == []
