@@ -3,6 +3,7 @@
 
     python3 tasks.py book            install into .venv, execute every notebook, build the site
     python3 tasks.py book --student  the same, with the exercise solutions left out
+    python3 tasks.py assignments     students' notebooks and autograders from assignments/
     python3 tasks.py test            install the test tools too, then lint and run every test
     python3 tasks.py lab             open the notebooks in JupyterLab
     python3 tasks.py strip           remove outputs from the notebooks before committing them
@@ -188,6 +189,53 @@ def book(student: bool = False) -> None:
     )
 
 
+def build_assignments(output: Path) -> list[Path]:
+    """Run otter assign on every master notebook in assignments/; return the output folders.
+
+    Each master is copied with lossacc_utils and the grading requirements into a staging folder,
+    so that the students' folder and the autograder carry the package the notebooks import. Otter
+    executes the solutions and runs every test on them, public and hidden, before it writes
+    OUTPUT/<name>/student and OUTPUT/<name>/autograder; OUTPUT/<name>-student.zip is the students'
+    folder ready to hand out.
+    """
+    masters = sorted((ROOT / "assignments").glob("*.ipynb"))
+    if output.exists():
+        shutil.rmtree(output)
+    folders = []
+    for master in masters:
+        stage = output / ".stage" / master.stem
+        shutil.copytree(
+            ROOT / "lossacc_utils",
+            stage / "lossacc_utils",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        shutil.copy(ROOT / "assignments" / "requirements.txt", stage)
+        shutil.copy(master, stage)
+        say(f"Assigning {master.relative_to(ROOT)} (the solutions run against every test)")
+        result = subprocess.run(
+            [BIN / "otter", "assign", master.name, output / master.stem],
+            cwd=stage,
+            env=environment(),
+            check=False,
+        )
+        if result.returncode != 0:
+            sys.exit(f"otter assign failed on {master.relative_to(ROOT)}")
+        shutil.make_archive(
+            str(output / f"{master.stem}-student"), "zip", output / master.stem / "student"
+        )
+        folders.append(output / master.stem)
+    shutil.rmtree(output / ".stage")
+    return folders
+
+
+def assignments() -> None:
+    ensure_venv("requirements.txt")
+    folders = build_assignments(BUILD / "assignments")
+    print(f"\n{len(folders)} assignments in {(BUILD / 'assignments').relative_to(ROOT)}:")
+    for folder in folders:
+        print(f"    {folder.name}/student, {folder.name}/autograder, {folder.name}-student.zip")
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_venv("requirements-test.txt")
     say("Checking style with ruff")
@@ -203,8 +251,8 @@ def lab() -> None:
 
 
 def strip() -> None:
-    """Remove outputs and execution counts from every notebook in chapters/."""
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    """Remove outputs and execution counts from every notebook in chapters/ and assignments/."""
+    for path in sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("assignments/*.ipynb")]):
         notebook = json.loads(path.read_text())
         changed = False
         for cell in notebook["cells"]:
@@ -243,7 +291,7 @@ def lock() -> None:
 
 
 def main(argv: list[str]) -> None:
-    commands = {"book", "test", "lab", "strip", "clean", "lock"}
+    commands = {"book", "assignments", "test", "lab", "strip", "clean", "lock"}
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     command, rest = argv[0], argv[1:]
@@ -256,7 +304,8 @@ def main(argv: list[str]) -> None:
     elif rest:
         sys.exit(f"usage: python3 tasks.py {command}")
     else:
-        {"lab": lab, "strip": strip, "clean": clean, "lock": lock}[command]()
+        commands = {"assignments": assignments, "lab": lab, "strip": strip, "clean": clean}
+        {**commands, "lock": lock}[command]()
 
 
 if __name__ == "__main__":

@@ -2,15 +2,19 @@
 
 Each explorer draws with a pure function that a static page can call too: `draw_explorer_state`
 draws one state of the prediction explorer, and `EXPLORER_STATES` names a few worth showing where
-no kernel runs the sliders.
+no kernel runs the sliders. An explorer shows its figure as an image with a text alternative that
+says what the figure shows, updated with the sliders, so a screen reader follows the state too.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from . import calibration, metrics, plots
 from .counterexample import PredictionSet, disagree, with_true_class_probabilities
@@ -93,19 +97,20 @@ def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_cl
         ]
         for name, values in (("A", p_true_a), ("B", p_true_b))
     }
-    readout = widgets.HTML()
-    figure = widgets.Output()
+    readout, figure = widgets.HTML(), widgets.HTML()
 
     def update(_change=None):
         a, b = explorer_sets(
             [s.value for s in sliders["A"]], [s.value for s in sliders["B"]], n_classes
         )
         readout.value = _readout(a, b)
-        with figure:
-            figure.clear_output(wait=True)
-            ax = plots.plot_prediction_sets(a, b)
-            display(ax.figure)
-            plt.close(ax.figure)
+        described = "; ".join(
+            f"{name}: {', '.join(f'{p:.2f}' for p in s.true_class_probabilities)}, mean loss "
+            f"{s.loss:.3f}, accuracy {s.accuracy:.0%}"
+            for name, s in (("A", a), ("B", b))
+        )
+        alt = f"Bars of the probability each sample gives its true class. {described}."
+        figure.value = _image(plots.plot_prediction_sets(a, b), alt)
 
     for slider in sliders["A"] + sliders["B"]:
         slider.observe(update, names="value")
@@ -143,14 +148,12 @@ def temperature_explorer(y_true, logits, n_bins=15):
         continuous_update=False,
         readout_format=".2f",
     )
-    figure = widgets.Output()
+    figure = widgets.HTML()
 
     def update(_change=None):
-        with figure:
-            figure.clear_output(wait=True)
-            ax = draw_temperature_state(y_true, logits, slider.value, n_bins)
-            display(ax.figure)
-            plt.close(ax.figure)
+        ax = draw_temperature_state(y_true, logits, slider.value, n_bins)
+        alt = f"Reliability diagram: accuracy against confidence per bin at {ax.get_title('left')}."
+        figure.value = _image(ax, alt)
 
     slider.observe(update, names="value")
     update()
@@ -163,15 +166,24 @@ def threshold_explorer(y_true, scores):
     slider = widgets.FloatSlider(
         value=0.5, min=0.01, max=0.99, step=0.01, description="threshold", continuous_update=False
     )
-    figure = widgets.Output()
+    figure = widgets.HTML()
 
     def update(_change=None):
-        with figure:
-            figure.clear_output(wait=True)
-            ax = plots.plot_threshold_sweep(y_true, scores, slider.value)
-            display(ax.figure)
-            plt.close(ax.figure)
+        ax = plots.plot_threshold_sweep(y_true, scores, slider.value)
+        alt = f"Five scores against the decision threshold; at {ax.get_title('left')}."
+        figure.value = _image(ax, alt)
 
     slider.observe(update, names="value")
     update()
     return widgets.VBox([slider, figure])
+
+
+def _image(ax, alt: str) -> str:
+    """The figure of `ax` as an HTML image described by `alt`; the figure is closed."""
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(ax.figure)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+    )

@@ -232,3 +232,48 @@ def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
     )
     assert result.returncode != 0
     assert "Executing notebook failed" in result.stdout + result.stderr
+
+
+# ---- launch buttons ----------------------------------------------------------------------------
+
+
+@pytest.mark.book
+def test_no_launch_buttons_while_the_repository_url_is_empty(built_book):
+    assert yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"] == ""
+    page = (built_book / "html" / "chapters" / "counterexample.html").read_text()
+    assert "mybinder.org" not in page and "colab.research.google.com" not in page
+
+
+@pytest.mark.book
+def test_setting_the_repository_url_adds_binder_and_colab_buttons(tmp_path):
+    """One setting, repository.url, turns the launch buttons on for every notebook page."""
+    import nbformat
+
+    source = tmp_path / "source"
+    source.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A page")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, source / "page.ipynb")
+    (source / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    config = tasks.write_config(tmp_path, cache=tmp_path / "cache")
+    url = "https://github.com/example-org/loss-book"
+    text = config.read_text()
+    assert text.count('url: ""') == 1
+    config.write_text(text.replace('url: ""', f"url: {url}"))
+    result = subprocess.run(
+        [str(c) for c in tasks.build_command(tmp_path / "out", config, source=source)],
+        cwd=source,
+        env=tasks.environment(tmp_path / "cache"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = (tmp_path / "out" / "_build" / "html" / "page.html").read_text()
+    assert (
+        "https://mybinder.org/v2/gh/example-org/loss-book/main?urlpath=lab/tree/page.ipynb" in page
+    )
+    assert (
+        "https://colab.research.google.com/github/example-org/loss-book/blob/main/page.ipynb"
+        in page
+    )

@@ -1,5 +1,9 @@
 """The figures draw what they claim, and the explorer reacts to its sliders."""
 
+import base64
+import html
+import re
+
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -99,14 +103,22 @@ def test_explorer_sets_follow_the_sliders():
 def test_explorer_updates_its_verdict_when_a_slider_moves():
     explorer = widgets.prediction_explorer()
     columns, readout, figure = explorer.children
-    assert isinstance(figure, ipywidgets.Output)
     sliders_a = columns.children[0].children
     assert "They disagree" in readout.value
+    assert "A: 0.90, 0.90, 0.30, mean loss 0.472, accuracy 67%" in figure_alt(figure)
     sliders_a[2].value = 0.5  # A's miss becomes a hit: A is now better on both counts
+    assert "A: 0.90, 0.90, 0.50, mean loss 0.301, accuracy 100%" in figure_alt(figure)
     assert "They disagree" not in readout.value
     assert "0.376" not in readout.value and "100%" in readout.value
     sliders_a[2].value = 0.2
     assert "They disagree" in readout.value
+
+
+def figure_alt(view: ipywidgets.HTML) -> str:
+    """The text alternative of the image an explorer shows, checking that the image is a PNG."""
+    match = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]+)" .*>', view.value)
+    assert match and base64.b64decode(match[1]).startswith(b"\x89PNG"), view.value[:80]
+    return html.unescape(match[2])
 
 
 def test_explorer_rejects_bad_starting_values():
@@ -145,8 +157,10 @@ def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
     assert len({title.split(",")[0] for title in titles}) == 3
     explorer = widgets.temperature_explorer(y, logits)
     slider, figure = explorer.children
-    assert slider.value == 1.0 and isinstance(figure, ipywidgets.Output)
-    slider.value = 2.0  # runs the redraw without a kernel; it must not fail
+    assert slider.value == 1.0 and "T = 1.00: NLL" in figure_alt(figure)
+    slider.value = 2.0  # redraws without a kernel
+    assert "T = 2.00: NLL" in figure_alt(figure)
+    assert figure_alt(figure).split("accuracy ")[-1] == titles[0].split("accuracy ")[-1] + "."
     with pytest.raises(ValueError, match="temperature must be positive"):
         widgets.draw_temperature_state(y, logits, 0.0)
 
@@ -159,7 +173,9 @@ def test_threshold_sweep_marks_the_threshold_and_the_slider_redraws():
     assert len(ax.get_lines()) == 6  # five scores and the threshold
     assert ax.get_title(loc="left").startswith("threshold 0.70: accuracy")
     explorer = widgets.threshold_explorer(y, scores)
+    assert "at threshold 0.50: accuracy" in figure_alt(explorer.children[1])
     explorer.children[0].value = 0.3
+    assert "at threshold 0.30: accuracy" in figure_alt(explorer.children[1])
     with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
         plots.plot_threshold_sweep(y + 1, scores)
 

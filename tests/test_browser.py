@@ -1,0 +1,201 @@
+"""The book as a reader sees it: every page opened in a real browser, with no network.
+
+The site built once per session (the `built_book` fixture) is served on localhost, and Debian's
+Chromium, driven by Playwright, opens every page with every request to another host blocked. A page
+passes when it loads with no console error and no failed request, its images and equations render,
+its widgets show their stored state, and axe finds no image without alt text and no heading out of
+order. A screenshot of each page is saved in _build/screenshots/ for a person to look over.
+"""
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from test_book import toc_files
+
+import tasks
+
+pytestmark = pytest.mark.book
+
+ROOT = Path(tasks.ROOT)
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+AXE = tasks.VENV / "web-assets" / "test" / "axe-core" / "axe.min.js"
+# The accessibility rules every page must pass: text alternatives, and headings in order.
+AXE_RULES = [
+    "image-alt",
+    "role-img-alt",
+    "svg-img-alt",
+    "heading-order",
+    "page-has-heading-one",
+    "empty-heading",
+    "document-title",
+    "html-has-lang",
+]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# What a page looks like once its scripts have run, gathered in the page.
+INSPECT = (Path(__file__).parent / "inspect_page.js").read_text()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """The built site served on localhost; its base URL."""
+    handler = functools.partial(Quiet, directory=str(built_book / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(require_program):
+    chromium = require_program(
+        "chromium", "the browser tests drive Debian's Chromium (apt-get install chromium)"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def open_page(browser, site):
+    """A function that opens a page of the site offline and reports what happened."""
+
+    def visit(path: str, screenshot: str | None = None, axe: bool = False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        report = {"blocked": [], "console_errors": [], "failed": []}
+
+        def only_localhost(route):
+            if urlparse(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                report["blocked"].append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_localhost)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: m.type == "error" and report["console_errors"].append(m.text),
+        )
+        page.on("pageerror", lambda error: report["console_errors"].append(str(error)))
+        page.on("requestfailed", lambda r: report["failed"].append(f"{r.url}: {r.failure}"))
+        page.on(
+            "response", lambda r: r.status >= 400 and report["failed"].append(f"{r.status} {r.url}")
+        )
+        page.goto(site + path, wait_until="networkidle")
+        report.update(page.evaluate(INSPECT))
+        if axe:
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(
+                "async rules => (await axe.run(document, {runOnly: {type: 'rule', values: rules}}))"
+                ".violations.map(v => [v.id, v.nodes.map(n => n.target.join(' '))])",
+                AXE_RULES,
+            )
+            report["axe"] = [f"{rule}: {'; '.join(nodes)}" for rule, nodes in violations]
+        if screenshot:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"{screenshot}.png", full_page=True)
+        context.close()
+        return report
+
+    return visit
+
+
+@pytest.fixture(scope="module")
+def pages(open_page):
+    """Every page of the table of contents, opened once, with a screenshot and axe's verdict."""
+    return {
+        name: open_page(f"{name}.html", screenshot=name.replace("/", "-"), axe=True)
+        for name in toc_files()
+    }
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_page_loads_offline_without_errors(pages, name):
+    page = pages[name]
+    assert page["blocked"] == [], f"{name} asks for other hosts: {page['blocked']}"
+    assert page["failed"] == [], f"{name}: failed requests {page['failed']}"
+    assert page["console_errors"] == [], f"{name}: console errors {page['console_errors']}"
+    assert (SCREENSHOTS / f"{name.replace('/', '-')}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_every_image_is_present_and_described(pages, name):
+    for image in pages[name]["images"]:
+        assert image["complete"] and image["width"] > 0, f"{name}: {image['src'][:80]} is missing"
+        assert image["alt"] is not None, f"{name}: {image['src'][:80]} has no alt attribute"
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_pages_pass_the_accessibility_checks(pages, name):
+    assert pages[name]["axe"] == [], f"{name}: {pages[name]['axe']}"
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_equations_are_rendered_by_the_served_mathjax(pages, name):
+    page = pages[name]
+    assert page["mathUnrendered"] == 0, f"{name}: {page['mathUnrendered']} equations left as TeX"
+    assert page["mathRendered"] >= page["math"]
+    assert "$$" not in page["text"] and "\\frac" not in page["text"] and "\\ln" not in page["text"]
+
+
+def test_the_chapters_have_equations(pages):
+    assert all(pages[f"chapters/{name}"]["math"] > 0 for name in ("intro", "counterexample"))
+
+
+@pytest.mark.parametrize("name", ["chapters/counterexample", "chapters/calibration"])
+def test_widget_pages_show_the_widgets_stored_state(pages, name):
+    page = pages[name]
+    assert page["widgetViews"] >= 1
+    assert page["widgetsRendered"] >= page["widgetViews"], f"{name}: widgets not rendered"
+    assert "They disagree" in page["text"] or "temperature" in page["text"]
+
+
+def test_notebook_pages_have_copy_and_download_buttons(pages, open_page):
+    notebooks = [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
+    assert len(notebooks) >= 4
+    for name in notebooks:
+        page = pages[name]
+        assert page["copyButtons"] >= page["codeCells"] > 0, name
+        assert any(link.endswith(f"{name}.ipynb") for link in page["downloads"]), name
+
+
+def test_the_download_button_gives_the_chapters_notebook(browser, site):
+    context = browser.new_context()
+    response = context.request.get(site + "_sources/chapters/counterexample.ipynb")
+    assert response.ok
+    downloaded = json.loads(response.body())
+    context.close()
+    source = json.loads((ROOT / "chapters" / "counterexample.ipynb").read_text())
+    assert [c["source"] for c in downloaded["cells"]] == [c["source"] for c in source["cells"]]
+
+
+def test_search_finds_a_word_from_a_chapter(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "search.html?q=temperature", wait_until="networkidle")
+    results = page.locator("ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    links = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    context.close()
+    assert any("calibration" in link for link in links), links
