@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 import tasks
 
 ROOT = Path(tasks.ROOT)
@@ -65,3 +67,40 @@ def test_the_book_config_points_at_the_cache_and_the_books_own_files(tmp_path):
     student = yaml.safe_load(tasks.write_config(tmp_path, tmp_path / "c", student=True).read_text())
     assert student["sphinx"]["config"]["student_mode"] is True
     assert config["sphinx"]["config"]["student_mode"] is False
+
+
+def test_assignment_masters_are_committed_without_outputs():
+    import json
+
+    masters = sorted((ROOT / "assignments").glob("*.ipynb"))
+    assert len(masters) >= 4
+    for path in masters:
+        cells = json.loads(path.read_text())["cells"]
+        dirty = [
+            c for c in cells if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])
+        ]
+        assert not dirty, f"{path.name} has outputs; run python3 tasks.py strip"
+
+
+def test_the_offline_assets_are_installed_as_pinned():
+    assets = tasks.offline_assets()
+    folder = tasks.VENV / "web-assets"
+    assert assets.is_installed(folder)
+    for served in ("html-manager/embed-amd.js", "requirejs/require.js"):
+        assert (folder / "static" / "vendor" / served).stat().st_size > 10_000, served
+    assert (folder / "test" / "axe-core" / "axe.min.js").stat().st_size > 10_000
+
+
+def test_a_download_that_does_not_match_its_pinned_hash_is_refused(tmp_path, monkeypatch):
+    import io
+    import urllib.request
+
+    assets = tasks.offline_assets()
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(b"tampered"))
+    name, (version, integrity, patterns) = next(iter(assets.PACKAGES.items()))
+    with pytest.raises(RuntimeError, match="does not match its pinned integrity hash"):
+        assets._fetch(name, version, integrity, patterns, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(RuntimeError, match="does not match"):
+        assets.install(tmp_path / "assets")
+    assert not assets.is_installed(tmp_path / "assets")

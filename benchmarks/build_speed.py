@@ -1,0 +1,119 @@
+"""How long the book takes to build, and proof that a change to lossacc_utils re-executes it.
+
+    .venv/bin/python benchmarks/build_speed.py
+
+Copies the book's sources into a temporary folder (so the working tree is never touched) and builds
+the copy three times, as `python3 tasks.py book` does:
+
+1. clean: an empty execution cache, so every notebook is executed;
+2. unchanged: nothing changed, so nothing is executed;
+3. helper changed: one comment line appended to the copy's lossacc_utils/metrics.py. The cache is
+   keyed by the package's source, so every notebook is executed again, against the changed package
+   (the copy's, which the kernels import first).
+
+For each build it prints the wall time, how many notebooks were executed and how many models the
+over-training runs trained (and whether one was trained twice), then the size of the site. Timings
+on a shared machine vary by tens of percent from one run to the next; the counts do not.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import tasks  # noqa: E402
+
+SOURCES = [
+    "_config.yml",
+    "_toc.yml",
+    "references.bib",
+    "constraints.txt",
+    "chapters",
+    "lossacc_utils",
+    "assignments",
+]
+
+
+def build(copy: Path) -> dict:
+    cache = tasks.execution_cache(copy)
+    config = tasks.write_config(copy / "_build" / "config", cache=cache)
+    env = tasks.environment(cache)
+    env["PYTHONPATH"] = str(copy)  # the kernels import the copy's lossacc_utils
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(c) for c in tasks.build_command(copy, config, source=copy)],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        sys.exit(f"the build failed:\n{log[-4000:]}")
+    trained_log = cache / "runs" / "trained.log"
+    trained = trained_log.read_text().split() if trained_log.exists() else []
+    return {
+        "seconds": seconds,
+        "executed": len(re.findall(r"Executed notebook in", log)),
+        "trained": len(trained),
+        "trained twice": len(trained) - len(set(trained)),
+        "cache": cache.name,
+    }
+
+
+def size(folder: Path) -> tuple[float, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 2**20, len(files)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "book"
+        copy.mkdir()
+        for name in SOURCES:
+            source = ROOT / name
+            if source.is_dir():
+                ignore = shutil.ignore_patterns("__pycache__", "downloads", ".ipynb_checkpoints")
+                shutil.copytree(source, copy / name, ignore=ignore)
+            else:
+                shutil.copy(source, copy / name)
+        imported = subprocess.run(
+            [str(tasks.PYTHON), "-c", "import lossacc_utils; print(lossacc_utils.__file__)"],
+            env={**os.environ, "PYTHONPATH": str(copy)},
+            cwd=copy / "chapters",  # where the kernels start
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert imported.startswith(str(copy)), f"the kernels would import {imported}"
+        notebooks = len(list((copy / "chapters").glob("*.ipynb")))
+
+        rows = [("clean (empty cache)", build(copy))]
+        rows.append(("unchanged", build(copy)))
+        helper = copy / "lossacc_utils" / "metrics.py"
+        helper.write_text(helper.read_text() + "\n# a change to the helper package\n")
+        rows.append(("lossacc_utils changed", build(copy)))
+
+        print(f"{notebooks} notebooks; {os.cpu_count()} cores")
+        print(f"{'build':<24}{'seconds':>9}{'executed':>10}{'trained':>9}{'twice':>7}  cache")
+        for name, row in rows:
+            print(
+                f"{name:<24}{row['seconds']:>9.1f}{row['executed']:>10}{row['trained']:>9}"
+                f"{row['trained twice']:>7}  {row['cache']}"
+            )
+        megabytes, files = size(copy / "_build" / "html")
+        mathjax, _ = size(copy / "_build" / "html" / "_static" / "mathjax")
+        print(f"_build/html: {megabytes:.1f} MB in {files} files (MathJax {mathjax:.1f} MB of it)")
+
+
+if __name__ == "__main__":
+    main()
