@@ -204,15 +204,16 @@ STRICTNESS_CASES = {
 }
 
 
-@pytest.mark.book
-@pytest.mark.parametrize("code", STRICTNESS_CASES.values(), ids=STRICTNESS_CASES)
-def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
-    """A one-page book with the book's own configuration: its build must fail."""
+def build_one_page_book(folder: Path, cells: list, config_change=None):
+    """Build a book of one notebook page made of `cells`, with the book's own configuration.
+
+    `config_change`, if given, maps the config file's text to the text to build with. Returns the
+    finished build process and the folder its site is in.
+    """
     import nbformat
 
-    source = tmp_path / "source"
+    source = folder / "source"
     source.mkdir()
-    cells = [nbformat.v4.new_markdown_cell("# A page"), nbformat.v4.new_code_cell(code)]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {
         "name": "python3",
@@ -221,15 +222,28 @@ def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
     }
     nbformat.write(notebook, source / "page.ipynb")
     (source / "_toc.yml").write_text("format: jb-book\nroot: page\n")
-    config = tasks.write_config(tmp_path, cache=tmp_path / "cache")
+    config = tasks.write_config(folder, cache=folder / "cache")
+    if config_change:
+        config.write_text(config_change(config.read_text()))
     result = subprocess.run(
-        [str(c) for c in tasks.build_command(tmp_path / "out", config, source=source)],
+        [str(c) for c in tasks.build_command(folder / "out", config, source=source)],
         cwd=source,
-        env=tasks.environment(tmp_path / "cache"),
+        env=tasks.environment(folder / "cache"),
         capture_output=True,
         text=True,
         timeout=600,
     )
+    return result, folder / "out" / "_build" / "html"
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("code", STRICTNESS_CASES.values(), ids=STRICTNESS_CASES)
+def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
+    """A one-page book with the book's own configuration: its build must fail."""
+    import nbformat
+
+    cells = [nbformat.v4.new_markdown_cell("# A page"), nbformat.v4.new_code_cell(code)]
+    result, _ = build_one_page_book(tmp_path, cells)
     assert result.returncode != 0
     assert "Executing notebook failed" in result.stdout + result.stderr
 
@@ -249,27 +263,16 @@ def test_setting_the_repository_url_adds_binder_and_colab_buttons(tmp_path):
     """One setting, repository.url, turns the launch buttons on for every notebook page."""
     import nbformat
 
-    source = tmp_path / "source"
-    source.mkdir()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A page")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(notebook, source / "page.ipynb")
-    (source / "_toc.yml").write_text("format: jb-book\nroot: page\n")
-    config = tasks.write_config(tmp_path, cache=tmp_path / "cache")
     url = "https://github.com/example-org/loss-book"
-    text = config.read_text()
-    assert text.count('url: ""') == 1
-    config.write_text(text.replace('url: ""', f"url: {url}"))
-    result = subprocess.run(
-        [str(c) for c in tasks.build_command(tmp_path / "out", config, source=source)],
-        cwd=source,
-        env=tasks.environment(tmp_path / "cache"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+
+    def set_url(text):
+        assert text.count('url: ""') == 1
+        return text.replace('url: ""', f"url: {url}")
+
+    cells = [nbformat.v4.new_markdown_cell("# A page")]
+    result, html = build_one_page_book(tmp_path, cells, config_change=set_url)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    page = (tmp_path / "out" / "_build" / "html" / "page.html").read_text()
+    page = (html / "page.html").read_text()
     assert (
         "https://mybinder.org/v2/gh/example-org/loss-book/main?urlpath=lab/tree/page.ipynb" in page
     )
