@@ -5,7 +5,7 @@
     python3 tasks.py book --student  the same, with the exercise solutions left out
     python3 tasks.py assignments     students' notebooks and autograders from assignments/
     python3 tasks.py test            install the test tools too, then lint and run every test
-    python3 tasks.py lab             open the notebooks in JupyterLab
+    python3 tasks.py lab [FOLDER]    open the notebooks (or an assignment's FOLDER) in JupyterLab
     python3 tasks.py strip           remove outputs from the notebooks before committing them
     python3 tasks.py clean           delete the build, the execution cache and written downloads
     python3 tasks.py lock            re-pin constraints.txt after editing requirements*.txt
@@ -245,9 +245,11 @@ def test(pytest_args: list[str]) -> None:
     run(PYTHON, "-m", "pytest", *pytest_args)
 
 
-def lab() -> None:
+def lab(folder: str = "chapters") -> None:
+    if not Path(folder).is_dir():
+        sys.exit(f"usage: python3 tasks.py lab [FOLDER]; {folder} is not a folder")
     ensure_venv("requirements.txt")
-    run(BIN / "jupyter", "lab", "chapters")
+    run(BIN / "jupyter", "lab", Path(folder).resolve())
 
 
 def strip() -> None:
@@ -301,11 +303,12 @@ def main(argv: list[str]) -> None:
         book(student=bool(rest))
     elif command == "test":
         test(rest)
+    elif command == "lab" and len(rest) <= 1:
+        lab(*rest)
     elif rest:
         sys.exit(f"usage: python3 tasks.py {command}")
     else:
-        commands = {"assignments": assignments, "lab": lab, "strip": strip, "clean": clean}
-        {**commands, "lock": lock}[command]()
+        {"assignments": assignments, "strip": strip, "clean": clean, "lock": lock}[command]()
 
 
 if __name__ == "__main__":

@@ -333,9 +333,11 @@ def run_overtraining(seed=0, **overrides) -> dict:
     sample; the log-probabilities come from the logits, as Keras' `val_loss` does), the
     validation images and labels `x_val` and `y_val` and the training labels `y_train` as used
     (after any label noise), the held-out `x_test`, `y_test` and `test_log_probabilities`
-    (recorded like the validation ones), the `config`, and `seconds`, the time `fit` took. With
+    (recorded like the validation ones), the `config`, `seconds`, the time `fit` took, and
+    `epoch_seconds`, the time since training began at the end of every epoch. With
     `label_smoothing`, History also has `cross_entropy` and `val_cross_entropy`, unsmoothed.
-    The same seed gives the same run on one machine.
+    The same seed gives the same run on one machine. With `LOSSACC_RUN_CACHE` set, a run trained
+    before is handed back instead (see the module's docstring).
     """
     config = _checked_config(overrides)
     cache = _run_cache_file(seed, config)
