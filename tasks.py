@@ -5,20 +5,23 @@
     python3 tasks.py book --student  the same, with the exercise solutions left out
     python3 tasks.py assignments     students' notebooks and autograders from assignments/
     python3 tasks.py test            install the test tools too, then lint and run every test
+    python3 tasks.py test --fast     the same without the book builds, the browser tests and the
+                                     assignments: a developer's loop of about a minute
     python3 tasks.py lab [FOLDER]    open the notebooks (or an assignment's FOLDER) in JupyterLab
     python3 tasks.py strip           remove outputs from the notebooks before committing them
     python3 tasks.py clean           delete the build, the execution cache and written downloads
     python3 tasks.py lock            re-pin constraints.txt after editing requirements*.txt
 
 Each command creates the virtual environment .venv on first use and reinstalls only when a
-requirements file changes. Extra arguments after `test` go to pytest (e.g. `-k metrics`).
+requirements file changes; then it runs again with .venv's Python, so that the code below can use
+the installed packages. Extra arguments after `test` go to pytest (e.g. `-k metrics`).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
@@ -29,10 +32,16 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+PIP_INSTALL = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
 BUILD = ROOT / "_build"
-SUPPORTED = ((3, 10), (3, 13))  # the Python versions TensorFlow 2.21 supports
+# TensorFlow 2.21 has wheels for Python 3.10 to 3.13, but the pinned NumPy, pandas, SciPy and Keras
+# need 3.11, and the pinned soupsieve 3.11.5.
+SUPPORTED = ((3, 11, 5), (3, 13))
 # In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
 NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
+# What `test --fast` leaves out: the book builds and the browser tests (marked `book`) and the
+# assignments graded by otter.
+SLOW_TESTS = "book or assignments"
 
 
 def say(message: str) -> None:
@@ -56,21 +65,28 @@ def environment(cache: Path | None = None) -> dict:
     return env
 
 
-def run(*command, cache: Path | None = None) -> None:
+def run(*command, cache: Path | None = None, **options) -> None:
     """Run a command from the book's folder; stop with its exit code if it fails."""
     result = subprocess.run(
-        [str(c) for c in command], cwd=ROOT, env=environment(cache), check=False
+        [str(c) for c in command], cwd=ROOT, env=environment(cache), check=False, **options
     )
     if result.returncode != 0:
         sys.exit(result.returncode)
 
 
-def ensure_venv(requirements: str) -> None:
-    """Create .venv if needed and install `requirements` unless it is already installed."""
+def version(numbers: tuple) -> str:
+    return ".".join(map(str, numbers))
+
+
+def ensure_venv(requirements: str | None) -> None:
+    """Create .venv if needed and install `requirements` unless it is already installed.
+
+    With `requirements` None, only create .venv.
+    """
     low, high = SUPPORTED
-    if not low <= sys.version_info[:2] <= high:
+    if not (low <= sys.version_info[:3] and sys.version_info[:2] <= high):
         sys.exit(
-            f"Python {low[0]}.{low[1]} to {high[0]}.{high[1]} is needed (TensorFlow supports "
+            f"Python {version(low)} to {version(high)} is needed (the pinned packages support "
             f"those); this is {sys.version.split()[0]}."
         )
     if not PYTHON.exists():
@@ -82,6 +98,8 @@ def ensure_venv(requirements: str) -> None:
                 "Could not create .venv. On Debian or Ubuntu, install the venv module first: "
                 "sudo apt install python3-venv"
             )
+    if requirements is None:
+        return
     assets = offline_assets()
     if not assets.is_installed(VENV / "web-assets"):
         say("Fetching the widget manager and require.js, so that pages work offline")
@@ -92,42 +110,49 @@ def ensure_venv(requirements: str) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     say(f"Installing {requirements} into .venv (the first time takes a few minutes)")
-    run(
-        PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip"
-    )
-    run(
-        PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements
-    )
+    run(*PIP_INSTALL, "--upgrade", "pip")
+    run(*PIP_INSTALL, "-r", requirements)
     stamp.write_text(digest)
 
 
-def package_digest(root: Path = ROOT) -> str:
-    """A digest of what the notebooks' outputs depend on besides their own code cells.
-
-    That is the source of lossacc_utils and the pinned packages. Jupyter Book's cache re-executes a
-    notebook only when its code cells change, so the book keeps one cache per digest: a change to
-    the package or to a pin executes every notebook again, against the code as it now is.
-    """
-    digest = hashlib.sha256()
-    files = [*sorted((root / "lossacc_utils").rglob("*.py")), root / "constraints.txt"]
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+def in_venv() -> bool:
+    """Whether this is .venv's Python, the one with the book's packages."""
+    return Path(sys.prefix).resolve() == VENV.resolve()
 
 
-def execution_cache(root: Path = ROOT) -> Path:
-    """The execution cache for the package as it is now, under _build/cache/."""
-    return root / "_build" / "cache" / package_digest(root)
+def run_again_in_venv(argv: list[str]) -> None:
+    """Replace this process by the same command run with .venv's Python."""
+    command = [str(PYTHON), str(Path(__file__).resolve()), *argv]
+    sys.stdout.flush()  # exec drops what is still buffered
+    sys.stderr.flush()
+    if os.name == "nt":  # Windows has no exec: its execv starts a new process and returns at once
+        sys.exit(subprocess.run(command, check=False).returncode)
+    os.execv(PYTHON, command)
+
+
+def load_module(path: Path):
+    """Import the Python file `path` on its own, without its package (nor TensorFlow)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def offline_assets():
     """The book's extension _ext/offline_assets.py, which also installs the assets it serves."""
-    spec = importlib.util.spec_from_file_location(
-        "offline_assets", ROOT / "_ext" / "offline_assets.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(ROOT / "_ext" / "offline_assets.py")
+
+
+def execution_cache(root: Path = ROOT) -> Path:
+    """The execution cache for the package as it is now, under _build/cache/.
+
+    Jupyter Book's cache re-executes a notebook only when its code cells change, so the book keeps
+    one cache per digest of what the outputs also depend on: the source of lossacc_utils and the
+    pins. A change to the package or to a pin executes every notebook again.
+    """
+    fingerprint = load_module(root / "lossacc_utils" / "fingerprint.py")
+    digest = fingerprint.source_digest(root / "lossacc_utils", root / "constraints.txt")
+    return root / "_build" / "cache" / digest
 
 
 def build_command(output: Path, config: Path, source: Path = ROOT) -> list:
@@ -154,25 +179,23 @@ def write_config(folder: Path, cache: Path, student: bool = False) -> Path:
     A student config leaves the exercise solutions out. Paths in a config file are relative to its
     folder, so the copy names the book's extensions and bibliography by their full paths.
     """
-    text = (ROOT / "_config.yml").read_text()
-    changes = {
-        "execute_notebooks: cache": f"execute_notebooks: cache\n  cache: {json.dumps(str(cache))}",
-        "- references.bib": f"- {json.dumps(str(ROOT / 'references.bib'))}",
-        "student_mode: false": f"student_mode: {'true' if student else 'false'}",
+    import yaml  # PyYAML comes with Jupyter Book: this runs in .venv
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["cache"] = str(cache)
+    config["bibtex_bibfiles"] = [str(ROOT / bib) for bib in config["bibtex_bibfiles"]]
+    sphinx = config["sphinx"]
+    sphinx["config"]["student_mode"] = student
+    sphinx["local_extensions"] = {
+        name: str(ROOT / path) for name, path in sphinx["local_extensions"].items()
     }
-    for old, new in changes.items():
-        if text.count(old) != 1:
-            sys.exit(f"_config.yml must contain '{old}' exactly once")
-        text = text.replace(old, new)
-    text = text.replace(": _ext\n", f": {json.dumps(str(ROOT / '_ext'))}\n")  # local extensions
     folder.mkdir(parents=True, exist_ok=True)
-    config = folder / "_config.yml"
-    config.write_text(text)
-    return config
+    copy = folder / "_config.yml"
+    copy.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return copy
 
 
 def book(student: bool = False) -> None:
-    ensure_venv("requirements.txt")
     cache = execution_cache()
     for stale in cache.parent.glob("*"):  # caches of earlier versions of the package
         if stale != cache:
@@ -228,42 +251,59 @@ def build_assignments(output: Path) -> list[Path]:
     return folders
 
 
+def master_questions(master: Path) -> list[dict]:
+    """The questions of an otter master notebook, in order: each question's settings (its `name`
+    and `points`, as written under `# BEGIN QUESTION`) and how many `public` and `hidden` tests it
+    has. The instructors' page and the assignment tests both read the masters through this."""
+    import nbformat
+    import yaml
+
+    questions, in_tests = [], False
+    for cell in nbformat.read(master, as_version=4).cells:
+        if cell.source.startswith("# BEGIN QUESTION"):
+            settings = yaml.safe_load(cell.source.split("\n", 1)[1])
+            questions.append({**settings, "public": 0, "hidden": 0})
+        elif cell.source.startswith(("# BEGIN TESTS", "# END TESTS")):
+            in_tests = cell.source.startswith("# BEGIN TESTS")
+        elif in_tests and cell.cell_type == "code":
+            questions[-1]["hidden" if cell.source.startswith("# HIDDEN") else "public"] += 1
+    return questions
+
+
 def assignments() -> None:
-    ensure_venv("requirements.txt")
     folders = build_assignments(BUILD / "assignments")
     print(f"\n{len(folders)} assignments in {(BUILD / 'assignments').relative_to(ROOT)}:")
     for folder in folders:
         print(f"    {folder.name}/student, {folder.name}/autograder, {folder.name}-student.zip")
 
 
-def test(pytest_args: list[str]) -> None:
-    ensure_venv("requirements-test.txt")
+def test(pytest_args: list[str], fast: bool = False) -> None:
     say("Checking style with ruff")
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
-    say("Running the tests")
-    run(PYTHON, "-m", "pytest", *pytest_args)
+    say("Running the tests" + (f" (fast: not {SLOW_TESTS})" if fast else ""))
+    run(PYTHON, "-m", "pytest", *(["-m", f"not ({SLOW_TESTS})"] if fast else []), *pytest_args)
 
 
-def lab(folder: str = "chapters") -> None:
-    if not Path(folder).is_dir():
-        sys.exit(f"usage: python3 tasks.py lab [FOLDER]; {folder} is not a folder")
-    ensure_venv("requirements.txt")
-    run(BIN / "jupyter", "lab", Path(folder).resolve())
+def lab(folder: Path) -> None:
+    run(BIN / "jupyter", "lab", folder)
 
 
-def strip() -> None:
-    """Remove outputs and execution counts from every notebook in chapters/ and assignments/."""
-    for path in sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("assignments/*.ipynb")]):
-        notebook = json.loads(path.read_text())
-        changed = False
-        for cell in notebook["cells"]:
-            if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
-                cell["outputs"], cell["execution_count"] = [], None
-                changed = True
-        if changed:
-            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
-            print(f"stripped {path.relative_to(ROOT)}")
+def strip(notebooks: list[Path] | None = None) -> None:
+    """Remove outputs and execution counts from every notebook in chapters/ and assignments/.
+
+    nbstripout does it, with its default list of metadata to drop (such as `scrolled`), but keeps
+    the cells' ids: they are the notebooks' own, not renumbered.
+    """
+    if notebooks is None:
+        notebooks = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("assignments/*.ipynb")])
+    if not notebooks:  # nbstripout without a file would read one from stdin
+        return
+    before = {path: path.read_bytes() for path in notebooks}
+    run(BIN / "nbstripout", "--keep-id", *notebooks)
+    for path in notebooks:
+        if path.read_bytes() != before[path]:
+            print(f"stripped {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 def clean() -> None:
@@ -273,42 +313,118 @@ def clean() -> None:
             print(f"removed {path.relative_to(ROOT)}")
 
 
+LOCK_HEADER = f"""\
+# Every package the book installs, pinned, so that a fresh install next year builds the same book.
+# requirements.txt lists what the book uses directly; this file pins everything they pull in, for
+# Linux, macOS and Windows, and Python {version(SUPPORTED[0])} and later.
+# A marker after `;` limits a package to the platforms that need it; setuptools is left to pip.
+# Made by `python3 tasks.py lock` (uv pip compile --universal): run it after changing
+# requirements*.txt. It keeps every pin here that the requirements still allow.
+"""
+
+
 def lock() -> None:
-    ensure_venv("requirements-test.txt")
-    frozen = subprocess.run(
-        [PYTHON, "-m", "pip", "freeze", "--exclude-editable"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    pins = [line for line in frozen.splitlines() if line and not line.startswith("lossacc")]
-    header = (
-        "# Every package the book installs, pinned, so that a fresh install next year builds "
-        "the same book.\n# requirements.txt lists what the book uses directly; this file "
-        "pins everything they pull in.\n# Regenerate after changing requirements*.txt with: "
-        "python3 tasks.py lock\n"
-    )
-    (ROOT / "constraints.txt").write_text(header + "\n".join(pins) + "\n")
+    """Re-pin constraints.txt with uv, for every platform at once.
+
+    uv prefers the versions its output file already pins, so a pin changes only when a changed
+    requirement needs it to. The requirements are given to uv without their `-c constraints.txt`
+    line: the old pins are preferences, not constraints that would refuse the changed requirement.
+    """
+    ensure_venv(None)
+    # uv alone, not the requirements: they may disagree with the pins until this has run
+    run(*PIP_INSTALL, "-c", "constraints.txt", "uv")
+    requirements = [
+        line
+        for name in ("requirements.txt", "requirements-test.txt")
+        for line in (ROOT / name).read_text().splitlines()
+        if not line.startswith(("-c", "-r"))
+    ]
+    say("Resolving the requirements for every platform with uv")
+    command = [BIN / "uv", "pip", "compile", "-", "--output-file", "constraints.txt", "--universal"]
+    command += ["--python-version", version(SUPPORTED[0]), "--no-header", "--quiet"]
+    # Left out: the book's own package, installed editable, and setuptools, which was never pinned
+    # (pip freeze leaves it out): a pin would change the setuptools of every existing .venv.
+    command += ["--no-emit-package", "lossacc-utils", "--no-emit-package", "setuptools"]
+    run(*command, input="\n".join(requirements), text=True)
+    constraints = ROOT / "constraints.txt"
+    constraints.write_text(LOCK_HEADER + constraints.read_text())
+    pins = [line for line in constraints.read_text().splitlines() if "==" in line]
     print(f"constraints.txt pins {len(pins)} packages")
 
 
+def existing_folder(name: str) -> Path:
+    """An argument that must name a folder (for `lab`)."""
+    if not Path(name).is_dir():
+        raise argparse.ArgumentTypeError(f"{name} is not a folder")
+    return Path(name).resolve()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The commands, each with the requirements file it installs first (None: it installs none)."""
+    top = argparse.ArgumentParser(
+        prog="python3 tasks.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = top.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        help="one of the above; COMMAND -h tells more",
+    )
+
+    def command(function, requirements: str | None, description: str):
+        sub = commands.add_parser(function.__name__, description=description, allow_abbrev=False)
+        sub.set_defaults(function=function, requirements=requirements)
+        return sub
+
+    command(book, "requirements.txt", "Execute every notebook and build the site.").add_argument(
+        "--student", action="store_true", help="leave the exercise solutions out"
+    )
+    command(assignments, "requirements.txt", "Make the students' notebooks and autograders.")
+    command(
+        test,
+        "requirements-test.txt",
+        "Check the style with ruff, then run the tests. Other arguments go to pytest.",
+    ).add_argument(
+        "--fast", action="store_true", help=f"leave out the slow tests (marked {SLOW_TESTS})"
+    )
+    command(lab, "requirements.txt", "Open JupyterLab.").add_argument(
+        "folder",
+        nargs="?",
+        type=existing_folder,
+        default=ROOT / "chapters",
+        help="default: chapters",
+    )
+    command(strip, "requirements.txt", "Remove the notebooks' outputs before committing them.")
+    command(clean, None, "Delete the build, the execution cache and written downloads.")
+    command(lock, None, "Re-pin constraints.txt after editing requirements*.txt.")
+    return top
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line's namespace; arguments `test` does not know are its `pytest_args`."""
+    commands = parser()
+    if not argv:
+        commands.print_help(sys.stderr)
+        sys.exit(2)
+    args, unknown = commands.parse_known_args(argv)
+    if unknown and args.function is not test:
+        commands.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.function is test:
+        args.pytest_args = unknown
+    return args
+
+
 def main(argv: list[str]) -> None:
-    commands = {"book", "assignments", "test", "lab", "strip", "clean", "lock"}
-    if not argv or argv[0] not in commands:
-        sys.exit(__doc__)
-    command, rest = argv[0], argv[1:]
-    if command == "book":
-        if rest not in ([], ["--student"]):
-            sys.exit("usage: python3 tasks.py book [--student]")
-        book(student=bool(rest))
-    elif command == "test":
-        test(rest)
-    elif command == "lab" and len(rest) <= 1:
-        lab(*rest)
-    elif rest:
-        sys.exit(f"usage: python3 tasks.py {command}")
-    else:
-        {"assignments": assignments, "strip": strip, "clean": clean, "lock": lock}[command]()
+    args = vars(parse(argv))
+    function, requirements = args.pop("function"), args.pop("requirements")
+    del args["command"]
+    if requirements:
+        ensure_venv(requirements)
+        if not in_venv():
+            run_again_in_venv(argv)
+    function(**args)
 
 
 if __name__ == "__main__":

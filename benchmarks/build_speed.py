@@ -60,7 +60,7 @@ def build(copy: Path) -> dict:
     if result.returncode != 0:
         sys.exit(f"the build failed:\n{log[-4000:]}")
     trained_log = cache / "runs" / "trained.log"
-    trained = trained_log.read_text().split() if trained_log.exists() else []
+    trained = trained_log.read_text().splitlines() if trained_log.exists() else []
     return {
         "seconds": seconds,
         "executed": len(re.findall(r"Executed notebook in", log)),

@@ -1,6 +1,6 @@
 """Does the over-training chapter show its phenomenon for (almost) every seed? Prints a table.
 
-For each seed, the chapter's run (`lossacc_utils.training.run_overtraining`) passes when its final
+For each seed, the chapter's run (`overtraining.run_overtraining`) passes when its final
 validation loss is at least 1.3 times its minimum while its final validation accuracy is no more
 than 1 percentage point below the accuracy at the loss minimum. The chapter needs 9 of 10.
 
@@ -13,7 +13,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from lossacc_utils.curves import summarize
-from lossacc_utils.training import run_overtraining
+from lossacc_utils.overtraining import run_overtraining
 
 
 def main():
@@ -36,7 +36,7 @@ def main():
         )
         row += (
             f"{s['val_accuracy_at_best']:>10.3f} {s['final_val_accuracy']:>9.3f} "
-            f"{100 * s['accuracy_change']:>+6.1f}pp {run['seconds']:>7.1f}  "
+            f"{100 * s['accuracy_change']:>+6.1f}pp {run.seconds:>7.1f}  "
         )
         print(row + ("yes" if ok else "NO"), flush=True)
     print(f"{passed} of {len(seeds)} seeds show the phenomenon")

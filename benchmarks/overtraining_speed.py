@@ -23,7 +23,7 @@ import keras
 import numpy as np
 
 from lossacc_utils import data
-from lossacc_utils.training import OVERTRAINING, convnet, run_overtraining
+from lossacc_utils.overtraining import OVERTRAINING, convnet, run_overtraining
 
 
 def matmul_gflops(n=1024, repeats=7):
@@ -85,8 +85,8 @@ def main():
     for _ in range(repeats):
         seconds, model = train_with_defaults(seed=0)
         defaults.append(seconds)
-        chapter.append(run_overtraining(seed=0)["seconds"])
-        bare.append(run_overtraining(seed=0, record_every=10**6)["seconds"])
+        chapter.append(run_overtraining(seed=0).seconds)
+        bare.append(run_overtraining(seed=0, record_every=10**6).seconds)
     flops = forward_flops(model)
     epoch_flops = 3 * flops * config["n_train"] + flops * config["n_val"]
     total = epoch_flops * config["epochs"]

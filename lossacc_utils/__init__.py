@@ -2,17 +2,24 @@
 
 One module per idea:
 
-- `metrics`: cross-entropy and accuracy in NumPy, computed exactly as Keras computes them;
+- `metrics`: cross-entropy and accuracy in NumPy, computed exactly as Keras computes them, in the
+  dtype Keras computes in;
+- `scores`: scores of a whole set of binary predictions: precision, recall, F1, balanced accuracy,
+  ROC AUC;
 - `counterexample`: the prediction sets where the lower loss has the lower accuracy;
 - `spreadsheet`: the counterexample as a spreadsheet with live formulas;
 - `plots`: the book's figures (each function takes an `ax` and returns it);
 - `widgets`: interactive explorers over the plotting functions;
 - `resolution`: which metric Keras makes of "accuracy", read off real compiled models;
-- `training`: small Keras models, the over-training run, what a run records, loss in weight space;
+- `training`: small Keras models, what `History`'s loss is batch by batch, loss in weight space;
+- `overtraining`: the over-training experiment, a ConvNet trained far past its best epoch, its
+  configuration and the cache that trains each run once;
+- `runs`: a training run as one checked, read-only record: its curves and its predictions;
 - `data`: the data sets, with deterministic splits (scikit-learn's digits by default);
 - `curves`: what a run's curves say: the best epoch, opposite moves, where the loss comes from;
 - `calibration`: expected calibration error, per-bin statistics, temperature scaling;
-- `validation`: the argument checks every public function makes first.
+- `validation`: the argument checks every public function makes first;
+- `fingerprint`: the digest of this package's source that keeps stored results honest.
 """
 
 __version__ = "0.1.0"

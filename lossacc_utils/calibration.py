@@ -13,12 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .metrics import log_softmax
 from .validation import (
     as_array,
     check_class_indices,
     check_count,
     check_distributions,
     check_positive,
+    keras_dtype,
 )
 
 __all__ = [
@@ -31,7 +33,9 @@ __all__ = [
 
 
 def _labels_and_probabilities(y_true, probabilities):
-    probabilities = check_distributions(as_array(probabilities, "probabilities"), "probabilities")
+    dtype = keras_dtype(probabilities)  # float16 rows sum to 1 only within float16's rounding
+    probabilities = as_array(probabilities, "probabilities")
+    check_distributions(probabilities, "probabilities", dtype)
     if probabilities.ndim != 2:
         raise ValueError(
             f"probabilities must have shape (samples, classes); got {probabilities.shape}"
@@ -43,6 +47,10 @@ def _labels_and_probabilities(y_true, probabilities):
 def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     """Per-bin statistics of confidence: one row per equal-width bin (lower, upper].
 
+    Bin k (from 1) holds the confidences c with (k - 1) / M < c <= k / M, the edges computed as
+    those fractions, so that a confidence lying exactly on an edge falls in the lower bin whatever
+    the number of bins M (`np.linspace` edges miss some fractions by one rounding step).
+
     Columns: the bin's edges, the number of samples whose confidence falls in it, their accuracy,
     their mean confidence, and the gap (accuracy - confidence; negative means over-confident).
     Empty bins have a count of 0 and no accuracy or confidence.
@@ -51,7 +59,7 @@ def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     n_bins = check_count(n_bins, "n_bins")
     confidence = probabilities.max(axis=1)
     correct = probabilities.argmax(axis=1) == labels
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    edges = np.arange(n_bins + 1) / n_bins
     # bin m holds confidences in (edges[m], edges[m + 1]]; a confidence of exactly 0 cannot occur
     index = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
     count = np.bincount(index, minlength=n_bins)
@@ -84,24 +92,36 @@ def _logits(logits):
     return logits
 
 
+def _scaled_log_probabilities(logits, temperature) -> np.ndarray:
+    """log softmax(logits / temperature), finite for any positive temperature.
+
+    Each row's largest logit is subtracted before dividing, so a tiny temperature sends the other
+    entries to -inf (probability 0) instead of overflowing every entry to a NaN.
+    """
+    logits = _logits(logits)
+    temperature = check_positive(temperature, "temperature")
+    with np.errstate(over="ignore"):
+        scaled = (logits - logits.max(axis=1, keepdims=True)) / temperature
+    return log_softmax(scaled)
+
+
 def apply_temperature(logits, temperature) -> np.ndarray:
     """softmax(logits / temperature), row by row.
 
     `logits` may also be log-probabilities: they differ from the logits by a constant per row,
-    which the softmax ignores.
+    which the softmax ignores. As the temperature goes to 0 the rows become one-hot (ties shared);
+    as it grows they become uniform.
     """
-    scaled = _logits(logits) / check_positive(temperature, "temperature")
-    scaled -= scaled.max(axis=1, keepdims=True)
-    exp = np.exp(scaled)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return np.exp(_scaled_log_probabilities(logits, temperature))
 
 
 def negative_log_likelihood(y_true, logits, temperature=1.0) -> float:
-    """Mean cross-entropy of softmax(logits / temperature) against the integer labels, unclipped."""
-    scaled = _logits(logits) / check_positive(temperature, "temperature")
-    labels = check_class_indices(as_array(y_true, "y_true"), scaled)
-    shifted = scaled - scaled.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    """Mean cross-entropy of softmax(logits / temperature) against the integer labels, unclipped.
+
+    With a temperature near 0 a misclassified sample costs a loss near infinity, as it should.
+    """
+    log_p = _scaled_log_probabilities(logits, temperature)
+    labels = check_class_indices(as_array(y_true, "y_true"), log_p)
     return float(-log_p[np.arange(len(labels)), labels].mean())
 
 
@@ -115,7 +135,9 @@ def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
 
     logits = _logits(logits)
     check_class_indices(as_array(y_true, "y_true"), logits)
-    low, high = (check_positive(b, "temperature") for b in bounds)
+    if not isinstance(bounds, list | tuple) or len(bounds) != 2:
+        raise TypeError(f"bounds must be a pair of temperatures (low, high); got {bounds!r}")
+    low, high = (check_positive(b, f"bounds[{i}]") for i, b in enumerate(bounds))
     if not low < high:
         raise ValueError(f"bounds must be (low, high) with low < high; got {bounds!r}")
     result = minimize_scalar(

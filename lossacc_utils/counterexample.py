@@ -19,15 +19,19 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .metrics import softmax
 from .validation import (
     as_array,
     check_class_indices,
     check_count,
     check_distributions,
+    check_fraction,
+    check_names,
     check_positive,
     check_positive_rows,
     check_probabilities,
-    check_real,
+    check_text,
+    keras_dtype,
 )
 
 __all__ = [
@@ -39,6 +43,7 @@ __all__ = [
     "overconfident",
     "sharpen",
     "summary",
+    "verdict",
     "with_true_class_probabilities",
 ]
 
@@ -57,17 +62,20 @@ class PredictionSet:
     class_names: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
+        check_text(self.name, "name")
         y_pred = as_array(self.y_pred, "y_pred")
         if y_pred.ndim != 2:
             raise ValueError(f"y_pred must have shape (samples, classes); got {y_pred.shape}")
-        check_distributions(y_pred, "y_pred")
-        y_true = check_class_indices(as_array(self.y_true, "y_true"), y_pred)
+        check_distributions(y_pred, "y_pred", keras_dtype(self.y_pred))
+        y_true = as_array(self.y_true, "y_true")
+        if y_true.ndim != 1:
+            raise ValueError(f"y_true must have shape (samples,); got {y_true.shape}")
+        y_true = check_class_indices(y_true, y_pred)
         n_classes = y_pred.shape[1]
-        names = tuple(self.class_names) or tuple(f"class {k}" for k in range(n_classes))
-        if len(names) != n_classes:
-            raise ValueError(
-                f"class_names must name the {n_classes} classes of y_pred; got {len(names)} names"
-            )
+        if self.class_names == ():
+            names = tuple(f"class {k}" for k in range(n_classes))
+        else:
+            names = check_names(self.class_names, "class_names", n_classes)
         object.__setattr__(self, "y_true", y_true)
         object.__setattr__(self, "y_pred", y_pred)
         object.__setattr__(self, "class_names", names)
@@ -136,6 +144,19 @@ def disagree(a: PredictionSet, b: PredictionSet) -> bool:
     return (a.loss - b.loss) * (a.accuracy - b.accuracy) > 0
 
 
+def verdict(a: PredictionSet, b: PredictionSet) -> str:
+    """One sentence saying whether loss and accuracy rank the two sets the same way.
+
+    >>> print(verdict(CASE_1, CASE_2))  # doctest: +NORMALIZE_WHITESPACE
+    Disagree: the loss prefers case 1: confident, one miss; the accuracy prefers case 2: hesitant,
+    all right
+    """
+    if disagree(a, b):
+        by_loss, by_accuracy = (a, b) if a.loss < b.loss else (b, a)
+        return f"Disagree: the loss prefers {by_loss.name}; the accuracy prefers {by_accuracy.name}"
+    return "Loss and accuracy do not contradict each other"
+
+
 def _set(name, y_true, y_pred, class_names=()):
     return PredictionSet(name, np.asarray(y_true), np.asarray(y_pred, dtype=float), class_names)
 
@@ -162,11 +183,12 @@ def sharpen(y_pred, temperature) -> np.ndarray:
     y_pred = check_probabilities(as_array(y_pred, "y_pred"), "y_pred")
     check_positive_rows(y_pred, "y_pred")
     temperature = check_positive(temperature, "temperature")
-    with np.errstate(divide="ignore"):
-        logits = np.log(y_pred) / temperature
-    logits -= logits.max(axis=-1, keepdims=True)
-    powered = np.exp(logits)
-    return powered / powered.sum(axis=-1, keepdims=True)
+    # log 0 = -inf stays a probability of 0; a tiny temperature sends all but the largest
+    # log-probability of a row to -inf (subtracting the largest first keeps it finite)
+    with np.errstate(divide="ignore", over="ignore"):
+        log_p = np.log(y_pred)
+        scaled = (log_p - log_p.max(axis=-1, keepdims=True)) / temperature
+    return softmax(scaled)
 
 
 def with_true_class_probabilities(y_true, p_true, n_classes=3) -> np.ndarray:
@@ -192,6 +214,13 @@ def overconfident(n_samples=10, confidence=0.99, p_true_of_miss=1e-4) -> Predict
     `p_true_of_miss`. Two classes, the true class of every sample being class 0.
     """
     n_samples = check_count(n_samples, "n_samples", low=2)
+    confidence = check_fraction(confidence, "confidence")
+    p_true_of_miss = check_fraction(p_true_of_miss, "p_true_of_miss")
+    if not confidence > 0.5 > p_true_of_miss:
+        raise ValueError(
+            "confidence must be above 0.5 and p_true_of_miss below it, so that every sample but "
+            f"the last is right and the last is wrong; got {confidence:g} and {p_true_of_miss:g}"
+        )
     p_true = np.full(n_samples, confidence, dtype=float)
     p_true[-1] = p_true_of_miss
     y_true = np.zeros(n_samples, dtype=int)
@@ -207,7 +236,7 @@ def imbalanced(n_samples=100, majority_share=0.9) -> tuple[PredictionSet, Predic
     predict 'apple' for every fruit, so both score `majority_share` accuracy.
     """
     n_samples = check_count(n_samples, "n_samples", low=2)
-    share = check_real(majority_share, "majority_share")
+    share = check_fraction(majority_share, "majority_share")
     n_apples = round(share * n_samples)
     if not 0 < n_apples < n_samples:
         raise ValueError(

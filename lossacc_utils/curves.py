@@ -1,8 +1,8 @@
 """What a training run's curves say: where the validation loss bottoms out, where loss and accuracy
 move in opposite directions, and which samples the loss comes from.
 
-Every function takes a run as `training.run_overtraining` returns it (a dict of per-epoch lists,
-plus validation probabilities for the functions that look at samples).
+Every function takes a `runs.Run`, as `overtraining.run_overtraining` returns it; the functions
+that only read curves also take a Keras `History` or a dict of curves. Epochs count from 1.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .validation import check_count
+from .runs import Run, as_run
+from .validation import check_count, check_real, check_text
 
 __all__ = [
     "costliest_samples",
@@ -22,12 +22,11 @@ __all__ = [
 ]
 
 
-def _curve(run, key) -> np.ndarray:
-    if not isinstance(run, dict) or key not in run:
-        raise ValueError(f"run must be a dict with a {key!r} list, as run_overtraining returns")
-    values = np.asarray(run[key], dtype=float)
-    if values.ndim != 1 or len(values) < 2:
-        raise ValueError(f"run[{key!r}] must list at least two epochs; got {values.shape}")
+def _curves(run, *names) -> list[np.ndarray]:
+    run = as_run(run)
+    values = [run.curve(name) for name in names]
+    if run.epochs < 2:
+        raise ValueError(f"the run must have at least two epochs; it has {run.epochs}")
     return values
 
 
@@ -36,9 +35,14 @@ def summarize(run) -> dict:
 
     `loss_ratio` is the final validation loss over the lowest; `accuracy_change` is the final
     validation accuracy minus the accuracy at the epoch of the lowest loss. Epochs count from 1.
+    Epochs whose loss is NaN (a run that diverged) are never the lowest; if the last one is NaN,
+    so are the final loss and the ratio, and `diverged_epoch` says where the NaNs began.
     """
-    val_loss, val_accuracy = _curve(run, "val_loss"), _curve(run, "val_accuracy")
-    best = int(np.argmin(val_loss))
+    val_loss, val_accuracy = _curves(run, "val_loss", "val_accuracy")
+    if np.isnan(val_loss).all():
+        raise ValueError("the run's val_loss is NaN on every epoch: it diverged from the start")
+    best = int(np.nanargmin(val_loss))
+    nan = np.flatnonzero(np.isnan(val_loss))
     return {
         "best_epoch": best + 1,
         "best_val_loss": float(val_loss[best]),
@@ -47,6 +51,7 @@ def summarize(run) -> dict:
         "val_accuracy_at_best": float(val_accuracy[best]),
         "final_val_accuracy": float(val_accuracy[-1]),
         "accuracy_change": float(val_accuracy[-1] - val_accuracy[best]),
+        "diverged_epoch": int(nan[0]) + 1 if len(nan) else None,
     }
 
 
@@ -59,7 +64,7 @@ def opposite_moves(run, prefix="val_") -> pd.DataFrame:
     """
     if prefix not in ("val_", ""):
         raise ValueError(f"prefix must be 'val_' or ''; got {prefix!r}")
-    loss, accuracy = _curve(run, f"{prefix}loss"), _curve(run, f"{prefix}accuracy")
+    loss, accuracy = _curves(run, f"{prefix}loss", f"{prefix}accuracy")
     d_loss, d_accuracy = np.diff(loss), np.diff(accuracy)
     opposite = np.flatnonzero(d_loss * d_accuracy > 0)  # both fell, or both rose
     return pd.DataFrame(
@@ -74,20 +79,25 @@ def opposite_moves(run, prefix="val_") -> pd.DataFrame:
     )
 
 
-def _recorded(run):
-    probabilities = run.get("val_probabilities") if isinstance(run, dict) else None
-    if not probabilities or "y_val" not in run:
-        raise ValueError("run must hold val_probabilities and y_val, as run_overtraining returns")
-    return probabilities, np.asarray(run["y_val"])
+def _sample_losses(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each validation sample's loss at `epoch` and whether it was classified correctly.
+
+    The loss comes from the recorded log-probabilities, unclipped, as Keras computes `val_loss`
+    from the logits.
+    """
+    log_p = run.recorded(epoch)
+    y = run.y_val
+    return -log_p[np.arange(len(y)), y], log_p.argmax(axis=1) == y
 
 
-def _sample_losses(run, epoch, p, y):
-    """Each sample's loss: from the recorded log-probabilities when there are any (unclipped, as
-    Keras computes `val_loss` from the logits), else from the probabilities, clipped as in Keras."""
-    log_p = run.get("val_log_probabilities", {}).get(epoch)
-    if log_p is not None:
-        return -np.asarray(log_p)[np.arange(len(y)), y]
-    return metrics.sparse_categorical_crossentropy(y, p)
+def _with_predictions(run) -> Run:
+    if not isinstance(run, Run):
+        raise TypeError(
+            f"run must be a Run that recorded its predictions, as run_overtraining returns; "
+            f"got {type(run).__name__}"
+        )
+    run.recorded(next(iter(run.val_log_probabilities), None))  # a clear error if nothing is
+    return run
 
 
 def loss_by_correctness(run) -> pd.DataFrame:
@@ -97,17 +107,17 @@ def loss_by_correctness(run) -> pd.DataFrame:
     divided by the number of all validation samples. Also counts the wrong samples and gives the
     mean loss of one wrong sample.
     """
-    probabilities, y = _recorded(run)
+    run = _with_predictions(run)
+    n = len(run.y_val)
     rows = []
-    for epoch, p in sorted(probabilities.items()):
-        losses = _sample_losses(run, epoch, p, y)
-        correct = metrics.sparse_categorical_accuracy(y, p).astype(bool)
+    for epoch in run.val_log_probabilities:
+        losses, correct = _sample_losses(run, epoch)
         rows.append(
             {
                 "epoch": epoch,
                 "loss": losses.mean(),
-                "from correct samples": losses[correct].sum() / len(y),
-                "from wrong samples": losses[~correct].sum() / len(y),
+                "from correct samples": losses[correct].sum() / n,
+                "from wrong samples": losses[~correct].sum() / n,
                 "wrong samples": int((~correct).sum()),
                 "mean loss of a wrong sample": losses[~correct].mean() if (~correct).any() else 0.0,
                 "accuracy": correct.mean(),
@@ -118,16 +128,11 @@ def loss_by_correctness(run) -> pd.DataFrame:
 
 def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
     """The `k` validation samples with the highest loss at `epoch`, costliest first."""
-    probabilities, y = _recorded(run)
-    if epoch not in probabilities:
-        raise ValueError(
-            f"epoch {epoch!r} was not recorded; recorded epochs run from "
-            f"{min(probabilities)} to {max(probabilities)}"
-        )
+    run = _with_predictions(run)
     k = check_count(k, "k")
-    p = probabilities[epoch]
-    losses = _sample_losses(run, epoch, p, y)
-    order = np.argsort(-losses)[:k]
+    losses, _ = _sample_losses(run, epoch)
+    p, y = run.val_probabilities[epoch], run.y_val
+    order = np.argsort(-losses, kind="stable")[:k]
     return pd.DataFrame(
         {
             "sample": order,
@@ -141,28 +146,48 @@ def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
     )
 
 
-def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0) -> dict:
-    """Where `keras.callbacks.EarlyStopping(monitor, patience, min_delta)` would stop this run.
+def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0, mode="auto") -> dict:
+    """Where `keras.callbacks.EarlyStopping(monitor, min_delta, patience, mode)` would stop.
 
-    The rule is Keras': an epoch improves on the best so far when it is better by more than
-    `min_delta` (lower for a loss, higher for an accuracy); training stops once `patience` epochs
-    in a row have not improved. Returns the epoch training stops after (`stopped_epoch`, or the
-    last epoch if it never stops) and the best epoch (`best_epoch`, the weights
-    `restore_best_weights=True` would restore), both counted from 1.
+    The rule is Keras', step by step: the first epoch is always the best so far (even a NaN); a
+    later epoch improves on the best when it is better by more than `min_delta` (lower for a loss,
+    higher for an accuracy: `mode="auto"` decides from the name, as Keras does for its own metrics,
+    or say "min" or "max"); after every epoch that does not improve, a counter grows, and training
+    stops once it reaches `patience` (from the second epoch on). Returns the epoch training stops
+    after (`stopped_epoch`, the last epoch if it never stops) and the best epoch (`best_epoch`, the
+    weights `restore_best_weights=True` restores), both counted from 1.
     """
-    if not isinstance(monitor, str) or not monitor.startswith(("val_", "loss", "accuracy")):
-        raise ValueError(
-            f"monitor must name a curve of the run, such as 'val_loss'; got {monitor!r}"
+    check_text(monitor, "monitor")
+    (values,) = _curves(run, monitor)
+    patience = check_count(patience, "patience", low=0)
+    min_delta = abs(check_real(min_delta, "min_delta"))
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"mode must be 'auto', 'min' or 'max'; got {mode!r}")
+    if mode == "auto":  # Keras asks the metric which way is better; its names say the same
+        name = monitor.removeprefix("val_")
+        falls, rises = ("loss", "entropy", "error"), ("acc", "auc", "precision", "recall", "f1")
+        mode = (
+            "min"
+            if any(w in name for w in falls)
+            else "max"
+            if any(w in name for w in rises)
+            else ""
         )
-    values = _curve(run, monitor)
-    patience = check_count(patience, "patience")
-    sign = -1.0 if "acc" in monitor else 1.0  # Keras' mode="auto": maximise accuracies
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, value in enumerate(sign * values):
-        if value < best - abs(min_delta):
+        if not mode:
+            raise ValueError(
+                f"mode='auto' cannot tell whether {monitor!r} should fall or rise; "
+                "pass mode='min' or mode='max'"
+            )
+    if mode == "min":
+        improves = lambda value, best: value + min_delta < best  # noqa: E731
+    else:
+        improves = lambda value, best: value - min_delta > best  # noqa: E731
+    best, best_epoch, wait = None, 0, 0
+    for epoch, value in enumerate(values):
+        wait += 1
+        if best is None or improves(value, best):  # NaN never improves on anything
             best, best_epoch, wait = value, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return {"stopped_epoch": epoch + 1, "best_epoch": best_epoch + 1}
+            continue
+        if wait >= patience and epoch > 0:
+            return {"stopped_epoch": epoch + 1, "best_epoch": best_epoch + 1}
     return {"stopped_epoch": len(values), "best_epoch": best_epoch + 1}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_count, check_positive
+from .validation import check_count, check_fraction, check_positive, check_real, check_seed
 
 __all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split"]
 
@@ -29,8 +29,8 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     """
     for name, value, low in (("n_samples", n_samples, 1), ("n_classes", n_classes, 2)):
         check_count(value, name, low)
-    check_positive(spread, "spread")
-    rng = np.random.default_rng(seed)
+    spread = check_positive(spread, "spread")
+    rng = np.random.default_rng(check_seed(seed))
     y = np.arange(n_samples) % n_classes
     angles = 2 * np.pi * np.arange(n_classes) / n_classes
     centres = 2.0 * np.c_[np.cos(angles), np.sin(angles)]
@@ -99,8 +99,11 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
     the next `n_test` (all the rest when None) test. For MNIST and Fashion-MNIST, training and
     validation samples come from the official training set and test samples from its test set.
     """
-    if dataset not in DATASETS:
+    if not isinstance(dataset, str) or dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
+    seed = check_seed(seed)
+    if path is not None and not isinstance(path, str | Path):
+        raise TypeError(f"path must be a file path or None; got {path!r}")
     for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
         if value is None and name == "n_test":
             continue
@@ -154,9 +157,10 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     distribution centred at +separation/2 for the rare class and -separation/2 for the rest.
     """
     n_samples = check_count(n_samples, "n_samples", low=2)
-    if not 0 < minority_share < 1:
+    if not 0 < check_fraction(minority_share, "minority_share") < 1:
         raise ValueError(f"minority_share must be between 0 and 1; got {minority_share!r}")
-    rng = np.random.default_rng(seed)
+    separation = check_real(separation, "separation")
+    rng = np.random.default_rng(check_seed(seed))
     n_rare = max(1, round(minority_share * n_samples))
     y = np.r_[np.zeros(n_samples - n_rare, dtype="int64"), np.ones(n_rare, dtype="int64")]
     z = rng.normal(size=n_samples) + np.where(y == 1, separation / 2, -separation / 2)

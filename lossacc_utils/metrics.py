@@ -10,13 +10,18 @@ array([0.69314718])
 
 What Keras does, and what these functions do too:
 
-- probabilities are clipped to [EPSILON, 1 - EPSILON] before the logarithm, so a probability of 0
-  for the true class costs -ln(1e-7) = 16.118 instead of infinity;
+- the arithmetic is done in the dtype Keras would use: that of a floating NumPy array or tensor
+  (float16, float32 or float64), float32 for anything else such as a Python list; the result comes
+  back as float64 holding exactly those values;
+- probabilities are clipped to [EPSILON, 1 - EPSILON] in that dtype before the logarithm, so a
+  probability of 0 for the true class costs -ln(1e-7) = 16.118 instead of infinity, and in
+  float32, where 1 - 1e-7 rounds to 1 - 1.19e-7, a certain wrong binary prediction costs 15.942;
 - categorical cross-entropy first divides each row by its sum, then clips; sparse categorical
   cross-entropy clips first, then divides by the sum of the clipped row;
 - `from_logits=True` takes raw scores and applies softmax (or sigmoid) in a numerically stable way;
 - `label_smoothing=a` replaces the targets by y * (1 - a) + a / K (K = 2 for binary);
-- binary accuracy counts a prediction as class 1 when it is strictly greater than the threshold;
+- binary accuracy counts a prediction as class 1 when it is strictly greater than the threshold,
+  which Keras first rounds to float32 (0.7 becomes 0.69999999), then compares in the wider dtype;
 - categorical accuracy compares argmaxes, and argmax breaks ties in favour of the smallest index.
 
 Unlike Keras, bad input raises a `ValueError` or `TypeError` that names the argument.
@@ -37,20 +42,19 @@ from .validation import (
     check_probabilities,
     check_real,
     check_same_shape,
+    keras_dtype,
     match_rank,
 )
 
 __all__ = [
     "EPSILON",
-    "balanced_accuracy",
     "binary_accuracy",
     "binary_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
-    "f1_score",
-    "precision",
-    "recall",
-    "roc_auc",
+    "keras_threshold",
+    "log_softmax",
+    "softmax",
     "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
 ]
@@ -59,9 +63,44 @@ EPSILON = 1e-7
 """The fuzz factor Keras clips probabilities with (`keras.config.epsilon()`)."""
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+def log_softmax(logits) -> np.ndarray:
+    """log(softmax(logits)) along the last axis, computed without overflow.
+
+    A logit may be -inf (a probability of exactly 0), as long as every row has a finite one.
+
+    >>> log_softmax([[0.0, 0.0, -np.inf]])
+    array([[-0.69314718, -0.69314718,        -inf]])
+    """
+    try:
+        raw = np.asarray(logits, dtype=np.float64)
+    except (TypeError, ValueError):  # as_array says what is wrong with it
+        raw = as_array(logits, "logits")
+    as_array(np.where(np.isneginf(raw), 0.0, raw), "logits")  # the checks, -inf allowed
+    logits = raw
+    top = logits.max(axis=-1, keepdims=True)
+    if np.isneginf(top).any():
+        raise ValueError("logits must have a finite value in every row; a row is all -inf")
+    shifted = logits - top
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(logits) -> np.ndarray:
+    """exp(logits) / sum(exp(logits)) along the last axis, computed without overflow."""
+    return np.exp(log_softmax(logits))
+
+
+def _inputs(y_true, y_pred):
+    """Both arrays, checked, in the dtype Keras computes in (that of `y_pred`, as Keras casts
+    `y_true` to it), and that dtype."""
+    dtype = keras_dtype(y_pred)
+    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    return y_true.astype(dtype), y_pred.astype(dtype), dtype
+
+
+def _clip(p: np.ndarray) -> np.ndarray:
+    """Clip to [EPSILON, 1 - EPSILON] in the dtype of `p`, as `tf.clip_by_value` does."""
+    epsilon = p.dtype.type(EPSILON)
+    return np.clip(p, epsilon, p.dtype.type(1) - epsilon)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
@@ -70,7 +109,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     With `y_pred` of shape (N, 1) the result has shape (N,): one loss per sample. With shape (N,)
     the last axis is the samples themselves, so Keras (and this function) return their mean.
     """
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred, dtype = _inputs(y_true, y_pred)
     check_same_shape(y_true, y_pred)
     from_logits = check_bool(from_logits, "from_logits")
     smoothing = check_fraction(label_smoothing, "label_smoothing")
@@ -82,9 +121,11 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
         z = y_pred
         loss = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
     else:
-        p = np.clip(check_probabilities(y_pred, "y_pred"), EPSILON, 1.0 - EPSILON)
-        loss = -(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p))
-    return loss.mean(axis=-1)
+        p = _clip(check_probabilities(y_pred, "y_pred"))
+        # in float16, 1 - EPSILON rounds to 1: log(1 - p) can be -inf there, as it is in Keras
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loss = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+    return loss.mean(axis=-1, dtype=dtype).astype(np.float64)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
@@ -93,7 +134,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     `y_true` is one-hot (or soft) with the shape of `y_pred`; the last axis holds the classes.
     Probabilities are renormalised to sum to 1 and then clipped to [EPSILON, 1 - EPSILON].
     """
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred, dtype = _inputs(y_true, y_pred)
     check_same_shape(y_true, y_pred)
     n_classes = check_class_axis(y_pred, "y_pred", "binary_crossentropy")
     from_logits = check_bool(from_logits, "from_logits")
@@ -102,12 +143,11 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if smoothing:
         y_true = y_true * (1.0 - smoothing) + smoothing / n_classes
     if from_logits:
-        log_p = _log_softmax(y_pred)
+        log_p = log_softmax(y_pred).astype(dtype)
     else:
         check_probabilities(y_pred, "y_pred")
-        p = y_pred / check_positive_rows(y_pred, "y_pred")
-        log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
-    return -(y_true * log_p).sum(axis=-1)
+        log_p = np.log(_clip(y_pred / check_positive_rows(y_pred, "y_pred")))
+    return -(y_true * log_p).sum(axis=-1, dtype=dtype).astype(np.float64)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
@@ -118,16 +158,15 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     `categorical_crossentropy`, which matters only for probabilities within EPSILON of 0 or 1).
     Keras' `ignore_class` argument is not mirrored.
     """
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    dtype = keras_dtype(y_pred)
+    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred").astype(dtype)
     check_class_axis(y_pred, "y_pred", "binary_crossentropy")
     labels = check_class_indices(y_true, y_pred)
     from_logits = check_bool(from_logits, "from_logits")
-    if from_logits:
-        log_p = _log_softmax(y_pred)
-    else:
-        p = np.clip(check_probabilities(y_pred, "y_pred"), EPSILON, 1.0 - EPSILON)
-        log_p = np.log(p) - np.log(p.sum(axis=-1, keepdims=True))
-    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+    if not from_logits:  # the log of the clipped probabilities, then softmax cross-entropy on it
+        y_pred = np.log(_clip(check_probabilities(y_pred, "y_pred")))
+    log_p = log_softmax(y_pred).astype(dtype)
+    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0].astype(np.float64)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -137,11 +176,22 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     threshold counts as class 0. For logits use `threshold=0.0`. Shapes (N,) and (N, 1) are matched
     as Keras matches them.
     """
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred, _ = _inputs(y_true, y_pred)
     y_true, y_pred = match_rank(y_true, y_pred)
-    threshold = check_real(threshold, "threshold")
     check_binary_labels(y_true, "y_true")
-    return (y_true == (y_pred > threshold)).astype(np.float64)
+    # compared in float64, to which float16, float32 and the threshold all widen exactly
+    return (y_true == (y_pred.astype(np.float64) > keras_threshold(threshold))).astype(np.float64)
+
+
+def keras_threshold(threshold) -> float:
+    """The threshold as Keras compares with it: Keras makes it a tensor, so a Python float is
+    rounded to float32 (a NumPy float keeps its dtype); the comparison then widens it exactly.
+
+    >>> keras_threshold(0.7), keras_threshold(np.float64(0.7))
+    (0.699999988079071, 0.7)
+    """
+    value = check_real(threshold, "threshold")
+    return float(keras_dtype(threshold).type(value))
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -149,7 +199,7 @@ def categorical_accuracy(y_true, y_pred):
 
     `y_pred` may be probabilities or logits (the argmax is the same). Ties go to the smallest index.
     """
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred, _ = _inputs(y_true, y_pred)
     check_same_shape(y_true, y_pred)
     check_class_axis(y_pred, "y_pred", "binary_accuracy")
     check_probabilities(y_true, "y_true")
@@ -158,73 +208,7 @@ def categorical_accuracy(y_true, y_pred):
 
 def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras."""
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    y_true, y_pred, _ = _inputs(y_true, y_pred)
     check_class_axis(y_pred, "y_pred", "binary_accuracy")
     labels = check_class_indices(y_true, y_pred)
     return (labels == y_pred.argmax(axis=-1)).astype(np.float64)
-
-
-# ---- beyond accuracy, for a binary problem (class 1 is the positive, usually the rare class) ----
-
-
-def _binary_counts(y_true, y_pred, threshold):
-    """True positives, false positives, false negatives and true negatives at `threshold`."""
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
-    y_true, y_pred = match_rank(y_true, y_pred)
-    check_binary_labels(y_true, "y_true")
-    predicted = y_pred > check_real(threshold, "threshold")  # strict, as in Keras
-    actual = y_true == 1
-    return (
-        int((predicted & actual).sum()),
-        int((predicted & ~actual).sum()),
-        int((~predicted & actual).sum()),
-        int((~predicted & ~actual).sum()),
-    )
-
-
-def _ratio(numerator, denominator):
-    return numerator / denominator if denominator else 0.0
-
-
-def precision(y_true, y_pred, threshold=0.5) -> float:
-    """Of the samples predicted positive (score > threshold), the share that are positive.
-
-    0 when nothing is predicted positive, as `keras.metrics.Precision` reports it.
-    """
-    tp, fp, _, _ = _binary_counts(y_true, y_pred, threshold)
-    return _ratio(tp, tp + fp)
-
-
-def recall(y_true, y_pred, threshold=0.5) -> float:
-    """Of the positive samples, the share predicted positive (score > threshold)."""
-    tp, _, fn, _ = _binary_counts(y_true, y_pred, threshold)
-    return _ratio(tp, tp + fn)
-
-
-def f1_score(y_true, y_pred, threshold=0.5) -> float:
-    """The harmonic mean of precision and recall (0 when both are 0)."""
-    tp, fp, fn, _ = _binary_counts(y_true, y_pred, threshold)
-    return _ratio(2 * tp, 2 * tp + fp + fn)
-
-
-def balanced_accuracy(y_true, y_pred, threshold=0.5) -> float:
-    """The mean of the recall of each class: 0.5 for a model that always predicts one class."""
-    tp, fp, fn, tn = _binary_counts(y_true, y_pred, threshold)
-    return (_ratio(tp, tp + fn) + _ratio(tn, tn + fp)) / 2
-
-
-def roc_auc(y_true, y_pred) -> float:
-    """The area under the ROC curve, exactly: the probability that a random positive sample
-    scores higher than a random negative one, ties counting one half.
-
-    `keras.metrics.AUC` approximates the same area with 200 thresholds.
-    """
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
-    y_true, y_pred = match_rank(y_true, y_pred)
-    check_binary_labels(y_true, "y_true")
-    positives, negatives = y_pred[y_true == 1], y_pred[y_true == 0]
-    if not len(positives) or not len(negatives):
-        raise ValueError("y_true must contain both classes to compute a ROC AUC")
-    higher = (positives[:, None] > negatives[None, :]).sum()
-    ties = (positives[:, None] == negatives[None, :]).sum()
-    return float((higher + 0.5 * ties) / (len(positives) * len(negatives)))

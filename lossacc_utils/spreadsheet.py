@@ -28,6 +28,13 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
 
 
+def _text(cell, text: str):
+    """Write `text` into `cell` as text, even when it starts with "=" (not as a formula)."""
+    cell.value = text
+    cell.data_type = "s"
+    return cell
+
+
 def _case_block(sheet, top: int, case: PredictionSet) -> dict:
     """Write one case from row `top`; return where its sample rows and its means are."""
     n_classes = len(case.class_names)
@@ -36,11 +43,11 @@ def _case_block(sheet, top: int, case: PredictionSet) -> dict:
         name: get_column_letter(3 + n_classes + i)
         for i, name in enumerate(["p_true", "predicted", "correct", "loss"])
     }
-    sheet.cell(top, 1, case.name).font = Font(bold=True, size=12)
+    _text(sheet.cell(top, 1), case.name).font = Font(bold=True, size=12)
     headers = ["sample", "true class"] + [f"p({name})" for name in case.class_names]
     headers += ["p(true class)", "predicted class", "correct (1/0)", "loss = -ln p"]
     for j, text in enumerate(headers, start=1):
-        cell = sheet.cell(top + 1, j, text)
+        cell = _text(sheet.cell(top + 1, j), text)
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, horizontal="center")
     first_row = top + 2
@@ -83,8 +90,14 @@ def write_workbook(path, cases: tuple[PredictionSet, PredictionSet] = (CASE_1, C
     The sheet is named `SHEET`. Cell B2 holds the verdict formula; the layout of each case is
     described by its headers.
     """
-    if len(cases) != 2 or not all(isinstance(c, PredictionSet) for c in cases):
-        raise TypeError("cases must be a pair of PredictionSet objects")
+    if (
+        not isinstance(cases, list | tuple)
+        or len(cases) != 2
+        or not all(isinstance(c, PredictionSet) for c in cases)
+    ):
+        raise TypeError(f"cases must be a pair of PredictionSet objects; got {cases!r:.80}")
+    if not isinstance(path, str | Path):
+        raise TypeError(f"path must be a file path ending in .xlsx; got {path!r}")
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"path must end in .xlsx; got {path.name!r}")

@@ -17,14 +17,19 @@ __all__ = [
     "check_bool",
     "check_class_axis",
     "check_class_indices",
+    "check_columns",
     "check_count",
     "check_distributions",
     "check_fraction",
+    "check_names",
     "check_positive",
     "check_positive_rows",
     "check_probabilities",
     "check_real",
     "check_same_shape",
+    "check_seed",
+    "check_text",
+    "keras_dtype",
     "match_rank",
 ]
 
@@ -88,9 +93,28 @@ def check_positive_rows(array: np.ndarray, name: str) -> np.ndarray:
     return sums
 
 
-def check_distributions(array: np.ndarray, name: str, tolerance: float = 1e-6) -> np.ndarray:
-    """Check rows (last axis) of probabilities in [0, 1] that sum to 1, within `tolerance`."""
+def keras_dtype(value) -> np.dtype:
+    """The floating dtype Keras computes in when given `value`.
+
+    Keras keeps the dtype of a floating NumPy array or tensor (float16, float32 or float64) and
+    converts anything else, Python lists included, to its default float32 (`keras.config.floatx()`).
+    """
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))  # a TensorFlow dtype, or NumPy's
+        if np.issubdtype(dtype, np.floating) and dtype.itemsize <= 8:
+            return dtype
+    return np.dtype(np.float32)
+
+
+def check_distributions(array: np.ndarray, name: str, dtype=np.float64) -> np.ndarray:
+    """Check rows (last axis) of probabilities in [0, 1] that sum to 1.
+
+    A row may miss 1 by the rounding of its `dtype` (the dtype the caller received: float16 rows
+    written to three decimals sum to 1 only within about 1e-3), and by at least 1e-6.
+    """
     check_probabilities(array, name)
+    tolerance = max(1e-6, 4 * array.shape[-1] * float(np.finfo(dtype).eps))
     sums = array.sum(axis=-1)
     off = np.abs(sums - 1.0) > tolerance
     if off.any():
@@ -215,3 +239,47 @@ def check_positive(value, name: str) -> float:
     if value <= 0:
         raise ValueError(f"{name} must be positive; got {value:g}")
     return value
+
+
+def check_seed(value, name: str = "seed") -> int:
+    """Check a random seed: a whole number from 0 to 2**32 - 1, as NumPy and Keras take it."""
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Integral)
+        or not 0 <= value < 2**32
+    ):
+        raise ValueError(f"{name} must be a whole number from 0 to 2**32 - 1; got {value!r}")
+    return int(value)
+
+
+def check_text(value, name: str) -> str:
+    """Check a non-empty string, such as a name shown in a table or a spreadsheet."""
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"{name} must be a non-empty string; got {value!r}")
+    return value
+
+
+def check_names(value, name: str, count: int) -> tuple[str, ...]:
+    """Check a list or tuple of `count` distinct non-empty strings (a bare string is refused: its
+    letters would silently become the names)."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise TypeError(f"{name} must be a list or tuple of {count} strings; got {value!r}")
+    names = tuple(check_text(v, f"{name}[{i}]") for i, v in enumerate(value))
+    if len(names) != count:
+        raise ValueError(f"{name} must hold {count} names; got {len(names)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{name} must hold distinct names; got {list(names)}")
+    return names
+
+
+def check_columns(frame, columns, name: str, made_by: str) -> None:
+    """Check `frame` is a pandas DataFrame with every one of `columns`, as `made_by` returns it."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame from {made_by}; got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} must come from {made_by}; it lacks the columns {missing}")
+    if frame.empty:
+        raise ValueError(f"{name} must have at least one row; it is empty")

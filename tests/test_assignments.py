@@ -40,11 +40,11 @@ WRONG = {
         "q4": "history_loss = float(np.mean(batch_losses))",
     },
     "overtraining": {
-        "q1": 'best_epoch = int(np.argmin(run["val_loss"]))',
-        "q2": 'accuracy_change = run["val_accuracy"][-1] - run["val_accuracy"][best_epoch - 1]',
+        "q1": "best_epoch = int(np.argmin(run.val_loss))",
+        "q2": "accuracy_change = run.val_accuracy[-1] - run.val_accuracy[best_epoch - 1]",
         "q3": "def wrong_share(epoch):\n"
-        '    log_p = run["val_log_probabilities"][epoch]\n'
-        '    return float((log_p.argmax(axis=1) != np.asarray(run["y_val"])).mean())',
+        "    log_p = run.val_log_probabilities[epoch]\n"
+        "    return float((log_p.argmax(axis=1) != run.y_val).mean())",
         "q4": 'noisy_run = "Y"',
     },
     "calibration": {
@@ -94,9 +94,7 @@ def grade(folder: Path, notebook: Path, tmp_path: Path, debug: bool = False) -> 
 
 def questions(name: str) -> list[str]:
     """The question names of an assignment, read off its master notebook."""
-    master = nbformat.read(ROOT / "assignments" / f"{name}.ipynb", as_version=4)
-    starts = [c.source for c in master.cells if c.source.startswith("# BEGIN QUESTION")]
-    return [re.search(r"^name: (\w+)$", start, re.MULTILINE)[1] for start in starts]
+    return [q["name"] for q in tasks.master_questions(ROOT / "assignments" / f"{name}.ipynb")]
 
 
 def test_every_assignment_has_four_or_more_questions_and_a_wrong_answer_for_each():

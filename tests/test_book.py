@@ -108,7 +108,7 @@ def test_no_model_is_trained_twice_in_one_build(built_book):
     for path in NOTEBOOKS:
         for call in re.findall(r"run_overtraining\(([^)]*)\)", path.read_text()):
             calls.add(re.sub(r",?\s*log_every=\d+", "", call))
-    trained = (built_book.parent / "cache" / "runs" / "trained.log").read_text().split()
+    trained = (built_book.parent / "cache" / "runs" / "trained.log").read_text().splitlines()
     assert len(trained) == len(set(trained)) == len(calls) >= 2, (trained, calls)
 
 

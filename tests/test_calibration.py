@@ -4,7 +4,8 @@ scaling's guarantees, and bad input."""
 import numpy as np
 import pytest
 
-from lossacc_utils import calibration, training
+from lossacc_utils import calibration
+from lossacc_utils.overtraining import run_overtraining
 
 # Four samples with confidences 0.9, 0.8, 0.6 and 0.55: right, wrong, right, right.
 Y = np.array([0, 1, 1, 1])
@@ -24,6 +25,48 @@ def test_bins_are_closed_on_the_right():
     assert bins.loc[7, "count"] == 1 and bins.loc[7, "upper"] == pytest.approx(0.8)  # 0.8 is in
     assert bins["count"].sum() == 4
     assert np.isnan(bins.loc[0, "accuracy"])
+
+
+@pytest.mark.parametrize("n_bins", range(1, 41))
+def test_a_confidence_on_an_edge_falls_in_the_bin_below_whatever_the_number_of_bins(n_bins):
+    """Bin k is ((k - 1) / M, k / M] with the edges computed as those fractions: np.linspace's
+    edges miss some of them by a rounding step (for M = 7, 12, 14, ...), which moved a confidence
+    of exactly k / M into the bin above."""
+    for k in range(1, n_bins + 1):
+        confidence = k / n_bins
+        if confidence < 0.5:  # a largest probability is at least 1 / 2 with two classes
+            continue
+        p = np.array([[confidence, 1 - confidence]])
+        bins = calibration.calibration_bins([0], p, n_bins)
+        assert bins["count"].tolist() == [0] * (k - 1) + [1] + [0] * (n_bins - k), (n_bins, k)
+        assert bins.loc[k - 1, "upper"] == confidence
+
+
+def test_float16_probabilities_are_taken_as_they_come():
+    p16 = np.array([[0.1, 0.2, 0.7], [0.3, 0.3, 0.4]], dtype=np.float16)
+    assert abs(float(p16[0].astype(float).sum()) - 1) > 1e-6  # float16 rows miss 1 a little
+    p64 = p16.astype(float) / p16.astype(float).sum(axis=1, keepdims=True)
+    assert calibration.expected_calibration_error([2, 2], p16) == pytest.approx(
+        calibration.expected_calibration_error([2, 2], p64), abs=1e-3
+    )
+    with pytest.raises(ValueError, match="rows must sum to 1"):  # float64 rows must sum to 1
+        calibration.expected_calibration_error([2, 2], p16.astype(float))
+
+
+@pytest.mark.parametrize("temperature", [1e-308, 1e-30, 1e30, 1e308])
+def test_extreme_temperatures_give_limits_not_nans(temperature):
+    logits = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, -5.0]])
+    p = calibration.apply_temperature(logits, temperature)
+    assert np.isfinite(p).all()
+    np.testing.assert_allclose(p.sum(axis=1), 1)
+    if temperature < 1:  # one-hot on the largest logit; a tie is shared
+        np.testing.assert_allclose(p, [[0, 0, 1], [0.5, 0.5, 0]], atol=1e-12)
+        assert calibration.negative_log_likelihood([2, 0], logits, temperature) == pytest.approx(
+            np.log(2) / 2
+        )
+        assert calibration.negative_log_likelihood([0, 0], logits, temperature) > 1e20
+    else:  # uniform
+        np.testing.assert_allclose(p, 1 / 3, rtol=1e-12)
 
 
 def straightforward_ece(y, p, n_bins):
@@ -65,8 +108,8 @@ def test_a_calibrated_model_has_a_small_ece_and_an_overconfident_one_a_large_ece
 @pytest.fixture(scope="module")
 def overtrained():
     """A small over-trained ConvNet: its last-epoch validation log-probabilities and labels."""
-    run = training.run_overtraining(seed=0, n_train=150, n_val=400, epochs=80, record_every=80)
-    return run["y_val"], run["val_log_probabilities"][80]
+    run = run_overtraining(seed=0, n_train=150, n_val=400, epochs=80, record_every=80)
+    return run.y_val, run.val_log_probabilities[80]
 
 
 def test_temperature_scaling_keeps_every_argmax_and_never_raises_the_nll(overtrained):
@@ -132,7 +175,17 @@ def test_an_overtrained_convnet_needs_a_temperature_above_1(overtrained):
         (
             lambda: calibration.fit_temperature(Y, P, bounds=(0, 1)),
             ValueError,
-            "temperature must be positive",
+            r"bounds\[0\] must be positive",
+        ),
+        (
+            lambda: calibration.fit_temperature(Y, P, bounds=None),
+            TypeError,
+            "bounds must be a pair",
+        ),
+        (
+            lambda: calibration.fit_temperature(Y, P, bounds=(1,)),
+            TypeError,
+            "bounds must be a pair",
         ),
     ],
 )

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lossacc_utils import metrics
+from lossacc_utils import counterexample, metrics
 from lossacc_utils.counterexample import (
     CASE_1,
     CASE_2,
@@ -119,7 +119,7 @@ def test_true_class_probability_decides_correctness(n_classes):
         ),
         ({"y_pred": [0.5, 0.5]}, ValueError, r"y_pred must have shape \(samples, classes\)"),
         ({"y_true": [0, 1, 3]}, ValueError, "y_true must hold class indices from 0 to 2"),
-        ({"class_names": ("a", "b")}, ValueError, "class_names must name the 3 classes"),
+        ({"class_names": ("a", "b")}, ValueError, "class_names must hold 3 names"),
     ],
 )
 def test_prediction_set_rejects_bad_input(kwargs, error, message):
@@ -156,3 +156,55 @@ def test_prediction_set_rejects_bad_input(kwargs, error, message):
 def test_helpers_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"class_names": "abc"}, TypeError, "class_names must be a list or tuple"),
+        ({"class_names": ("a", "b")}, ValueError, "class_names must hold 3 names"),
+        ({"name": ""}, TypeError, "name must be a non-empty string"),
+        ({"name": None}, TypeError, "name must be a non-empty string"),
+        ({"y_true": [[0], [1], [2]]}, ValueError, r"y_true must have shape \(samples,\)"),
+    ],
+)
+def test_a_prediction_set_names_what_is_wrong(kwargs, error, message):
+    args = {"name": "s", "y_true": [0, 1, 2], "y_pred": np.eye(3), **kwargs}
+    with pytest.raises(error, match=message):
+        counterexample.PredictionSet(**args)
+
+
+def test_float16_predictions_are_taken_within_their_rounding():
+    p = np.array([[0.1, 0.2, 0.7], [0.6, 0.3, 0.1]], dtype=np.float16)
+    s = counterexample.PredictionSet("half", [2, 0], p)
+    assert s.accuracy == 1.0
+
+
+def test_the_verdict_names_the_set_each_number_prefers():
+    text = counterexample.verdict(counterexample.CASE_1, counterexample.CASE_2)
+    assert text.startswith("Disagree")
+    assert text.index("case 1") < text.index("case 2")  # the loss prefers case 1
+    assert counterexample.verdict(counterexample.CASE_1, counterexample.CASE_1).startswith(
+        "Loss and accuracy do not contradict"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"confidence": 1.5}, r"confidence must be in \[0, 1\]"),
+        ({"confidence": 0.3}, "confidence must be above 0.5"),
+        ({"p_true_of_miss": np.nan}, "p_true_of_miss must be finite"),
+        ({"p_true_of_miss": 0.9}, "p_true_of_miss below it"),
+    ],
+)
+def test_overconfident_names_its_own_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        counterexample.overconfident(**kwargs)
+
+
+@pytest.mark.parametrize("temperature", [1e-308, 1e308])
+def test_sharpen_at_extreme_temperatures_gives_one_hot_or_uniform_rows(temperature):
+    p = counterexample.sharpen([[0.2, 0.5, 0.3], [0.0, 0.5, 0.5]], temperature)
+    expected = [[0, 1, 0], [0, 0.5, 0.5]] if temperature < 1 else [[1 / 3] * 3, [0, 0.5, 0.5]]
+    np.testing.assert_allclose(p, expected, atol=1e-12)

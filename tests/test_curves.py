@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lossacc_utils import curves, metrics
+from lossacc_utils.runs import Run
 
 RUN = {
     "loss": [1.0, 0.5, 0.3, 0.2, 0.1],
@@ -35,12 +36,11 @@ def recorded_run():
     late = np.array(
         [[0.99, 0.005, 0.005], [0.01, 0.98, 0.01], [0.98, 0.01, 0.01], [0.9, 0.05, 0.05]]
     )
-    return {
-        "val_loss": [1, 1],
-        "val_accuracy": [1, 1],
-        "y_val": y,
-        "val_probabilities": {1: early, 2: late},
-    }
+    return Run(
+        history={"val_loss": [1, 1], "val_accuracy": [1, 1]},
+        y_val=y,
+        val_log_probabilities={1: np.log(early), 2: np.log(late)},
+    )
 
 
 def test_loss_by_correctness_parts_add_up_and_the_wrong_sample_gets_worse():
@@ -49,7 +49,7 @@ def test_loss_by_correctness_parts_add_up_and_the_wrong_sample_gets_worse():
     np.testing.assert_allclose(
         frame["from correct samples"] + frame["from wrong samples"], frame["loss"]
     )
-    expected = metrics.sparse_categorical_crossentropy(run["y_val"], run["val_probabilities"][2])
+    expected = metrics.sparse_categorical_crossentropy(run.y_val, run.val_probabilities[2])
     assert frame.loc[2, "loss"] == pytest.approx(expected.mean())
     assert list(frame["wrong samples"]) == [1, 1]
     assert frame.loc[2, "from wrong samples"] > frame.loc[1, "from wrong samples"]
@@ -66,10 +66,17 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: curves.summarize({"val_loss": [1.0]}), "must list at least two epochs"),
-        (lambda: curves.summarize([1, 2]), "run must be a dict with a 'val_loss' list"),
+        (
+            lambda: curves.summarize({"val_loss": [1.0], "val_accuracy": [0.5]}),
+            "at least two epochs",
+        ),
+        (lambda: curves.summarize({"val_loss": [1.0, 0.5]}), "the run has no curve 'val_accuracy'"),
+        (
+            lambda: curves.summarize({"val_loss": [1.0, 0.5], "val_accuracy": [0.5]}),
+            "curves must all have one value per epoch",
+        ),
         (lambda: curves.opposite_moves(RUN, prefix="train_"), "prefix must be"),
-        (lambda: curves.loss_by_correctness(RUN), "must hold val_probabilities and y_val"),
+        (lambda: curves.loss_by_correctness(Run(RUN)), "recorded no validation predictions"),
         (lambda: curves.costliest_samples(recorded_run(), epoch=7), "epoch 7 was not recorded"),
         (lambda: curves.costliest_samples(recorded_run(), epoch=1, k=0), "k must be"),
     ],
@@ -77,6 +84,23 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
 def test_bad_runs_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_run_must_be_a_run_or_curves():
+    with pytest.raises(TypeError, match="run must be a Run"):
+        curves.summarize([1, 2])
+    with pytest.raises(TypeError, match="run must be a Run that recorded its predictions"):
+        curves.loss_by_correctness(RUN)
+
+
+def test_a_diverged_epoch_is_never_the_best():
+    run = {"val_loss": [1.0, 0.5, np.nan, np.nan], "val_accuracy": [0.5, 0.7, 0.1, 0.1]}
+    summary = curves.summarize(run)
+    assert summary["best_epoch"] == 2 and summary["diverged_epoch"] == 3
+    assert np.isnan(summary["final_val_loss"]) and np.isnan(summary["loss_ratio"])
+    assert curves.summarize(RUN)["diverged_epoch"] is None
+    with pytest.raises(ValueError, match="NaN on every epoch"):
+        curves.summarize({"val_loss": [np.nan, np.nan], "val_accuracy": [0.1, 0.1]})
 
 
 def keras_early_stopping(values, monitor, patience, min_delta):
@@ -87,6 +111,7 @@ def keras_early_stopping(values, monitor, patience, min_delta):
     callback = keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience, min_delta=min_delta, mode=mode
     )
+    values = np.asarray(values, dtype=float)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.stop_training = False  # fit sets this; EarlyStopping turns it on to stop
     callback.set_model(model)
@@ -107,11 +132,21 @@ def test_early_stopping_stops_where_keras_stops(seed, monitor):
         values = np.round(np.abs(np.linspace(-1, 1.5, n)) + rng.normal(0, 0.1, n), 2)
     else:  # an accuracy moving in steps of one sample in 500
         values = np.round(np.minimum(0.5 + np.cumsum(rng.normal(0.01, 0.01, n)), 1) * 500) / 500
-    patience, min_delta = int(rng.integers(1, 15)), float(rng.choice([0.0, 0.001, 0.05]))
+    patience, min_delta = int(rng.integers(0, 15)), float(rng.choice([0.0, 0.001, -0.05]))
+    if seed % 3 == 0:  # a NaN epoch or two: the first one, or one in the middle
+        values[0 if seed % 2 else n // 2] = np.nan
     run = {monitor: list(values)}
     assert curves.early_stopping(run, monitor, patience, min_delta) == keras_early_stopping(
         values, monitor, patience, min_delta
     )
+
+
+@pytest.mark.parametrize("patience", [0, 1, 3])
+def test_a_nan_first_epoch_is_kept_as_the_best_as_keras_keeps_it(patience):
+    values = [np.nan, 0.5, 0.4, 0.3]
+    expected = keras_early_stopping(values, "val_loss", patience, 0.0)
+    assert curves.early_stopping({"val_loss": values}, "val_loss", patience) == expected
+    assert expected["best_epoch"] == 1  # NaN is never beaten: nothing compares below it
 
 
 def test_early_stopping_on_loss_and_on_accuracy_can_pick_different_epochs():
@@ -128,12 +163,18 @@ def test_early_stopping_on_loss_and_on_accuracy_can_pick_different_epochs():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"monitor": "val_auc_missing"}, "run must be a dict with a 'val_auc_missing' list"),
-        ({"monitor": 3}, "monitor must name a curve"),
-        ({"patience": 0}, "patience must"),
+        ({"monitor": "val_auc_missing"}, "the run has no curve 'val_auc_missing'"),
+        ({"monitor": 3}, "monitor must be a non-empty string"),
+        ({"patience": -1}, "patience must"),
+        ({"patience": 1.5}, "patience must"),
+        ({"min_delta": None}, "min_delta must be a real number"),
+        ({"min_delta": np.nan}, "min_delta must be finite"),
+        ({"mode": "up"}, "mode must be"),
+        ({"monitor": "val_thing"}, "cannot tell whether 'val_thing' should fall or rise"),
     ],
 )
 def test_early_stopping_rejects_bad_arguments(kwargs, message):
-    args = {"run": RUN, "monitor": "val_loss", "patience": 2, **kwargs}
-    with pytest.raises(ValueError, match=message):
+    run = {**RUN, "val_thing": RUN["val_loss"]}
+    args = {"run": run, "monitor": "val_loss", "patience": 2, **kwargs}
+    with pytest.raises((ValueError, TypeError), match=message):
         curves.early_stopping(**args)

@@ -1,12 +1,14 @@
 """`lossacc_utils.metrics` against Keras itself, on random and on edge-case inputs.
 
-Keras is called with float64 arrays, so it computes in float64 too and the two agree to 1e-6 on
-everything, including the 16.118 that a clipped probability of 0 costs.
+Most tests call Keras with float64 arrays, so that it computes in float64 and the two agree to 1e-6
+on everything, including the 16.118 that a clipped probability of 0 costs. The tests at the end
+repeat the comparison in float32 and float16 and with Python lists (which Keras makes float32),
+where Keras clips at a different place (1 - 1e-7 rounds to 1 - 1.19e-7 in float32).
 """
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -154,8 +156,8 @@ def test_binary_crossentropy_from_logits_matches_keras(keras, to_numpy, data):
             arrays(np.float64, s, elements=st.one_of(probability, logit)),
         )
     ),
-    # Keras turns the threshold into a float32 tensor; draw thresholds float32 holds exactly.
-    st.one_of(st.sampled_from([0.5, 0.0, 0.25]), st.floats(-2, 2, width=32, allow_subnormal=False)),
+    # any threshold: Keras rounds a Python float to float32, which the function must mirror
+    st.one_of(st.sampled_from([0.5, 0.0, 0.7, 0.3]), st.floats(-2, 2, allow_subnormal=False)),
 )
 def test_binary_accuracy_matches_keras(keras, to_numpy, data, threshold):
     y_true, y_pred = data
@@ -188,13 +190,13 @@ def test_sparse_categorical_accuracy_matches_keras(keras, to_numpy, data, column
 
 def test_seed_example_is_ln_2(keras, to_numpy):
     y_true, y_pred = [[1.0, 0.0, 0.0]], [[0.5, 0.25, 0.25]]
-    ours = metrics.categorical_crossentropy(y_true, y_pred)
-    np.testing.assert_allclose(ours, [np.log(2)], rtol=1e-12)
-    np.testing.assert_allclose(
-        ours,
-        to_numpy(keras.losses.categorical_crossentropy(np.array(y_true), np.array(y_pred))),
-        **TOL,
+    ours = metrics.categorical_crossentropy(y_true, y_pred)  # lists: float32, as in Keras
+    assert ours[0] == np.float32(np.log(2)) == 0.6931472
+    np.testing.assert_array_equal(
+        ours, to_numpy(keras.losses.categorical_crossentropy(y_true, y_pred))
     )
+    in_float64 = metrics.categorical_crossentropy(np.array(y_true), np.array(y_pred))
+    np.testing.assert_allclose(in_float64, [np.log(2)], rtol=1e-12)
 
 
 def test_probability_zero_for_the_true_class_costs_minus_ln_epsilon(keras, to_numpy):
@@ -309,3 +311,100 @@ def test_label_smoothing_edges(value):
         )
     else:
         np.testing.assert_allclose(loss, [-np.log(0.7)])
+
+
+# ---- the dtype Keras computes in: float32 and float16 arrays, and Python lists -----------------
+
+DTYPES = [np.float16, np.float32, np.float64, list]
+
+
+def as_given(values, dtype):
+    """`values` as a caller would pass them: an array of `dtype`, or a nested Python list.
+
+    Values that are subnormal in the dtype Keras computes in become 0 first: TensorFlow's CPU
+    kernels flush them to zero, so Keras divides 0 by 0 where NumPy renormalises them correctly.
+    """
+    computed = np.float32 if dtype is list else dtype
+    values = np.asarray(values, dtype=np.float64)
+    values = np.where(np.abs(values) < np.finfo(computed).tiny, 0.0, values)
+    return values.tolist() if dtype is list else values.astype(dtype)
+
+
+def tolerance(dtype):
+    """A few rounding steps of the dtype Keras computes in (float32 for lists)."""
+    eps = np.finfo(np.float32 if dtype is list else dtype).eps
+    return {"rtol": 8 * eps, "atol": 8 * eps}
+
+
+def test_a_saturated_sigmoid_costs_what_keras_says_in_float32(keras, to_numpy):
+    """1 - 1e-7 rounds to 1 - 1.19e-7 in float32, so a certain, wrong binary prediction costs
+    -ln(1.19e-7) = 15.942 there, not -ln(1e-7) = 16.118 as in float64."""
+    for dtype, expected in ((np.float32, 15.942), (list, 15.942), (np.float64, 16.118)):
+        y_true, y_pred = as_given([[0.0]], dtype), as_given([[1.0]], dtype)
+        ours = metrics.binary_crossentropy(y_true, y_pred)
+        assert round(float(ours[0]), 3) == expected, dtype
+        np.testing.assert_allclose(
+            ours, to_numpy(keras.losses.binary_crossentropy(y_true, y_pred)), **tolerance(dtype)
+        )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: getattr(d, "__name__", str(d)))
+@given(
+    binary_shape.flatmap(
+        lambda s: st.tuples(
+            arrays(np.float64, s, elements=st.sampled_from([0.0, 1.0])),
+            arrays(np.float64, s, elements=probability),
+        )
+    )
+)
+def test_binary_crossentropy_matches_keras_in_every_dtype(keras, to_numpy, dtype, data):
+    y_true, y_pred = (as_given(a, dtype) for a in data)
+    expected = to_numpy(keras.losses.binary_crossentropy(y_true, y_pred))
+    np.testing.assert_allclose(
+        metrics.binary_crossentropy(y_true, y_pred), expected, **tolerance(dtype)
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: getattr(d, "__name__", str(d)))
+@given(labelled(class_probabilities()))
+def test_categorical_losses_match_keras_in_every_dtype(keras, to_numpy, dtype, data):
+    labels, y_pred = data
+    y_pred = as_given(y_pred, dtype)
+    computed = np.asarray(y_pred, dtype=np.float32 if dtype is list else dtype)
+    assume(computed.sum(axis=1).min() >= np.finfo(computed.dtype).tiny)  # a row Keras can divide
+    y_true = as_given(one_hot(labels, computed.shape[1]), dtype)
+    np.testing.assert_allclose(
+        metrics.categorical_crossentropy(y_true, y_pred),
+        to_numpy(keras.losses.categorical_crossentropy(y_true, y_pred)),
+        **tolerance(dtype),
+    )
+    np.testing.assert_allclose(  # Keras' sparse loss needs arrays: a list goes in as float32
+        metrics.sparse_categorical_crossentropy(labels, y_pred),
+        to_numpy(keras.losses.sparse_categorical_crossentropy(labels, computed)),
+        **tolerance(dtype),
+    )
+    np.testing.assert_array_equal(
+        metrics.categorical_accuracy(y_true, y_pred),
+        to_numpy(keras.metrics.categorical_accuracy(y_true, y_pred)),
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: getattr(d, "__name__", str(d)))
+@pytest.mark.parametrize("threshold", [0.7, 0.3, 0.1, 0.9, np.float64(0.7), np.float32(0.3)])
+@pytest.mark.parametrize("prediction", [0.7, 0.3, 0.1, 0.9])
+def test_thresholds_float32_cannot_hold_compare_as_in_keras(
+    keras, to_numpy, dtype, threshold, prediction
+):
+    """0.7 is no float32: Keras compares with the float32 nearest to it (0.69999999), widened to
+    the dtype of the predictions; a NumPy float64 threshold is kept as it is."""
+    y_true, y_pred = as_given([1.0, 0.0], dtype), as_given([prediction, prediction], dtype)
+    expected = to_numpy(keras.metrics.binary_accuracy(y_true, y_pred, threshold=threshold))
+    ours = metrics.binary_accuracy(y_true, y_pred, threshold=threshold)
+    np.testing.assert_array_equal(ours, expected)
+
+
+def test_the_cases_that_float32_rounding_decides(keras, to_numpy):
+    """Worked examples: a float64 0.7 is above the float32 0.7; a float32 0.3 is not above it."""
+    assert metrics.binary_accuracy(np.float64([1.0]), np.float64([0.7]), threshold=0.7)[0] == 1
+    assert metrics.binary_accuracy(np.float32([1.0]), np.float32([0.3]), threshold=0.3)[0] == 0
+    assert metrics.binary_accuracy([1.0], [0.7], threshold=0.7)[0] == 0  # a list is float32

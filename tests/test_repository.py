@@ -24,12 +24,28 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert readme_commands()[1] in ci
 
 
+def requirements_in(name):
+    """The requirements a requirements file lists, without its comments and options."""
+    from packaging.requirements import Requirement
+
+    lines = (ROOT / name).read_text().splitlines()
+    return [
+        Requirement(line) for line in lines if line and not line.lstrip().startswith(("#", "-"))
+    ]
+
+
 def test_every_pinned_requirement_is_in_the_constraints():
-    constraints = (ROOT / "constraints.txt").read_text().lower()
+    from packaging.utils import canonicalize_name
+
+    constraints = requirements_in("constraints.txt")
+    assert all(str(pin.specifier).startswith("==") for pin in constraints)
+    pinned = {canonicalize_name(pin.name): pin for pin in constraints}
     for name in ("requirements.txt", "requirements-test.txt"):
-        for line in (ROOT / name).read_text().splitlines():
-            if "==" in line and not line.startswith("#"):
-                assert line.strip().lower() in constraints, f"{name}: {line} not in constraints.txt"
+        for requirement in requirements_in(name):
+            pin = pinned.get(canonicalize_name(requirement.name))
+            assert pin, f"{name}: {requirement} is not in constraints.txt"
+            # the same version, on every platform
+            assert (pin.specifier, pin.marker) == (requirement.specifier, None), f"{name}: {pin}"
 
 
 def test_every_module_is_named_in_the_package_docstring():
@@ -82,13 +98,71 @@ def test_assignment_masters_are_committed_without_outputs():
         assert not dirty, f"{path.name} has outputs; run python3 tasks.py strip"
 
 
-def test_the_offline_assets_are_installed_as_pinned():
+def test_the_offline_assets_install_the_pinned_files_where_pages_find_them(tmp_path, monkeypatch):
+    """install() takes each pinned package from npm, keeps the files its patterns name, and
+    records the pins; it fetches nothing more while they hold. The registry is faked: it serves
+    tarballs made here, pinned by their sha512 as npm's integrity hashes are."""
+    import base64
+    import hashlib
+    import io
+    import tarfile
+    import urllib.request
+
+    def tarball(files):
+        """An npm package's tarball: every file under package/."""
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for name, data in files.items():
+                member = tarfile.TarInfo(f"package/{name}")
+                member.size = len(data)
+                archive.addfile(member, io.BytesIO(data))
+        return buffer.getvalue()
+
+    def integrity(data):
+        return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
     assets = tasks.offline_assets()
-    folder = tasks.VENV / "web-assets"
+    manager = tarball({"dist/embed.js": b"embed", "dist/icons.woff2": b"font", "src/a.ts": b"ts"})
+    checker = tarball({"checker.min.js": b"checker", "checker.js": b"unminified"})
+    registry = {
+        f"{assets.REGISTRY}/@scope/manager/-/manager-1.2.3.tgz": manager,
+        f"{assets.REGISTRY}/checker/-/checker-0.1.0.tgz": checker,
+    }
+    fetched = []
+
+    def urlopen(url, timeout):
+        fetched.append(url)
+        return io.BytesIO(registry[url])
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(
+        assets,
+        "PACKAGES",
+        {"@scope/manager": ("1.2.3", integrity(manager), ("dist/*.js", "dist/*.woff2"))},
+    )
+    monkeypatch.setattr(
+        assets, "TEST_PACKAGES", {"checker": ("0.1.0", integrity(checker), ("checker.min.js",))}
+    )
+    folder = tmp_path / "web-assets"
+    assert not assets.is_installed(folder)
+    assets.install(folder)
+    assert sorted(fetched) == sorted(registry)
+    files = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+    assert files.pop("packages.json")
+    assert files == {
+        "static/vendor/manager/embed.js": b"embed",  # what the site serves
+        "static/vendor/manager/icons.woff2": b"font",
+        "test/checker/checker.min.js": b"checker",  # what only the browser tests use
+    }
     assert assets.is_installed(folder)
-    for served in ("html-manager/embed-amd.js", "requirejs/require.js"):
-        assert (folder / "static" / "vendor" / served).stat().st_size > 10_000, served
-    assert (folder / "test" / "axe-core" / "axe.min.js").stat().st_size > 10_000
+    assets.install(folder)
+    assert len(fetched) == 2  # installed already: nothing fetched again
+    monkeypatch.setattr(
+        assets, "TEST_PACKAGES", {"checker": ("0.2.0", integrity(checker), ("checker.min.js",))}
+    )
+    assert not assets.is_installed(folder)  # a new pin is installed afresh
 
 
 def test_a_download_that_does_not_match_its_pinned_hash_is_refused(tmp_path, monkeypatch):
@@ -104,3 +178,41 @@ def test_a_download_that_does_not_match_its_pinned_hash_is_refused(tmp_path, mon
     with pytest.raises(RuntimeError, match="does not match"):
         assets.install(tmp_path / "assets")
     assert not assets.is_installed(tmp_path / "assets")
+
+
+def test_strip_removes_outputs_and_counts_keeps_the_cell_ids_and_names_what_it_changed(
+    tmp_path, capsys
+):
+    import nbformat
+
+    output = nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)
+    ran_cell = nbformat.v4.new_code_cell("1 + 1", execution_count=3, outputs=[output])
+    clean = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    ran = nbformat.v4.new_notebook(cells=[ran_cell])
+    paths = [tmp_path / "clean.ipynb", tmp_path / "ran.ipynb"]
+    for notebook, path in zip([clean, ran], paths, strict=True):
+        nbformat.write(notebook, path)
+    before = paths[0].read_bytes()
+    tasks.strip(paths)
+    assert capsys.readouterr().out.split() == ["stripped", str(paths[1])]
+    assert paths[0].read_bytes() == before
+    cell = nbformat.read(paths[1], as_version=4).cells[0]
+    assert (cell.outputs, cell.execution_count, cell.id) == ([], None, ran_cell.id)
+
+
+def test_the_command_line_passes_what_test_does_not_know_to_pytest_in_order():
+    args = tasks.parse(["test", "-k", "not slow", "--fast", "tests/test_metrics.py", "-x"])
+    assert (args.function, args.fast) == (tasks.test, True)
+    assert args.pytest_args == ["-k", "not slow", "tests/test_metrics.py", "-x"]
+    assert tasks.parse(["book", "--student"]).student
+    assert tasks.parse(["lab"]).folder == ROOT / "chapters"
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["bake"], ["book", "-k", "x"], ["lab", "no-such-folder"], ["clean", "now"]]
+)
+def test_the_command_line_refuses_what_it_does_not_know_and_shows_how_to_use_it(argv, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        tasks.parse(argv)
+    assert stopped.value.code != 0
+    assert "usage: python3 tasks.py" in capsys.readouterr().err

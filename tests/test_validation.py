@@ -1,186 +1,138 @@
-"""Bad input gets a clear error that names the argument, from every public metric."""
-
-import re
+"""`lossacc_utils.validation`, the checks every public function makes at the door: each accepts
+what it should, as it should, and names the argument and the problem otherwise."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from lossacc_utils import metrics
-
-GOOD_TRUE = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
-GOOD_PRED = [[0.7, 0.2, 0.1], [0.3, 0.4, 0.3]]
-GOOD_LABELS = [0, 1]
-GOOD_BINARY_TRUE = [[1.0], [0.0]]
-GOOD_BINARY_PRED = [[0.8], [0.3]]
-
-ONE_HOT = [metrics.categorical_crossentropy, metrics.categorical_accuracy]
-SPARSE = [metrics.sparse_categorical_crossentropy, metrics.sparse_categorical_accuracy]
-BINARY = [metrics.binary_crossentropy, metrics.binary_accuracy]
-PROBABILITY_LOSSES = [
-    metrics.categorical_crossentropy,
-    metrics.sparse_categorical_crossentropy,
-    metrics.binary_crossentropy,
-]
+from lossacc_utils import validation as v
 
 
-def good_args(function):
-    if function in ONE_HOT:
-        return GOOD_TRUE, GOOD_PRED
-    if function in SPARSE:
-        return GOOD_LABELS, GOOD_PRED
-    return GOOD_BINARY_TRUE, GOOD_BINARY_PRED
+def test_as_array_converts_lists_bools_and_integers_to_float64():
+    assert v.as_array([True, False], "x").tolist() == [1.0, 0.0]
+    assert v.as_array(np.int8([3]), "x").dtype == np.float64
 
 
-def call_with(function, **changes):
-    y_true, y_pred = good_args(function)
-    args = {"y_true": y_true, "y_pred": y_pred, **changes}
-    return function(args.pop("y_true"), args.pop("y_pred"), **args)
-
-
-ALL = ONE_HOT + SPARSE + BINARY
-
-
-@pytest.mark.parametrize("function", ALL, ids=lambda f: f.__name__)
-def test_good_arguments_work(function):
-    assert np.all(np.isfinite(call_with(function)))
-
-
-@pytest.mark.parametrize("function", ALL, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("argument", ["y_true", "y_pred"])
-@pytest.mark.parametrize(
-    ("bad", "error", "message"),
-    [
-        ([], ValueError, "must not be empty"),
-        (np.zeros((0, 3)), ValueError, "must not be empty"),
-        (0.5, ValueError, "at least one dimension"),
-        ([["a", "b", "c"]], TypeError, "real numbers; got dtype <U1"),
-        ([[1, 0], [1]], ValueError, "rectangular array"),
-        (np.array([[1 + 0j, 0, 0]]), TypeError, "real numbers; got dtype complex"),
-        (
-            np.array([[np.nan, 0.5, 0.5], [0, 1, 0]]),
-            ValueError,
-            r"must be finite; got nan at index \(0, 0\)",
-        ),
-        (np.array([[0.5, np.inf, 0], [0, 1, 0]]), ValueError, "must be finite; got inf"),
-        ({"a": 1}, TypeError, "real numbers; got dtype object"),
-    ],
-    ids=[
-        "empty-list",
-        "empty-rows",
-        "scalar",
-        "strings",
-        "ragged",
-        "complex",
-        "nan",
-        "inf",
-        "dict",
-    ],
-)
-def test_malformed_arrays_are_named(function, argument, bad, error, message):
-    with pytest.raises(error, match=f"^{argument} .*{message}"):
-        call_with(function, **{argument: bad})
-
-
-@pytest.mark.parametrize("function", PROBABILITY_LOSSES, ids=lambda f: f.__name__)
-@pytest.mark.parametrize(("value", "word"), [(-0.2, "min -0.2"), (1.5, "max 1.5")])
-def test_probabilities_outside_0_1(function, value, word):
-    y_true, y_pred = good_args(function)
-    y_pred = np.array(y_pred)
-    y_pred[0, 0] = value
-    with pytest.raises(
-        ValueError, match=re.escape(f"y_pred must be probabilities in [0, 1]; got {word}")
-    ):
-        function(y_true, y_pred)
-
-
-@pytest.mark.parametrize("function", PROBABILITY_LOSSES, ids=lambda f: f.__name__)
-def test_logits_may_lie_outside_0_1(function):
-    y_true, y_pred = good_args(function)
-    logits = np.array(y_pred) * 40 - 20
-    assert np.all(np.isfinite(function(y_true, logits, from_logits=True)))
-
-
-@pytest.mark.parametrize(
-    "function", [metrics.categorical_crossentropy, metrics.binary_crossentropy]
-)
-def test_targets_outside_0_1(function):
-    y_true, y_pred = good_args(function)
-    y_true = np.array(y_true) * 2
-    with pytest.raises(
-        ValueError, match=re.escape("y_true must be probabilities in [0, 1]; got max 2")
-    ):
-        function(y_true, y_pred)
-
-
-@pytest.mark.parametrize("function", ONE_HOT + BINARY, ids=lambda f: f.__name__)
-def test_mismatched_shapes(function):
-    y_true, y_pred = good_args(function)
-    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape; got \(2, "):
-        function(y_true, np.concatenate([y_pred, y_pred]))
-
-
-def test_zero_row_cannot_be_renormalised():
-    with pytest.raises(ValueError, match=r"row \(1,\) is all zeros"):
-        metrics.categorical_crossentropy(GOOD_TRUE, [[0.7, 0.2, 0.1], [0.0, 0.0, 0.0]])
-
-
-@pytest.mark.parametrize("function", SPARSE, ids=lambda f: f.__name__)
-@pytest.mark.parametrize(
-    ("labels", "message"),
-    [
-        ([0, 3], r"class indices from 0 to 2 \(y_pred has 3 classes\); got 3 at index 1"),
-        ([-1, 0], "got -1 at index 0"),
-        ([0, 1.5], "whole class indices; got 1.5 at index 1"),
-        ([0, 1, 2], r"one class index per row of y_pred, shape \(2,\)"),
-        ([[0, 1]], r"got shape \(1, 2\)"),
-    ],
-    ids=["too-large", "negative", "fractional", "too-many", "wrong-shape"],
-)
-def test_bad_sparse_labels(function, labels, message):
-    with pytest.raises(ValueError, match=f"^y_true must .*{message}"):
-        function(labels, GOOD_PRED)
-
-
-@pytest.mark.parametrize("function", ONE_HOT + SPARSE, ids=lambda f: f.__name__)
-def test_one_class_is_not_a_classifier(function):
-    y_true = [[1.0], [1.0]] if function in ONE_HOT else [0, 0]
-    with pytest.raises(ValueError, match=r"y_pred must have at least 2 classes .*use binary_"):
-        function(y_true, [[0.9], [0.4]])
-
-
-def test_binary_accuracy_needs_hard_labels():
-    with pytest.raises(ValueError, match=r"y_true must contain only 0 and 1; got 0\.7 at index"):
-        metrics.binary_accuracy([[0.7], [0.0]], GOOD_BINARY_PRED)
-
-
-@pytest.mark.parametrize("function", PROBABILITY_LOSSES, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("flag", ["False", 0, None])
-def test_from_logits_must_be_a_bool(function, flag):
-    with pytest.raises(TypeError, match="from_logits must be True or False"):
-        call_with(function, from_logits=flag)
-
-
-@pytest.mark.parametrize(
-    "function", [metrics.categorical_crossentropy, metrics.binary_crossentropy]
-)
 @pytest.mark.parametrize(
     ("value", "error", "message"),
     [
-        (-0.1, ValueError, r"in \[0, 1\]; got -0.1"),
-        (1.5, ValueError, r"in \[0, 1\]; got 1.5"),
-        ("0.1", TypeError, "a real number"),
-        (float("nan"), ValueError, "finite"),
+        (5.0, ValueError, "x must be an array with at least one dimension; got a scalar"),
+        ([], ValueError, r"x must not be empty; got shape \(0,\)"),
+        ([[1, 2], [3]], ValueError, "x must be a rectangular array"),
+        (["a"], TypeError, "x must contain real numbers"),
+        ([1 + 2j], TypeError, "x must contain real numbers"),
+        ([1.0, np.nan], ValueError, r"x must be finite; got nan at index 1"),
+        ([[1.0], [-np.inf]], ValueError, r"x must be finite; got -inf at index \(1, 0\)"),
     ],
 )
-def test_label_smoothing_must_be_a_fraction(function, value, error, message):
-    with pytest.raises(error, match=f"label_smoothing must be {message}"):
-        call_with(function, label_smoothing=value)
+def test_as_array_names_what_is_wrong(value, error, message):
+    with pytest.raises(error, match=message):
+        v.as_array(value, "x")
 
 
 @pytest.mark.parametrize(
-    ("value", "error"),
-    [("0.5", TypeError), (None, TypeError), (True, TypeError), (float("inf"), ValueError)],
+    ("value", "dtype"),
+    [
+        (np.float16([1]), np.float16),
+        (np.float32([1]), np.float32),
+        (np.float64([1]), np.float64),
+        ([1.0], np.float32),  # Keras makes a Python list a float32 tensor
+        (np.int64([1]), np.float32),
+        (0.5, np.float32),
+        (np.float64(0.5), np.float64),
+    ],
 )
-def test_threshold_must_be_a_finite_number(value, error):
-    with pytest.raises(error, match="threshold must be"):
-        metrics.binary_accuracy(GOOD_BINARY_TRUE, GOOD_BINARY_PRED, threshold=value)
+def test_keras_dtype_is_the_dtype_keras_computes_in(value, dtype, keras):
+    assert v.keras_dtype(value) == dtype
+    tensor = keras.ops.convert_to_tensor(value)
+    if np.issubdtype(np.asarray(value).dtype, np.floating) or isinstance(value, list | float):
+        assert v.keras_dtype(value) == np.dtype(tensor.dtype.name)  # Keras agrees
+    assert v.keras_dtype(tensor) == v.keras_dtype(value)
+
+
+def test_row_sums_may_miss_1_by_the_rounding_of_their_dtype():
+    rows = np.array([[0.1, 0.2, 0.7005]])  # off by 5e-4: float16's rounding, not float64's
+    v.check_distributions(rows, "p", np.float16)
+    with pytest.raises(ValueError, match=r"p rows must sum to 1; row 0 sums to 1\.0005"):
+        v.check_distributions(rows, "p", np.float64)
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "error", "message"),
+    [
+        (v.check_seed, -1, ValueError, "seed must be a whole number from 0 to 2\\*\\*32 - 1"),
+        (v.check_seed, 2**32, ValueError, "seed must be a whole number"),
+        (v.check_seed, 1.0, ValueError, "seed must be a whole number"),
+        (v.check_seed, "0", ValueError, "seed must be a whole number"),
+        (v.check_seed, True, ValueError, "seed must be a whole number"),
+        (v.check_count, 0, ValueError, "n must be a whole number of at least 1"),
+        (v.check_count, 2.0, ValueError, "n must be a whole number"),
+        (v.check_real, "1", TypeError, "x must be a real number"),
+        (v.check_real, None, TypeError, "x must be a real number"),
+        (v.check_real, np.nan, ValueError, "x must be finite"),
+        (v.check_fraction, 1.5, ValueError, r"x must be in \[0, 1\]"),
+        (v.check_positive, 0, ValueError, "x must be positive"),
+        (v.check_bool, "False", TypeError, "flag must be True or False"),
+        (v.check_text, "", TypeError, "name must be a non-empty string"),
+        (v.check_text, 3, TypeError, "name must be a non-empty string"),
+    ],
+)
+def test_scalar_checks_name_the_argument(check, value, error, message):
+    name = {
+        v.check_seed: "seed",
+        v.check_count: "n",
+        v.check_bool: "flag",
+        v.check_text: "name",
+    }.get(check, "x")
+    with pytest.raises(error, match=message):
+        check(value, name)
+
+
+def test_good_scalars_come_back_as_python_numbers():
+    assert v.check_seed(np.int64(7)) == 7 and type(v.check_seed(np.int64(7))) is int
+    assert v.check_count(np.int32(3), "n") == 3
+    assert v.check_real(np.float32(0.5), "x") == 0.5 and type(v.check_real(1, "x")) is float
+    assert v.check_bool(np.bool_(True), "flag") is True
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ("abc", TypeError, "class_names must be a list or tuple of 3 strings; got 'abc'"),
+        (["a", "b"], ValueError, "class_names must hold 3 names; got 2"),
+        (["a", "b", "a"], ValueError, "class_names must hold distinct names"),
+        (["a", "", "c"], TypeError, r"class_names\[1\] must be a non-empty string"),
+        (["a", 2, "c"], TypeError, r"class_names\[1\] must be a non-empty string"),
+    ],
+)
+def test_names_are_a_list_of_distinct_strings(value, error, message):
+    with pytest.raises(error, match=message):
+        v.check_names(value, "class_names", 3)
+    assert v.check_names(["a", "b", "c"], "class_names", 3) == ("a", "b", "c")
+
+
+def test_frames_must_have_their_columns():
+    frame = pd.DataFrame({"alpha": [0.0], "loss": [1.0]})
+    v.check_columns(frame, ["alpha", "loss"], "frame", "f()")
+    with pytest.raises(ValueError, match=r"frame must come from f\(\); it lacks the columns"):
+        v.check_columns(frame, ["alpha", "accuracy"], "frame", "f()")
+    with pytest.raises(TypeError, match=r"frame must be a DataFrame from f\(\); got dict"):
+        v.check_columns({"alpha": [0.0]}, ["alpha"], "frame", "f()")
+    with pytest.raises(ValueError, match="frame must have at least one row"):
+        v.check_columns(frame.iloc[:0], ["alpha"], "frame", "f()")
+
+
+def test_class_indices_accept_whole_floats_and_refuse_the_rest():
+    scores = np.zeros((3, 4))
+    assert v.check_class_indices(np.array([0.0, 3.0, 1.0]), scores).tolist() == [0, 3, 1]
+    with pytest.raises(ValueError, match=r"from 0 to 3 .* got -1 at index 1"):
+        v.check_class_indices(np.array([0.0, -1.0, 1.0]), scores)
+    with pytest.raises(ValueError, match=r"whole class indices; got 1\.5"):
+        v.check_class_indices(np.array([0.0, 1.5, 1.0]), scores)
+
+
+def test_match_rank_pairs_n_and_n_by_1_as_keras_does():
+    a, b = v.match_rank(np.zeros(3), np.zeros((3, 1)))
+    assert a.shape == b.shape == (3, 1)
+    with pytest.raises(ValueError, match="same shape"):
+        v.match_rank(np.zeros(3), np.zeros((3, 2)))

@@ -1,0 +1,44 @@
+"""What a computed result depends on, as one short digest.
+
+The book keeps results it computed once: executed notebooks (keyed by `tasks.py`) and over-training
+runs (keyed by `overtraining`). Both must be computed again when this package's source changes, and
+both call `source_digest` for it. This module imports nothing but the standard library, so that
+`tasks.py` can load it before any other package is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+__all__ = ["PACKAGE", "source_digest"]
+
+#: The folder of this package's source.
+PACKAGE = Path(__file__).resolve().parent
+
+
+def source_digest(package: Path = PACKAGE, *extra: Path | str) -> str:
+    """A 16-character digest of every `.py` file under `package` and of the `extra` files or
+    strings (a file's path is read; anything else is hashed as text, such as a version number).
+
+    The digest covers file names as well as contents, so renaming a module changes it too.
+
+    >>> source_digest() == source_digest()
+    True
+    >>> source_digest() != source_digest(PACKAGE, "keras 3.15.1")
+    True
+    """
+    package = Path(package)
+    if not package.is_dir():
+        raise ValueError(f"package must be a folder of Python source; {package} is not a folder")
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for item in extra:
+        if isinstance(item, Path):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+        elif isinstance(item, str):
+            digest.update(item.encode() + b"\0")
+        else:
+            raise TypeError(f"extra must hold paths or strings; got {type(item).__name__}")
+    return digest.hexdigest()[:16]

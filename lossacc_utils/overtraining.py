@@ -1,0 +1,336 @@
+"""The over-training experiment: a small ConvNet trained far past its best validation loss.
+
+- `OVERTRAINING`: the chapter's configuration; `run_overtraining` trains it (or a variant) and
+  returns a `runs.Run` holding History's curves and the predictions of every epoch;
+- `convnet` and `starved_classifier`: the models it trains;
+- `ProbabilityRecorder`: the callback that records what the model predicts on every epoch.
+
+When the environment variable `LOSSACC_RUN_CACHE` names a folder, `run_overtraining` keeps every
+run it trains there (with joblib's `Memory`) and hands back the kept run when asked for the same one
+again, so that two chapters built one after the other train a model once. The key is the seed, the
+configuration, the source of this package and the versions of Keras and TensorFlow; the book's
+build sets the variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from . import data, metrics
+from .fingerprint import source_digest
+from .runs import Run
+from .validation import check_bool, check_count, check_fraction, check_positive, check_seed
+
+__all__ = [
+    "OVERTRAINING",
+    "RUN_CACHE",
+    "ProbabilityRecorder",
+    "convnet",
+    "run_overtraining",
+    "starved_classifier",
+]
+
+#: The over-training chapter's configuration: `run_overtraining` uses it unless told otherwise.
+OVERTRAINING = {
+    "dataset": "digits",  # scikit-learn's 8x8 digits: shipped with the package, no download
+    "n_train": 300,  # few training samples, so the network can memorise them
+    "n_val": 500,
+    "n_test": 500,  # held out: never trained on, never used to choose anything
+    "epochs": 300,  # far past the best validation loss, reached in 10 to 20 epochs
+    "batch_size": 32,
+    "learning_rate": 0.01,  # large for Adam: mistakes grow confident within the run
+    "width": 1,  # filters and units multiplied by this
+    "starved": False,  # True: a linear classifier on the image averaged down to 2x2 instead
+    "label_noise": 0.0,  # share of training and validation labels replaced by a wrong class
+    "label_smoothing": 0.0,  # a > 0: train on targets y (1 - a) + a / K
+    "record_every": 1,  # record the validation probabilities every this many epochs
+    "steps_per_execution": 10,  # run 10 training steps per call into TensorFlow
+    "log_every": 0,  # print a progress line every this many epochs (0: only at the end)
+}
+
+#: The environment variable naming the folder where `run_overtraining` keeps its runs.
+RUN_CACHE = "LOSSACC_RUN_CACHE"
+
+
+def convnet(input_shape, n_classes, width=1):
+    """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output.
+
+    `width` multiplies the numbers of filters and units.
+    """
+    width = check_count(width, "width")
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.Conv2D(16 * width, 3, padding="same", activation="relu"),
+            keras.layers.Conv2D(32 * width, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64 * width, activation="relu"),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+
+
+def starved_classifier(input_shape, n_classes):
+    """A model too small for the task: a linear softmax classifier that sees each image averaged
+    down to 2x2 pixels, four numbers (for 8x8 digits, 50 parameters in all)."""
+    height, width = input_shape[0], input_shape[1]
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.AveragePooling2D((height // 2, width // 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(n_classes, activation="softmax"),
+        ]
+    )
+
+
+class ProbabilityRecorder(keras.callbacks.Callback):
+    """Record the model's predictions for `x` at the end of every `every`-th epoch.
+
+    `log_probabilities` and `probabilities` map the epoch number (from 1) to arrays of shape
+    (samples, classes), from a forward pass with `training=False`, as validation does. When the
+    model ends in a softmax Dense layer, the log-probabilities come from its logits, so that the
+    loss of a sample is not capped at -ln(1e-7) = 16.1 as a loss recomputed from probabilities is:
+    they match the `val_loss` Keras computes inside the model.
+    """
+
+    def __init__(self, x, every=1):
+        super().__init__()
+        self.x = np.asarray(x)
+        self.every = check_count(every, "every")
+        self.log_probabilities, self.probabilities = {}, {}
+        self._features = None
+
+    def on_train_begin(self, logs=None):
+        last = self.model.layers[-1]
+        if isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax:
+            self._features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        if self._features is not None:
+            last = self.model.layers[-1]
+            logits = keras.ops.matmul(self._features(self.x, training=False), last.kernel)
+            log_p = keras.ops.log_softmax(logits + last.bias, axis=-1)
+        else:
+            p = keras.ops.clip(self.model(self.x, training=False), metrics.EPSILON, 1.0)
+            log_p = keras.ops.log(p)
+        log_p = keras.ops.convert_to_numpy(log_p).astype(np.float64)
+        self.log_probabilities[epoch + 1] = log_p
+        self.probabilities[epoch + 1] = np.exp(log_p)
+
+
+class _ProgressLog(keras.callbacks.Callback):
+    """Keep the time since training began at the end of every epoch; print every `every`-th."""
+
+    def __init__(self, every, epochs):
+        super().__init__()
+        self.every, self.epochs, self.start = every, epochs, time.perf_counter()
+        self.seconds = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.start)
+        line = _progress_line(
+            epoch + 1, self.every, self.epochs, logs["val_loss"], logs["val_accuracy"], self.seconds
+        )
+        if line:
+            print(line, flush=True)
+
+
+def _progress_line(epoch, every, epochs, val_loss, val_accuracy, seconds):
+    """The progress line printed after `epoch` (from 1), or None when none is due."""
+    if not every or epoch % every or epoch >= epochs:
+        return None
+    return (
+        f"epoch {epoch:4d}/{epochs}  val_loss {val_loss:.4f}  "
+        f"val_accuracy {val_accuracy:.4f}  ({seconds[epoch - 1]:.1f} s)"
+    )
+
+
+def _print_progress(run: Run, every: int) -> None:
+    """Print the progress lines a kept run printed, or would have printed with `every`."""
+    for epoch in range(1, run.epochs + 1):
+        line = _progress_line(
+            epoch,
+            every,
+            run.epochs,
+            run.val_loss[epoch - 1],
+            run.val_accuracy[epoch - 1],
+            run.epoch_seconds,
+        )
+        if line:
+            print(line, flush=True)
+    if every:
+        print(f"trained {run.epochs} epochs in {run.seconds:.1f} s", flush=True)
+
+
+def run_overtraining(seed=0, **overrides) -> Run:
+    """Train the chapter's ConvNet far past its best validation loss; return the `runs.Run`.
+
+    The configuration is `OVERTRAINING` updated with `overrides`. The run's `history` holds the
+    per-epoch curves `loss`, `accuracy`, `val_loss` and `val_accuracy` as Keras' `History` does;
+    `val_log_probabilities` maps every recorded epoch to the log-probabilities of every validation
+    sample, computed from the logits as Keras' `val_loss` is; `x_val`, `y_val` and `y_train` are the
+    data as used (after any label noise); the held-out `x_test`, `y_test` and
+    `test_log_probabilities` are recorded like the validation ones; `seconds` is the time `fit`
+    took and `epoch_seconds` the time since training began at the end of every epoch. With
+    `label_smoothing`, the history also has `cross_entropy` and `val_cross_entropy`, unsmoothed.
+    The same seed gives the same run on one machine. With `LOSSACC_RUN_CACHE` set, a run trained
+    before is handed back instead (see the module's docstring).
+    """
+    seed = check_seed(seed)
+    config = _checked_config(overrides)
+    settings = {name: value for name, value in config.items() if name != "log_every"}
+    folder = os.environ.get(RUN_CACHE)
+    if not folder:
+        run = _train(seed, settings, log_every=config["log_every"])
+    else:
+        import joblib
+
+        train = joblib.Memory(folder, verbose=0).cache(_train, ignore=["log_every"])
+        key = (seed, settings, _fingerprint())
+        if train.check_call_in_cache(*key):
+            run = train(*key)
+            _print_progress(run, config["log_every"])
+        else:
+            run = train(*key, log_every=config["log_every"])
+            with (Path(folder) / "trained.log").open("a") as log:  # no model is trained twice
+                log.write(f"seed {seed} {settings}\n")
+    return dataclasses.replace(run, config=config)
+
+
+def _fingerprint() -> str:
+    """What a kept run depends on besides its settings: this package and the Keras it ran on."""
+    import tensorflow as tf
+
+    return source_digest(Path(__file__).parent, keras.__version__, tf.__version__)
+
+
+def _checked_config(overrides) -> dict:
+    """`OVERTRAINING` updated with `overrides`, each setting checked."""
+    unknown = set(overrides) - set(OVERTRAINING)
+    if unknown:
+        raise ValueError(
+            f"unknown settings {sorted(unknown)}; the settings are {sorted(OVERTRAINING)}"
+        )
+    config = {**OVERTRAINING, **overrides}
+    if not isinstance(config["dataset"], str) or config["dataset"] not in data.DATASETS:
+        raise ValueError(f"dataset must be one of {data.DATASETS}; got {config['dataset']!r}")
+    for name in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
+        config[name] = check_count(config[name], name)
+    config["width"] = check_count(config["width"], "width")
+    config["record_every"] = check_count(config["record_every"], "record_every")
+    config["log_every"] = check_count(config["log_every"], "log_every", low=0)
+    for name in ("label_noise", "label_smoothing"):
+        config[name] = check_fraction(config[name], name)
+    if config["label_noise"] == 1:
+        raise ValueError("label_noise must be below 1; with 1 no label would be right")
+    config["learning_rate"] = check_positive(config["learning_rate"], "learning_rate")
+    config["starved"] = check_bool(config["starved"], "starved")
+    return config
+
+
+def _with_label_noise(labels, share, n_classes, rng):
+    """Replace a `share` of the labels by a different class drawn at random."""
+    labels = labels.copy()
+    flipped = rng.choice(len(labels), size=round(share * len(labels)), replace=False)
+    labels[flipped] = (labels[flipped] + rng.integers(1, n_classes, len(flipped))) % n_classes
+    return labels
+
+
+def _train(seed, config, fingerprint="", log_every=0) -> Run:
+    """Train the run `run_overtraining` describes, from a checked `config` (without `log_every`).
+
+    `fingerprint` is not used here: it is part of the cache's key (see `_fingerprint`).
+    """
+    noise, smoothing = config["label_noise"], config["label_smoothing"]
+    split = data.load_split(
+        config["dataset"],
+        n_train=config["n_train"],
+        n_val=config["n_val"],
+        n_test=config["n_test"],
+        seed=seed,
+    )
+    rng = np.random.default_rng(seed)
+    y_train, y_val = split.y_train, split.y_val
+    if noise:
+        y_train = _with_label_noise(y_train, noise, split.n_classes, rng)
+        y_val = _with_label_noise(y_val, noise, split.n_classes, rng)
+    keras.utils.set_random_seed(seed)
+    if config["starved"]:
+        model = starved_classifier(split.x_train.shape[1:], split.n_classes)
+    else:
+        model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
+    if smoothing:  # only the one-hot loss smooths; the unsmoothed loss is kept as a metric
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
+        tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]
+        one_hot = np.eye(split.n_classes, dtype="float32")
+        train_targets, val_targets = one_hot[y_train], one_hot[y_val]
+    else:
+        loss, tracked = "sparse_categorical_crossentropy", []
+        train_targets, val_targets = y_train, y_val
+    model.compile(
+        optimizer=keras.optimizers.Adam(config["learning_rate"]),
+        loss=loss,
+        metrics=["accuracy", *tracked],
+        steps_per_execution=config["steps_per_execution"],
+    )
+    train, val = _datasets(
+        split.x_train, train_targets, split.x_val, val_targets, config["batch_size"], seed
+    )
+    recorder = ProbabilityRecorder(split.x_val, every=config["record_every"])
+    test_recorder = ProbabilityRecorder(split.x_test, every=config["record_every"])
+    callbacks = [recorder, test_recorder, _ProgressLog(log_every, config["epochs"])]
+    start = time.perf_counter()
+    # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
+    history = model.fit(
+        train,
+        validation_data=val,
+        epochs=config["epochs"],
+        shuffle=False,
+        verbose=0,
+        callbacks=callbacks,
+    )
+    seconds = time.perf_counter() - start
+    if log_every:
+        print(f"trained {config['epochs']} epochs in {seconds:.1f} s", flush=True)
+    return Run(
+        history=history.history,
+        y_val=y_val,
+        val_log_probabilities=recorder.log_probabilities,
+        x_val=split.x_val,
+        y_test=split.y_test,
+        test_log_probabilities=test_recorder.log_probabilities,
+        x_test=split.x_test,
+        y_train=y_train,
+        config={**config, "log_every": log_every},
+        seconds=seconds,
+        epoch_seconds=callbacks[-1].seconds,
+    )
+
+
+def _datasets(x_train, y_train, x_val, y_val, batch_size, seed):
+    """Training and validation pipelines kept in memory, the training set reshuffled every epoch.
+
+    Building them once, cached, spares `fit` from slicing NumPy arrays again on every epoch,
+    which is most of an epoch's time for data this small.
+    """
+    import tensorflow as tf
+
+    train = (
+        tf.data.Dataset.from_tensor_slices((x_train, y_train))
+        .cache()
+        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size)
+        .prefetch(2)
+    )
+    val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(len(x_val)).cache()
+    return train, val

@@ -1,0 +1,216 @@
+"""A training run, as one checked record: its curves, and what it predicted on every epoch.
+
+`overtraining.run_overtraining` returns a `Run`; `curves` reads what it says and `plots` draws it.
+A `Run` checks everything it holds when it is made, so a function that takes one can trust it: the
+curves have one value per epoch, the labels are class indices of the recorded predictions, and the
+images match the labels.
+
+Any Keras run gives one, from its `History` alone (enough for the curves) or with what was recorded:
+
+>>> run = Run.from_history({"val_loss": [0.9, 0.5, 0.7], "val_accuracy": [0.6, 0.8, 0.8]})
+>>> run.epochs, run.val_loss.tolist()
+(3, [0.9, 0.5, 0.7])
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+import numpy as np
+
+from .validation import check_class_indices
+
+__all__ = ["Run", "as_run"]
+
+
+def _curve(name: str, values) -> np.ndarray:
+    """One value per epoch, real numbers; NaN is kept (a diverged epoch says so)."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"history[{name!r}] must be a list of numbers, one per epoch") from None
+    if array.ndim != 1 or not len(array):
+        raise ValueError(f"history[{name!r}] must list one number per epoch; got {array.shape}")
+    if np.isinf(array).any():
+        raise ValueError(f"history[{name!r}] must be finite or NaN; it holds an infinity")
+    array.setflags(write=False)
+    return array
+
+
+def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mapping:
+    """epoch -> (samples, classes) log-probabilities, checked; read-only."""
+    if not isinstance(recorded, Mapping):
+        raise TypeError(f"{name} must map epochs to arrays; got {type(recorded).__name__}")
+    checked = {}
+    for epoch, log_p in recorded.items():
+        if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
+            raise TypeError(f"{name} must be keyed by epoch numbers; got the key {epoch!r}")
+        if not 1 <= epoch <= epochs:
+            raise ValueError(f"{name} has epoch {epoch}; the run has epochs 1 to {epochs}")
+        log_p = np.array(log_p, dtype=float)
+        if log_p.ndim != 2 or log_p.shape[1] < 2:
+            raise ValueError(
+                f"{name}[{epoch}] must have shape (samples, classes >= 2); got {log_p.shape}"
+            )
+        if n_samples is not None and len(log_p) != n_samples:
+            raise ValueError(
+                f"{name}[{epoch}] must have one row per label ({n_samples}); got {len(log_p)}"
+            )
+        if not np.isfinite(log_p).all() or (log_p > 1e-6).any():
+            raise ValueError(f"{name}[{epoch}] must hold log-probabilities: finite and at most 0")
+        log_p.setflags(write=False)
+        checked[int(epoch)] = log_p
+    return MappingProxyType(dict(sorted(checked.items())))
+
+
+def _labels(name: str, labels, n_classes: int | None) -> np.ndarray:
+    """Class indices, from 0 to n_classes - 1 (whole floats accepted); read-only."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not len(labels):
+        raise ValueError(f"{name} must be a non-empty list of class indices; got {labels.shape}")
+    if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
+        raise TypeError(f"{name} must hold class indices; got dtype {labels.dtype}")
+    if n_classes is None:
+        n_classes = int(np.nanmax(labels)) + 1 if np.isfinite(labels).all() else 2
+    checked = check_class_indices(labels.astype(float), np.empty((len(labels), max(n_classes, 2))))
+    checked.setflags(write=False)
+    return checked
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """What one training run recorded.
+
+    - `history`: the curves, name -> one number per epoch, as Keras' `History.history` holds them
+      (`loss`, `accuracy`, `val_loss`, `val_accuracy`, and any other metric);
+    - `y_val`, `val_log_probabilities`: the validation labels, and epoch (from 1) -> the
+      log-probabilities the model gave every validation sample, shape (samples, classes);
+      `x_val`: the validation images;
+    - `y_test`, `test_log_probabilities`, `x_test`: the same for a held-out test split;
+    - `y_train`: the training labels as trained on (after any label noise);
+    - `config`: the settings of the run; `seconds`: how long `fit` took; `epoch_seconds`: the time
+      since training began at the end of every epoch.
+
+    Everything is checked when the run is made and is read-only afterwards.
+    """
+
+    history: Mapping[str, np.ndarray]
+    y_val: np.ndarray | None = None
+    val_log_probabilities: Mapping[int, np.ndarray] = field(default_factory=dict)
+    x_val: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+    test_log_probabilities: Mapping[int, np.ndarray] = field(default_factory=dict)
+    x_test: np.ndarray | None = None
+    y_train: np.ndarray | None = None
+    config: Mapping = field(default_factory=dict)
+    seconds: float = 0.0
+    epoch_seconds: tuple[float, ...] = ()
+
+    def __post_init__(self):
+        history = getattr(self.history, "history", self.history)  # a keras History, or its dict
+        if not isinstance(history, Mapping) or not history:
+            raise TypeError(
+                "history must map curve names to one number per epoch, as History.history does; "
+                f"got {type(self.history).__name__}"
+            )
+        curves = {}
+        for name, values in history.items():
+            if not isinstance(name, str):
+                raise TypeError(f"history must be keyed by curve names; got the key {name!r}")
+            curves[name] = _curve(name, values)
+        lengths = {name: len(values) for name, values in curves.items()}
+        if len(set(lengths.values())) != 1:
+            raise ValueError(f"history's curves must all have one value per epoch; got {lengths}")
+        epochs = next(iter(lengths.values()))
+        self._set("history", MappingProxyType(curves))
+        for split in ("val", "test"):
+            labels = getattr(self, f"y_{split}")
+            recorded = getattr(self, f"{split}_log_probabilities")
+            n = None if labels is None else len(np.asarray(labels).reshape(-1))
+            if recorded and labels is None:
+                raise ValueError(f"{split}_log_probabilities needs y_{split}, the labels it scores")
+            recorded = _recorded(f"{split}_log_probabilities", recorded, epochs, n)
+            self._set(f"{split}_log_probabilities", recorded)
+            if labels is not None:
+                n_classes = next(iter(recorded.values())).shape[1] if recorded else None
+                self._set(f"y_{split}", _labels(f"y_{split}", labels, n_classes))
+            images = getattr(self, f"x_{split}")
+            if images is not None:
+                images = np.asarray(images)
+                if labels is None or len(images) != len(getattr(self, f"y_{split}")):
+                    raise ValueError(f"x_{split} must hold one image per label in y_{split}")
+                self._set(f"x_{split}", images)
+        if self.y_train is not None:
+            self._set("y_train", _labels("y_train", self.y_train, None))
+        if not isinstance(self.config, Mapping):
+            raise TypeError(f"config must be a mapping of settings; got {self.config!r}")
+        self._set("config", MappingProxyType(dict(self.config)))
+        self._set("epoch_seconds", tuple(float(s) for s in self.epoch_seconds))
+
+    def _set(self, name, value):
+        object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_history(cls, history, **recorded) -> Run:
+        """A run from a Keras `History` (or its `.history` dict), with anything else it recorded."""
+        return cls(history, **recorded)
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs the run trained."""
+        return len(next(iter(self.history.values())))
+
+    def curve(self, name: str) -> np.ndarray:
+        """The curve `name` (such as "val_loss"), one value per epoch; a clear error if absent."""
+        if name not in self.history:
+            raise ValueError(f"the run has no curve {name!r}; it has {sorted(self.history)}")
+        return self.history[name]
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self.curve("loss")
+
+    @property
+    def accuracy(self) -> np.ndarray:
+        return self.curve("accuracy")
+
+    @property
+    def val_loss(self) -> np.ndarray:
+        return self.curve("val_loss")
+
+    @property
+    def val_accuracy(self) -> np.ndarray:
+        return self.curve("val_accuracy")
+
+    @cached_property
+    def val_probabilities(self) -> Mapping[int, np.ndarray]:
+        """epoch -> the validation probabilities, the exponential of the log-probabilities."""
+        return MappingProxyType({e: np.exp(p) for e, p in self.val_log_probabilities.items()})
+
+    def recorded(self, epoch) -> np.ndarray:
+        """The validation log-probabilities of `epoch`; a clear error if it was not recorded."""
+        if not self.val_log_probabilities:
+            raise ValueError("the run recorded no validation predictions (val_log_probabilities)")
+        if epoch not in self.val_log_probabilities:
+            epochs = list(self.val_log_probabilities)
+            raise ValueError(
+                f"epoch {epoch!r} was not recorded; recorded epochs run from "
+                f"{epochs[0]} to {epochs[-1]}"
+            )
+        return self.val_log_probabilities[epoch]
+
+
+def as_run(run) -> Run:
+    """`run` itself, or a `Run` made from a Keras `History` or a mapping of curves."""
+    if isinstance(run, Run):
+        return run
+    if isinstance(run, Mapping) or hasattr(run, "history"):
+        return Run.from_history(run)
+    raise TypeError(
+        f"run must be a Run (as run_overtraining returns), a keras History or a dict of curves; "
+        f"got {type(run).__name__}"
+    )

@@ -1,0 +1,184 @@
+"""`lossacc_utils.overtraining` on small, fast configurations: what a run records, its settings,
+and the cache that keeps a run from being trained twice."""
+
+import numpy as np
+import pytest
+
+from lossacc_utils import overtraining
+from lossacc_utils.runs import Run
+
+
+def test_run_overtraining_records_history_and_probabilities():
+    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, epochs=6, record_every=2)
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert len(run.curve(key)) == 6 and np.isfinite(run.curve(key)).all()
+    assert sorted(run.val_probabilities) == [2, 4, 6]
+    p = run.val_probabilities[6]
+    assert p.shape == (40, 10)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    from lossacc_utils import metrics
+
+    recomputed = metrics.sparse_categorical_crossentropy(run.y_val, p).mean()
+    assert recomputed == pytest.approx(run.val_loss[-1], rel=1e-4)  # val_loss is this epoch's
+    log_p = run.val_log_probabilities[6]
+    np.testing.assert_allclose(np.exp(log_p), p)
+    assert run.config["epochs"] == 6 and run.seconds > 0
+
+
+def test_recorded_log_probabilities_give_keras_val_loss_even_past_the_clip():
+    """A prediction of e^-100 for the truth: recomputed from probabilities its loss is capped at
+    16.1, but the recorder's log-probabilities give 100, the loss Keras itself reports."""
+    import keras
+
+    from lossacc_utils import curves, metrics
+
+    layer = keras.layers.Dense(
+        3,
+        activation="softmax",
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant([0.0, 100.0, 0.0]),
+    )
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2), layer])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+    x, y = np.ones((2, 1), "float32"), np.array([0, 1])
+    recorder = overtraining.ProbabilityRecorder(x)
+    history = model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[recorder])
+    run = Run(history.history, y_val=y, val_log_probabilities=recorder.log_probabilities)
+    assert curves.loss_by_correctness(run).loc[1, "loss"] == pytest.approx(50.0, rel=1e-5)
+    assert history.history["val_loss"][0] == pytest.approx(50.0, rel=1e-5)
+    clipped = metrics.sparse_categorical_crossentropy(y, recorder.probabilities[1]).mean()
+    assert clipped == pytest.approx(-np.log(1e-7) / 2, rel=1e-4)
+
+
+def test_run_overtraining_is_deterministic_for_a_seed():
+    a = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
+    b = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
+    np.testing.assert_array_equal(a.val_loss, b.val_loss)
+    np.testing.assert_array_equal(a.loss, b.loss)
+
+
+def test_label_noise_changes_the_stated_share_of_training_and_validation_labels():
+    from lossacc_utils.data import load_split
+
+    run = overtraining.run_overtraining(seed=1, n_train=100, n_val=20, epochs=1, label_noise=0.3)
+    clean = load_split("digits", n_train=100, n_val=20, seed=1)
+    assert (run.y_train != clean.y_train).sum() == 30
+    assert (run.y_val != clean.y_val).sum() == 6
+
+
+def test_the_starved_classifier_sees_four_numbers_per_image():
+    model = overtraining.starved_classifier((8, 8, 1), 10)
+    assert model.count_params() == 4 * 10 + 10
+    assert model.layers[-2].output.shape[-1] == 4
+    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, epochs=2, starved=True)
+    assert len(run.val_loss) == 2
+    with pytest.raises(TypeError, match="starved must be True or False"):
+        overtraining.run_overtraining(starved="yes")
+
+
+def test_run_overtraining_prints_progress_when_asked(capsys):
+    overtraining.run_overtraining(seed=0, n_train=40, n_val=20, epochs=4, log_every=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("epoch    2/4  val_loss") and lines[-1].startswith(
+        "trained 4 epochs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"epochs": 0}, "epochs must be"),
+        ({"learning_rate": -1}, "learning_rate must be positive"),
+        ({"label_noise": 1.5}, r"label_noise must be in \[0, 1\]"),
+        ({"colour": "red"}, "unknown settings"),
+        ({"dataset": "cifar10"}, "dataset must be one of"),
+        ({"label_noise": 1}, "label_noise must be below 1"),
+        ({"width": 0}, "width must be"),
+        ({"starved": "yes"}, "starved must be True or False"),
+        ({"seed": -1}, "seed must be a whole number"),
+        ({"seed": 1.5}, "seed must be a whole number"),
+    ],
+)
+def test_run_overtraining_rejects_bad_settings(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        overtraining.run_overtraining(**kwargs)
+
+
+def test_the_test_split_is_recorded_every_epoch():
+    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, n_test=30, epochs=2)
+    assert run.x_test.shape == (30, 8, 8, 1) and len(run.y_test) == 30
+    assert sorted(run.test_log_probabilities) == [1, 2]
+    np.testing.assert_allclose(np.exp(run.test_log_probabilities[2]).sum(axis=1), 1, rtol=1e-5)
+
+
+def test_label_smoothing_trains_on_smoothed_targets_and_keeps_the_plain_cross_entropy():
+    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, epochs=3, label_smoothing=0.2)
+    assert len(run.curve("cross_entropy")) == 3 and len(run.curve("val_cross_entropy")) == 3
+    log_p = run.val_log_probabilities[3]
+    plain = -log_p[np.arange(40), run.y_val].mean()
+    assert run.curve("val_cross_entropy")[-1] == pytest.approx(plain, rel=1e-4)
+    smoothed_target = np.eye(10)[run.y_val] * 0.8 + 0.02
+    assert run.val_loss[-1] == pytest.approx(
+        -(smoothed_target * log_p).sum(axis=1).mean(), rel=1e-4
+    )
+    assert run.val_loss[-1] != pytest.approx(run.curve("val_cross_entropy")[-1], rel=1e-3)
+
+
+# ---- the run cache: no model trained twice in one build -------------------------------------
+
+TINY_RUN = {"n_train": 40, "n_val": 20, "n_test": 10, "epochs": 3}
+
+
+def test_a_kept_run_is_handed_back_without_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    first = overtraining.run_overtraining(seed=2, **TINY_RUN, log_every=1)
+    printed = capsys.readouterr().out
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the kept run was trained again")
+
+    monkeypatch.setattr(overtraining, "convnet", no_training)
+    again = overtraining.run_overtraining(seed=2, **TINY_RUN, log_every=1)
+    assert capsys.readouterr().out == printed  # the same progress lines, from the kept run
+    np.testing.assert_array_equal(again.val_loss, first.val_loss)
+    assert again.seconds == first.seconds
+    np.testing.assert_array_equal(again.val_log_probabilities[3], first.val_log_probabilities[3])
+    # log_every only changes what is printed, so it is not part of the key
+    quiet = overtraining.run_overtraining(seed=2, **TINY_RUN)
+    np.testing.assert_array_equal(quiet.val_loss, first.val_loss)
+    assert quiet.config["log_every"] == 0
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / "trained.log").read_text().count("\n") == 1
+
+
+def test_a_different_seed_or_setting_trains_a_new_run(tmp_path, monkeypatch):
+    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    a = overtraining.run_overtraining(seed=2, **TINY_RUN)
+    b = overtraining.run_overtraining(seed=3, **TINY_RUN)
+    c = overtraining.run_overtraining(seed=2, **{**TINY_RUN, "batch_size": 8})
+    assert not np.array_equal(a.val_loss, b.val_loss)
+    assert not np.array_equal(a.val_loss, c.val_loss)
+    trained = (tmp_path / "trained.log").read_text().splitlines()
+    assert len(trained) == len(set(trained)) == 3
+
+
+def test_a_change_to_the_package_trains_anew(tmp_path, monkeypatch):
+    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    overtraining.run_overtraining(seed=2, **TINY_RUN)
+    monkeypatch.setattr(overtraining, "_fingerprint", lambda: "another version of the package")
+    overtraining.run_overtraining(seed=2, **TINY_RUN)
+    assert len((tmp_path / "trained.log").read_text().splitlines()) == 2
+
+
+def test_without_the_variable_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv(overtraining.RUN_CACHE, raising=False)
+    monkeypatch.chdir(tmp_path)
+    overtraining.run_overtraining(seed=2, **TINY_RUN)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_settings_are_rejected_before_the_cache_is_looked_at(tmp_path, monkeypatch):
+    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    with pytest.raises(ValueError, match="n_test must be"):
+        overtraining.run_overtraining(n_test=0)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,82 @@
+"""`lossacc_utils.runs.Run`: what a run must hold, checked once when it is made."""
+
+import numpy as np
+import pytest
+
+from lossacc_utils.runs import Run, as_run
+
+HISTORY = {"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.9], "val_accuracy": [0.5, 0.7, 0.7]}
+LOG_P = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]))
+
+
+def test_a_run_from_curves_alone_reads_them_by_name():
+    run = Run(HISTORY)
+    assert run.epochs == 3
+    np.testing.assert_array_equal(run.val_loss, HISTORY["val_loss"])
+    np.testing.assert_array_equal(run.curve("loss"), HISTORY["loss"])
+    with pytest.raises(ValueError, match=r"no curve 'accuracy'; it has \['loss', 'val_accuracy'"):
+        _ = run.accuracy
+
+
+def test_a_run_is_read_only():
+    run = Run(HISTORY, y_val=[0, 1], val_log_probabilities={3: LOG_P})
+    with pytest.raises(AttributeError):
+        run.y_val = np.array([1, 1])
+    with pytest.raises(ValueError, match="read-only"):
+        run.y_val[0] = 2
+    with pytest.raises(ValueError, match="read-only"):
+        run.val_loss[0] = 0.0
+    with pytest.raises(TypeError):
+        run.val_log_probabilities[1] = LOG_P
+
+
+def test_whole_float_labels_are_class_indices_and_probabilities_come_from_the_logs():
+    run = Run(HISTORY, y_val=[0.0, 1.0], val_log_probabilities={2: LOG_P})
+    assert run.y_val.dtype == np.int64 and run.y_val.tolist() == [0, 1]
+    np.testing.assert_allclose(run.val_probabilities[2], np.exp(LOG_P))
+    np.testing.assert_array_equal(run.recorded(2), LOG_P)
+    with pytest.raises(ValueError, match="epoch 1 was not recorded; recorded epochs run from 2"):
+        run.recorded(1)
+
+
+def test_a_keras_history_object_is_taken_as_it_is():
+    class History:  # what keras.callbacks.History offers: its curves in .history
+        history = HISTORY
+
+    assert as_run(History()).epochs == 3
+    assert as_run(HISTORY).epochs == 3
+    run = Run(HISTORY)
+    assert as_run(run) is run
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"history": {}}, TypeError, "history must map curve names"),
+        ({"history": [1, 2]}, TypeError, "history must map curve names"),
+        ({"history": {"loss": [1.0, 0.5], "val_loss": [1.0]}}, ValueError, "one value per epoch"),
+        ({"history": {"loss": "abc"}}, TypeError, r"history\['loss'\] must be a list of numbers"),
+        ({"history": {"loss": [1.0, np.inf]}}, ValueError, "finite or NaN"),
+        ({"history": {1: [1.0]}}, TypeError, "keyed by curve names"),
+        ({"y_val": [0, -1], "val_log_probabilities": {1: LOG_P}}, ValueError, "from 0 to 2"),
+        ({"y_val": [0, 3], "val_log_probabilities": {1: LOG_P}}, ValueError, "from 0 to 2"),
+        ({"y_val": [0, 1.5], "val_log_probabilities": {1: LOG_P}}, ValueError, "whole class"),
+        ({"y_val": [0, 1, 2], "val_log_probabilities": {1: LOG_P}}, ValueError, "one row per"),
+        ({"val_log_probabilities": {1: LOG_P}}, ValueError, "needs y_val"),
+        ({"y_val": [0, 1], "val_log_probabilities": {4: LOG_P}}, ValueError, "epochs 1 to 3"),
+        ({"y_val": [0, 1], "val_log_probabilities": {"1": LOG_P}}, TypeError, "epoch numbers"),
+        ({"y_val": [0, 1], "val_log_probabilities": {1: -LOG_P}}, ValueError, "at most 0"),
+        ({"y_val": [0, 1], "val_log_probabilities": {1: LOG_P[:, :1]}}, ValueError, "shape"),
+        ({"y_val": [0, 1], "x_val": np.zeros((3, 8, 8))}, ValueError, "one image per label"),
+        ({"y_train": ["a", "b"]}, TypeError, "y_train must hold class indices"),
+        ({"config": [1]}, TypeError, "config must be a mapping"),
+    ],
+)
+def test_what_a_run_cannot_hold_is_named(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        Run(**{"history": HISTORY, **kwargs})
+
+
+def test_anything_else_is_not_a_run():
+    with pytest.raises(TypeError, match="run must be a Run"):
+        as_run([0.5, 0.4])
