@@ -128,6 +128,61 @@ class ProbabilityRecorder(keras.callbacks.Callback):
         self.probabilities[epoch + 1] = np.exp(log_p)
 
 
+class _Validation(keras.callbacks.Callback):
+    """Validate after every epoch as `fit(validation_data=...)` does, and record predictions.
+
+    One forward pass with `training=False` over the validation and test samples together gives the
+    logits. From the validation part come the numbers Keras' own validation would put in `History`,
+    by the same Keras functions on the same logits: `val_loss` (the compiled loss, unclipped as
+    Keras computes it inside a model whose output is a softmax), `val_accuracy`, and with label
+    smoothing `val_cross_entropy`. Every `every`-th epoch, the log-probabilities of both parts are
+    kept. Keras' validation would otherwise make the validation samples' forward pass a second time.
+    """
+
+    def __init__(self, x_val, y_val, x_test, every, label_smoothing):
+        super().__init__()
+        self.x = np.concatenate([x_val, x_test])
+        self.y_val, self.n_val = np.asarray(y_val), len(x_val)
+        self.every, self.label_smoothing = every, label_smoothing
+        self.val_log_probabilities, self.test_log_probabilities = {}, {}
+
+    def on_train_begin(self, logs=None):
+        last = self.model.layers[-1]
+        if not (
+            isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax
+        ):
+            raise ValueError("the model must end in a softmax Dense layer, whose logits are read")
+        self._features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
+
+    def on_epoch_end(self, epoch, logs=None):
+        last, ops = self.model.layers[-1], keras.ops
+        logits = ops.matmul(self._features(self.x, training=False), last.kernel) + last.bias
+        val = logits[: self.n_val]
+        if self.label_smoothing:  # the compiled loss smooths; the tracked metric does not
+            one_hot = ops.one_hot(self.y_val, val.shape[-1])
+            loss = keras.losses.categorical_crossentropy(
+                one_hot, val, from_logits=True, label_smoothing=self.label_smoothing
+            )
+            plain = keras.losses.categorical_crossentropy(one_hot, val, from_logits=True)
+            logs["val_cross_entropy"] = _metric_mean(plain)
+        else:
+            loss = keras.losses.sparse_categorical_crossentropy(self.y_val, val, from_logits=True)
+        penalties = sum(float(penalty) for penalty in self.model.losses)  # as evaluate() adds
+        logs["val_loss"] = float(ops.mean(loss)) + penalties
+        predicted = ops.argmax(ops.softmax(val), axis=-1)  # as the accuracy metric reads it
+        logs["val_accuracy"] = _metric_mean(ops.cast(ops.equal(predicted, self.y_val), "float32"))
+        if (epoch + 1) % self.every == 0:
+            log_p = ops.convert_to_numpy(ops.log_softmax(logits, axis=-1)).astype(np.float64)
+            self.val_log_probabilities[epoch + 1] = log_p[: self.n_val]
+            self.test_log_probabilities[epoch + 1] = log_p[self.n_val :]
+
+
+def _metric_mean(values) -> float:
+    """The mean a Keras metric reports: a float32 total divided by a float32 count."""
+    total = keras.ops.sum(keras.ops.cast(values, "float32"))
+    return float(keras.ops.divide(total, keras.ops.cast(keras.ops.size(values), "float32")))
+
+
 class _ProgressLog(keras.callbacks.Callback):
     """Keep the time since training began at the end of every epoch; print every `every`-th."""
 
@@ -273,31 +328,23 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
         loss = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
         tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]
         one_hot = np.eye(split.n_classes, dtype="float32")
-        train_targets, val_targets = one_hot[y_train], one_hot[y_val]
+        train_targets = one_hot[y_train]
     else:
         loss, tracked = "sparse_categorical_crossentropy", []
-        train_targets, val_targets = y_train, y_val
+        train_targets = y_train
     model.compile(
         optimizer=keras.optimizers.Adam(config["learning_rate"]),
         loss=loss,
         metrics=["accuracy", *tracked],
         steps_per_execution=config["steps_per_execution"],
     )
-    train, val = _datasets(
-        split.x_train, train_targets, split.x_val, val_targets, config["batch_size"], seed
-    )
-    recorder = ProbabilityRecorder(split.x_val, every=config["record_every"])
-    test_recorder = ProbabilityRecorder(split.x_test, every=config["record_every"])
-    callbacks = [recorder, test_recorder, _ProgressLog(log_every, config["epochs"])]
+    train = _training_data(split.x_train, train_targets, config["batch_size"], seed)
+    validation = _Validation(split.x_val, y_val, split.x_test, config["record_every"], smoothing)
+    callbacks = [validation, _ProgressLog(log_every, config["epochs"])]
     start = time.perf_counter()
     # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
     history = model.fit(
-        train,
-        validation_data=val,
-        epochs=config["epochs"],
-        shuffle=False,
-        verbose=0,
-        callbacks=callbacks,
+        train, epochs=config["epochs"], shuffle=False, verbose=0, callbacks=callbacks
     )
     seconds = time.perf_counter() - start
     if log_every:
@@ -305,10 +352,10 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     return Run(
         history=history.history,
         y_val=y_val,
-        val_log_probabilities=recorder.log_probabilities,
+        val_log_probabilities=validation.val_log_probabilities,
         x_val=split.x_val,
         y_test=split.y_test,
-        test_log_probabilities=test_recorder.log_probabilities,
+        test_log_probabilities=validation.test_log_probabilities,
         x_test=split.x_test,
         y_train=y_train,
         config={**config, "log_every": log_every},
@@ -317,20 +364,18 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     )
 
 
-def _datasets(x_train, y_train, x_val, y_val, batch_size, seed):
-    """Training and validation pipelines kept in memory, the training set reshuffled every epoch.
+def _training_data(x_train, y_train, batch_size, seed):
+    """The training pipeline, kept in memory and reshuffled every epoch from `seed`.
 
-    Building them once, cached, spares `fit` from slicing NumPy arrays again on every epoch,
-    which is most of an epoch's time for data this small.
+    Building it once, cached, spares `fit` from slicing NumPy arrays again on every epoch, which
+    is most of an epoch's time for data this small.
     """
     import tensorflow as tf
 
-    train = (
+    return (
         tf.data.Dataset.from_tensor_slices((x_train, y_train))
         .cache()
         .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
         .batch(batch_size)
         .prefetch(2)
     )
-    val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(len(x_val)).cache()
-    return train, val

@@ -182,3 +182,43 @@ def test_bad_settings_are_rejected_before_the_cache_is_looked_at(tmp_path, monke
     with pytest.raises(ValueError, match="n_test must be"):
         overtraining.run_overtraining(n_test=0)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing):
+    """The run validates in one forward pass of its own (which also records the predictions);
+    History must hold exactly the numbers `fit(validation_data=...)` would have put there."""
+    import keras
+    import tensorflow as tf
+
+    from lossacc_utils import data
+
+    settings = {"n_train": 100, "n_val": 60, "n_test": 40, "epochs": 12}
+    run = overtraining.run_overtraining(seed=3, label_smoothing=label_smoothing, **settings)
+    split = data.load_split("digits", n_train=100, n_val=60, n_test=40, seed=3)
+    keras.utils.set_random_seed(3)
+    model = overtraining.convnet(split.x_train.shape[1:], 10)
+    one_hot = np.eye(10, dtype="float32")
+    if label_smoothing:
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
+        tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]
+        train_y, val_y = one_hot[split.y_train], one_hot[split.y_val]
+    else:
+        loss, tracked, train_y, val_y = (
+            "sparse_categorical_crossentropy",
+            [],
+            split.y_train,
+            split.y_val,
+        )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss=loss,
+        metrics=["accuracy", *tracked],
+        steps_per_execution=10,
+    )
+    train = overtraining._training_data(split.x_train, train_y, 32, seed=3)
+    val = tf.data.Dataset.from_tensor_slices((split.x_val, val_y)).batch(60)
+    history = model.fit(train, validation_data=val, epochs=12, shuffle=False, verbose=0).history
+    assert sorted(history) == sorted(run.history)
+    for name, values in history.items():
+        np.testing.assert_array_equal(run.curve(name), values, err_msg=name)
