@@ -147,40 +147,48 @@ class _Validation(keras.callbacks.Callback):
         self.val_log_probabilities, self.test_log_probabilities = {}, {}
 
     def on_train_begin(self, logs=None):
+        import tensorflow as tf
+
         last = self.model.layers[-1]
         if not (
             isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax
         ):
             raise ValueError("the model must end in a softmax Dense layer, whose logits are read")
-        self._features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
+        features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
+        x, y = tf.constant(self.x), tf.constant(self.y_val)
+        ops, losses, smoothing = keras.ops, keras.losses, self.label_smoothing
+
+        @tf.function  # one compiled pass: eager execution would take twice as long
+        def validate():
+            logits = ops.matmul(features(x, training=False), last.kernel) + last.bias
+            val = logits[: self.n_val]
+            results = {}
+            if smoothing:  # the compiled loss smooths; the tracked metric does not
+                one_hot = ops.one_hot(y, val.shape[-1])
+                loss = losses.categorical_crossentropy(
+                    one_hot, val, from_logits=True, label_smoothing=smoothing
+                )
+                plain = losses.categorical_crossentropy(one_hot, val, from_logits=True)
+                results["val_cross_entropy"] = ops.sum(plain)
+            else:
+                loss = losses.sparse_categorical_crossentropy(y, val, from_logits=True)
+            results["val_loss"] = ops.mean(loss)
+            predicted = ops.argmax(ops.softmax(val), axis=-1)  # as the accuracy metric reads it
+            results["val_accuracy"] = ops.sum(ops.cast(ops.equal(predicted, y), "float32"))
+            return results, ops.log_softmax(logits, axis=-1)
+
+        self._validate = validate
 
     def on_epoch_end(self, epoch, logs=None):
-        last, ops = self.model.layers[-1], keras.ops
-        logits = ops.matmul(self._features(self.x, training=False), last.kernel) + last.bias
-        val = logits[: self.n_val]
-        if self.label_smoothing:  # the compiled loss smooths; the tracked metric does not
-            one_hot = ops.one_hot(self.y_val, val.shape[-1])
-            loss = keras.losses.categorical_crossentropy(
-                one_hot, val, from_logits=True, label_smoothing=self.label_smoothing
-            )
-            plain = keras.losses.categorical_crossentropy(one_hot, val, from_logits=True)
-            logs["val_cross_entropy"] = _metric_mean(plain)
-        else:
-            loss = keras.losses.sparse_categorical_crossentropy(self.y_val, val, from_logits=True)
-        penalties = sum(float(penalty) for penalty in self.model.losses)  # as evaluate() adds
-        logs["val_loss"] = float(ops.mean(loss)) + penalties
-        predicted = ops.argmax(ops.softmax(val), axis=-1)  # as the accuracy metric reads it
-        logs["val_accuracy"] = _metric_mean(ops.cast(ops.equal(predicted, self.y_val), "float32"))
+        results, log_p = self._validate()
+        penalties = sum(float(penalty) for penalty in self.model.losses)  # evaluate() adds them
+        logs["val_loss"] = float(results.pop("val_loss")) + penalties
+        n = np.float32(self.n_val)  # a metric is a float32 total over a float32 count, in Keras
+        logs.update({name: float(np.float32(total) / n) for name, total in results.items()})
         if (epoch + 1) % self.every == 0:
-            log_p = ops.convert_to_numpy(ops.log_softmax(logits, axis=-1)).astype(np.float64)
+            log_p = keras.ops.convert_to_numpy(log_p).astype(np.float64)
             self.val_log_probabilities[epoch + 1] = log_p[: self.n_val]
             self.test_log_probabilities[epoch + 1] = log_p[self.n_val :]
-
-
-def _metric_mean(values) -> float:
-    """The mean a Keras metric reports: a float32 total divided by a float32 count."""
-    total = keras.ops.sum(keras.ops.cast(values, "float32"))
-    return float(keras.ops.divide(total, keras.ops.cast(keras.ops.size(values), "float32")))
 
 
 class _ProgressLog(keras.callbacks.Callback):
