@@ -2,27 +2,55 @@
 
 Every function draws on the matplotlib `ax` it is given (a new figure when `ax` is None) and returns
 that `ax`, so a notebook can place figures side by side and restyle them. Colours are defined once
-here and mean the same thing in every figure.
+here, in `COLORS`, and mean the same thing in every figure. So do line styles (`LINESTYLES`):
+training curves are solid and validation curves dashed; epochs count from 1. A figure of one run
+colours its quantities (the loss, the accuracy, the calibration error); a figure comparing runs
+gives each run one colour, for all of its curves and bars, as tensorflow_docs' `HistoryPlotter`
+keeps one colour per run.
+
+The functions that draw a run take a `runs.Run`; those that only read its curves also take what
+`runs.as_run` takes (a Keras `History` or a dict of curves).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Polygon
+from matplotlib.ticker import FuncFormatter
 
-from .counterexample import PredictionSet
-from .validation import as_array, check_count, check_positive, check_probabilities
+from . import calibration, curves, metrics
+from . import scores as scoring
+from .counterexample import PredictionSet, disagree, verdict
+from .runs import Run, as_run
+from .validation import (
+    as_array,
+    check_binary_labels,
+    check_columns,
+    check_count,
+    check_fraction,
+    check_positive,
+    check_probabilities,
+    check_text,
+)
 
 __all__ = [
     "COLORS",
+    "LINESTYLES",
     "plot_along_line",
     "plot_costliest",
+    "plot_label_smoothing",
+    "plot_loss_and_ece",
     "plot_loss_by_correctness",
     "plot_prediction_sets",
+    "plot_reliability",
     "plot_rival_plane",
     "plot_run",
     "plot_simplex",
+    "plot_threshold_sweep",
     "plot_true_class_histograms",
 ]
 
@@ -30,29 +58,127 @@ COLORS = {
     "correct": "#2a9d8f",  # a sample counted as correct
     "wrong": "#e76f51",  # a sample counted as wrong
     "low_loss": "#264653",  # the predictions whose loss is below a level
-    "disagree": "#c1121f",  # verdicts where loss and accuracy rank things differently
+    "disagree": "#c1121f",  # loss and accuracy rank things differently; the lowest validation loss
     "agree": "#333333",
     "loss": "#1d3557",  # a loss curve
-    "accuracy": "#e9c46a",  # an accuracy curve
+    "accuracy": "#9a7b16",  # an accuracy curve (dark enough to read as text on white)
+    "ece": "#7b2cbf",  # the expected calibration error
+    "balanced_accuracy": "#8c564b",  # the scores of a binary classifier, besides accuracy
+    "precision": "#3a86ff",
+    "recall": "#55a630",
+    "f1": "#ff006e",
+    "run": "#0072b2",  # the first run of a figure that compares runs
+    "second_run": "#d55e00",  # the second run
+    "ink": "#000000",  # outlines, marked points and labels
+    "reference": "#4d4d4d",  # reference lines and notes: diagonals, thresholds, counts
+    "shade": "#e0e0e0",  # background areas
+    "paper": "#ffffff",  # the background, and the gaps between bars
 }
+
+#: How a curve is drawn in every figure: training solid, validation dashed.
+LINESTYLES = {"training": "-", "validation": "--"}
 
 
 def _new_axes(ax, figsize):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
     return ax
+
+
+def _axes_for(axes, count: int, figsize, **subplots) -> np.ndarray:
+    """`axes` as a flat array of at least `count` Axes, or a new row of `count` of them."""
+    if axes is None:
+        _, axes = plt.subplots(1, count, figsize=figsize, layout="constrained", **subplots)
+    flat = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
+    if not all(isinstance(ax, Axes) for ax in flat):
+        raise TypeError("axes must be matplotlib Axes (an array of them) or None")
+    if len(flat) < count:
+        raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
+    return flat
+
+
+def _title(title) -> str | None:
+    return None if title is None else check_text(title, "title")
+
+
+def _curve(ax, values, split: str, color: str, label: str, epochs=None):
+    """Draw one curve against its epochs (from 1), in the convention of `LINESTYLES`."""
+    epochs = np.arange(1, len(values) + 1) if epochs is None else epochs
+    width = 1.5 if split == "training" else 2
+    (line,) = ax.plot(epochs, values, color=color, ls=LINESTYLES[split], lw=width, label=label)
+    return line
+
+
+def _log_scale(ax, label: str, color: str):
+    """A log-scaled y axis labelled with plain numbers (0.3 rather than 3 x 10^-1)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(  # between the powers of ten, 2, 3 and 5 times them only
+        FuncFormatter(lambda value, _: f"{value:g}" if f"{value:.0e}"[0] in "235" else "")
+    )
+    ax.set_ylabel(f"{label} (log scale)", color=color)
+
+
+def _curves_of(run) -> Run:
+    """`run` as a `Run` (see `runs.as_run`); an error in it names the argument `run`."""
+    try:
+        return as_run(run)
+    except (TypeError, ValueError) as error:
+        if str(error).startswith("run "):
+            raise
+        raise type(error)(f"run must be a valid run: {error}") from None
+
+
+def _run_with_predictions(run, name: str = "run", images: bool = False) -> Run:
+    """`run`, checked to be a `Run` that recorded its validation predictions (and images)."""
+    if not isinstance(run, Run):
+        raise TypeError(
+            f"{name} must be a Run that recorded its validation predictions, as run_overtraining "
+            f"returns; got {type(run).__name__}"
+        )
+    if not run.val_log_probabilities:
+        raise ValueError(
+            f"{name} must have recorded its validation predictions (val_log_probabilities); "
+            "it recorded none"
+        )
+    if images and run.x_val is None:
+        raise ValueError(f"{name} must hold its validation images (x_val); it has none")
+    return run
+
+
+def _recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
+    """`epochs` as a non-empty list of epoch numbers that `run` recorded."""
+    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):
+        raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r}")
+    epochs = list(epochs)
+    if not epochs:
+        raise ValueError(f"{name} must name at least one epoch; it is empty")
+    for epoch in epochs:
+        check_count(epoch, f"each of {name}")
+    recorded = list(run.val_log_probabilities)
+    missing = [int(e) for e in epochs if e not in run.val_log_probabilities]
+    if missing:
+        raise ValueError(
+            f"{name} must be recorded epochs of the run; {missing} were not (recorded epochs run "
+            f"from {recorded[0]} to {recorded[-1]})"
+        )
+    return [int(e) for e in epochs]
 
 
 def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None):
     """Each sample's probability for its true class, for two prediction sets side by side.
 
     A bar is green when the sample is predicted correctly and orange when not, and is labelled with
-    its loss. Under each group: the set's mean loss and accuracy; the title says whether loss and
-    accuracy prefer the same set, after the optional `title` line.
+    its loss. Under each group: the set's mean loss and accuracy; the title is
+    `counterexample.verdict(a, b)`, red when loss and accuracy disagree, after the optional `title`
+    line.
     """
     for name, value in (("a", a), ("b", b)):
         if not isinstance(value, PredictionSet):
             raise TypeError(f"{name} must be a PredictionSet; got {type(value).__name__}")
+    title = _title(title)
     ax = _new_axes(ax, (7, 3.6))
     x, centers = 0, []
     for predictions in (a, b):
@@ -69,18 +195,21 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("probability of the true class")
     ax.spines[["top", "right"]].set_visible(False)
-    loss_prefers = a if a.loss < b.loss else b if b.loss < a.loss else None
-    accuracy_prefers = a if a.accuracy > b.accuracy else b if b.accuracy > a.accuracy else None
-    if loss_prefers and accuracy_prefers and loss_prefers is not accuracy_prefers:
-        verdict, color = (
-            f"Disagree: loss prefers {loss_prefers.name}, accuracy prefers {accuracy_prefers.name}",
-            COLORS["disagree"],
-        )
-    else:
-        verdict, color = "Loss and accuracy do not contradict each other", COLORS["agree"]
+    sentence = verdict(a, b)
+    if len(sentence) > 60:  # long names: the loss's choice, then the accuracy's, on two lines
+        sentence = sentence.replace("; ", ";\n", 1)
+    color = COLORS["disagree"] if disagree(a, b) else COLORS["agree"]
+    above = ax.set_title(sentence, color=color, fontsize=10, loc="left")
     if title:
-        ax.text(0, 1.1, title, transform=ax.transAxes, fontsize=11, fontweight="bold")
-    ax.set_title(verdict, color=color, fontsize=10, loc="left")
+        ax.annotate(
+            title,
+            (0, 1),
+            xycoords=above,
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontsize=11,
+            fontweight="bold",
+        )
     ax.legend(
         handles=[
             Patch(color=COLORS["correct"], label="correct"),
@@ -114,6 +243,16 @@ def plot_simplex(loss_level=0.8, points=None, ax=None):
     (true class first) to be marked.
     """
     level = check_positive(loss_level, "loss_level")
+    if points is not None and not isinstance(points, Mapping):
+        raise TypeError(f"points must map labels to predictions; got {type(points).__name__}")
+    marked = {}
+    for label, probabilities in (points or {}).items():
+        probabilities = check_probabilities(
+            as_array(probabilities, f"points[{label!r}]"), f"points[{label!r}]"
+        )
+        if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
+            raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
+        marked[str(label)] = probabilities
     ax = _new_axes(ax, (5, 4.6))
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
@@ -138,7 +277,7 @@ def plot_simplex(loss_level=0.8, points=None, ax=None):
             label=f"loss below {level:.3g} (p_true > {t:.2f})",
         )
     )
-    ax.add_patch(Polygon(_CORNERS, fill=False, edgecolor="black", lw=1))
+    ax.add_patch(Polygon(_CORNERS, fill=False, edgecolor=COLORS["ink"], lw=1))
     for corner, text, offset in zip(
         _CORNERS,
         ["true class\ncertain", "class 1\ncertain", "class 2\ncertain"],
@@ -148,15 +287,10 @@ def plot_simplex(loss_level=0.8, points=None, ax=None):
         ax.annotate(
             text, corner, textcoords="offset points", xytext=offset, ha="center", fontsize=8
         )
-    for label, probabilities in (points or {}).items():
-        probabilities = check_probabilities(
-            as_array(probabilities, f"points[{label!r}]"), f"points[{label!r}]"
-        )
-        if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
-            raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
+    for label, probabilities in marked.items():
         x, y = _to_xy(probabilities)
         left = x < 0.5
-        ax.plot(x, y, "o", color="black", ms=4)
+        ax.plot(x, y, "o", color=COLORS["ink"], ms=4)
         ax.annotate(
             label,
             (x, y),
@@ -188,7 +322,7 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
     lowest_rival = (1 - p) / (n_classes - 1)  # the rest shared equally
     highest_rival = 1 - p  # the rest on one class
     ax.fill_between(
-        p, lowest_rival, highest_rival, color="0.88", lw=0, label="reachable predictions"
+        p, lowest_rival, highest_rival, color=COLORS["shade"], lw=0, label="reachable predictions"
     )
     ax.fill_between(
         p,
@@ -213,8 +347,8 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
         label=f"loss below {level:.3g}",
     )
     ax.axvline(t, color=COLORS["low_loss"], lw=1.2)
-    ax.plot([0, 0.5], [0, 0.5], color="black", lw=0.8, ls="--")
-    arrow = {"arrowstyle": "->", "color": "black", "lw": 0.8}
+    ax.plot([0, 0.5], [0, 0.5], color=COLORS["ink"], lw=0.8, ls="--")
+    arrow = {"arrowstyle": "->", "color": COLORS["ink"], "lw": 0.8}
     if t < 0.5:  # predictions with a low loss that are still wrong
         x = (t + 0.5) / 2
         ax.annotate(
@@ -249,11 +383,9 @@ def plot_along_line(frame, ax=None):
     returns it; alpha 0 is the starting weights and alpha 1 the trained ones. The loss is a smooth
     curve; the accuracy moves in steps, and is flat between them, where its gradient is zero.
     """
-    missing = {"alpha", "loss", "accuracy"} - set(getattr(frame, "columns", []))
-    if missing:
-        raise ValueError(
-            f"frame must have columns alpha, loss and accuracy; missing {sorted(missing)}"
-        )
+    check_columns(
+        frame, ("alpha", "loss", "accuracy"), "frame", "training.loss_and_accuracy_along_line"
+    )
     ax = _new_axes(ax, (7, 3.8))
     ax.plot(frame["alpha"], frame["loss"], color=COLORS["loss"], lw=2, label="loss (left axis)")
     ax.set_xlabel("position along the line (0: initial weights, 1: trained weights)")
@@ -267,18 +399,19 @@ def plot_along_line(frame, ax=None):
         drawstyle="steps-mid",
         label="accuracy (right axis)",
     )
-    right.set_ylabel("accuracy", color="#9a7b16")
+    right.set_ylabel("accuracy", color=COLORS["accuracy"])
     right.set_ylim(-0.02, 1.02)
     for alpha, text in ((0, "initial"), (1, "trained")):
-        ax.axvline(alpha, color="0.6", lw=0.8, ls=":")
-        ax.annotate(
+        ax.axvline(alpha, color=COLORS["reference"], lw=0.8, ls=":")
+        ax.annotate(  # above the plot, where no curve runs
             text,
             (alpha, 1),
             xycoords=("data", "axes fraction"),
-            xytext=(3, -12),
+            xytext=(0, 3),
             textcoords="offset points",
+            ha="center",
             fontsize=8,
-            color="0.4",
+            color=COLORS["reference"],
         )
     handles = ax.get_lines()[:1] + right.get_lines()[:1]
     ax.legend(handles=handles, loc="center right", fontsize=8, frameon=False)
@@ -290,34 +423,39 @@ def plot_along_line(frame, ax=None):
 def plot_run(run, ax=None, title=None):
     """The training curves of a run: losses (left, log scale) and accuracies (right).
 
-    Training curves are solid, validation curves dashed. The epoch of the lowest validation loss
-    is marked, and the stretch after it, where the validation loss climbs back, is shaded.
+    `run` is a `runs.Run`, a Keras `History` or a dict of its curves `loss`, `accuracy`, `val_loss`
+    and `val_accuracy`. Training curves are solid, validation curves dashed, against epochs from 1.
+    The epoch of the lowest validation loss is marked, and the stretch after it, where the
+    validation loss climbs back, is shaded.
     """
-    from .curves import summarize
-
-    best = summarize(run)
-    epochs = np.arange(1, len(run["val_loss"]) + 1)
+    run = _curves_of(run)
+    title = _title(title)
+    best = curves.summarize(run)
+    loss, accuracy = run.loss, run.accuracy
     ax = _new_axes(ax, (8, 4.2))
-    ax.plot(epochs, run["loss"], color=COLORS["loss"], lw=1.5, label="training loss")
-    ax.plot(epochs, run["val_loss"], color=COLORS["loss"], lw=2, ls="--", label="validation loss")
+    _curve(ax, loss, "training", COLORS["loss"], "training loss")
+    _curve(ax, run.val_loss, "validation", COLORS["loss"], "validation loss")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (log scale)", color=COLORS["loss"])
     right = ax.twinx()
-    right.plot(epochs, run["accuracy"], color=COLORS["accuracy"], lw=1.5, label="training accuracy")
-    right.plot(
-        epochs, run["val_accuracy"], color="#b8860b", lw=2, ls="--", label="validation accuracy"
-    )
-    right.set_ylabel("accuracy", color="#9a7b16")
-    right.set_ylim(min(0.5, min(run["val_accuracy"][len(epochs) // 10 :])) - 0.02, 1.01)
-    ax.axvspan(best["best_epoch"], epochs[-1], color="0.9", zorder=0)
+    _curve(right, accuracy, "training", COLORS["accuracy"], "training accuracy")
+    _curve(right, run.val_accuracy, "validation", COLORS["accuracy"], "validation accuracy")
+    right.set_ylabel("accuracy", color=COLORS["accuracy"])
+    # from a tenth of the way in: the first epochs climb from far below and would flatten the rest
+    late = np.concatenate([accuracy[run.epochs // 10 :], run.val_accuracy[run.epochs // 10 :]])
+    late = late[np.isfinite(late)]
+    right.set_ylim(min(0.5, float(late.min()) if len(late) else 0.5) - 0.02, 1.01)
+    ax.axvspan(best["best_epoch"], run.epochs, color=COLORS["shade"], zorder=0)
     ax.axvline(best["best_epoch"], color=COLORS["disagree"], lw=1, ls=":")
     ax.plot(best["best_epoch"], best["best_val_loss"], "o", color=COLORS["disagree"])
+    late = best["best_epoch"] > run.epochs / 2  # then the note goes on the left of the mark
     ax.annotate(
         f"lowest validation loss\n(epoch {best['best_epoch']})",
         (best["best_epoch"], best["best_val_loss"]),
         textcoords="offset points",
-        xytext=(8, -28),
+        xytext=(-8 if late else 8, -28),
+        ha="right" if late else "left",
         fontsize=8,
         color=COLORS["disagree"],
     )
@@ -333,11 +471,12 @@ def plot_loss_by_correctness(frame, ax=None):
 
     `frame` is `curves.loss_by_correctness(run)`; the two parts are stacked and add up to the loss.
     """
-    missing = {"from correct samples", "from wrong samples"} - set(getattr(frame, "columns", []))
-    if missing:
-        raise ValueError(
-            f"frame must come from curves.loss_by_correctness; missing {sorted(missing)}"
-        )
+    check_columns(
+        frame,
+        ("from correct samples", "from wrong samples"),
+        "frame",
+        "curves.loss_by_correctness",
+    )
     ax = _new_axes(ax, (7, 3.8))
     ax.stackplot(
         frame.index,
@@ -356,20 +495,16 @@ def plot_loss_by_correctness(frame, ax=None):
 
 def plot_true_class_histograms(run, epochs, axes=None):
     """For each of `epochs`, a histogram of the probability each validation sample gives its
-    true class: correct samples in green, misclassified ones in orange (counts on a log scale)."""
-    probabilities, y = run["val_probabilities"], np.asarray(run["y_val"])
-    epochs = list(epochs)
-    missing = [e for e in epochs if e not in probabilities]
-    if missing:
-        raise ValueError(f"epochs {missing} were not recorded in the run")
-    if axes is None:
-        _, axes = plt.subplots(
-            1, len(epochs), figsize=(3.2 * len(epochs), 3), sharey=True, layout="constrained"
-        )
-    axes = np.atleast_1d(axes)
+    true class: correct samples in green, misclassified ones in orange, stacked (counts on a log
+    scale). `run` is a `runs.Run` that recorded its validation predictions on those epochs; `axes`
+    holds one Axes per epoch (a new row when None). Returns the array of axes."""
+    run = _run_with_predictions(run)
+    epochs = _recorded_epochs(run, epochs)
+    axes = _axes_for(axes, len(epochs), (3.2 * len(epochs), 3), sharey=True)
+    y = run.y_val
     bins = np.linspace(0, 1, 26)
-    for ax, epoch in zip(axes, epochs, strict=True):
-        p = probabilities[epoch]
+    for ax, epoch in zip(axes, epochs, strict=False):
+        p = run.val_probabilities[epoch]
         p_true = p[np.arange(len(y)), y]
         correct = p.argmax(axis=1) == y
         ax.hist(
@@ -387,18 +522,46 @@ def plot_true_class_histograms(run, epochs, axes=None):
     return axes
 
 
+#: The columns `plot_costliest` reads from `curves.costliest_samples`.
+_COSTLIEST_COLUMNS = ("sample", "true class", "predicted", "p(true class)", "loss")
+
+
 def plot_costliest(run, table, axes=None):
-    """The validation images listed in `table` (from `curves.costliest_samples`), each titled
-    with its true and predicted class, the probability given to the truth, and its loss."""
-    images = np.asarray(run["x_val"])
-    if axes is None:
-        rows = -(-len(table) // 4)
-        _, axes = plt.subplots(
-            rows, min(len(table), 4), figsize=(7, 2.3 * rows), layout="constrained"
+    """The validation images listed in `table` (from `curves.costliest_samples(run, ...)`), each
+    titled with its true and predicted class, the probability given to the truth, and its loss.
+
+    `run` is a `runs.Run` holding its validation images; `axes` holds at least one Axes per row of
+    `table` (a new grid of four columns when None; any Axes left over is hidden). Returns the array
+    of axes.
+    """
+    run = _run_with_predictions(run, images=True)
+    check_columns(table, _COSTLIEST_COLUMNS, "table", "curves.costliest_samples")
+    samples = table["sample"].to_numpy()
+    n_images = len(run.x_val)
+    whole = np.issubdtype(samples.dtype, np.integer)
+    if not whole or ((samples < 0) | (samples >= n_images)).any():
+        raise ValueError(
+            f"table's sample column must index the run's {n_images} validation images "
+            f"(0 to {n_images - 1}); got {samples.tolist()}"
         )
-    axes = np.atleast_1d(axes).ravel()
-    for ax, (_, row) in zip(axes, table.iterrows(), strict=True):
-        ax.imshow(images[int(row["sample"])][..., 0], cmap="gray_r")
+    labels = table["true class"].to_numpy()
+    if (labels != run.y_val[samples]).any():
+        raise ValueError(
+            "table must come from curves.costliest_samples of this run: its true classes are not "
+            "the run's labels of those samples"
+        )
+    if axes is None:
+        rows, columns = -(-len(table) // 4), min(len(table), 4)
+        _, grid = plt.subplots(rows, columns, figsize=(7, 2.3 * rows), layout="constrained")
+        axes = np.atleast_1d(grid).ravel()
+        for ax in axes[len(table) :]:
+            ax.axis("off")
+    axes = _axes_for(axes, len(table), None)
+    for ax, (_, row) in zip(axes, table.iterrows(), strict=False):
+        image = run.x_val[int(row["sample"])]
+        if image.ndim == 3 and image.shape[-1] == 1:  # one channel, last
+            image = image[..., 0]
+        ax.imshow(image, cmap="gray_r")
         ax.set_title(
             f"true {int(row['true class'])}, said {int(row['predicted'])}\n"
             f"p(true) {row['p(true class)']:.0e}\nloss {row['loss']:.1f}",
@@ -416,13 +579,13 @@ def plot_reliability(bins, ax=None, title=None):
     diagonal: over-confident). The number of samples in each bin is written under its bar, which
     the diagrams of Guo et al. (2017) leave out: a bin with a handful of samples says little.
     """
-    missing = {"lower", "upper", "count", "accuracy", "confidence"} - set(
-        getattr(bins, "columns", [])
+    check_columns(
+        bins,
+        ("lower", "upper", "count", "accuracy", "confidence"),
+        "bins",
+        "calibration.calibration_bins",
     )
-    if missing:
-        raise ValueError(
-            f"bins must come from calibration.calibration_bins; missing {sorted(missing)}"
-        )
+    title = _title(title)
     ax = _new_axes(ax, (4.6, 4.6))
     width = float(bins["upper"].iloc[0] - bins["lower"].iloc[0])
     filled = bins[bins["count"] > 0]
@@ -433,7 +596,7 @@ def plot_reliability(bins, ax=None, title=None):
         width=width,
         color=COLORS["loss"],
         alpha=0.85,
-        edgecolor="white",
+        edgecolor=COLORS["paper"],
         label="accuracy in the bin",
     )
     ax.bar(
@@ -446,7 +609,7 @@ def plot_reliability(bins, ax=None, title=None):
         edgecolor=COLORS["disagree"],
         label="gap to the mean confidence",
     )
-    ax.plot([0, 1], [0, 1], color="0.3", ls="--", lw=1, label="perfect calibration")
+    ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1, label="perfect calibration")
     for x, n in zip(centres, filled["count"], strict=True):
         ax.annotate(
             f"{int(n)}",
@@ -455,7 +618,7 @@ def plot_reliability(bins, ax=None, title=None):
             textcoords="offset points",
             ha="center",
             fontsize=6,
-            color="0.3",
+            color=COLORS["reference"],
         )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -469,28 +632,149 @@ def plot_reliability(bins, ax=None, title=None):
     return ax
 
 
+def _binary_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of 0 and 1 and a score in [0, 1] for each, checked (as `plot_threshold_sweep` and
+    `widgets.threshold_explorer` take them)."""
+    labels = check_binary_labels(as_array(y_true, "y_true"), "y_true")
+    values = check_probabilities(as_array(scores, "scores"), "scores")
+    if labels.shape != values.shape:
+        raise ValueError(
+            f"y_true and scores must have the same shape; got {labels.shape} and {values.shape}"
+        )
+    return labels, values
+
+
 def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
     """Accuracy, balanced accuracy, precision, recall and F1 of a binary classifier against its
-    decision threshold, with the scores at `threshold` marked and written in the title."""
-    from . import metrics
+    decision threshold, with the scores at `threshold` marked and written in the title.
 
-    threshold = float(threshold)
-    grid = np.linspace(0.01, 0.99, 99)
-    curves = {
-        "accuracy": lambda t: float(metrics.binary_accuracy(y_true, scores, t).mean()),
-        "balanced accuracy": lambda t: metrics.balanced_accuracy(y_true, scores, t),
-        "precision": lambda t: metrics.precision(y_true, scores, t),
-        "recall": lambda t: metrics.recall(y_true, scores, t),
-        "F1": lambda t: metrics.f1_score(y_true, scores, t),
-    }
+    `y_true` holds 0 and 1 (1 the rare class); `scores` the classifier's score in [0, 1] for each.
+    """
+    y_true, scores = _binary_scores(y_true, scores)
+    threshold = check_fraction(threshold, "threshold")
     ax = _new_axes(ax, (6.5, 4))
-    for (name, score), style in zip(curves.items(), ["-", "--", "-", "-", ":"], strict=True):
-        ax.plot(grid, [score(t) for t in grid], ls=style, lw=1.8, label=name)
-    ax.axvline(threshold, color="0.3", lw=1)
-    values = ", ".join(f"{name} {score(threshold):.2f}" for name, score in curves.items())
-    ax.set_title(f"threshold {threshold:.2f}: {values}", fontsize=8, loc="left")
-    ax.set_xlabel("decision threshold (predict the rare class when the score is above it)")
+    grid = np.linspace(0.01, 0.99, 99)
+    sweep = {
+        "accuracy": lambda t: float(metrics.binary_accuracy(y_true, scores, t).mean()),
+        "balanced accuracy": lambda t: scoring.balanced_accuracy(y_true, scores, t),
+        "precision": lambda t: scoring.precision(y_true, scores, t),
+        "recall": lambda t: scoring.recall(y_true, scores, t),
+        "F1": lambda t: scoring.f1_score(y_true, scores, t),
+    }
+    for name, score in sweep.items():
+        color = COLORS[name.lower().replace(" ", "_")]
+        ax.plot(grid, [score(t) for t in grid], color=color, lw=1.8, label=name)
+    ax.axvline(threshold, color=COLORS["reference"], lw=1)
+    values = [f"{name} {score(threshold):.2f}" for name, score in sweep.items()]
+    title = f"threshold {threshold:.2f}: {', '.join(values[:2])},\n{', '.join(values[2:])}"
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.set_xlabel("decision threshold: scores above it predict the rare class")
     ax.set_ylim(0, 1.02)
-    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.legend(  # under the axes: the curves reach every corner of the plot
+        fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3
+    )
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def _ece(run: Run, epoch: int, n_bins: int) -> float:
+    return calibration.expected_calibration_error(run.y_val, run.val_probabilities[epoch], n_bins)
+
+
+def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
+    """The validation loss (left axis) and the expected calibration error (right axis) over the
+    epochs, with the epoch of the lowest validation loss marked.
+
+    `run` is a `runs.Run` that recorded its validation predictions; the ECE (with `n_bins` bins)
+    is computed at each of `epochs` (every recorded epoch when None), the loss drawn at every epoch.
+    Both are validation curves, so both are dashed.
+    """
+    run = _run_with_predictions(run)
+    epochs = _recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
+    n_bins = check_count(n_bins, "n_bins")
+    best = curves.summarize(run)
+    ece = [_ece(run, epoch, n_bins) for epoch in epochs]
+    ax = _new_axes(ax, (7, 3.6))
+    _curve(ax, run.val_loss, "validation", COLORS["loss"], "validation loss (left axis)")
+    ax.set_xlabel("epoch")
+    _log_scale(ax, "validation loss", COLORS["loss"])
+    right = ax.twinx()
+    _curve(right, ece, "validation", COLORS["ece"], "validation ECE (right axis)", epochs)
+    _log_scale(right, "expected calibration error", COLORS["ece"])
+    ax.axvline(best["best_epoch"], color=COLORS["disagree"], lw=1, ls=":")
+    late = best["best_epoch"] > run.epochs / 2  # then the note goes on the left of the line
+    ax.annotate(
+        f"lowest validation loss (epoch {best['best_epoch']})",
+        (best["best_epoch"], 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(-4 if late else 4, -12),
+        ha="right" if late else "left",
+        textcoords="offset points",
+        fontsize=8,
+        color=COLORS["disagree"],
+    )
+    ax.legend(
+        handles=ax.get_lines()[:1] + right.get_lines(), fontsize=8, frameon=False, loc="lower right"
+    )
+    ax.spines[["top"]].set_visible(False)
+    right.spines[["top"]].set_visible(False)
+    return ax
+
+
+def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
+    """What label smoothing changes, in two panels.
+
+    Left: the validation losses over the epochs. `smoothed` is a `runs.Run` trained with label
+    smoothing, whose history holds `val_cross_entropy`, the plain cross-entropy, next to the
+    `val_loss` Keras reports against the smoothed targets (dotted: a loss of another definition);
+    `run` is the same model trained without smoothing, whose `val_loss` is its plain cross-entropy.
+    Right: the validation ECE (with `n_bins` bins) of each run at its last epoch. Each run has one
+    colour. `axes` holds two Axes (a new figure when None); returns them.
+    """
+    run = _run_with_predictions(run, "run")
+    smoothed = _run_with_predictions(smoothed, "smoothed")
+    if "val_cross_entropy" not in smoothed.history:
+        raise ValueError(
+            "smoothed must be a run trained with label smoothing, whose history holds "
+            f"val_cross_entropy; it has {sorted(smoothed.history)}"
+        )
+    for name, r in (("run", run), ("smoothed", smoothed)):
+        if r.epochs not in r.val_log_probabilities:
+            raise ValueError(
+                f"{name} must have recorded its predictions on its last epoch ({r.epochs}), "
+                "whose ECE is drawn"
+            )
+    n_bins = check_count(n_bins, "n_bins")
+    axes = _axes_for(axes, 2, (9, 3.6))
+    left, right = axes[0], axes[1]
+    _curve(left, run.val_loss, "validation", COLORS["run"], "without smoothing: val_loss")
+    _curve(
+        left,
+        smoothed.curve("val_cross_entropy"),
+        "validation",
+        COLORS["second_run"],
+        "with smoothing: plain cross-entropy",
+    )
+    left.plot(
+        np.arange(1, smoothed.epochs + 1),
+        smoothed.val_loss,
+        color=COLORS["second_run"],
+        ls=":",
+        lw=2,
+        label="with smoothing: reported val_loss\n(against the smoothed targets)",
+    )
+    left.set_xlabel("epoch")
+    left.set_ylabel("validation loss")
+    left.set_ylim(0, None)
+    left.set_title("validation losses", fontsize=10, loc="left")
+    left.legend(fontsize=9, frameon=False, loc="upper right")
+    left.spines[["top", "right"]].set_visible(False)
+    names = ["without smoothing", "with smoothing"]
+    ece = [_ece(r, r.epochs, n_bins) for r in (run, smoothed)]
+    bars = right.bar(names, ece, color=[COLORS["run"], COLORS["second_run"]], width=0.6)
+    right.bar_label(bars, fmt="%.3f", padding=2, fontsize=9)
+    right.set_ylabel("validation ECE")
+    right.set_ylim(0, 1.2 * max(ece) if max(ece) > 0 else 1)
+    right.set_title("calibration at the last epoch", fontsize=10, loc="left")
+    right.spines[["top", "right"]].set_visible(False)
+    return axes

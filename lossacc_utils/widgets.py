@@ -16,9 +16,9 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import calibration, metrics, plots
-from .counterexample import PredictionSet, disagree, with_true_class_probabilities
-from .validation import as_array
+from . import calibration, plots
+from .counterexample import PredictionSet, disagree, verdict, with_true_class_probabilities
+from .validation import as_array, check_count, check_probabilities
 
 __all__ = [
     "EXPLORER_STATES",
@@ -45,9 +45,13 @@ def explorer_sets(p_true_a, p_true_b, n_classes=3) -> tuple[PredictionSet, Predi
     Sample i has true class i mod n_classes; the probability it does not give its true class is
     shared equally by the others, so it is correct exactly when p_true > 1 / n_classes.
     """
+    n_classes = check_count(n_classes, "n_classes", low=2)
     sets = []
     for name, p_true in (("A", p_true_a), ("B", p_true_b)):
-        p_true = as_array(p_true, f"p_true_{name.lower()}")
+        argument = f"p_true_{name.lower()}"
+        p_true = check_probabilities(as_array(p_true, argument), argument)
+        if p_true.ndim != 1:
+            raise ValueError(f"{argument} must have shape (samples,); got {p_true.shape}")
         y_true = np.arange(len(p_true)) % n_classes
         y_pred = with_true_class_probabilities(y_true, p_true, n_classes)
         sets.append(PredictionSet(name, y_true, y_pred))
@@ -61,17 +65,15 @@ def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None, title=None):
 
 
 def _readout(a: PredictionSet, b: PredictionSet) -> str:
+    """The table of each set's mean loss and accuracy, and `verdict(a, b)`, red if they disagree."""
     rows = "".join(
-        f"<tr><td>{s.name}</td><td>{s.loss:.3f}</td><td>{s.accuracy:.0%}</td></tr>" for s in (a, b)
+        f"<tr><td>{html.escape(s.name)}</td><td>{s.loss:.3f}</td><td>{s.accuracy:.0%}</td></tr>"
+        for s in (a, b)
     )
-    if disagree(a, b):
-        verdict = (
-            '<b style="color:#c1121f">They disagree: the set with the lower loss has the '
-            "lower accuracy.</b>"
-        )
-    else:
-        verdict = "<b>They do not contradict each other.</b>"
-    return f"<table><tr><th>set</th><th>mean loss</th><th>accuracy</th></tr>{rows}</table>{verdict}"
+    header = "<tr><th>set</th><th>mean loss</th><th>accuracy</th></tr>"
+    color = plots.COLORS["disagree" if disagree(a, b) else "agree"]
+    sentence = f'<b style="color:{color}">{html.escape(verdict(a, b))}.</b>'
+    return f"<table>{header}{rows}</table>{sentence}"
 
 
 def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_classes=3):
@@ -162,7 +164,7 @@ def temperature_explorer(y_true, logits, n_bins=15):
 
 def threshold_explorer(y_true, scores):
     """A slider over the decision threshold and the scores of a binary classifier at it."""
-    metrics.balanced_accuracy(y_true, scores)  # checks the arguments, drawing nothing
+    plots._binary_scores(y_true, scores)  # checks the arguments as the figure does, drawing nothing
     slider = widgets.FloatSlider(
         value=0.5, min=0.01, max=0.99, step=0.01, description="threshold", continuous_update=False
     )

@@ -2,15 +2,19 @@
 
 import base64
 import html
+import inspect
 import re
 
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.colors import to_rgb, to_rgba
 
-from lossacc_utils import plots, widgets
-from lossacc_utils.counterexample import CASE_1, CASE_2
+from lossacc_utils import calibration, counterexample, curves, plots, scores, widgets
+from lossacc_utils.counterexample import CASE_1, CASE_2, with_true_class_probabilities
+from lossacc_utils.runs import Run
 
 
 @pytest.fixture(autouse=True)
@@ -19,34 +23,88 @@ def close_figures():
     plt.close("all")
 
 
+# A hand-made run of four epochs on six validation samples of three classes: each row gives the
+# probability every sample gives its true class (the rest shared equally), so a sample is right
+# when it is above 1/3. The validation curves are computed from them, as Keras would.
+Y_VAL = np.array([0, 1, 2, 0, 1, 2])
+P_TRUE = {
+    1: [0.5, 0.5, 0.5, 0.5, 0.5, 0.2],
+    2: [0.8, 0.7, 0.6, 0.9, 0.3, 0.2],
+    3: [0.95, 0.9, 0.9, 0.99, 0.1, 0.05],
+    4: [0.99, 0.99, 0.97, 0.999, 0.01, 0.01],
+}
+LOG_P = {e: np.log(with_true_class_probabilities(Y_VAL, p, 3)) for e, p in P_TRUE.items()}
+X_VAL = np.arange(6 * 8 * 8, dtype=float).reshape(6, 8, 8, 1) % 17  # six different images
+
+
+def make_run(**changes) -> Run:
+    """The hand-made run; `changes` replace or add curves (lists) or other fields of the Run."""
+    history = {
+        "loss": [1.0, 0.6, 0.3, 0.1],
+        "accuracy": [0.5, 0.7, 0.9, 1.0],
+        "val_loss": [float(-np.mean(np.log(P_TRUE[e]))) for e in P_TRUE],
+        "val_accuracy": [float(np.mean(np.array(P_TRUE[e]) > 1 / 3)) for e in P_TRUE],
+    }
+    fields = {"y_val": Y_VAL, "val_log_probabilities": LOG_P, "x_val": X_VAL}
+    for name, value in changes.items():
+        if isinstance(value, list):
+            history[name] = value
+        else:
+            fields[name] = value
+    return Run(history, **{k: v for k, v in fields.items() if v is not None})
+
+
+def smoothed_run() -> Run:
+    """A run 'trained with label smoothing': its val_loss is not its plain val_cross_entropy."""
+    return make_run(val_cross_entropy=[0.8, 0.6, 0.65, 0.7], val_loss=[1.1, 1.0, 0.98, 0.97])
+
+
+def rgb(color) -> tuple:
+    return tuple(round(c, 4) for c in to_rgb(color))
+
+
+def drawn_colors(fig) -> set:
+    """The colours of every line, patch, filled area and text drawn on the figure's axes."""
+    colors = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            colors += [line.get_color(), line.get_markerfacecolor(), line.get_markeredgecolor()]
+        for patch in ax.patches:
+            colors += [patch.get_facecolor(), patch.get_edgecolor()]
+        for collection in ax.collections:
+            colors += list(collection.get_facecolor()) + list(collection.get_edgecolor())
+        titles = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        colors += [text.get_color() for text in ax.texts + titles]
+    return {rgb(c) for c in colors if to_rgba(c)[3] > 0}
+
+
+def line_data(line) -> tuple[np.ndarray, np.ndarray]:
+    return np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
+
+
 def test_prediction_sets_draw_one_bar_per_sample_coloured_by_correctness():
     ax = plots.plot_prediction_sets(CASE_1, CASE_2)
     bars = ax.patches
     assert len(bars) == 6
     heights = [bar.get_height() for bar in bars]
     np.testing.assert_allclose(heights, [0.9, 0.9, 0.4, 0.4, 0.4, 0.4])
-    wrong = [
-        bar
-        for bar in bars
-        if np.allclose(bar.get_facecolor()[:3], plt.matplotlib.colors.to_rgb(plots.COLORS["wrong"]))
-    ]
+    wrong = [bar for bar in bars if rgb(bar.get_facecolor()) == rgb(plots.COLORS["wrong"])]
     assert len(wrong) == 1  # case 1's third sample
-    assert ax.get_title(loc="left").startswith("Disagree: loss prefers case 1")
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert "accuracy 67%" in labels[0] and "accuracy 100%" in labels[1]
 
 
-def test_prediction_sets_that_agree_get_a_plain_title():
+def test_prediction_sets_are_titled_with_the_verdict_red_when_they_disagree():
+    ax = plots.plot_prediction_sets(CASE_1, CASE_2, title="two cases")
+    sentence = counterexample.verdict(CASE_1, CASE_2)  # long: broken after the loss's choice
+    assert ax.get_title(loc="left") == sentence.replace("; ", ";\n")
+    assert ax.get_title(loc="left").startswith("Disagree: the loss prefers case 1")
+    bold = [text.get_text() for text in ax.texts if text.get_fontweight() == "bold"]
+    assert bold == ["two cases"]
+    assert rgb(ax._left_title.get_color()) == rgb(plots.COLORS["disagree"])
     ax = plots.plot_prediction_sets(CASE_2, CASE_2)
-    assert not ax.get_title(loc="left").startswith("Disagree")
-
-
-def test_plots_draw_on_the_given_axes_and_return_it():
-    fig, axes = plt.subplots(1, 3)
-    assert plots.plot_prediction_sets(CASE_1, CASE_2, ax=axes[0]) is axes[0]
-    assert plots.plot_simplex(ax=axes[1]) is axes[1]
-    assert plots.plot_rival_plane(ax=axes[2]) is axes[2]
-    assert len(fig.axes) == 3
+    assert ax.get_title(loc="left") == counterexample.verdict(CASE_2, CASE_2)
+    assert rgb(ax._left_title.get_color()) == rgb(plots.COLORS["agree"])
 
 
 def test_simplex_regions_are_where_the_formulas_say():
@@ -62,6 +120,14 @@ def test_simplex_regions_are_where_the_formulas_say():
     assert inside(correct, [0.9, 0.05, 0.05]) and inside(cheap, [0.9, 0.05, 0.05])
 
 
+def test_simplex_marks_each_point_where_it_lies():
+    ax = plots.plot_simplex(points={"sure": [0.9, 0.05, 0.05], "torn": [0.4, 0.5, 0.1]})
+    marked = [line_data(line) for line in ax.get_lines()]
+    for (x, y), probabilities in zip(marked, ([0.9, 0.05, 0.05], [0.4, 0.5, 0.1]), strict=True):
+        np.testing.assert_allclose([x[0], y[0]], plots._to_xy(probabilities))
+    assert {"sure", "torn"} <= {t.get_text() for t in ax.texts}
+
+
 def test_rival_plane_names_the_regions_that_exist():
     texts = lambda ax: {t.get_text() for t in ax.texts}  # noqa: E731
     both = texts(plots.plot_rival_plane(10, loss_level=0.8))
@@ -70,17 +136,408 @@ def test_rival_plane_names_the_regions_that_exist():
     assert "cheap but wrong" not in strict and "correct but costly" in strict
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "message"),
-    [
-        (lambda: plots.plot_prediction_sets(CASE_1, "case 2"), TypeError, "b must be a Predict"),
-        (lambda: plots.plot_simplex(loss_level=0), ValueError, "loss_level must be positive"),
-        (lambda: plots.plot_simplex(points={"x": [0.5, 0.5]}), ValueError, "3 probabilities"),
-        (lambda: plots.plot_simplex(points={"x": [1.5, 0, 0]}), ValueError, r"points\['x'\] must"),
-        (lambda: plots.plot_rival_plane(n_classes=1), ValueError, "n_classes must be"),
-    ],
-)
-def test_plots_reject_bad_input(call, error, message):
+def test_along_line_draws_the_frame_with_loss_left_and_accuracy_right():
+    frame = pd.DataFrame(
+        {"alpha": [0.0, 0.5, 1.0], "loss": [2.0, 1.0, 0.5], "accuracy": [0.1, 0.1, 0.9]}
+    )
+    ax = plots.plot_along_line(frame)
+    (loss,) = [line for line in ax.get_lines() if line.get_label().startswith("loss")]
+    right = next(other for other in ax.figure.axes if other is not ax)
+    (accuracy,) = right.get_lines()
+    np.testing.assert_array_equal(line_data(loss), (frame["alpha"], frame["loss"]))
+    np.testing.assert_array_equal(line_data(accuracy), (frame["alpha"], frame["accuracy"]))
+    assert rgb(ax.yaxis.label.get_color()) == rgb(loss.get_color()) == rgb(plots.COLORS["loss"])
+    assert rgb(right.yaxis.label.get_color()) == rgb(accuracy.get_color())
+    assert rgb(accuracy.get_color()) == rgb(plots.COLORS["accuracy"])
+
+
+def test_run_curves_start_at_epoch_one_training_solid_validation_dashed():
+    run = make_run()
+    ax = plots.plot_run(run)
+    right = next(other for other in ax.figure.axes if other is not ax)
+    lines = {line.get_label(): line for line in ax.get_lines() + right.get_lines()}
+    epochs = [1, 2, 3, 4]
+    for quantity in ("loss", "accuracy"):
+        training, validation = lines[f"training {quantity}"], lines[f"validation {quantity}"]
+        np.testing.assert_array_equal(line_data(training), (epochs, run.curve(quantity)))
+        np.testing.assert_array_equal(line_data(validation), (epochs, run.curve(f"val_{quantity}")))
+        assert training.get_linestyle() == "-" and validation.get_linestyle() == "--"
+        assert rgb(training.get_color()) == rgb(validation.get_color())
+        assert rgb(training.get_color()) == rgb(plots.COLORS[quantity])
+    legend = {text.get_text() for text in ax.get_legend().get_texts()}
+    assert legend == {
+        "training loss",
+        "validation loss",
+        "training accuracy",
+        "validation accuracy",
+    }
+
+
+def test_run_marks_the_lowest_validation_loss_and_shades_what_follows():
+    run = make_run()
+    best = curves.summarize(run)
+    assert best["best_epoch"] == 2
+    ax = plots.plot_run(run)
+    (dot,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    np.testing.assert_allclose(np.ravel(line_data(dot)), [2, best["best_val_loss"]])
+    (shade,) = ax.patches
+    assert shade.get_x() == pytest.approx(2) and shade.get_width() == pytest.approx(2)
+    right = next(other for other in ax.figure.axes if other is not ax)
+    low, high = right.get_ylim()
+    assert low <= min(run.val_accuracy) and high >= 1  # the accuracy axis holds its curves
+
+
+def test_run_takes_a_dict_of_curves_as_well_as_a_run():
+    run = make_run()
+    from_dict = plots.plot_run({name: list(values) for name, values in run.history.items()})
+    from_run = plots.plot_run(run)
+    assert [line_data(a)[1].tolist() for a in from_dict.get_lines()] == [
+        line_data(b)[1].tolist() for b in from_run.get_lines()
+    ]
+
+
+def test_loss_by_correctness_stacks_up_to_the_validation_loss():
+    run = make_run()
+    frame = curves.loss_by_correctness(run)
+    ax = plots.plot_loss_by_correctness(frame)
+    correct, wrong = ax.collections
+    tops = wrong.get_paths()[0].vertices  # the outline of the upper part: its top is the sum
+    for epoch, loss in zip(frame.index, run.val_loss, strict=True):
+        assert np.isclose(tops, [epoch, loss]).all(axis=1).any(), (epoch, loss)
+    assert rgb(correct.get_facecolor()[0]) == rgb(plots.COLORS["correct"])
+    assert rgb(wrong.get_facecolor()[0]) == rgb(plots.COLORS["wrong"])
+
+
+def test_true_class_histograms_count_every_sample_once_per_epoch():
+    run = make_run()
+    axes = plots.plot_true_class_histograms(run, epochs=[1, 2, 4])
+    assert [ax.get_title() for ax in axes] == ["epoch 1", "epoch 2", "epoch 4"]
+    for ax, epoch in zip(axes, [1, 2, 4], strict=True):
+        heights = np.array([bar.get_height() for bar in ax.patches])
+        assert heights.sum() == len(Y_VAL)
+        orange = rgb(plots.COLORS["wrong"])
+        wrong = [bar.get_height() for bar in ax.patches if rgb(bar.get_facecolor()) == orange]
+        assert sum(wrong) == sum(p <= 1 / 3 for p in P_TRUE[epoch])
+
+
+def test_costliest_shows_the_images_the_table_names():
+    run = make_run()
+    table = curves.costliest_samples(run, epoch=4, k=5)
+    axes = plots.plot_costliest(run, table)
+    assert len(axes) == 8  # a grid of two rows of four
+    shown = [ax for ax in axes if ax.images]
+    assert len(shown) == 5 and not any(ax.axison for ax in axes)  # the three left over are hidden
+    for ax, sample, predicted in zip(shown, table["sample"], table["predicted"], strict=True):
+        np.testing.assert_array_equal(ax.images[0].get_array(), X_VAL[sample, ..., 0])
+        assert ax.get_title().startswith(f"true {Y_VAL[sample]}, said {predicted}\n")
+
+
+def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
+    y, logits = logits_and_labels()
+    bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
+    ax = plots.plot_reliability(bins)
+    filled = bins[bins["count"] > 0]
+    assert len(ax.patches) == 2 * len(filled)  # accuracy bars and gap bars
+    accuracy_bars = ax.patches[: len(filled)]
+    np.testing.assert_allclose([bar.get_height() for bar in accuracy_bars], filled["accuracy"])
+    np.testing.assert_allclose(
+        [bar.get_x() + bar.get_width() / 2 for bar in accuracy_bars],
+        (filled["lower"] + filled["upper"]) / 2,
+    )
+    counts = [int(t.get_text()) for t in ax.texts]
+    assert sum(counts) == 400
+    with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
+        plots.plot_reliability(bins.drop(columns="count"))
+
+
+def test_threshold_sweep_draws_each_score_from_the_scores_module():
+    from lossacc_utils import data
+
+    y, s = data.imbalanced_scores(n_samples=300, seed=4)
+    ax = plots.plot_threshold_sweep(y, s, threshold=0.7)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    grid, precision = line_data(lines["precision"])
+    assert grid[0] == pytest.approx(0.01) and grid[-1] == pytest.approx(0.99)
+    np.testing.assert_allclose(precision, [scores.precision(y, s, t) for t in grid])
+    _, recall = line_data(lines["recall"])
+    np.testing.assert_allclose(recall, [scores.recall(y, s, t) for t in grid])
+    (threshold,) = [line for line in ax.get_lines() if line.get_label().startswith("_")]
+    assert line_data(threshold)[0].tolist() == [0.7, 0.7]
+    assert f"F1 {scores.f1_score(y, s, 0.7):.2f}" in ax.get_title(loc="left")
+    assert len({rgb(line.get_color()) for line in lines.values()}) == 6  # five scores, threshold
+
+
+def test_loss_and_ece_draw_the_validation_curves_dashed_from_epoch_one():
+    run = make_run()
+    ax = plots.plot_loss_and_ece(run, n_bins=5)
+    right = next(other for other in ax.figure.axes if other is not ax)
+    loss = next(line for line in ax.get_lines() if line.get_label().startswith("validation loss"))
+    (ece,) = right.get_lines()
+    np.testing.assert_array_equal(line_data(loss), ([1, 2, 3, 4], run.val_loss))
+    expected = [calibration.expected_calibration_error(Y_VAL, np.exp(LOG_P[e]), 5) for e in P_TRUE]
+    np.testing.assert_allclose(line_data(ece)[1], expected)
+    np.testing.assert_array_equal(line_data(ece)[0], [1, 2, 3, 4])
+    assert loss.get_linestyle() == ece.get_linestyle() == "--"
+    best = next(line for line in ax.get_lines() if line.get_linestyle() == ":")
+    assert line_data(best)[0].tolist() == [2, 2]  # the lowest validation loss
+    legend = {text.get_text() for text in ax.get_legend().get_texts()}
+    assert legend == {"validation loss (left axis)", "validation ECE (right axis)"}
+    ax = plots.plot_loss_and_ece(run, epochs=[1, 3])
+    np.testing.assert_array_equal(line_data(ax.figure.axes[1].get_lines()[0])[0], [1, 3])
+
+
+def test_label_smoothing_gives_each_run_one_colour_in_both_panels():
+    run, smoothed = make_run(), smoothed_run()
+    left, right = plots.plot_label_smoothing(run, smoothed)
+    plain, cross_entropy, reported = left.get_lines()
+    epochs = [1, 2, 3, 4]
+    np.testing.assert_array_equal(line_data(plain), (epochs, run.val_loss))
+    np.testing.assert_array_equal(
+        line_data(cross_entropy), (epochs, smoothed.curve("val_cross_entropy"))
+    )
+    np.testing.assert_array_equal(line_data(reported), (epochs, smoothed.val_loss))
+    assert plain.get_linestyle() == cross_entropy.get_linestyle() == "--"  # validation curves
+    assert reported.get_linestyle() == ":"  # a loss of another definition
+    assert rgb(cross_entropy.get_color()) == rgb(reported.get_color()) != rgb(plain.get_color())
+    bars = right.patches
+    np.testing.assert_allclose(
+        [bar.get_height() for bar in bars],
+        [
+            calibration.expected_calibration_error(r.y_val, r.val_probabilities[4])
+            for r in (run, smoothed)
+        ],
+    )
+    assert [rgb(bar.get_facecolor()) for bar in bars] == [
+        rgb(plain.get_color()),
+        rgb(reported.get_color()),
+    ]
+    assert len(left.get_legend().get_texts()) == 3
+
+
+def test_figures_of_a_trained_run_draw_without_error():
+    from lossacc_utils.overtraining import run_overtraining
+
+    settings = {"n_train": 60, "n_val": 40, "n_test": 20, "epochs": 4}
+    run = run_overtraining(seed=0, **settings)
+    smoothed = run_overtraining(seed=0, label_smoothing=0.1, **settings)
+    plots.plot_run(run)
+    plots.plot_true_class_histograms(run, epochs=[1, 4])
+    table = curves.costliest_samples(run, epoch=4, k=3)
+    axes = plots.plot_costliest(run, table)
+    assert axes[0].images[0].get_array().shape == run.x_val.shape[1:3]
+    plots.plot_loss_and_ece(run)
+    plots.plot_label_smoothing(run, smoothed)
+
+
+def line_frame():
+    return pd.DataFrame({"alpha": [0.0, 1.0], "loss": [2.0, 0.5], "accuracy": [0.2, 0.9]})
+
+
+def reliability_bins():
+    y, logits = logits_and_labels()
+    return calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
+
+
+def detector():
+    from lossacc_utils import data
+
+    return data.imbalanced_scores(n_samples=200, seed=3)
+
+
+#: Each public figure function, called on small inputs: name -> what it draws.
+FIGURES = {
+    "plot_along_line": lambda: plots.plot_along_line(line_frame()),
+    "plot_costliest": lambda: plots.plot_costliest(make_run(), costliest()),
+    "plot_label_smoothing": lambda: plots.plot_label_smoothing(make_run(), smoothed_run()),
+    "plot_loss_and_ece": lambda: plots.plot_loss_and_ece(make_run()),
+    "plot_loss_by_correctness": lambda: plots.plot_loss_by_correctness(
+        curves.loss_by_correctness(make_run())
+    ),
+    "plot_prediction_sets": lambda: plots.plot_prediction_sets(CASE_1, CASE_2, title="cases"),
+    "plot_reliability": lambda: plots.plot_reliability(reliability_bins(), title="epoch 4"),
+    "plot_rival_plane": lambda: plots.plot_rival_plane(3),
+    "plot_run": lambda: plots.plot_run(make_run(), title="a run"),
+    "plot_simplex": lambda: plots.plot_simplex(points={"p": [0.5, 0.3, 0.2]}),
+    "plot_threshold_sweep": lambda: plots.plot_threshold_sweep(*detector()),
+    "plot_true_class_histograms": lambda: plots.plot_true_class_histograms(make_run(), [1, 4]),
+}
+
+
+def test_all_lists_every_figure_function_and_each_has_a_test_here():
+    public = {
+        name
+        for name, value in inspect.getmembers(plots, inspect.isfunction)
+        if not name.startswith("_") and value.__module__ == plots.__name__
+    }
+    assert public == set(plots.__all__) - {"COLORS", "LINESTYLES"}
+    assert public == set(FIGURES)
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_colour_drawn_comes_from_COLORS(name):
+    fig = np.ravel(FIGURES[name]())[0].figure
+    allowed = {rgb(color) for color in plots.COLORS.values()}
+    assert drawn_colors(fig) - allowed == set()
+    assert drawn_colors(fig)  # it did draw
+
+
+def test_plots_draw_on_the_given_axes_and_return_it():
+    fig, axes = plt.subplots(2, 4)
+    axes = axes.ravel()
+    run = make_run()
+    assert plots.plot_prediction_sets(CASE_1, CASE_2, ax=axes[0]) is axes[0]
+    assert plots.plot_simplex(ax=axes[1]) is axes[1]
+    assert plots.plot_rival_plane(ax=axes[2]) is axes[2]
+    assert plots.plot_run(run, ax=axes[3]) is axes[3]
+    assert plots.plot_loss_and_ece(run, ax=axes[4]) is axes[4]
+    assert list(plots.plot_label_smoothing(run, smoothed_run(), axes=axes[5:7])) == list(axes[5:7])
+    assert list(plots.plot_true_class_histograms(run, [4], axes=axes[7:])) == [axes[7]]
+    assert len(fig.axes) == 8 + 2  # and the right-hand axes of plot_run and plot_loss_and_ece
+
+
+def no_predictions():
+    return make_run(y_val=None, val_log_probabilities={}, x_val=None)
+
+
+BAD_CALLS = [
+    (lambda: plots.plot_prediction_sets(CASE_1, "case 2"), TypeError, "b must be a Predict"),
+    (lambda: plots.plot_prediction_sets(CASE_1, CASE_2, title=""), TypeError, "title must be"),
+    (lambda: plots.plot_simplex(loss_level=0), ValueError, "loss_level must be positive"),
+    (lambda: plots.plot_simplex(points={"x": [0.5, 0.5]}), ValueError, "3 probabilities"),
+    (lambda: plots.plot_simplex(points={"x": [1.5, 0, 0]}), ValueError, r"points\['x'\] must"),
+    (lambda: plots.plot_simplex(points=[[1, 0, 0]]), TypeError, "points must map labels"),
+    (lambda: plots.plot_rival_plane(n_classes=1), ValueError, "n_classes must be"),
+    (lambda: plots.plot_rival_plane(ax="left"), TypeError, "ax must be a matplotlib Axes"),
+    (lambda: plots.plot_along_line({"alpha": [0]}), TypeError, "frame must be a DataFrame from tr"),
+    (
+        lambda: plots.plot_along_line(pd.DataFrame({"alpha": [0.0], "loss": [1.0]})),
+        ValueError,
+        r"frame must come from training.loss_and_accuracy_along_line.*\['accuracy'\]",
+    ),
+    (lambda: plots.plot_run([0.5, 0.4]), TypeError, "run must be a Run"),
+    (lambda: plots.plot_run({}), TypeError, "run must be a valid run: history must map"),
+    (
+        lambda: plots.plot_run({"val_loss": [1.0, 0.5], "val_accuracy": [0.5]}),
+        ValueError,
+        "run must be a valid run: history's curves must all have one value per epoch",
+    ),
+    (lambda: plots.plot_run({"loss": [1.0, 0.5]}), ValueError, "no curve 'val_loss'"),
+    (lambda: plots.plot_run(make_run(), title=3), TypeError, "title must be a non-empty string"),
+    (
+        lambda: plots.plot_loss_by_correctness(pd.DataFrame({"loss": [1.0]})),
+        ValueError,
+        "frame must come from curves.loss_by_correctness",
+    ),
+    (
+        lambda: plots.plot_true_class_histograms(make_run().history, [1]),
+        TypeError,
+        "run must be a Run that recorded its validation predictions",
+    ),
+    (
+        lambda: plots.plot_true_class_histograms(no_predictions(), [1]),
+        ValueError,
+        "run must have recorded its validation predictions",
+    ),
+    (lambda: plots.plot_true_class_histograms(make_run(), 2), TypeError, "epochs must be a list"),
+    (lambda: plots.plot_true_class_histograms(make_run(), []), ValueError, "epochs must name at"),
+    (lambda: plots.plot_true_class_histograms(make_run(), [0]), ValueError, "each of epochs must"),
+    (lambda: plots.plot_true_class_histograms(make_run(), [True]), ValueError, "each of epochs"),
+    (
+        lambda: plots.plot_true_class_histograms(make_run(), [2, 9]),
+        ValueError,
+        r"epochs must be recorded epochs of the run; \[9\] were not \(recorded epochs run from 1",
+    ),
+    (
+        lambda: plots.plot_true_class_histograms(make_run(), [1, 2], axes=plt.subplots()[1]),
+        ValueError,
+        "axes must hold at least 2 Axes; got 1",
+    ),
+    (
+        lambda: plots.plot_true_class_histograms(make_run(), [1], axes=["a"]),
+        TypeError,
+        "axes must be matplotlib Axes",
+    ),
+    (
+        lambda: plots.plot_costliest(make_run(x_val=None), costliest()),
+        ValueError,
+        r"run must hold its validation images \(x_val\)",
+    ),
+    (
+        lambda: plots.plot_costliest(make_run(), costliest().drop(columns="loss")),
+        ValueError,
+        r"table must come from curves.costliest_samples; it lacks the columns \['loss'\]",
+    ),
+    (
+        lambda: plots.plot_costliest(make_run(), costliest().assign(sample=[0, 6])),
+        ValueError,
+        r"table's sample column must index the run's 6 validation images \(0 to 5\)",
+    ),
+    (
+        lambda: plots.plot_costliest(make_run(y_val=(Y_VAL + 1) % 3), costliest()),
+        ValueError,
+        "table must come from curves.costliest_samples of this run",
+    ),
+    (
+        lambda: plots.plot_costliest(make_run(), costliest(), axes=plt.subplots()[1]),
+        ValueError,
+        "axes must hold at least 2 Axes",
+    ),
+    (lambda: plots.plot_reliability(pd.DataFrame()), ValueError, "bins must come from calibration"),
+    (
+        lambda: plots.plot_threshold_sweep([0, 1], [0.2, 0.7], 1.5),
+        ValueError,
+        r"threshold must be in",
+    ),
+    (
+        lambda: plots.plot_threshold_sweep([0, 1], [0.2, 0.7], "0.5"),
+        TypeError,
+        "threshold must be a",
+    ),
+    (lambda: plots.plot_threshold_sweep([0, 1], [0.2, 1.7]), ValueError, "scores must be probab"),
+    (
+        lambda: plots.plot_threshold_sweep([0, 2], [0.2, 0.7]),
+        ValueError,
+        "y_true must contain only",
+    ),
+    (lambda: plots.plot_threshold_sweep([0, 1], [0.2]), ValueError, "y_true and scores must have"),
+    (lambda: plots.plot_loss_and_ece(no_predictions()), ValueError, "run must have recorded"),
+    (lambda: plots.plot_loss_and_ece(make_run(), n_bins=0), ValueError, "n_bins must be"),
+    (
+        lambda: plots.plot_loss_and_ece(make_run(), epochs=[5]),
+        ValueError,
+        "epochs must be recorded",
+    ),
+    (
+        lambda: plots.plot_label_smoothing(make_run(), make_run()),
+        ValueError,
+        r"smoothed must be a run trained with label smoothing, whose history holds val_cross_ent",
+    ),
+    (
+        lambda: plots.plot_label_smoothing({"val_loss": [1.0]}, smoothed_run()),
+        TypeError,
+        "run must be a Run that recorded",
+    ),
+    (
+        lambda: plots.plot_label_smoothing(
+            make_run(val_log_probabilities={1: LOG_P[1]}), smoothed_run()
+        ),
+        ValueError,
+        r"run must have recorded its predictions on its last epoch \(4\)",
+    ),
+    (
+        lambda: plots.plot_label_smoothing(make_run(), smoothed_run(), n_bins=1.5),
+        ValueError,
+        "n_bins must be a whole number",
+    ),
+]
+
+
+def costliest():
+    return curves.costliest_samples(make_run(), epoch=4, k=2)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), BAD_CALLS)
+def test_plots_reject_bad_input_naming_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
@@ -104,14 +561,16 @@ def test_explorer_updates_its_verdict_when_a_slider_moves():
     explorer = widgets.prediction_explorer()
     columns, readout, figure = explorer.children
     sliders_a = columns.children[0].children
-    assert "They disagree" in readout.value
+    disagreement = "Disagree: the loss prefers A; the accuracy prefers B."
+    assert f'<b style="color:{plots.COLORS["disagree"]}">{disagreement}</b>' in readout.value
     assert "A: 0.90, 0.90, 0.30, mean loss 0.472, accuracy 67%" in figure_alt(figure)
     sliders_a[2].value = 0.5  # A's miss becomes a hit: A is now better on both counts
     assert "A: 0.90, 0.90, 0.50, mean loss 0.301, accuracy 100%" in figure_alt(figure)
-    assert "They disagree" not in readout.value
+    assert "Disagree" not in readout.value
+    assert f'color:{plots.COLORS["agree"]}">Loss and accuracy do not contradict' in readout.value
     assert "0.376" not in readout.value and "100%" in readout.value
     sliders_a[2].value = 0.2
-    assert "They disagree" in readout.value
+    assert disagreement in readout.value
 
 
 def figure_alt(view: ipywidgets.HTML) -> str:
@@ -122,8 +581,12 @@ def figure_alt(view: ipywidgets.HTML) -> str:
 
 
 def test_explorer_rejects_bad_starting_values():
-    with pytest.raises(ValueError, match=r"p_true must be probabilities in \[0, 1\]; got max 1.5"):
+    with pytest.raises(ValueError, match=r"p_true_a must be probabilities in \[0, 1\]; got max 1"):
         widgets.prediction_explorer(p_true_a=(0.9, 1.5, 0.3))
+    with pytest.raises(ValueError, match=r"p_true_b must have shape \(samples,\); got \(1, 3\)"):
+        widgets.explorer_sets([0.5], [[0.5, 0.5, 0.5]])
+    with pytest.raises(ValueError, match="n_classes must be a whole number of at least 2"):
+        widgets.draw_explorer_state([0.5], [0.5], n_classes=0)
 
 
 def logits_and_labels():
@@ -131,20 +594,6 @@ def logits_and_labels():
     logits = rng.normal(scale=3, size=(400, 4))
     labels = np.where(rng.random(400) < 0.8, logits.argmax(axis=1), rng.integers(0, 4, 400))
     return labels, logits
-
-
-def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
-    from lossacc_utils import calibration
-
-    y, logits = logits_and_labels()
-    bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
-    ax = plots.plot_reliability(bins)
-    filled = int((bins["count"] > 0).sum())
-    assert len(ax.patches) == 2 * filled  # accuracy bars and gap bars
-    counts = [int(t.get_text()) for t in ax.texts]
-    assert sum(counts) == 400
-    with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
-        plots.plot_reliability(bins.drop(columns="count"))
 
 
 def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
@@ -168,16 +617,16 @@ def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
 def test_threshold_sweep_marks_the_threshold_and_the_slider_redraws():
     from lossacc_utils import data
 
-    y, scores = data.imbalanced_scores(n_samples=500, seed=1)
-    ax = plots.plot_threshold_sweep(y, scores, threshold=0.7)
+    y, s = data.imbalanced_scores(n_samples=500, seed=1)
+    ax = plots.plot_threshold_sweep(y, s, threshold=0.7)
     assert len(ax.get_lines()) == 6  # five scores and the threshold
     assert ax.get_title(loc="left").startswith("threshold 0.70: accuracy")
-    explorer = widgets.threshold_explorer(y, scores)
+    explorer = widgets.threshold_explorer(y, s)
     assert "at threshold 0.50: accuracy" in figure_alt(explorer.children[1])
     explorer.children[0].value = 0.3
     assert "at threshold 0.30: accuracy" in figure_alt(explorer.children[1])
     with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
-        plots.plot_threshold_sweep(y + 1, scores)
+        plots.plot_threshold_sweep(y + 1, s)
 
 
 def test_explorers_leave_the_readers_figures_open():
@@ -186,10 +635,13 @@ def test_explorers_leave_the_readers_figures_open():
     mine = plt.figure()
     y, logits = logits_and_labels()
     widgets.temperature_explorer(y, logits)
-    labels, scores = data.imbalanced_scores(n_samples=200, seed=2)
-    widgets.threshold_explorer(labels, scores)
+    labels, s = data.imbalanced_scores(n_samples=200, seed=2)
+    widgets.threshold_explorer(labels, s)
     assert plt.fignum_exists(mine.number)
     with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
-        widgets.threshold_explorer(labels + 1, scores)
+        widgets.threshold_explorer(labels + 1, s)
+    with pytest.raises(ValueError, match="scores must be probabilities"):
+        widgets.threshold_explorer(labels, s + 1)
     with pytest.raises(ValueError, match="n_bins must be"):
         widgets.temperature_explorer(y, logits, n_bins=0)
+    assert plt.get_fignums() == [mine.number]  # a rejected explorer drew nothing
