@@ -124,7 +124,7 @@ class PredictionSet:
 def summary(*sets: PredictionSet) -> pd.DataFrame:
     """Mean loss and accuracy of each prediction set, one row per set."""
     if not sets:
-        raise ValueError("summary needs at least one PredictionSet")
+        raise ValueError("sets must hold at least one PredictionSet; summary got none")
     for i, s in enumerate(sets):
         if not isinstance(s, PredictionSet):
             raise TypeError(f"sets[{i}] must be a PredictionSet; got {type(s).__name__}")
@@ -140,7 +140,9 @@ def disagree(a: PredictionSet, b: PredictionSet) -> bool:
     Lower loss is better and higher accuracy is better, so they disagree when the set with the
     strictly lower loss has the strictly lower accuracy.
     """
-    summary(a, b)  # checks the arguments
+    for name, value in (("a", a), ("b", b)):
+        if not isinstance(value, PredictionSet):
+            raise TypeError(f"{name} must be a PredictionSet; got {type(value).__name__}")
     return (a.loss - b.loss) * (a.accuracy - b.accuracy) > 0
 
 

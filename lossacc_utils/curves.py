@@ -96,7 +96,8 @@ def _with_predictions(run) -> Run:
             f"run must be a Run that recorded its predictions, as run_overtraining returns; "
             f"got {type(run).__name__}"
         )
-    run.recorded(next(iter(run.val_log_probabilities), None))  # a clear error if nothing is
+    if not run.val_log_probabilities:
+        raise ValueError("run must hold recorded validation predictions (val_log_probabilities)")
     return run
 
 
@@ -158,6 +159,11 @@ def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0, mode="au
     weights `restore_best_weights=True` restores), both counted from 1.
     """
     check_text(monitor, "monitor")
+    run = as_run(run)
+    if monitor not in run.history:
+        raise ValueError(
+            f"monitor must name a curve of the run, one of {sorted(run.history)}; got {monitor!r}"
+        )
     (values,) = _curves(run, monitor)
     patience = check_count(patience, "patience", low=0)
     min_delta = abs(check_real(min_delta, "min_delta"))

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_count, check_fraction, check_positive, check_real, check_seed
+from .validation import (
+    as_array,
+    check_class_indices,
+    check_count,
+    check_fraction,
+    check_positive,
+    check_real,
+    check_seed,
+)
 
 __all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split"]
 
@@ -30,6 +38,8 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     for name, value, low in (("n_samples", n_samples, 1), ("n_classes", n_classes, 2)):
         check_count(value, name, low)
     spread = check_positive(spread, "spread")
+    if spread > 1e6:
+        raise ValueError(f"spread must be at most 1e6, or the classes are noise; got {spread:g}")
     rng = np.random.default_rng(check_seed(seed))
     y = np.arange(n_samples) % n_classes
     angles = 2 * np.pi * np.arange(n_classes) / n_classes
@@ -49,6 +59,27 @@ class Split:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+
+    def __post_init__(self):
+        for part in ("train", "val", "test"):
+            x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
+            x = as_array(x, f"x_{part}")
+            if x.ndim != 4:
+                raise ValueError(
+                    f"x_{part} must hold images of shape (samples, height, width, channels); "
+                    f"got shape {x.shape}"
+                )
+            y = as_array(y, f"y_{part}")
+            if y.shape != (len(x),):
+                raise ValueError(
+                    f"y_{part} must hold one label per image of x_{part} ({len(x)}); "
+                    f"got shape {y.shape}"
+                )
+            labels = check_class_indices(
+                y, np.empty((len(y), int(max(y.max(), 1)) + 1)), f"y_{part}"
+            )
+            object.__setattr__(self, f"x_{part}", x.astype("float32"))
+            object.__setattr__(self, f"y_{part}", labels)
 
     @property
     def n_classes(self) -> int:
@@ -70,14 +101,20 @@ def _read(name: str, path):
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"path must be an existing .npz file; {path} does not exist")
-        with np.load(path, allow_pickle=False) as f:
-            missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
-            if missing:
-                raise ValueError(
-                    f"{path.name} must hold arrays x_train, y_train, x_test and "
-                    f"y_test, as Keras' mnist.npz does; missing {sorted(missing)}"
-                )
-            return f["x_train"] / 255.0, f["y_train"], f["x_test"] / 255.0, f["y_test"]
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                if not hasattr(f, "files"):
+                    raise ValueError("it holds a single array")
+                missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
+                if missing:
+                    raise ValueError(f"it lacks {sorted(missing)}")
+                arrays = f["x_train"] / 255.0, f["y_train"], f["x_test"] / 255.0, f["y_test"]
+        except (OSError, ValueError, TypeError, EOFError) as error:
+            raise ValueError(
+                f"path must be an .npz file holding the arrays x_train, y_train, x_test and "
+                f"y_test, as Keras' mnist.npz does; {path.name} is not ({error})"
+            ) from None
+        return arrays
     import keras
 
     loader = getattr(keras.datasets, name)
@@ -115,16 +152,18 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
         available = len(x) - n_train - n_val
         n_test = available if n_test is None else n_test
         if available < max(n_test, 1):
+            asked = f"{n_train} + {n_val} + {n_test}" if n_test > 0 else f"{n_train} + {n_val}"
             raise ValueError(
-                f"the split asks for {n_train} + {n_val} + {n_test} samples; {dataset} has {len(x)}"
+                f"n_train + n_val + n_test must leave every part a sample of the {len(x)} in "
+                f"{dataset}; got {asked}"
             )
         parts = np.split(order[: n_train + n_val + n_test], [n_train, n_train + n_val])
         x_test, y_test, test_order = x, y, parts[2]
     else:
         if n_train + n_val > len(x):
             raise ValueError(
-                f"the split asks for {n_train} + {n_val} training and validation "
-                f"samples; {dataset} has {len(x)} training samples"
+                f"n_train + n_val must be at most the {len(x)} training samples of {dataset}; "
+                f"got {n_train} + {n_val}"
             )
         n_test = len(x_test) if n_test is None else n_test
         if n_test > len(x_test):
@@ -162,6 +201,13 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     separation = check_real(separation, "separation")
     rng = np.random.default_rng(check_seed(seed))
     n_rare = max(1, round(minority_share * n_samples))
+    if n_rare >= n_samples:
+        raise ValueError(
+            f"minority_share must leave the common class some of the {n_samples} samples; "
+            f"got {minority_share:g}"
+        )
     y = np.r_[np.zeros(n_samples - n_rare, dtype="int64"), np.ones(n_rare, dtype="int64")]
     z = rng.normal(size=n_samples) + np.where(y == 1, separation / 2, -separation / 2)
-    return y, 1 / (1 + np.exp(-z))
+    from scipy.special import expit  # the sigmoid, without overflow for any z
+
+    return y, expit(z)

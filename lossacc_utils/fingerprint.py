@@ -28,14 +28,16 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str) -> str:
     >>> source_digest() != source_digest(PACKAGE, "keras 3.15.1")
     True
     """
+    if not isinstance(package, str | Path) or not Path(package).is_dir():
+        raise ValueError(f"package must be a folder of Python source; got {package!r}")
     package = Path(package)
-    if not package.is_dir():
-        raise ValueError(f"package must be a folder of Python source; {package} is not a folder")
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
     for item in extra:
         if isinstance(item, Path):
+            if not item.is_file():
+                raise ValueError(f"extra must hold existing files or strings; {item} is not a file")
             digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
         elif isinstance(item, str):
             digest.update(item.encode() + b"\0")

@@ -71,16 +71,12 @@ def log_softmax(logits) -> np.ndarray:
     >>> log_softmax([[0.0, 0.0, -np.inf]])
     array([[-0.69314718, -0.69314718,        -inf]])
     """
-    try:
-        raw = np.asarray(logits, dtype=np.float64)
-    except (TypeError, ValueError):  # as_array says what is wrong with it
-        raw = as_array(logits, "logits")
-    as_array(np.where(np.isneginf(raw), 0.0, raw), "logits")  # the checks, -inf allowed
-    logits = raw
+    logits = as_array(logits, "logits", negative_infinity=True)
     top = logits.max(axis=-1, keepdims=True)
     if np.isneginf(top).any():
         raise ValueError("logits must have a finite value in every row; a row is all -inf")
-    shifted = logits - top
+    with np.errstate(over="ignore"):  # 1e308 - (-1e308) is -inf: a probability of 0
+        shifted = logits - top
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -190,8 +186,12 @@ def keras_threshold(threshold) -> float:
     >>> keras_threshold(0.7), keras_threshold(np.float64(0.7))
     (0.699999988079071, 0.7)
     """
-    value = check_real(threshold, "threshold")
-    return float(keras_dtype(threshold).type(value))
+    value, dtype = check_real(threshold, "threshold"), keras_dtype(threshold)
+    if abs(value) > float(np.finfo(dtype).max):  # Keras cannot make such a tensor either
+        raise ValueError(
+            f"threshold must be within the range of {dtype}, as in Keras; got {value:g}"
+        )
+    return float(dtype.type(value))
 
 
 def categorical_accuracy(y_true, y_pred):

@@ -25,7 +25,14 @@ import numpy as np
 from . import data, metrics
 from .fingerprint import source_digest
 from .runs import Run
-from .validation import check_bool, check_count, check_fraction, check_positive, check_seed
+from .validation import (
+    as_array,
+    check_bool,
+    check_count,
+    check_fraction,
+    check_positive,
+    check_seed,
+)
 
 __all__ = [
     "OVERTRAINING",
@@ -58,11 +65,28 @@ OVERTRAINING = {
 RUN_CACHE = "LOSSACC_RUN_CACHE"
 
 
+def _image_shape(input_shape, smallest: int = 1) -> tuple[int, int, int]:
+    """(height, width, channels), whole numbers of at least 1 (height and width >= smallest)."""
+    if not isinstance(input_shape, list | tuple) or len(input_shape) != 3:
+        raise ValueError(
+            f"input_shape must be (height, width, channels) of the images; got {input_shape!r}"
+        )
+    height, width, channels = (check_count(v, "input_shape") for v in input_shape)
+    if min(height, width) < smallest:
+        raise ValueError(
+            f"input_shape must have a height and width of at least {smallest}; got {input_shape!r}"
+        )
+    return height, width, channels
+
+
 def convnet(input_shape, n_classes, width=1):
     """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output.
 
-    `width` multiplies the numbers of filters and units.
+    `input_shape` is (height, width, channels); `width` multiplies the numbers of filters and
+    units.
     """
+    input_shape = _image_shape(input_shape, smallest=2)  # max-pooling halves height and width
+    n_classes = check_count(n_classes, "n_classes", low=2)
     width = check_count(width, "width")
     return keras.Sequential(
         [
@@ -80,7 +104,8 @@ def convnet(input_shape, n_classes, width=1):
 def starved_classifier(input_shape, n_classes):
     """A model too small for the task: a linear softmax classifier that sees each image averaged
     down to 2x2 pixels, four numbers (for 8x8 digits, 50 parameters in all)."""
-    height, width = input_shape[0], input_shape[1]
+    height, width, _ = _image_shape(input_shape, smallest=2)
+    n_classes = check_count(n_classes, "n_classes", low=2)
     return keras.Sequential(
         [
             keras.Input(input_shape),
@@ -103,7 +128,7 @@ class ProbabilityRecorder(keras.callbacks.Callback):
 
     def __init__(self, x, every=1):
         super().__init__()
-        self.x = np.asarray(x)
+        self.x = as_array(x, "x").astype("float32")
         self.every = check_count(every, "every")
         self.log_probabilities, self.probabilities = {}, {}
         self._features = None

@@ -121,16 +121,6 @@ def _log_scale(ax, label: str, color: str):
     ax.set_ylabel(f"{label} (log scale)", color=color)
 
 
-def _curves_of(run) -> Run:
-    """`run` as a `Run` (see `runs.as_run`); an error in it names the argument `run`."""
-    try:
-        return as_run(run)
-    except (TypeError, ValueError) as error:
-        if str(error).startswith("run "):
-            raise
-        raise type(error)(f"run must be a valid run: {error}") from None
-
-
 def _run_with_predictions(run, name: str = "run", images: bool = False) -> Run:
     """`run`, checked to be a `Run` that recorded its validation predictions (and images)."""
     if not isinstance(run, Run):
@@ -428,7 +418,7 @@ def plot_run(run, ax=None, title=None):
     The epoch of the lowest validation loss is marked, and the stretch after it, where the
     validation loss climbs back, is shaded.
     """
-    run = _curves_of(run)
+    run = as_run(run)
     title = _title(title)
     best = curves.summarize(run)
     loss, accuracy = run.loss, run.accuracy

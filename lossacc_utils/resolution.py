@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from .validation import check_count
+from .validation import check_columns, check_count, check_seed
 
 __all__ = [
     "LABEL_SHAPES",
@@ -99,6 +99,7 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
         ("n_samples", n_samples, 1),
     ):
         check_count(value, name, low)
+    seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_samples, 2)).astype("float32")
     y = _labels(label_shape, output_width, n_classes, n_samples, rng)
@@ -143,6 +144,7 @@ def _first_line(message: str, limit: int = 110) -> str:
 
 def accuracy_resolution_table(n_classes=3, n_samples=8, seed=0) -> pd.DataFrame:
     """`accuracy_resolution` for every loss, output width (1 or K) and label shape."""
+    seed = check_seed(seed)
     rows = [
         accuracy_resolution(loss, width, shape, n_classes=n_classes, n_samples=n_samples, seed=seed)
         for loss in LOSSES
@@ -159,13 +161,10 @@ def grid(table: pd.DataFrame) -> pd.DataFrame:
     when Keras warned, or reads "refused" when Keras raised an error. The losses are written with
     spaces instead of underscores, so that a narrow page can wrap them.
     """
-    missing = {"loss", "output units", "labels", "accuracy becomes", "warning", "error"} - set(
-        getattr(table, "columns", [])
-    )
-    if missing:
-        raise ValueError(
-            f"table must come from accuracy_resolution_table; missing {sorted(missing)}"
-        )
+    columns = ["loss", "output units", "labels", "accuracy becomes", "warning", "error"]
+    check_columns(table, columns, "table", "accuracy_resolution_table")
+    if table.duplicated(["loss", "output units", "labels"]).any():
+        raise ValueError("table must have one row per loss, output width and label shape")
     cells = table["accuracy becomes"].str.removesuffix("Accuracy")
     cells = cells.where(table["warning"] == "", cells + " (warns)")
     cells = cells.where(table["error"] == "", "refused")

@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .validation import check_class_indices
+from .validation import check_class_indices, check_real
 
 __all__ = ["Run", "as_run"]
 
@@ -51,7 +51,12 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
             raise TypeError(f"{name} must be keyed by epoch numbers; got the key {epoch!r}")
         if not 1 <= epoch <= epochs:
             raise ValueError(f"{name} has epoch {epoch}; the run has epochs 1 to {epochs}")
-        log_p = np.array(log_p, dtype=float)
+        try:
+            log_p = np.array(log_p, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name}[{epoch}] must be a rectangular array of log-probabilities"
+            ) from None
         if log_p.ndim != 2 or log_p.shape[1] < 2:
             raise ValueError(
                 f"{name}[{epoch}] must have shape (samples, classes >= 2); got {log_p.shape}"
@@ -62,9 +67,28 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
             )
         if not np.isfinite(log_p).all() or (log_p > 1e-6).any():
             raise ValueError(f"{name}[{epoch}] must hold log-probabilities: finite and at most 0")
+        sums = np.exp(log_p).sum(axis=1)
+        if (np.abs(sums - 1) > 1e-3).any():  # recorded in float32: a little rounding is allowed
+            row = int(np.argmax(np.abs(sums - 1)))
+            raise ValueError(
+                f"{name}[{epoch}] must hold log-probabilities whose probabilities sum to 1 in "
+                f"every row; row {row} sums to {sums[row]:.6g}"
+            )
         log_p.setflags(write=False)
         checked[int(epoch)] = log_p
     return MappingProxyType(dict(sorted(checked.items())))
+
+
+def _epoch_seconds(values, epochs: int) -> tuple[float, ...]:
+    """Seconds since training began at the end of each epoch: none, or one per epoch."""
+    if isinstance(values, str) or not isinstance(values, list | tuple | np.ndarray):
+        raise TypeError(f"epoch_seconds must be a list of numbers, one per epoch; got {values!r}")
+    seconds = tuple(check_real(v, f"epoch_seconds[{i}]") for i, v in enumerate(values))
+    if seconds and len(seconds) != epochs:
+        raise ValueError(
+            f"epoch_seconds must list one time per epoch ({epochs}); got {len(seconds)}"
+        )
+    return seconds
 
 
 def _labels(name: str, labels, n_classes: int | None) -> np.ndarray:
@@ -76,7 +100,8 @@ def _labels(name: str, labels, n_classes: int | None) -> np.ndarray:
         raise TypeError(f"{name} must hold class indices; got dtype {labels.dtype}")
     if n_classes is None:
         n_classes = int(np.nanmax(labels)) + 1 if np.isfinite(labels).all() else 2
-    checked = check_class_indices(labels.astype(float), np.empty((len(labels), max(n_classes, 2))))
+    scores = np.empty((len(labels), max(n_classes, 2)))
+    checked = check_class_indices(labels.astype(float), scores, name)
     checked.setflags(write=False)
     return checked
 
@@ -149,7 +174,10 @@ class Run:
         if not isinstance(self.config, Mapping):
             raise TypeError(f"config must be a mapping of settings; got {self.config!r}")
         self._set("config", MappingProxyType(dict(self.config)))
-        self._set("epoch_seconds", tuple(float(s) for s in self.epoch_seconds))
+        if check_real(self.seconds, "seconds") < 0:
+            raise ValueError(f"seconds must be at least 0; got {self.seconds!r}")
+        self._set("seconds", float(self.seconds))
+        self._set("epoch_seconds", _epoch_seconds(self.epoch_seconds, epochs))
 
     def _set(self, name, value):
         object.__setattr__(self, name, value)
@@ -193,6 +221,8 @@ class Run:
 
     def recorded(self, epoch) -> np.ndarray:
         """The validation log-probabilities of `epoch`; a clear error if it was not recorded."""
+        if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
+            raise TypeError(f"epoch must be a whole number, an epoch counted from 1; got {epoch!r}")
         if not self.val_log_probabilities:
             raise ValueError("the run recorded no validation predictions (val_log_probabilities)")
         if epoch not in self.val_log_probabilities:
@@ -205,11 +235,15 @@ class Run:
 
 
 def as_run(run) -> Run:
-    """`run` itself, or a `Run` made from a Keras `History` or a mapping of curves."""
+    """`run` itself, or a `Run` made from a Keras `History` or a mapping of curves; an error in
+    what it is made from names the argument `run`."""
     if isinstance(run, Run):
         return run
     if isinstance(run, Mapping) or hasattr(run, "history"):
-        return Run.from_history(run)
+        try:
+            return Run.from_history(run)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"run must be a valid run: {error}") from None
     raise TypeError(
         f"run must be a Run (as run_overtraining returns), a keras History or a dict of curves; "
         f"got {type(run).__name__}"

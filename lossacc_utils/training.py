@@ -10,6 +10,8 @@ The over-training experiment, a ConvNet trained far past its best epoch, is `ove
 
 from __future__ import annotations
 
+import numbers
+
 import keras
 import numpy as np
 import pandas as pd
@@ -17,6 +19,7 @@ import pandas as pd
 from . import metrics
 from .validation import (
     as_array,
+    check_class_indices,
     check_count,
     check_fraction,
     check_real,
@@ -110,6 +113,16 @@ class BatchLossRecorder(keras.callbacks.Callback):
         """One row per batch of `epoch`: its size, its loss before the step, the running mean."""
         if not self.epochs:
             raise ValueError("nothing recorded yet: pass the recorder to model.fit(callbacks=...)")
+        n = len(self.epochs)
+        if (
+            isinstance(epoch, bool)
+            or not isinstance(epoch, numbers.Integral)
+            or not -n <= epoch < n
+        ):
+            raise ValueError(
+                f"epoch must be a whole number from {-n} to {n - 1} (counted from 0, as a list is; "
+                f"-1 is the last); got {epoch!r}"
+            )
         frame = pd.DataFrame(self.epochs[epoch])
         frame.index = pd.RangeIndex(1, len(frame) + 1, name="batch")
         return frame
@@ -117,6 +130,8 @@ class BatchLossRecorder(keras.callbacks.Callback):
     def epoch_mean(self, epoch=-1) -> float:
         """The batch-size-weighted mean of the losses before each step of `epoch`."""
         frame = self.table(epoch)
+        if frame.empty:
+            raise ValueError(f"epoch {epoch} has no batches recorded: it has no mean")
         return float(np.average(frame["loss before the step"], weights=frame["batch size"]))
 
 
@@ -131,6 +146,8 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
         raise TypeError(f"model must be a keras.Model; got {type(model).__name__}")
     current = model.get_weights()
     for name, weights in (("start", start), ("end", end)):
+        if not isinstance(weights, list | tuple):
+            raise TypeError(f"{name} must be a list of arrays, as model.get_weights() returns")
         shapes = [np.shape(w) for w in weights]
         if shapes != [w.shape for w in current]:
             raise ValueError(
@@ -139,9 +156,15 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     alphas = np.linspace(-0.5, 1.5, 81) if alphas is None else as_array(alphas, "alphas")
     if alphas.ndim != 1:
         raise ValueError(f"alphas must be a list of positions; got shape {alphas.shape}")
-    x, y = as_array(x, "x"), as_array(y, "y")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length; got {len(x)} and {len(y)}")
+    x = as_array(x, "x")
+    expected = tuple(model.inputs[0].shape[1:])
+    if x.shape[1:] != expected:
+        raise ValueError(f"x must hold samples of shape {expected} for this model; got {x.shape}")
+    y = as_array(y, "y")
+    if y.ndim != 1 or len(y) != len(x):
+        raise ValueError(f"y must hold one class index per sample of x ({len(x)}); got {y.shape}")
+    n_classes = model.outputs[0].shape[-1]
+    y = check_class_indices(y, np.empty((len(y), n_classes)), "y")
     rows = []
     try:
         for alpha in alphas:

@@ -40,11 +40,12 @@ def _index(array: np.ndarray, mask: np.ndarray) -> tuple[int, ...] | int:
     return int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
 
 
-def as_array(value, name: str) -> np.ndarray:
+def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     """Return `value` as a non-empty, finite float64 array of at least one dimension.
 
     Accepts lists, tuples, NumPy arrays and tensors that NumPy can convert (Keras and TensorFlow
-    tensors). Booleans become 0.0 and 1.0.
+    tensors). Booleans become 0.0 and 1.0. With `negative_infinity`, -inf is accepted too (a
+    logit or a log-probability of a probability of exactly 0).
     """
     try:
         array = np.asarray(value)
@@ -64,6 +65,8 @@ def as_array(value, name: str) -> np.ndarray:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     array = array.astype(np.float64)
     bad = ~np.isfinite(array)
+    if negative_infinity:
+        bad &= ~np.isneginf(array)
     if bad.any():
         where = _index(array, bad)
         raise ValueError(f"{name} must be finite; got {array[where]} at index {where}")
@@ -71,7 +74,9 @@ def as_array(value, name: str) -> np.ndarray:
 
 
 def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:
-    """Check that every entry lies in [0, 1]."""
+    """Check that every entry lies in [0, 1] (NaN does not)."""
+    if np.isnan(array).any():
+        raise ValueError(f"{name} must be probabilities in [0, 1]; it holds a NaN")
     low, high = array.min(), array.max()
     if low < 0:
         raise ValueError(f"{name} must be probabilities in [0, 1]; got min {low:g}")
@@ -83,12 +88,12 @@ def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:
 def check_positive_rows(array: np.ndarray, name: str) -> np.ndarray:
     """Check each row (last axis) sums to more than 0, so it can be renormalised; return sums."""
     sums = array.sum(axis=-1, keepdims=True)
-    zero = sums[..., 0] == 0
+    zero = ~(sums[..., 0] > 0)
     if zero.any():
         row = np.unravel_index(int(np.argmax(zero)), zero.shape)
         raise ValueError(
             f"{name} must have a positive sum in every row; row {tuple(int(i) for i in row)} "
-            "is all zeros, so it cannot be renormalised"
+            f"sums to {sums[row][0]:g}, so it cannot be renormalised"
         )
     return sums
 
@@ -172,7 +177,7 @@ def check_class_axis(y_pred: np.ndarray, name: str, use_instead: str) -> int:
     return n_classes
 
 
-def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y_true") -> np.ndarray:
     """Check integer class labels against class scores; return them as an int array.
 
     `y_true` has the shape of `y_pred` without its last (class) axis, or with that axis of size 1,
@@ -183,20 +188,20 @@ def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         y_true = y_true[..., 0]
     if y_true.shape != y_pred.shape[:-1]:
         raise ValueError(
-            f"y_true must hold one class index per row of y_pred, shape {y_pred.shape[:-1]} "
+            f"{name} must hold one class index per row of y_pred, shape {y_pred.shape[:-1]} "
             f"(or {(*y_pred.shape[:-1], 1)}); got shape {y_true.shape}"
         )
     fractional = y_true != np.round(y_true)
     if fractional.any():
         where = _index(y_true, fractional)
         raise ValueError(
-            f"y_true must hold whole class indices; got {y_true[where]:g} at index {where}"
+            f"{name} must hold whole class indices; got {y_true[where]:g} at index {where}"
         )
     outside = (y_true < 0) | (y_true >= n_classes)
     if outside.any():
         where = _index(y_true, outside)
         raise ValueError(
-            f"y_true must hold class indices from 0 to {n_classes - 1} (y_pred has {n_classes} "
+            f"{name} must hold class indices from 0 to {n_classes - 1} (y_pred has {n_classes} "
             f"classes); got {y_true[where]:g} at index {where}"
         )
     return y_true.astype(np.int64)

@@ -138,7 +138,7 @@ def test_prediction_set_rejects_bad_input(kwargs, error, message):
             ValueError,
             r"y_pred must be probabilities in \[0, 1\]",
         ),
-        (lambda: sharpen([[0.5, 0.5], [0, 0]], 1), ValueError, r"row \(1,\) is all zeros"),
+        (lambda: sharpen([[0.5, 0.5], [0, 0]], 1), ValueError, r"row \(1,\) sums to 0"),
         (lambda: summary(), ValueError, "at least one PredictionSet"),
         (lambda: summary(CASE_1, "case 2"), TypeError, r"sets\[1\] must be a PredictionSet"),
         (lambda: imbalanced(majority_share=1.0), ValueError, "majority_share must leave both"),

@@ -76,7 +76,10 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
             "curves must all have one value per epoch",
         ),
         (lambda: curves.opposite_moves(RUN, prefix="train_"), "prefix must be"),
-        (lambda: curves.loss_by_correctness(Run(RUN)), "recorded no validation predictions"),
+        (
+            lambda: curves.loss_by_correctness(Run(RUN)),
+            "run must hold recorded validation predictions",
+        ),
         (lambda: curves.costliest_samples(recorded_run(), epoch=7), "epoch 7 was not recorded"),
         (lambda: curves.costliest_samples(recorded_run(), epoch=1, k=0), "k must be"),
     ],
@@ -163,7 +166,7 @@ def test_early_stopping_on_loss_and_on_accuracy_can_pick_different_epochs():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"monitor": "val_auc_missing"}, "the run has no curve 'val_auc_missing'"),
+        ({"monitor": "val_auc_missing"}, "monitor must name a curve of the run"),
         ({"monitor": 3}, "monitor must be a non-empty string"),
         ({"patience": -1}, "patience must"),
         ({"patience": 1.5}, "patience must"),

@@ -85,7 +85,7 @@ def test_fashion_mnist_through_keras_datasets_from_its_cache_folder(tmp_path):
         (
             {"n_train": 1500, "n_val": 500},
             ValueError,
-            r"asks for 1500 \+ 500 \+ .* digits has 1797",
+            r"n_train \+ n_val \+ n_test must leave every part a sample of the 1797 in digits",
         ),
         ({"n_train": 0}, ValueError, "n_train must be a whole number"),
         ({"n_val": 2.5}, ValueError, "n_val must be a whole number"),
@@ -100,13 +100,13 @@ def test_bad_splits_are_named(kwargs, error, message):
 
 def test_a_local_file_without_the_keras_arrays_is_refused(tmp_path):
     np.savez(tmp_path / "bad.npz", images=np.zeros((3, 28, 28)))
-    with pytest.raises(ValueError, match=r"must hold arrays x_train, .*missing \['x_test'"):
+    with pytest.raises(ValueError, match=r"path must be an .npz file holding the arrays x_train"):
         load_split("mnist", 1, 1, path=tmp_path / "bad.npz")
 
 
 def test_a_split_larger_than_the_local_file_is_refused(tmp_path):
     path = write_mnist_like(tmp_path / "mnist.npz", n_train=40)
-    with pytest.raises(ValueError, match="validation samples; mnist has 40 training samples"):
+    with pytest.raises(ValueError, match="n_train \\+ n_val must be at most the 40 training"):
         load_split("mnist", n_train=30, n_val=20, path=path)
 
 

@@ -1,0 +1,2234 @@
+"""Bad and edge arguments for every public function and class of `lossacc_utils`.
+
+The package promises, for every public function: a clear error that names the argument and the
+problem, or the right answer. Never a silent wrong answer (a NaN, a label of -1 read as the last
+class), never a traceback from inside NumPy, pandas, SciPy, scikit-learn, matplotlib or Keras.
+
+This module sweeps that promise over every name in each module's `__all__` that is a function or a
+class. It is one table of cases, each a call and what must come of it:
+
+- a rejection: the call raises a `ValueError` or a `TypeError` (a `FileNotFoundError` for a missing
+  file) whose traceback ends inside `lossacc_utils` (the argument was checked at the door, not
+  tripped over by a library further down), and whose message names the argument the caller passed,
+  as a word of its own (`p_true` does not name `p_true_a`; `history` does not name `run`);
+- an answer: the call returns, and the value is right. The metrics are checked against Keras
+  itself, on the same inputs; everything else against a direct formula, or what it documents.
+
+Every call runs with warnings as errors, so a warning is a finding too (TensorFlow's own deprecation
+warnings aside, as in pyproject.toml). Nothing here trains a model: the Keras-heavy functions must
+refuse a bad argument before any training starts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import lossacc_utils
+from lossacc_utils import (
+    calibration,
+    counterexample,
+    curves,
+    data,
+    fingerprint,
+    metrics,
+    overtraining,
+    plots,
+    resolution,
+    runs,
+    scores,
+    spreadsheet,
+    training,
+    validation,
+    widgets,
+)
+from lossacc_utils.counterexample import CASE_1, CASE_2
+
+PACKAGE = Path(lossacc_utils.__file__).resolve().parent
+NAN, INF = float("nan"), float("inf")
+
+
+# --------------------------------------------------------------------------------------------------
+# The table, and how a case is judged
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call: `function(*args, **kwargs)`, which must either raise a clear error naming one of
+    `names`, or (when `check` is given) return a value that `check` accepts."""
+
+    id: str
+    function: Callable
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    check: Callable | None = None
+
+
+class Lazy:
+    """An argument made when its case runs: a Keras model, a file in the test's temporary folder."""
+
+    def __init__(self, make: Callable, label: str = "lazy"):
+        self.make, self.label = make, label
+
+    def __repr__(self):
+        return self.label
+
+
+CASES: list[Case] = []
+
+
+def _label(function) -> str:
+    module = function.__module__.rsplit(".", 1)[-1]
+    return f"{module}.{function.__qualname__}"
+
+
+def rejects(function, label: str, names, *args, **kwargs) -> None:
+    """The call must raise a clear error naming `names` (one argument, or any of several)."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    CASES.append(Case(f"{_label(function)}[{label}]", function, args, kwargs, names=names))
+
+
+def answers(function, label: str, check: Callable, *args, **kwargs) -> None:
+    """The call must return a value that `check` accepts (it raises AssertionError otherwise)."""
+    CASES.append(Case(f"{_label(function)}[{label}]", function, args, kwargs, check=check))
+
+
+def sweep(function, base: dict, argument: str, values, names=None) -> None:
+    """A rejection naming `argument` for each (label, value), the other arguments from `base`."""
+    for label, value in values:
+        rejects(function, f"{argument}={label}", names or argument, **{**base, argument: value})
+
+
+def method(cls, name: str) -> Callable:
+    """`cls.name` as a function of the instance, labelled `Class.method` in the ids."""
+
+    def call(instance, *args, **kwargs):
+        return getattr(instance, name)(*args, **kwargs)
+
+    call.__qualname__, call.__module__ = f"{cls.__name__}.{name}", cls.__module__
+    return call
+
+
+def _where(exc: BaseException) -> traceback.FrameSummary:
+    return traceback.extract_tb(exc.__traceback__)[-1]
+
+
+def _describe(exc: BaseException) -> str:
+    frame = _where(exc)
+    path = frame.filename.split("site-packages/")[-1].replace(str(PACKAGE.parent) + "/", "")
+    return f"{type(exc).__name__}: {str(exc)[:300]!r} (raised at {path}:{frame.lineno})"
+
+
+def _short(value) -> str:
+    text = repr(value).replace("\n", " ")
+    return text if len(text) < 200 else text[:199] + "…"
+
+
+def _call_strictly(function, args, kwargs):
+    """(result, None) or (None, the exception), with every warning raised as an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for module in ("tensorflow", "keras", "google", "flatbuffers"):
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
+        try:
+            return function(*args, **kwargs), None
+        except Exception as exc:
+            return None, exc
+
+
+def names_argument(message: str, name: str) -> bool:
+    """Whether `message` names the argument `name`: as a word of its own ("p_true" does not name
+    "p_true_a"), and a one-letter name as a name ("b must", "x and y must", "b[0]", "'b'"), not as
+    the article in "must be a PredictionSet"."""
+    if len(name) > 1:
+        pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+    else:
+        pattern = rf"(?<![\w']){name}(?=\s+(must|and|has|is|holds)\b|\[|=)|'{name}'|`{name}`"
+    return re.search(pattern, message) is not None
+
+
+def assert_clear_error(exc: BaseException, names: tuple[str, ...]) -> None:
+    wanted = " or ".join(repr(n) for n in names)
+    assert isinstance(exc, ValueError | TypeError | FileNotFoundError) and not isinstance(
+        exc, KeyError | IndexError | AttributeError | ZeroDivisionError | Warning
+    ), f"{_describe(exc)}; expected a ValueError or TypeError naming {wanted}"
+    frame = _where(exc)
+    assert Path(frame.filename).resolve().is_relative_to(PACKAGE), (
+        f"{_describe(exc)}: raised inside a library, not checked at the door of lossacc_utils"
+    )
+    assert any(names_argument(str(exc), name) for name in names), (
+        f"{_describe(exc)}: the message does not name the argument {wanted}"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------------------------------
+# Checks of answers
+# --------------------------------------------------------------------------------------------------
+
+
+def close_to(expected, rtol=1e-9, atol=1e-12) -> Callable:
+    """The result equals `expected` (a value, or a function making it), NaN nowhere."""
+
+    def check(result):
+        value = expected() if callable(expected) else expected
+        result = np.asarray(result, dtype=float)
+        assert not np.isnan(result).any(), f"returned NaN: {_short(result)}"
+        np.testing.assert_allclose(result, value, rtol=rtol, atol=atol)
+        assert result.shape == np.shape(value), f"shape {result.shape}, expected {np.shape(value)}"
+
+    return check
+
+
+def equals(expected) -> Callable:
+    """The result == `expected` (a value, or a function making it when the case runs)."""
+
+    def check(result):
+        value = expected() if callable(expected) else expected
+        assert result == value, f"returned {_short(result)}, expected {_short(value)}"
+
+    return check
+
+
+def holds(predicate: Callable) -> Callable:
+    """`predicate(result)` is true."""
+
+    def check(result):
+        assert predicate(result), f"returned {_short(result)}"
+
+    return check
+
+
+def all_of(*checks) -> Callable:
+    def check(result):
+        for one in checks:
+            one(result)
+
+    return check
+
+
+def is_axes(result):
+    assert isinstance(result, plt.Axes), f"returned {_short(result)}, not the Axes drawn on"
+
+
+def is_widget(result):
+    import ipywidgets
+
+    assert isinstance(result, ipywidgets.Widget), f"returned {_short(result)}, not a widget"
+
+
+def keras_agrees(function, *args, rtol=1e-6, **kwargs) -> Callable:
+    """The result is what Keras' function of the same name gives for the same arguments."""
+    group = "losses" if "crossentropy" in function.__name__ else "metrics"
+
+    def expected():
+        import keras
+
+        # Keras' functions take tensors; a list becomes one as Keras makes it (floats: float32)
+        tensors = [keras.ops.convert_to_tensor(a) if isinstance(a, list) else a for a in args]
+        value = getattr(getattr(keras, group), function.__name__)(*tensors, **kwargs)
+        return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
+
+    return close_to(expected, rtol=rtol, atol=1e-7)
+
+
+def agrees(function, label, *args, rtol=1e-6, **kwargs) -> None:
+    """A valid edge input of a metric: the answer must be Keras' answer."""
+    check = keras_agrees(function, *args, rtol=rtol, **kwargs)
+    answers(function, label, check, *args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
+# Bad values, by kind
+# --------------------------------------------------------------------------------------------------
+
+NOT_NUMBERS = [
+    ("None", None),
+    ("'abc'", "abc"),
+    ("''", ""),
+    ("'=1+1'", "=1+1"),
+    ("True", True),
+    ("[0.5]", [0.5]),
+]
+NON_FINITE = [("nan", NAN), ("inf", INF), ("-inf", -INF)]
+BAD_REALS = NOT_NUMBERS + NON_FINITE
+BAD_POSITIVES = [*BAD_REALS, ("0", 0), ("-1", -1), ("-1e-308", -1e-308)]
+BAD_FRACTIONS = [*BAD_REALS, ("-0.1", -0.1), ("1.1", 1.1), ("1e308", 1e308)]
+BAD_SEEDS = [("-1", -1), ("1.5", 1.5), ("'0'", "0"), ("True", True), ("nan", NAN)]
+# the package takes seeds from 0 to 2**32 - 1, as NumPy and Keras' set_random_seed take them
+SEEDS_OUT_OF_RANGE = [("2**32", 2**32), ("2**40", 2**40), ("None", None)]
+NOT_ARRAYS = [
+    ("None", None),
+    ("'abc'", "abc"),
+    ("''", ""),
+    ("'=1+1'", "=1+1"),
+    ("[]", []),
+    ("{}", {}),
+    ("scalar", 0.5),
+]
+
+
+def bad_counts(low=1):
+    """Not a whole number of at least `low`: too small, a float (even 2.0), a bool, text, None."""
+    values = [(str(n), n) for n in (low - 1, -1) if n < low]
+    values += [
+        ("2.0", 2.0),
+        ("2.5", 2.5),
+        ("True", True),
+        ("None", None),
+        ("'3'", "3"),
+        ("1e308", 1e308),
+        ("nan", NAN),
+    ]
+    return list(dict(values).items())
+
+
+def spoiled(good):
+    """Bad versions of a good array: a NaN or an infinity in it, complex, object or string dtype,
+    and a ragged list."""
+    array = np.array(good, dtype=float)
+    values = []
+    for label, value in NON_FINITE:
+        copy = array.copy()
+        copy.flat[0] = value
+        values.append((label, copy))
+    values += [
+        ("complex", array.astype(complex)),
+        ("object-array", array.astype(object)),
+        ("string-array", array.astype(str)),
+    ]
+    if array.ndim > 1:
+        ragged = [list(row) for row in array]
+        ragged[-1] = ragged[-1][:-1]
+    else:
+        ragged = [array[0], list(array)]
+    values.append(("ragged", ragged))
+    return values
+
+
+# --------------------------------------------------------------------------------------------------
+# metrics: every answer is Keras' answer
+# --------------------------------------------------------------------------------------------------
+
+ONE_HOT = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+PROBS = [[0.7, 0.2, 0.1], [0.3, 0.4, 0.3]]
+LABELS = [0, 1]
+BIN_TRUE = [[1.0], [0.0]]
+BIN_PRED = [[0.8], [0.3]]
+
+CCE, SCCE, BCE = (
+    metrics.categorical_crossentropy,
+    metrics.sparse_categorical_crossentropy,
+    metrics.binary_crossentropy,
+)
+CACC, SACC, BACC = (
+    metrics.categorical_accuracy,
+    metrics.sparse_categorical_accuracy,
+    metrics.binary_accuracy,
+)
+
+for fn, y_true, y_pred in (
+    (CCE, ONE_HOT, PROBS),
+    (CACC, ONE_HOT, PROBS),
+    (SCCE, LABELS, PROBS),
+    (SACC, LABELS, PROBS),
+    (BCE, BIN_TRUE, BIN_PRED),
+    (BACC, BIN_TRUE, BIN_PRED),
+):
+    base = {"y_true": y_true, "y_pred": y_pred}
+    for argument, good in base.items():
+        sweep(fn, base, argument, NOT_ARRAYS + spoiled(good))
+    agrees(fn, "lists", y_true, y_pred)
+    agrees(fn, "float64-arrays", np.array(y_true), np.array(y_pred, dtype=np.float64))
+    agrees(fn, "float32-arrays", np.array(y_true), np.array(y_pred, dtype=np.float32))
+    agrees(fn, "float16-y_pred", np.array(y_true), np.array(y_pred, dtype=np.float16), rtol=2e-3)
+
+# one-hot and class-index functions: the shapes and the labels
+for fn in (CCE, CACC):
+    rejects(fn, "y_true=3-rows", ("y_true", "y_pred"), [*ONE_HOT, [0, 0, 1]], PROBS)
+    rejects(fn, "y_true=1-D", ("y_true", "y_pred"), [1.0, 0.0, 0.0], PROBS)
+    rejects(fn, "y_pred=one-class", "y_pred", [[1.0], [1.0]], [[1.0], [1.0]])
+    agrees(fn, "int-one-hot", np.array(ONE_HOT, dtype=int), PROBS)
+    agrees(fn, "3-D", [ONE_HOT, ONE_HOT], [PROBS, PROBS])
+    agrees(fn, "1-D-one-sample", [0.0, 1.0, 0.0], [0.2, 0.5, 0.3])
+for fn in (SCCE, SACC):
+    for label, bad in (("-1", [-1, 1]), ("n_classes", [0, 3]), ("1.5", [0, 1.5])):
+        rejects(fn, f"y_true={label}", "y_true", bad, PROBS)
+    rejects(fn, "y_true=too-many", ("y_true", "y_pred"), [0, 1, 2], PROBS)
+    rejects(fn, "y_true=2-D", ("y_true", "y_pred"), [[0, 1], [1, 0]], PROBS)
+    rejects(fn, "y_pred=one-class", "y_pred", [0, 0], [[1.0], [1.0]])
+    agrees(fn, "float-labels", [0.0, 1.0], PROBS)
+    agrees(fn, "labels-N-by-1", [[0], [2]], PROBS)
+    agrees(fn, "int8-labels", np.array([2, 1], dtype=np.int8), PROBS)
+
+# the probabilities of the losses
+for fn, y_true in ((CCE, ONE_HOT), (SCCE, LABELS)):
+    rejects(fn, "y_pred=negative", "y_pred", y_true, [[1.1, -0.2, 0.1], [0.3, 0.4, 0.3]])
+    rejects(fn, "y_pred=above-1", "y_pred", y_true, [[1.5, 0.2, 0.1], [0.3, 0.4, 0.3]])
+    agrees(fn, "y_pred=rows-not-summing-to-1", y_true, [[0.7, 0.7, 0.1], [0.1, 0.2, 0.1]])
+    agrees(fn, "y_pred=zeros-and-ones", y_true, [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    agrees(fn, "from_logits", y_true, [[1000.0, 0.0, -1000.0], [-2.0, 5.0, 0.5]], from_logits=True)
+    sweep(fn, {"y_true": y_true, "y_pred": PROBS}, "from_logits", [("None", None), ("'no'", "no")])
+rejects(CCE, "y_pred=all-zero-row", "y_pred", ONE_HOT, [[0.0, 0.0, 0.0], [0.3, 0.4, 0.3]])
+agrees(SCCE, "y_pred=all-zero-row", LABELS, [[0.0, 0.0, 0.0], [0.3, 0.4, 0.3]])
+rejects(CCE, "y_true=negative", "y_true", [[1.5, -0.5, 0.0], [0.0, 1.0, 0.0]], PROBS)
+rejects(CCE, "y_true=2", "y_true", [[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]], PROBS)
+agrees(CCE, "soft-labels", [[0.5, 0.5, 0.0], [0.1, 0.8, 0.1]], PROBS)
+for fn, y_true, y_pred in ((CCE, ONE_HOT, PROBS), (BCE, BIN_TRUE, BIN_PRED)):
+    base = {"y_true": y_true, "y_pred": y_pred}
+    sweep(fn, base, "label_smoothing", BAD_FRACTIONS)
+    for label, value in (("0", 0), ("1", 1), ("0.1", 0.1), ("1e-308", 1e-308)):
+        agrees(fn, f"label_smoothing={label}", y_true, y_pred, label_smoothing=value)
+
+# binary
+rejects(BCE, "y_true=2", "y_true", [[2.0], [0.0]], BIN_PRED)
+rejects(BCE, "y_true=-1", "y_true", [[-1.0], [0.0]], BIN_PRED)
+rejects(BCE, "y_pred=1.5", "y_pred", BIN_TRUE, [[1.5], [0.3]])
+rejects(BCE, "y_pred=-0.1", "y_pred", BIN_TRUE, [[-0.1], [0.3]])
+rejects(BCE, "y_true=(N,)-y_pred=(N,1)", ("y_true", "y_pred"), [1.0, 0.0], BIN_PRED)
+rejects(BCE, "y_true=3-rows", ("y_true", "y_pred"), [[1.0], [0.0], [1.0]], BIN_PRED)
+sweep(
+    BCE, {"y_true": BIN_TRUE, "y_pred": BIN_PRED}, "from_logits", [("None", None), ("'no'", "no")]
+)
+agrees(BCE, "soft-labels", [[0.5], [0.2]], BIN_PRED)
+agrees(BCE, "1-D", [1.0, 0.0], [0.8, 0.3])
+agrees(BCE, "from_logits", BIN_TRUE, [[5.0], [-3.0]], from_logits=True)
+agrees(BCE, "int-labels", np.array([[1], [0]]), np.float32(BIN_PRED))
+
+rejects(BACC, "y_true=2", "y_true", [[2.0], [0.0]], BIN_PRED)
+rejects(BACC, "y_true=0.5", "y_true", [[0.5], [0.0]], BIN_PRED)
+rejects(BACC, "y_true=-1", "y_true", [[-1.0], [0.0]], BIN_PRED)
+rejects(BACC, "y_true=3-rows", ("y_true", "y_pred"), [1.0, 0.0, 1.0], BIN_PRED)
+sweep(BACC, {"y_true": BIN_TRUE, "y_pred": BIN_PRED}, "threshold", BAD_REALS)
+agrees(BACC, "y_true=(N,)-y_pred=(N,1)", [1.0, 0.0], BIN_PRED)
+agrees(BACC, "logits", BIN_TRUE, [[2.5], [-1.0]], threshold=0.0)
+for label, value in (
+    ("0", 0),
+    ("1", 1),
+    ("-0.1", -0.1),
+    ("1.1", 1.1),
+    ("0.3", 0.3),
+    ("float64-0.3", np.float64(0.3)),
+    ("float64-1e308", np.float64(1e308)),
+    ("1e-308", 1e-308),
+):
+    agrees(BACC, f"threshold={label}", BIN_TRUE, BIN_PRED, threshold=value)
+# Keras makes a Python float threshold a float32 tensor, and refuses one beyond float32's range
+rejects(BACC, "threshold=1e308", "threshold", BIN_TRUE, BIN_PRED, threshold=1e308)
+
+agrees(CACC, "logits", ONE_HOT, [[-1.0, 2.0, 0.5], [3.0, -4.0, 0.0]])
+agrees(CACC, "all-zero-row", ONE_HOT, [[0.0, 0.0, 0.0], [0.3, 0.4, 0.3]])
+agrees(SACC, "logits", LABELS, [[-1.0, 2.0, 0.5], [3.0, -4.0, 0.0]])
+
+sweep(metrics.keras_threshold, {}, "threshold", BAD_REALS)
+answers(metrics.keras_threshold, "0.7", equals(float(np.float32(0.7))), 0.7)
+answers(metrics.keras_threshold, "float64-0.7", equals(0.7), np.float64(0.7))
+answers(metrics.keras_threshold, "1", equals(1.0), 1)
+rejects(metrics.keras_threshold, "1e308", "threshold", 1e308)  # Keras refuses it too
+answers(metrics.keras_threshold, "float64-1e308", equals(1e308), np.float64(1e308))
+
+LOGITS = [[1.0, 2.0, 0.5], [0.0, -3.0, 3.0]]
+for fn in (metrics.log_softmax, metrics.softmax):
+    sweep(fn, {}, "logits", NOT_ARRAYS + spoiled(LOGITS)[:1] + spoiled(LOGITS)[1:2])
+    sweep(fn, {}, "logits", spoiled(LOGITS)[3:])  # complex, object, strings, ragged
+    rejects(fn, "logits=row-all--inf", "logits", [[-INF, -INF], [0.0, 1.0]])
+    rejects(fn, "logits=+inf-and--inf", "logits", [[INF, -INF], [0.0, 1.0]])
+
+
+def _log_softmax(x):
+    x = np.asarray(x, dtype=float)
+    top = x.max(axis=-1, keepdims=True)
+    return x - top - np.log(np.exp(x - top).sum(axis=-1, keepdims=True))
+
+
+for label, logits, expected in (
+    ("2-D", LOGITS, _log_softmax(LOGITS)),
+    ("1-D", [1.0, 2.0], _log_softmax([1.0, 2.0])),
+    ("3-D", [LOGITS, LOGITS], _log_softmax([LOGITS, LOGITS])),
+    ("float16", np.float16(LOGITS), _log_softmax(np.float16(LOGITS))),
+    ("ints", [[1, 2, 0]], _log_softmax([[1, 2, 0]])),
+    ("-inf-entry", [[0.0, 0.0, -INF]], [[-math.log(2), -math.log(2), -INF]]),
+    ("1e308-and--1e308", [[1e308, -1e308]], [[0.0, -INF]]),
+):
+
+    def check_log(result, expected=expected):
+        result, expected = np.asarray(result), np.asarray(expected)
+        assert result.shape == expected.shape
+        assert np.array_equal(np.isneginf(result), np.isneginf(expected)), _short(result)
+        finite = np.isfinite(expected)
+        np.testing.assert_allclose(result[finite], expected[finite], rtol=1e-12)
+
+    def check_exp(result, expected=expected):
+        np.testing.assert_allclose(result, np.exp(expected), rtol=1e-12, atol=1e-300)
+
+    answers(metrics.log_softmax, f"logits={label}", check_log, logits)
+    answers(metrics.softmax, f"logits={label}", check_exp, logits)
+
+
+# --------------------------------------------------------------------------------------------------
+# scores: direct formulas over the counts, and the pairwise definition of the ROC AUC
+# --------------------------------------------------------------------------------------------------
+
+Y, P = [0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9]
+
+
+def _score(name, y_true, y_pred, threshold=0.5):
+    actual = np.ravel(np.asarray(y_true, dtype=float)) == 1
+    predicted = np.ravel(np.asarray(y_pred, dtype=float)) > threshold
+    tp, fp = int((predicted & actual).sum()), int((predicted & ~actual).sum())
+    fn, tn = int((~predicted & actual).sum()), int((~predicted & ~actual).sum())
+    ratio = lambda a, b: a / b if b else 0.0  # noqa: E731
+    recalls = [tp / (tp + fn)] if tp + fn else []
+    recalls += [tn / (tn + fp)] if tn + fp else []
+    return {
+        "precision": ratio(tp, tp + fp),
+        "recall": ratio(tp, tp + fn),
+        "f1_score": ratio(2 * tp, 2 * tp + fp + fn),
+        "balanced_accuracy": sum(recalls) / len(recalls),
+    }[name]
+
+
+def _auc(y_true, y_pred):
+    y, s = np.ravel(y_true) == 1, np.ravel(np.asarray(y_pred, dtype=float))
+    pos, neg = s[y][:, None], s[~y][None, :]
+    return float(((pos > neg) + 0.5 * (pos == neg)).mean())
+
+
+for fn in (scores.precision, scores.recall, scores.f1_score, scores.balanced_accuracy):
+    base = {"y_true": Y, "y_pred": P}
+    sweep(fn, base, "y_true", NOT_ARRAYS + spoiled(Y))
+    sweep(fn, base, "y_pred", NOT_ARRAYS + spoiled(P))
+    sweep(fn, base, "y_true", [("2", [0, 2, 1, 1]), ("-1", [0, -1, 1, 1]), ("0.5", [0, 0.5, 1, 1])])
+    rejects(fn, "y_true=too-short", ("y_true", "y_pred"), [0, 1, 1], P)
+    rejects(fn, "y_pred=2-D", ("y_true", "y_pred"), Y, [[0.1, 0.9]] * 4)
+    sweep(fn, base, "threshold", BAD_REALS)
+    name = fn.__name__
+    for label, y_true, y_pred, threshold in (
+        ("plain", Y, P, 0.5),
+        ("threshold=0", Y, P, 0),
+        ("threshold=1", Y, P, 1),
+        ("threshold=-0.1", Y, P, -0.1),
+        ("threshold=1.1", Y, P, 1.1),
+        ("y_true=(N,1)", [[0], [0], [1], [1]], P, 0.5),
+        ("y_true=bools", [False, False, True, True], P, 0.5),
+        ("y_true=floats", [0.0, 0.0, 1.0, 1.0], np.float32(P), 0.5),
+        ("y_true=all-0", [0, 0, 0, 0], P, 0.5),
+        ("y_true=all-1", [1, 1, 1, 1], P, 0.5),
+        ("y_pred=int", Y, [0, 1, 1, 0], 0.5),
+    ):
+        expected = _score(name, y_true, y_pred, threshold)
+        answers(fn, label, close_to(expected), y_true, y_pred, threshold=threshold)
+
+sweep(scores.roc_auc, {"y_true": Y, "y_pred": P}, "y_true", NOT_ARRAYS + spoiled(Y))
+sweep(scores.roc_auc, {"y_true": Y, "y_pred": P}, "y_pred", NOT_ARRAYS + spoiled(P))
+sweep(scores.roc_auc, {"y_pred": P}, "y_true", [("all-1", [1, 1, 1, 1]), ("all-0", [0, 0, 0, 0])])
+sweep(scores.roc_auc, {"y_pred": P}, "y_true", [("2", [0, 2, 1, 1]), ("-1", [0, -1, 1, 1])])
+rejects(scores.roc_auc, "y_true=too-short", ("y_true", "y_pred"), [0, 1, 1], P)
+answers(scores.roc_auc, "plain", close_to(_auc(Y, P)), Y, P)
+answers(scores.roc_auc, "ties", close_to(_auc(Y, [0.5] * 4)), Y, [0.5] * 4)
+answers(scores.roc_auc, "logits", close_to(_auc(Y, [-3, 2, 1, 5])), Y, [-3, 2, 1, 5])
+answers(scores.roc_auc, "y_true=(N,1)", close_to(_auc(Y, P)), [[0], [0], [1], [1]], P)
+
+
+# --------------------------------------------------------------------------------------------------
+# calibration: Guo et al.'s formulas, written out
+# --------------------------------------------------------------------------------------------------
+
+CY = [0, 1, 2, 1]
+CP = [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]]
+CL = [[2.0, 0.5, -1.0], [0.0, 1.5, 0.2], [0.3, 0.1, 0.9], [1.0, 0.8, -0.5]]
+BAD_LABELS = [
+    ("-1", [-1, 1, 2, 1]),
+    ("n_classes", [0, 1, 3, 1]),
+    ("1.5", [0, 1.5, 2, 1]),
+    ("too-short", [0, 1, 2]),
+    ("2-D", [CY]),
+]
+BAD_PROBABILITIES = [
+    ("rows-not-summing-to-1", [[0.8, 0.8, 0.1], *CP[1:]]),
+    ("negative", [[1.1, -0.2, 0.1], *CP[1:]]),
+    ("above-1", [[1.5, 0.0, 0.0], *CP[1:]]),
+    ("all-zero-row", [[0.0, 0.0, 0.0], *CP[1:]]),
+    ("1-D", CP[0]),
+    ("3-D", [CP]),
+]
+
+
+def _ece(y_true, probabilities, n_bins):
+    """Sum over bins (k-1)/M < c <= k/M of (share of samples) * |accuracy - confidence|."""
+    p = np.asarray(probabilities, dtype=float)
+    confidence, correct = p.max(axis=1), p.argmax(axis=1) == np.asarray(y_true)
+    edges = [k / n_bins for k in range(1, n_bins)]
+    index = np.array([sum(c > e for e in edges) for c in confidence])
+    return sum(
+        (index == b).sum() * abs(correct[index == b].mean() - confidence[index == b].mean())
+        for b in set(index)
+    ) / len(p)
+
+
+def _bins_check(y_true, probabilities, n_bins):
+    def check(frame):
+        assert isinstance(frame, pd.DataFrame) and len(frame) == n_bins
+        p = np.asarray(probabilities, dtype=float)
+        confidence = p.max(axis=1)
+        assert int(frame["count"].sum()) == len(p)
+        filled = frame[frame["count"] > 0]
+        np.testing.assert_allclose(
+            (filled["count"] * filled["confidence"]).sum(), confidence.sum(), rtol=1e-12
+        )
+        np.testing.assert_allclose(
+            (filled["count"] * filled["gap"].abs()).sum() / len(p),
+            _ece(y_true, p, n_bins),
+            rtol=1e-12,
+        )
+
+    return check
+
+
+for fn in (calibration.calibration_bins, calibration.expected_calibration_error):
+    base = {"y_true": CY, "probabilities": CP}
+    sweep(fn, base, "y_true", NOT_ARRAYS + spoiled(CY) + BAD_LABELS)
+    sweep(fn, base, "probabilities", NOT_ARRAYS + spoiled(CP) + BAD_PROBABILITIES)
+    sweep(fn, base, "n_bins", bad_counts(1))
+for label, y_true, probabilities, n_bins in (
+    ("n_bins=5", CY, CP, 5),
+    ("n_bins=1", CY, CP, 1),
+    ("n_bins=int64", CY, CP, np.int64(7)),
+    ("float-labels", [0.0, 1.0, 2.0, 1.0], CP, 15),
+    ("float32", CY, np.float32(CP), 10),
+    ("float16", CY, np.float16(CP), 10),
+):
+    answers(
+        calibration.expected_calibration_error,
+        label,
+        close_to(_ece(y_true, probabilities, n_bins), rtol=1e-7),
+        y_true,
+        probabilities,
+        n_bins=n_bins,
+    )
+    check = _bins_check(y_true, probabilities, n_bins)
+    answers(calibration.calibration_bins, label, check, y_true, probabilities, n_bins=n_bins)
+
+BAD_LOGITS = [
+    ("1-D", CL[0]),
+    ("one-class", [[1.0]] * 4),
+    ("3-D", [CL]),
+]
+
+
+def _softmax(logits, temperature):
+    z = np.asarray(logits, dtype=float) / temperature
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+sweep(calibration.apply_temperature, {"temperature": 1.0}, "logits", NOT_ARRAYS + spoiled(CL))
+sweep(calibration.apply_temperature, {"temperature": 1.0}, "logits", BAD_LOGITS)
+sweep(calibration.apply_temperature, {"logits": CL}, "temperature", BAD_POSITIVES)
+TIES = [[1.0, 1.0, 0.0], [3.0, -1.0, 2.0]]
+for label, logits, temperature, expected in (
+    ("2", CL, 2, _softmax(CL, 2.0)),
+    ("0.5", CL, 0.5, _softmax(CL, 0.5)),
+    ("float32-2", np.float32(CL), np.float32(2), _softmax(np.float32(CL), 2.0)),
+    ("1e-308", TIES, 1e-308, [[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]]),
+    ("1e308", TIES, 1e308, np.full((2, 3), 1 / 3)),
+):
+    answers(
+        calibration.apply_temperature,
+        f"temperature={label}",
+        close_to(expected, rtol=1e-6),
+        logits,
+        temperature,
+    )
+
+
+def _nll(y_true, logits, temperature=1.0):
+    p = _softmax(logits, temperature)
+    return float(-np.log(p[np.arange(len(y_true)), np.asarray(y_true, dtype=int)]).mean())
+
+
+NLL = calibration.negative_log_likelihood
+sweep(NLL, {"logits": CL}, "y_true", NOT_ARRAYS + spoiled(CY) + BAD_LABELS)
+sweep(NLL, {"y_true": CY}, "logits", NOT_ARRAYS + spoiled(CL) + BAD_LOGITS)
+sweep(NLL, {"y_true": CY, "logits": CL}, "temperature", BAD_POSITIVES)
+answers(NLL, "temperature=2", close_to(_nll(CY, CL, 2.0)), CY, CL, 2)
+answers(NLL, "float-labels", close_to(_nll(CY, CL)), [0.0, 1.0, 2.0, 1.0], CL)
+answers(NLL, "labels-N-by-1", close_to(_nll(CY, CL)), [[0], [1], [2], [1]], CL)
+
+FIT = calibration.fit_temperature
+sweep(FIT, {"logits": CL}, "y_true", [*NOT_ARRAYS[:3], *BAD_LABELS])
+sweep(FIT, {"y_true": CY}, "logits", [*NOT_ARRAYS[:3], *spoiled(CL)[:1], *BAD_LOGITS])
+sweep(
+    FIT,
+    {"y_true": CY, "logits": CL},
+    "bounds",
+    [
+        ("None", None),
+        ("'ab'", "ab"),
+        ("5", 5),
+        ("(0,5)", (0, 5)),
+        ("(-1,5)", (-1, 5)),
+        ("(5,1)", (5, 1)),
+        ("(1,1)", (1, 1)),
+        ("(1,)", (1,)),
+        ("(1,2,3)", (1, 2, 3)),
+        ("(nan,5)", (NAN, 5)),
+        ("(1,inf)", (1, INF)),
+        ("(True,5)", (True, 5)),
+        ("('1',5)", ("1", 5)),
+    ],
+)
+
+
+def _fitted(y_true, logits, low, high):
+    """The temperature returned lies in the bounds, and no temperature in them does better."""
+
+    def check(t):
+        assert isinstance(t, float) and low <= t <= high, f"returned {_short(t)}"
+        grid = np.exp(np.linspace(np.log(low), np.log(high), 2001))
+        best = min(_nll(y_true, logits, g) for g in grid)
+        assert _nll(y_true, logits, t) <= best + 1e-6, f"T = {t} is not the minimum"
+
+    return check
+
+
+answers(FIT, "default-bounds", _fitted(CY, CL, 0.05, 20.0), CY, CL)
+answers(FIT, "bounds=[0.5,2]", _fitted(CY, CL, 0.5, 2.0), CY, CL, bounds=[0.5, 2])
+answers(FIT, "float-labels", _fitted(CY, CL, 0.05, 20.0), [0.0, 1.0, 2.0, 1.0], CL)
+
+
+# --------------------------------------------------------------------------------------------------
+# counterexample
+# --------------------------------------------------------------------------------------------------
+
+PS = counterexample.PredictionSet
+PS_BASE = {"name": "s", "y_true": [0, 1], "y_pred": PROBS}
+sweep(PS, PS_BASE, "name", [("None", None), ("''", ""), ("'  '", "  "), ("5", 5), ("['a']", ["a"])])
+sweep(PS, PS_BASE, "y_true", NOT_ARRAYS + spoiled([0, 1]))
+sweep(
+    PS,
+    PS_BASE,
+    "y_true",
+    [("-1", [-1, 1]), ("n_classes", [0, 3]), ("1.5", [0, 1.5]), ("too-many", [0, 1, 2])],
+)
+sweep(PS, PS_BASE, "y_true", [("2-D", [[0, 1]])])
+sweep(PS, PS_BASE, "y_pred", NOT_ARRAYS + spoiled(PROBS))
+sweep(
+    PS,
+    PS_BASE,
+    "y_pred",
+    [
+        ("rows-not-summing-to-1", [[0.7, 0.7, 0.1], [0.3, 0.4, 0.3]]),
+        ("negative", [[1.1, -0.2, 0.1], [0.3, 0.4, 0.3]]),
+        ("above-1", [[1.5, 0.0, 0.0], [0.3, 0.4, 0.3]]),
+        ("all-zero-row", [[0.0, 0.0, 0.0], [0.3, 0.4, 0.3]]),
+        ("1-D", [0.7, 0.3]),
+        ("3-D", [PROBS]),
+    ],
+)
+sweep(
+    PS,
+    PS_BASE,
+    "class_names",
+    [
+        ("'abc'", "abc"),
+        ("None", None),
+        ("two-names", ["a", "b"]),
+        ("four-names", ("a", "b", "c", "d")),
+        ("repeated", ["a", "a", "b"]),
+        ("numbers", [1, 2, 3]),
+        ("empty-name", ["a", "", "c"]),
+    ],
+)
+
+
+def _prediction_set_check(name, labels, class_names):
+    def check(s):
+        assert s.name == name and s.y_true.tolist() == labels
+        assert s.class_names == tuple(class_names)
+        one_hot = np.eye(s.y_pred.shape[1])[labels]
+        keras_loss = keras_agrees(CCE, one_hot, s.y_pred)
+        keras_loss(s.losses)
+        assert s.accuracy == float(np.mean(s.y_pred.argmax(axis=1) == labels))
+
+    return check
+
+
+answers(
+    PS,
+    "names-starting-with-=",
+    _prediction_set_check("=1+1", [0, 1], ["=A1", "=SUM(A1:A2)", "c"]),
+    "=1+1",
+    [0, 1],
+    PROBS,
+    ["=A1", "=SUM(A1:A2)", "c"],
+)
+answers(
+    PS,
+    "float-labels",
+    _prediction_set_check("s", [0, 1], ["class 0", "class 1", "class 2"]),
+    "s",
+    [0.0, 1.0],
+    PROBS,
+)
+answers(
+    PS,
+    "float16-y_pred",
+    _prediction_set_check("s", [0, 1], ["class 0", "class 1", "class 2"]),
+    "s",
+    np.array([0, 1]),
+    np.float16(PROBS),
+)
+
+rejects(counterexample.summary, "no-sets", "sets")
+rejects(counterexample.summary, "None", "sets", None)
+rejects(counterexample.summary, "a-string", "sets", CASE_1, "case 2")
+answers(
+    counterexample.summary,
+    "two-sets",
+    lambda frame: np.testing.assert_allclose(
+        frame[["loss", "accuracy"]].to_numpy(),
+        [[CASE_1.loss, 2 / 3], [CASE_2.loss, 1.0]],
+        rtol=1e-12,
+    ),
+    CASE_1,
+    CASE_2,
+)
+for fn in (counterexample.disagree, counterexample.verdict):
+    for label, value in (("None", None), ("'case'", "case"), ("5", 5), ("CASE_1.y_pred", PROBS)):
+        rejects(fn, f"a={label}", "a", a=value, b=CASE_2)
+        rejects(fn, f"b={label}", "b", a=CASE_1, b=value)
+answers(counterexample.disagree, "CASE_1-CASE_2", equals(True), CASE_1, CASE_2)
+answers(counterexample.disagree, "CASE_1-CASE_1", equals(False), CASE_1, CASE_1)
+answers(
+    counterexample.verdict,
+    "CASE_1-CASE_1",
+    equals("Loss and accuracy do not contradict each other"),
+    CASE_1,
+    CASE_1,
+)
+
+SHARPEN = counterexample.sharpen
+sweep(SHARPEN, {"temperature": 0.5}, "y_pred", NOT_ARRAYS + spoiled(PROBS))
+sweep(
+    SHARPEN,
+    {"temperature": 0.5},
+    "y_pred",
+    [
+        ("negative", [[1.1, -0.2, 0.1]]),
+        ("above-1", [[1.5, 0.0, 0.0]]),
+        ("all-zero-row", [[0.0, 0.0, 0.0], [0.3, 0.4, 0.3]]),
+    ],
+)
+sweep(SHARPEN, {"y_pred": PROBS}, "temperature", BAD_POSITIVES)
+
+
+def _sharpened(p, temperature):
+    p = np.asarray(p, dtype=float) ** (1 / temperature)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+WITH_ZERO = [[0.6, 0.4, 0.0], [0.2, 0.2, 0.6]]
+for label, y_pred, temperature, expected in (
+    ("temperature=0.5", PROBS, 0.5, _sharpened(PROBS, 0.5)),
+    ("temperature=1", PROBS, 1, PROBS),
+    ("temperature=3", WITH_ZERO, 3, _sharpened(WITH_ZERO, 3)),
+    ("temperature=1e-308", WITH_ZERO, 1e-308, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+    ("temperature=1e308", WITH_ZERO, 1e308, [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]]),
+    ("rows-not-summing-to-1", [[0.2, 0.2, 0.1]], 0.5, _sharpened([[0.2, 0.2, 0.1]], 0.5)),
+    ("1-D", [0.2, 0.8], 0.5, _sharpened([0.2, 0.8], 0.5)),
+    ("float32", np.float32(PROBS), 0.5, _sharpened(PROBS, 0.5)),
+):
+    answers(SHARPEN, label, close_to(expected, rtol=1e-6), y_pred, temperature)
+
+WITH_P = counterexample.with_true_class_probabilities
+WP_BASE = {"y_true": [0, 2], "p_true": [0.5, 0.2], "n_classes": 3}
+sweep(WITH_P, WP_BASE, "p_true", NOT_ARRAYS + spoiled([0.5, 0.2]))
+sweep(
+    WITH_P, WP_BASE, "p_true", [("-0.1", [-0.1, 0.2]), ("1.1", [1.1, 0.2]), ("2-D", [[0.5, 0.2]])]
+)
+sweep(WITH_P, WP_BASE, "n_classes", bad_counts(2))
+sweep(WITH_P, WP_BASE, "y_true", NOT_ARRAYS + spoiled([0, 2]))
+sweep(
+    WITH_P,
+    WP_BASE,
+    "y_true",
+    [("-1", [-1, 2]), ("n_classes", [0, 3]), ("1.5", [0, 1.5]), ("too-many", [0, 1, 2])],
+)
+EXPECTED_WP = [[0.5, 0.25, 0.25], [0.4, 0.4, 0.2]]
+answers(WITH_P, "plain", close_to(EXPECTED_WP), **WP_BASE)
+answers(WITH_P, "float-labels", close_to(EXPECTED_WP), **{**WP_BASE, "y_true": [0.0, 2.0]})
+answers(
+    WITH_P,
+    "n_classes=int64",
+    close_to([[0.5, 0.5 / 3, 0.5 / 3, 0.5 / 3], [0.8 / 3, 0.8 / 3, 0.2, 0.8 / 3]]),
+    **{**WP_BASE, "n_classes": np.int64(4)},
+)
+
+OVER = counterexample.overconfident
+sweep(OVER, {}, "n_samples", bad_counts(2))
+sweep(OVER, {}, "confidence", [*BAD_FRACTIONS, ("0.5", 0.5), ("0.3", 0.3)])
+sweep(OVER, {}, "p_true_of_miss", [*BAD_FRACTIONS, ("0.5", 0.5), ("0.9", 0.9)])
+
+
+def _overconfident_check(n, confidence, miss):
+    def check(s):
+        assert len(s.y_true) == n and s.accuracy == (n - 1) / n
+        p_true = s.true_class_probabilities
+        np.testing.assert_allclose(p_true, [confidence] * (n - 1) + [miss])
+        keras_agrees(CCE, s.one_hot, s.y_pred)(s.losses)
+
+    return check
+
+
+answers(OVER, "confidence=1", _overconfident_check(3, 1.0, 0.0), 3, 1, 0)
+answers(OVER, "defaults", _overconfident_check(10, 0.99, 1e-4))
+
+IMB = counterexample.imbalanced
+sweep(IMB, {}, "n_samples", bad_counts(2))
+sweep(IMB, {}, "majority_share", [*BAD_FRACTIONS, ("0", 0), ("1", 1), ("0.001", 0.001)])
+
+
+def _imbalanced_check(n, apples):
+    def check(pair):
+        always, base_rate = pair
+        for s in pair:
+            assert len(s.y_true) == n and s.accuracy == apples / n
+        np.testing.assert_allclose(base_rate.y_pred[0], [apples / n, 1 - apples / n])
+        keras_agrees(CCE, always.one_hot, always.y_pred)(always.losses)
+
+    return check
+
+
+answers(IMB, "n_samples=2", _imbalanced_check(2, 1), 2, 0.5)
+answers(IMB, "defaults", _imbalanced_check(100, 90))
+
+
+# --------------------------------------------------------------------------------------------------
+# spreadsheet
+# --------------------------------------------------------------------------------------------------
+
+
+def _in_tmp(name, as_text=False):
+    return Lazy(lambda tmp: str(tmp / name) if as_text else tmp / name, f"tmp/{name}")
+
+
+WB = spreadsheet.write_workbook
+sweep(
+    WB,
+    {},
+    "path",
+    [
+        ("None", None),
+        ("5", 5),
+        ("'out.csv'", _in_tmp("out.csv", as_text=True)),
+        ("''", ""),
+        ("Path('book.txt')", _in_tmp("book.txt")),
+        ("['a.xlsx']", ["a.xlsx"]),
+    ],
+)
+sweep(
+    WB,
+    {"path": _in_tmp("book.xlsx")},
+    "cases",
+    [
+        ("None", None),
+        ("one", (CASE_1,)),
+        ("three", (CASE_1, CASE_2, CASE_1)),
+        ("a-string-in-it", [CASE_1, "case 2"]),
+        ("'ab'", "ab"),
+        ("CASE_1", CASE_1),
+    ],
+)
+EVIL = counterexample.PredictionSet("=1+1", [0, 1], [[0.6, 0.4], [0.3, 0.7]], ("=A1", "=B2"))
+
+
+def _workbook_check(name):
+    def check(path):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path)[spreadsheet.SHEET]
+        assert sheet["A5"].value == name and sheet["A5"].data_type == "s"
+        assert sheet["C6"].value == "p(=A1)" and sheet["C6"].data_type == "s"
+        assert str(sheet["B2"].value).startswith("=IF(")
+
+    return check
+
+
+answers(WB, "names-starting-with-=", _workbook_check("=1+1"), _in_tmp("evil.xlsx"), (EVIL, CASE_2))
+answers(WB, "str-path-new-folder", holds(lambda p: Path(p).is_file()), _in_tmp("new/b.xlsx", True))
+answers(WB, "suffix-XLSX", holds(lambda p: Path(p).is_file()), _in_tmp("b.XLSX"))
+
+
+# --------------------------------------------------------------------------------------------------
+# runs and curves: a run from curves alone, and one that recorded its predictions
+# --------------------------------------------------------------------------------------------------
+
+HISTORY = {
+    "loss": [1.0, 0.6, 0.4],
+    "accuracy": [0.5, 0.7, 0.8],
+    "val_loss": [1.1, 0.7, 0.9],
+    "val_accuracy": [0.5, 0.75, 0.8],
+}
+VAL_P = {
+    1: [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]],
+    2: [[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.05, 0.05, 0.9]],
+}
+Y_VAL = [0, 1, 2, 2]
+LOG_P = {epoch: np.log(p) for epoch, p in VAL_P.items()}
+RUN = runs.Run(HISTORY, y_val=Y_VAL, val_log_probabilities=LOG_P, x_val=np.zeros((4, 8, 8, 1)))
+CURVES_ONLY = runs.Run(HISTORY)
+
+
+class FakeHistory:
+    """What `model.fit` returns, as far as a run is concerned: an object with `.history`."""
+
+    def __init__(self, history):
+        self.history = history
+
+
+BAD_RUNS = [
+    ("None", None),
+    ("'abc'", "abc"),
+    ("5", 5),
+    ("[]", []),
+    ("{}", {}),
+    ("[history]", [HISTORY]),
+    ("curves-of-different-lengths", {**HISTORY, "val_loss": [1.0, 0.5]}),
+    ("a-string-in-a-curve", {**HISTORY, "val_loss": [1.0, "a", 0.5]}),
+    ("an-infinity-in-a-curve", {**HISTORY, "val_loss": [1.0, INF, 0.5]}),
+    ("a-2-D-curve", {**HISTORY, "val_loss": [[1.0, 0.5, 0.4]]}),
+    ("empty-curves", {"val_loss": [], "val_accuracy": []}),
+    ("a-number-as-key", {1: [1.0, 0.5], "val_loss": [1.0, 0.5], "val_accuracy": [0.5, 0.6]}),
+]
+NO_VAL_ACCURACY = {"val_loss": [1.0, 0.5, 0.6]}
+
+sweep(curves.summarize, {}, "run", BAD_RUNS)
+sweep(curves.summarize, {}, "run", [("no-val_accuracy", NO_VAL_ACCURACY)])
+sweep(
+    curves.summarize, {}, "run", [("all-nan", {"val_loss": [NAN] * 3, "val_accuracy": [0.5] * 3})]
+)
+answers(
+    curves.summarize,
+    "dict",
+    equals(
+        {
+            "best_epoch": 2,
+            "best_val_loss": 0.7,
+            "final_val_loss": 0.9,
+            "loss_ratio": 0.9 / 0.7,
+            "val_accuracy_at_best": 0.75,
+            "final_val_accuracy": 0.8,
+            "accuracy_change": 0.8 - 0.75,
+            "diverged_epoch": None,
+        }
+    ),
+    HISTORY,
+)
+answers(
+    curves.summarize,
+    "nan-epoch-in-the-middle",
+    holds(lambda s: (s["best_epoch"], s["final_val_loss"], s["diverged_epoch"]) == (3, 0.6, 2)),
+    {"val_loss": [0.9, NAN, 0.5, 0.6], "val_accuracy": [0.5, 0.1, 0.7, 0.7]},
+)
+answers(curves.summarize, "a-Run", holds(lambda s: s["best_epoch"] == 2), RUN)
+answers(
+    curves.summarize,
+    "a-keras-History",
+    holds(lambda s: s["best_epoch"] == 2),
+    FakeHistory(HISTORY),
+)
+
+sweep(curves.opposite_moves, {}, "run", BAD_RUNS[:6])
+sweep(
+    curves.opposite_moves,
+    {"run": HISTORY},
+    "prefix",
+    [("None", None), ("'train_'", "train_"), ("5", 5), ("'val'", "val")],
+)
+MOVES = {"val_loss": [1.0, 0.8, 0.9, 0.7], "val_accuracy": [0.5, 0.4, 0.6, 0.7]}
+answers(
+    curves.opposite_moves,
+    "val",
+    holds(
+        lambda f: (
+            (f["epoch"].tolist(), f["kind"].tolist())
+            == ([2, 3], ["loss better, accuracy worse", "loss worse, accuracy better"])
+        )
+    ),
+    MOVES,
+)
+answers(
+    curves.opposite_moves,
+    "prefix=''",
+    holds(lambda f: f["epoch"].tolist() == []),
+    HISTORY,
+    prefix="",
+)
+
+
+def keras_early_stopping(values, monitor="val_loss", patience=10, min_delta=0.0, mode="min"):
+    """Keras' own EarlyStopping, driven over a recorded curve: where it stops, what is best."""
+    import keras
+
+    callback = keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience, min_delta=min_delta, mode=mode
+    )
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.stop_training = False
+    callback.set_model(model)
+    callback.on_train_begin()
+    for epoch, value in enumerate(values):
+        callback.on_epoch_end(epoch, {monitor: float(value)})
+        if model.stop_training:
+            return {"stopped_epoch": epoch + 1, "best_epoch": callback.best_epoch + 1}
+    return {"stopped_epoch": len(values), "best_epoch": callback.best_epoch + 1}
+
+
+ES = curves.early_stopping
+ES_RUN = {
+    "val_loss": [1.0, 0.8, 0.85, 0.79, 0.9, 0.95, 0.7, 1.0],
+    "val_accuracy": [0.5, 0.6, 0.62, 0.61, 0.6, 0.64, 0.64, 0.63],
+    "custom": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+}
+sweep(ES, {}, "run", BAD_RUNS[:6])
+sweep(
+    ES, {"run": ES_RUN}, "monitor", [("None", None), ("''", ""), ("5", 5), ("'val_auc'", "val_auc")]
+)
+sweep(ES, {"run": ES_RUN}, "patience", bad_counts(0))
+sweep(ES, {"run": ES_RUN}, "min_delta", BAD_REALS)
+sweep(ES, {"run": ES_RUN}, "mode", [("None", None), ("'MIN'", "MIN"), ("5", 5), ("''", "")])
+rejects(ES, "mode=auto-for-'custom'", "mode", ES_RUN, "custom")
+for label, values, kwargs in (
+    ("patience=0", ES_RUN["val_loss"], {"patience": 0}),
+    ("patience=1", ES_RUN["val_loss"], {"patience": 1}),
+    ("patience=2", ES_RUN["val_loss"], {"patience": 2}),
+    ("min_delta=0.02", ES_RUN["val_loss"], {"patience": 2, "min_delta": 0.02}),
+    ("min_delta=-0.02", ES_RUN["val_loss"], {"patience": 2, "min_delta": -0.02}),
+    ("min_delta=-1", ES_RUN["val_loss"], {"patience": 2, "min_delta": -1}),
+    ("nan-first-epoch", [NAN, 0.5, 0.4, 0.3], {"patience": 1}),
+    ("nan-later-epoch", [1.0, NAN, 0.9, 0.95, 0.97], {"patience": 1}),
+):
+    answers(
+        ES,
+        label,
+        equals(lambda values=values, kwargs=kwargs: keras_early_stopping(values, **kwargs)),
+        {"val_loss": values},
+        **kwargs,
+    )
+answers(
+    ES,
+    "val_accuracy-auto",
+    equals(lambda: keras_early_stopping(ES_RUN["val_accuracy"], "val_accuracy", 1, mode="max")),
+    ES_RUN,
+    "val_accuracy",
+    patience=1,
+)
+answers(
+    ES,
+    "custom-mode=max",
+    equals(lambda: keras_early_stopping(ES_RUN["custom"], "custom", 1, mode="max")),
+    ES_RUN,
+    "custom",
+    patience=1,
+    mode="max",
+)
+
+COSTLY = curves.costliest_samples
+sweep(
+    COSTLY,
+    {"epoch": 1},
+    "run",
+    [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)],
+)
+sweep(
+    COSTLY,
+    {"run": RUN},
+    "epoch",
+    [
+        ("99", 99),
+        ("0", 0),
+        ("-1", -1),
+        ("None", None),
+        ("'1'", "1"),
+        ("1.5", 1.5),
+        ("True", True),
+        ("[1]", [1]),
+    ],
+)
+sweep(COSTLY, {"run": RUN, "epoch": 1}, "k", bad_counts(1))
+
+
+def _costliest_check(epoch, order):
+    def check(frame):
+        assert frame["sample"].tolist() == order, str(frame)
+        y = np.asarray(Y_VAL)[order]
+        p = np.asarray(VAL_P[epoch])[order, y]
+        np.testing.assert_allclose(frame["loss"], -np.log(p), rtol=1e-12)
+
+    return check
+
+
+answers(COSTLY, "k=2", _costliest_check(1, [2, 1]), RUN, 1, k=2)
+answers(COSTLY, "epoch=int64-2", _costliest_check(2, [2, 1, 0, 3]), RUN, np.int64(2))
+answers(COSTLY, "k=100", _costliest_check(1, [2, 1, 0, 3]), RUN, 1, k=100)
+
+sweep(curves.loss_by_correctness, {}, "run", [("None", None), ("dict", HISTORY)])
+sweep(curves.loss_by_correctness, {}, "run", [("no-predictions", CURVES_ONLY)])
+
+
+def _by_correctness_check(frame):
+    assert frame.index.tolist() == [1, 2]
+    for epoch in (1, 2):
+        p = np.asarray(VAL_P[epoch])[np.arange(4), Y_VAL]
+        row = frame.loc[epoch]
+        np.testing.assert_allclose(row["loss"], -np.log(p).mean(), rtol=1e-12)
+        np.testing.assert_allclose(
+            row["from correct samples"] + row["from wrong samples"], row["loss"], rtol=1e-12
+        )
+
+
+answers(curves.loss_by_correctness, "a-Run", _by_correctness_check, RUN)
+
+# a Run checks what it holds
+RUN_CLASS = runs.Run
+GOOD_LOGP = {1: np.log([[0.6, 0.4], [0.3, 0.7]])}
+sweep(
+    RUN_CLASS,
+    {},
+    "history",
+    [
+        ("None", None),
+        ("{}", {}),
+        ("[]", []),
+        ("'abc'", "abc"),
+        ("a-string-in-a-curve", {"loss": [1.0, "a"]}),
+        ("an-infinity", {"loss": [1.0, INF]}),
+        ("different-lengths", {"loss": [1.0, 0.5], "val_loss": [1.0]}),
+        ("an-empty-curve", {"loss": []}),
+        ("a-2-D-curve", {"loss": [[1.0, 0.5]]}),
+        ("a-scalar-curve", {"loss": 0.5}),
+        ("a-number-as-key", {1: [1.0]}),
+    ],
+)
+H2 = {"loss": [1.0, 0.5]}
+for label, labels in (
+    ("-1", [-1, 0]),
+    ("1.5", [0, 1.5]),
+    ("n_classes", [0, 2]),
+    ("nan", [0, NAN]),
+    ("'abc'", "abc"),
+    ("2-D", [[0, 1]]),
+    ("bools", [True, False]),
+    ("strings", ["0", "1"]),
+    ("[]", []),
+):
+    rejects(
+        RUN_CLASS,
+        f"y_val={label}",
+        ("y_val", "val_log_probabilities"),  # the two disagree: either may be named
+        H2,
+        y_val=labels,
+        val_log_probabilities=GOOD_LOGP,
+    )
+for label, labels in (("-1", [-1, 0]), ("1.5", [0, 1.5]), ("nan", [0, NAN])):
+    rejects(RUN_CLASS, f"y_val={label}-nothing-recorded", "y_val", H2, y_val=labels)
+    rejects(RUN_CLASS, f"y_test={label}", "y_test", H2, y_test=labels)
+    rejects(RUN_CLASS, f"y_train={label}", "y_train", H2, y_train=labels)
+sweep(
+    RUN_CLASS,
+    {"history": H2, "y_val": [0, 1]},
+    "val_log_probabilities",
+    [
+        ("positive", {1: [[0.1, -0.1], [0.0, -1.0]]}),
+        ("nan", {1: [[NAN, 0.0], [0.0, -1.0]]}),
+        ("epoch-0", {0: GOOD_LOGP[1]}),
+        ("epoch-3", {3: GOOD_LOGP[1]}),
+        ("epoch-'1'", {"1": GOOD_LOGP[1]}),
+        ("a-list", [GOOD_LOGP[1]]),
+        ("'abc'", {1: "abc"}),
+        ("ragged", {1: [[0.0, -1.0], [0.0]]}),
+        ("None", {1: None}),
+        ("one-class", {1: [[0.0], [0.0]]}),
+        ("three-rows", {1: np.log([[0.6, 0.4], [0.3, 0.7], [0.5, 0.5]])}),
+        ("rows-not-summing-to-1", {1: [[0.0, 0.0], [0.0, 0.0]]}),
+    ],
+)
+rejects(
+    RUN_CLASS,
+    "val_log_probabilities-without-y_val",
+    ("val_log_probabilities", "y_val"),
+    H2,
+    val_log_probabilities=GOOD_LOGP,
+)
+rejects(RUN_CLASS, "x_val-without-y_val", "x_val", H2, x_val=np.zeros((2, 8, 8, 1)))
+rejects(RUN_CLASS, "x_val-wrong-count", "x_val", H2, y_val=[0, 1], x_val=np.zeros((3, 8, 8, 1)))
+sweep(
+    RUN_CLASS, {"history": H2}, "config", [("'abc'", "abc"), ("None", None), ("pairs", [("a", 1)])]
+)
+sweep(RUN_CLASS, {"history": H2}, "seconds", [("'abc'", "abc"), ("nan", NAN), ("-1", -1.0)])
+sweep(RUN_CLASS, {"history": H2}, "seconds", [("None", None)])
+sweep(
+    RUN_CLASS,
+    {"history": H2},
+    "epoch_seconds",
+    [("'abc'", "abc"), ("5", 5), ("None", None), ("one-of-two", (1.0,)), ("nan", (NAN, 1.0))],
+)
+answers(
+    RUN_CLASS,
+    "float-labels-and-a-nan-epoch",
+    holds(lambda r: (r.y_val.tolist(), r.epochs, r.epoch_seconds) == ([0, 1], 2, (1.0, 2.0))),
+    {"loss": [1.0, NAN]},
+    y_val=[0.0, 1.0],
+    val_log_probabilities=GOOD_LOGP,
+    epoch_seconds=[1, 2],
+)
+RECORDED = method(runs.Run, "recorded")
+sweep(RECORDED, {"instance": RUN}, "epoch", [("99", 99), ("None", None), ("True", True)])
+rejects(RECORDED, "no-predictions", ("epoch", "val_log_probabilities"), CURVES_ONLY, 1)
+answers(RECORDED, "epoch=1", close_to(LOG_P[1]), RUN, 1)
+
+sweep(
+    runs.as_run,
+    {},
+    "run",
+    [("None", None), ("5", 5), ("'abc'", "abc"), ("{}", {}), ("[history]", [HISTORY])],
+)
+answers(runs.as_run, "a-Run", holds(lambda r: r is RUN), RUN)
+answers(
+    runs.as_run,
+    "a-keras-History",
+    holds(lambda r: r.val_loss.tolist() == HISTORY["val_loss"]),
+    FakeHistory(HISTORY),
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# plots and widgets
+# --------------------------------------------------------------------------------------------------
+
+BAD_AX = [("'abc'", "abc"), ("5", 5)]
+PPS = plots.plot_prediction_sets
+for argument in ("a", "b"):
+    sweep(PPS, {"a": CASE_1, "b": CASE_2}, argument, [("None", None), ("'case'", "case"), ("5", 5)])
+sweep(PPS, {"a": CASE_1, "b": CASE_2}, "ax", BAD_AX)
+answers(
+    PPS,
+    "title='=1+1'",
+    all_of(is_axes, holds(lambda ax: len(ax.patches) == 6)),
+    CASE_1,
+    CASE_2,
+    title="=1+1",
+)
+
+SIMPLEX = plots.plot_simplex
+sweep(SIMPLEX, {}, "loss_level", BAD_POSITIVES)
+sweep(
+    SIMPLEX,
+    {},
+    "points",
+    [
+        ("a-list", [[0.2, 0.3, 0.5]]),
+        ("'abc'", "abc"),
+        ("5", 5),
+        ("two-probabilities", {"a": [0.5, 0.5]}),
+        ("not-summing-to-1", {"a": [0.5, 0.3, 0.3]}),
+        ("negative", {"a": [-0.1, 0.6, 0.5]}),
+        ("a-None", {"a": None}),
+        ("nan", {"a": [NAN, 0.5, 0.5]}),
+    ],
+)
+sweep(SIMPLEX, {}, "ax", BAD_AX)
+for label, value in (("1e308", 1e308), ("1e-308", 1e-308), ("1", 1)):
+    answers(SIMPLEX, f"loss_level={label}", is_axes, loss_level=value)
+answers(SIMPLEX, "points-named-=", is_axes, points={"=x": [1, 0, 0]})
+
+RIVAL = plots.plot_rival_plane
+sweep(RIVAL, {}, "n_classes", bad_counts(2))
+sweep(RIVAL, {}, "loss_level", BAD_POSITIVES)
+sweep(RIVAL, {}, "ax", BAD_AX)
+answers(RIVAL, "n_classes=2", is_axes, n_classes=2)
+answers(RIVAL, "n_classes=int64", is_axes, n_classes=np.int64(3), loss_level=1e308)
+
+ALONG_FRAME = pd.DataFrame(
+    {"alpha": [0.0, 0.5, 1.0], "loss": [1.0, 0.6, 0.3], "accuracy": [0.3] * 3}
+)
+BAD_FRAMES = [
+    ("None", None),
+    ("'abc'", "abc"),
+    ("empty-DataFrame", pd.DataFrame()),
+    ("missing-a-column", ALONG_FRAME.drop(columns="accuracy")),
+]
+sweep(plots.plot_along_line, {}, "frame", BAD_FRAMES)
+sweep(plots.plot_along_line, {"frame": ALONG_FRAME}, "ax", BAD_AX)
+answers(plots.plot_along_line, "frame", is_axes, ALONG_FRAME)
+
+BY_CORRECTNESS = pd.DataFrame(
+    {"from correct samples": [0.3, 0.2], "from wrong samples": [0.5, 0.7]}, index=[1, 2]
+)
+sweep(plots.plot_loss_by_correctness, {}, "frame", BAD_FRAMES[:3])
+sweep(
+    plots.plot_loss_by_correctness,
+    {},
+    "frame",
+    [("missing-a-column", BY_CORRECTNESS.drop(columns="from wrong samples"))],
+)
+sweep(plots.plot_loss_by_correctness, {"frame": BY_CORRECTNESS}, "ax", BAD_AX)
+answers(plots.plot_loss_by_correctness, "frame", is_axes, BY_CORRECTNESS)
+
+PLOT_RUN = plots.plot_run
+sweep(PLOT_RUN, {}, "run", BAD_RUNS)
+sweep(PLOT_RUN, {}, "run", [("no-training-curves", {k: HISTORY[k] for k in HISTORY if "val" in k})])
+sweep(PLOT_RUN, {"run": HISTORY}, "ax", BAD_AX)
+answers(PLOT_RUN, "dict", is_axes, HISTORY)
+answers(PLOT_RUN, "a-Run", is_axes, RUN)
+answers(PLOT_RUN, "a-keras-History", is_axes, FakeHistory(HISTORY))
+answers(
+    PLOT_RUN,
+    "nan-epoch",
+    is_axes,
+    {**HISTORY, "val_loss": [1.1, NAN, 0.9], "loss": [1.0, NAN, 0.4]},
+)
+
+HIST = plots.plot_true_class_histograms
+sweep(HIST, {"epochs": [1]}, "run", [("None", None), ("{}", {}), ("curves-only", HISTORY)])
+sweep(
+    HIST,
+    {"run": RUN},
+    "epochs",
+    [("5", 5), ("[]", []), ("[99]", [99]), ("None", None), ("[True]", [True])],
+)
+sweep(HIST, {"run": RUN, "epochs": [1]}, "axes", BAD_AX)
+rejects(
+    HIST, "axes=one-for-two-epochs", "axes", RUN, [1, 2], axes=Lazy(lambda _: plt.subplots()[1])
+)
+answers(HIST, "a-Run", holds(lambda axes: len(axes) == 2), RUN, [1, 2])
+
+COSTLY_TABLE = pd.DataFrame(  # curves.costliest_samples(RUN, 1, k=2)
+    {
+        "sample": [2, 1],
+        "true class": [2, 1],
+        "predicted": [0, 1],
+        "p(true class)": [0.1, 0.5],
+        "p(predicted)": [0.6, 0.5],
+        "loss": [-math.log(0.1), -math.log(0.5)],
+        "share of all the loss": [0.65, 0.2],
+    }
+)
+PC = plots.plot_costliest
+sweep(PC, {"table": COSTLY_TABLE}, "run", [("None", None), ("curves-only", HISTORY)])
+sweep(
+    PC,
+    {"run": RUN},
+    "table",
+    [
+        ("None", None),
+        ("'abc'", "abc"),
+        ("empty-DataFrame", pd.DataFrame()),
+        ("missing-a-column", COSTLY_TABLE.drop(columns="loss")),
+        ("sample-out-of-range", COSTLY_TABLE.assign(sample=[99, 1])),
+    ],
+)
+sweep(PC, {"run": RUN, "table": COSTLY_TABLE}, "axes", BAD_AX)
+answers(PC, "a-Run", holds(lambda axes: len(axes) == 2), RUN, COSTLY_TABLE)
+
+RELIABILITY = plots.plot_reliability
+BINS = pd.DataFrame(
+    {
+        "lower": [0.0, 0.5],
+        "upper": [0.5, 1.0],
+        "count": [1, 3],
+        "accuracy": [0.0, 1.0],
+        "confidence": [0.4, 0.7],
+        "gap": [-0.4, 0.3],
+    }
+)
+sweep(
+    RELIABILITY,
+    {},
+    "bins",
+    [
+        ("None", None),
+        ("'abc'", "abc"),
+        ("empty-DataFrame", pd.DataFrame()),
+        ("missing-a-column", BINS.drop(columns="count")),
+        ("no-rows", BINS.iloc[:0]),
+    ],
+)
+sweep(RELIABILITY, {"bins": BINS}, "ax", BAD_AX)
+sweep(RELIABILITY, {"bins": BINS}, "title", [("5", 5)])
+answers(RELIABILITY, "bins", all_of(is_axes, holds(lambda ax: len(ax.patches) == 4)), BINS)
+
+SWEEP = plots.plot_threshold_sweep
+sweep(
+    SWEEP, {"scores": P}, "y_true", [("None", None), ("2", [0, 2, 1, 1]), ("nan", [0, NAN, 1, 1])]
+)
+rejects(SWEEP, "y_true=too-short", ("y_true", "scores"), [0, 1, 1], P)
+sweep(SWEEP, {"y_true": Y}, "scores", [("None", None), ("nan", [NAN, 0.6, 0.4, 0.9])])
+sweep(SWEEP, {"y_true": Y}, "scores", [("above-1", [0.1, 1.6, 0.4, 0.9]), ("'abc'", "abc")])
+sweep(SWEEP, {"y_true": Y, "scores": P}, "threshold", BAD_FRACTIONS)
+sweep(SWEEP, {"y_true": Y, "scores": P}, "ax", BAD_AX)
+for label, threshold in (("0", 0), ("1", 1), ("0.3", 0.3)):
+    answers(
+        SWEEP,
+        f"threshold={label}",
+        all_of(is_axes, holds(lambda ax: len(ax.get_lines()) == 6)),
+        Y,
+        P,
+        threshold,
+    )
+
+LOSS_ECE = plots.plot_loss_and_ece
+sweep(LOSS_ECE, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
+sweep(
+    LOSS_ECE,
+    {"run": RUN},
+    "epochs",
+    [("5", 5), ("[]", []), ("[99]", [99]), ("'1'", "1"), ("[True]", [True]), ("[1.5]", [1.5])],
+)
+sweep(LOSS_ECE, {"run": RUN}, "n_bins", bad_counts(1))
+sweep(LOSS_ECE, {"run": RUN}, "ax", BAD_AX)
+answers(LOSS_ECE, "a-Run", is_axes, RUN)
+answers(LOSS_ECE, "epochs=[2]", is_axes, RUN, [2])
+
+HISTORY2 = {k: v[:2] for k, v in HISTORY.items()}
+RUN2 = runs.Run(HISTORY2, y_val=Y_VAL, val_log_probabilities=LOG_P)
+SMOOTHED = runs.Run(
+    {**HISTORY2, "val_cross_entropy": [1.0, 0.6]}, y_val=Y_VAL, val_log_probabilities=LOG_P
+)
+SMOOTHING = plots.plot_label_smoothing
+sweep(
+    SMOOTHING,
+    {"smoothed": SMOOTHED},
+    "run",
+    [("None", None), ("dict", HISTORY2), ("no-last-epoch", RUN)],
+)
+sweep(
+    SMOOTHING,
+    {"run": RUN2},
+    "smoothed",
+    [("None", None), ("dict", HISTORY2), ("no-val_cross_entropy", RUN2)],
+)
+sweep(SMOOTHING, {"run": RUN2, "smoothed": SMOOTHED}, "n_bins", bad_counts(1))
+sweep(SMOOTHING, {"run": RUN2, "smoothed": SMOOTHED}, "axes", BAD_AX)
+rejects(
+    SMOOTHING,
+    "axes=only-one",
+    "axes",
+    RUN2,
+    SMOOTHED,
+    axes=Lazy(lambda _: plt.subplots()[1], "one-axes"),
+)
+answers(SMOOTHING, "two-runs", holds(lambda axes: len(axes) == 2), RUN2, SMOOTHED)
+
+A, B = (0.9, 0.9, 0.3), (0.4, 0.4, 0.4)
+BAD_P_TRUE = [
+    *NOT_ARRAYS,
+    *spoiled(list(A)),
+    ("-0.1", [-0.1, 0.9, 0.3]),
+    ("1.1", [1.1, 0.9, 0.3]),
+    ("2-D", [list(A)]),
+]
+ES_SETS = widgets.explorer_sets
+sweep(ES_SETS, {"p_true_b": B}, "p_true_a", BAD_P_TRUE)
+sweep(ES_SETS, {"p_true_a": A}, "p_true_b", BAD_P_TRUE[:5] + BAD_P_TRUE[-3:])
+sweep(ES_SETS, {"p_true_a": A, "p_true_b": B}, "n_classes", bad_counts(2))
+
+
+def _explorer_sets_check(disagree, n_classes=3):
+    def check(pair):
+        a, b = pair
+        assert (a.name, b.name) == ("A", "B")
+        np.testing.assert_allclose(a.true_class_probabilities, A, rtol=1e-3)
+        assert a.y_true.tolist() == [i % n_classes for i in range(3)]
+        assert counterexample.disagree(a, b) is disagree
+
+    return check
+
+
+answers(ES_SETS, "the-counterexample", _explorer_sets_check(True), A, B)
+answers(ES_SETS, "float16", _explorer_sets_check(True), np.float16(A), np.float16(B))
+answers(ES_SETS, "n_classes=2", _explorer_sets_check(False, 2), A, B, n_classes=2)
+
+DRAW = widgets.draw_explorer_state
+sweep(DRAW, {"p_true_b": B}, "p_true_a", [("None", None), ("nan", [NAN, 0.9, 0.3]), ("1.1", [1.1])])
+sweep(DRAW, {"p_true_a": A, "p_true_b": B}, "n_classes", [("0", 0), ("None", None), ("2.5", 2.5)])
+sweep(DRAW, {"p_true_a": A, "p_true_b": B}, "ax", BAD_AX)
+answers(DRAW, "title='=1+1'", is_axes, A, B, title="=1+1")
+
+PE = widgets.prediction_explorer
+sweep(PE, {}, "p_true_a", [("None", None), ("nan", [NAN, 0.9, 0.3]), ("-0.1", [-0.1]), ("[]", [])])
+sweep(PE, {}, "p_true_b", [("None", None), ("1.1", [1.1, 0.4, 0.4]), ("'abc'", "abc")])
+sweep(PE, {}, "n_classes", [("0", 0), ("1", 1), ("None", None), ("'3'", "3"), ("2.5", 2.5)])
+answers(PE, "defaults", is_widget)
+
+DTS = widgets.draw_temperature_state
+DTS_BASE = {"y_true": CY, "logits": CL, "temperature": 1.0}
+sweep(DTS, DTS_BASE, "y_true", [("None", None), *BAD_LABELS])
+sweep(DTS, DTS_BASE, "logits", [("None", None), ("nan", spoiled(CL)[0][1]), *BAD_LOGITS])
+sweep(DTS, DTS_BASE, "temperature", BAD_POSITIVES)
+sweep(DTS, DTS_BASE, "n_bins", [("0", 0), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(DTS, DTS_BASE, "ax", BAD_AX)
+answers(
+    DTS,
+    "temperature=2",
+    holds(lambda ax: ax.get_title("left").startswith("T = 2.00")),
+    CY,
+    CL,
+    2,
+)
+
+TE = widgets.temperature_explorer
+sweep(TE, {"logits": CL}, "y_true", [("None", None), *BAD_LABELS])
+sweep(TE, {"y_true": CY}, "logits", [("None", None), ("nan", spoiled(CL)[0][1]), *BAD_LOGITS])
+sweep(TE, {"y_true": CY, "logits": CL}, "n_bins", [("0", 0), ("2.5", 2.5), ("None", None)])
+answers(TE, "valid", is_widget, CY, CL)
+
+TH = widgets.threshold_explorer
+sweep(TH, {"scores": P}, "y_true", [("None", None), ("2", [0, 2, 1, 1]), ("nan", [0, NAN, 1, 1])])
+rejects(TH, "y_true=too-short", ("y_true", "scores"), [0, 1, 1], P)
+sweep(TH, {"y_true": Y}, "scores", [("None", None), ("nan", [NAN, 0.6, 0.4, 0.9]), ("2-D", [P, P])])
+answers(TH, "valid", is_widget, Y, P)
+
+
+# --------------------------------------------------------------------------------------------------
+# data
+# --------------------------------------------------------------------------------------------------
+
+BLOBS = data.blobs
+sweep(BLOBS, {}, "n_samples", bad_counts(1))
+sweep(BLOBS, {}, "n_classes", bad_counts(2))
+sweep(BLOBS, {}, "spread", [*BAD_POSITIVES, ("1e308", 1e308)])
+sweep(BLOBS, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+
+
+def _blobs_check(n, k):
+    def check(result):
+        x, y = result
+        assert x.shape == (n, 2) and x.dtype == np.float32 and np.isfinite(x).all()
+        assert y.shape == (n,) and y.tolist() == [i % k for i in range(n)]
+
+    return check
+
+
+answers(BLOBS, "defaults", _blobs_check(90, 3))
+answers(BLOBS, "fewer-samples-than-classes", _blobs_check(2, 3), n_samples=2, n_classes=3)
+answers(BLOBS, "spread=1", _blobs_check(10, 3), n_samples=10, spread=1)
+answers(BLOBS, "spread=1e-308", _blobs_check(10, 3), n_samples=10, spread=1e-308)
+answers(BLOBS, "seed=2**32-1", _blobs_check(10, 3), n_samples=10, seed=2**32 - 1)
+answers(BLOBS, "seed=int64", _blobs_check(10, 3), n_samples=10, seed=np.int64(3))
+
+LOAD = data.load_split
+TINY_SPLIT = {"n_train": 20, "n_val": 10, "n_test": 10}
+sweep(
+    LOAD,
+    TINY_SPLIT,
+    "dataset",
+    [("'abc'", "abc"), ("None", None), ("''", ""), ("'DIGITS'", "DIGITS"), ("5", 5)],
+)
+for argument in ("n_train", "n_val", "n_test"):
+    values = [v for v in bad_counts(1) if v[1] is not None or argument != "n_test"]
+    sweep(LOAD, TINY_SPLIT, argument, values)  # n_test=None is all the rest
+rejects(LOAD, "n_train=2000", "n_train", **{**TINY_SPLIT, "n_train": 2000})
+rejects(LOAD, "n_val=2000", "n_val", **{**TINY_SPLIT, "n_val": 2000})
+rejects(LOAD, "n_test=2000", "n_test", **{**TINY_SPLIT, "n_test": 2000})
+rejects(
+    LOAD,
+    "n_train=1790-n_test=None",
+    ("n_train", "n_val"),
+    n_train=1790,
+    n_val=10,
+)
+sweep(LOAD, TINY_SPLIT, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+
+
+def _npz(name, **arrays):
+    def make(tmp):
+        path = tmp / name
+        np.savez(path, **arrays)
+        return path
+
+    return Lazy(make, f"tmp/{name}")
+
+
+def _text_file(tmp):
+    (tmp / "notes.npz").write_text("not an npz file")
+    return tmp / "notes.npz"
+
+
+MNIST_LIKE = {
+    "x_train": np.zeros((40, 28, 28), dtype=np.uint8),
+    "y_train": np.arange(40) % 10,
+    "x_test": np.zeros((12, 28, 28), dtype=np.uint8),
+    "y_test": np.arange(12) % 10,
+}
+sweep(LOAD, TINY_SPLIT, "path", [("for-digits", "data.npz"), ("5", 5)])
+sweep(
+    LOAD,
+    {**TINY_SPLIT, "dataset": "mnist"},
+    "path",
+    [
+        ("missing-file", _in_tmp("absent.npz")),
+        ("a-text-file", Lazy(_text_file, "tmp/notes.npz")),
+        ("missing-arrays", _npz("partial.npz", x_train=MNIST_LIKE["x_train"])),
+    ],
+)
+
+
+def _split_check(name, n_train, n_val, n_test, image):
+    def check(split):
+        assert split.name == name
+        assert split.x_train.shape == (n_train, *image) and split.y_train.shape == (n_train,)
+        assert split.x_val.shape == (n_val, *image) and len(split.x_test) == n_test
+        for x in (split.x_train, split.x_val, split.x_test):
+            assert x.dtype == np.float32 and x.min() >= 0 and x.max() <= 1
+
+    return check
+
+
+answers(LOAD, "tiny", _split_check("digits", 20, 10, 10, (8, 8, 1)), **TINY_SPLIT)
+answers(
+    LOAD,
+    "n_test=None",
+    _split_check("digits", 20, 10, 1797 - 30, (8, 8, 1)),
+    n_train=20,
+    n_val=10,
+)
+answers(
+    LOAD,
+    "mnist-from-a-local-file",
+    _split_check("mnist", 20, 10, 5, (28, 28, 1)),
+    "mnist",
+    n_train=20,
+    n_val=10,
+    n_test=5,
+    path=_npz("mnist.npz", **MNIST_LIKE),
+)
+
+IS = data.imbalanced_scores
+sweep(IS, {}, "n_samples", bad_counts(2))
+sweep(IS, {}, "minority_share", [*BAD_FRACTIONS, ("0", 0), ("1", 1)])
+sweep(IS, {}, "separation", BAD_REALS)
+sweep(IS, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+rejects(IS, "no-majority-left", ("minority_share", "n_samples"), n_samples=10, minority_share=0.99)
+
+
+def _imbalanced_scores_check(n, n_rare):
+    def check(result):
+        y, s = result
+        assert y.shape == s.shape == (n,) and int(y.sum()) == n_rare
+        assert np.isfinite(s).all() and ((s >= 0) & (s <= 1)).all()
+
+    return check
+
+
+answers(IS, "defaults", _imbalanced_scores_check(1000, 100))
+answers(IS, "separation=1e308", _imbalanced_scores_check(20, 2), n_samples=20, separation=1e308)
+answers(IS, "minority_share=1e-308", _imbalanced_scores_check(20, 1), 20, 1e-308)
+
+SPLIT = data.Split
+IMAGES = np.zeros((4, 8, 8, 1), dtype=np.float32)
+SPLIT_BASE = {
+    "name": "digits",
+    "x_train": IMAGES,
+    "y_train": np.array([0, 1, 2, 3]),
+    "x_val": IMAGES,
+    "y_val": np.array([0, 1, 2, 3]),
+    "x_test": IMAGES,
+    "y_test": np.array([0, 1, 2, 3]),
+}
+sweep(
+    SPLIT, SPLIT_BASE, "x_train", [("None", None), ("3-images", IMAGES[:3])], ("x_train", "y_train")
+)
+sweep(
+    SPLIT, SPLIT_BASE, "y_val", [("-1", np.array([0, 1, 2, -1])), ("1.5", np.array([0, 1.5, 2, 3]))]
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# training, overtraining, resolution: Keras models, never trained here
+# --------------------------------------------------------------------------------------------------
+
+TINY = training.tiny_classifier
+sweep(TINY, {}, "n_features", bad_counts(1))
+sweep(TINY, {}, "n_classes", bad_counts(2))
+sweep(TINY, {}, "hidden", bad_counts(0))
+sweep(TINY, {"hidden": 4}, "dropout", [*BAD_FRACTIONS, ("1", 1)])
+sweep(TINY, {}, "l2", [*BAD_REALS, ("-1", -1)])
+sweep(TINY, {}, "learning_rate", [*BAD_REALS, ("-1", -1)])
+sweep(TINY, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+
+
+def _model_check(n_features, n_classes):
+    def check(model):
+        import keras
+
+        assert isinstance(model, keras.Model) and model.compiled
+        assert tuple(model.input_shape) == (None, n_features)
+        assert tuple(model.output_shape) == (None, n_classes)
+
+    return check
+
+
+answers(TINY, "defaults", _model_check(2, 3))
+answers(
+    TINY, "hidden-dropout-seed=2**32-1", _model_check(2, 3), hidden=4, dropout=0.5, seed=2**32 - 1
+)
+answers(TINY, "ints-for-floats", _model_check(5, 2), 5, 2, l2=1, learning_rate=0)
+
+BLR = training.BatchLossRecorder
+X4, Y4 = np.random.default_rng(0).normal(size=(4, 2)), [0, 1, 2, 0]
+sweep(BLR, {"y": Y4, "batch_size": 2}, "x", NOT_ARRAYS + spoiled(X4.tolist()))
+sweep(BLR, {"x": X4, "batch_size": 2}, "y", NOT_ARRAYS + spoiled(Y4))
+rejects(BLR, "y=too-short", ("x", "y"), X4, Y4[:3], 2)
+sweep(BLR, {"x": X4, "y": Y4}, "batch_size", bad_counts(1))
+answers(BLR, "valid", holds(lambda r: r.epochs == []), X4, Y4, 2)
+
+
+def _recorder_with_an_empty_epoch(_tmp):
+    recorder = training.BatchLossRecorder(X4, Y4, 2)
+    recorder.on_epoch_begin(0)
+    return recorder
+
+
+RECORDER = Lazy(_recorder_with_an_empty_epoch, "recorder")
+TABLE = method(training.BatchLossRecorder, "table")
+sweep(
+    TABLE, {"instance": RECORDER}, "epoch", [("5", 5), ("1.5", 1.5), ("'a'", "a"), ("None", None)]
+)
+EPOCH_MEAN = method(training.BatchLossRecorder, "epoch_mean")
+rejects(EPOCH_MEAN, "epoch=-1-no-batches", "epoch", RECORDER)
+sweep(EPOCH_MEAN, {"instance": RECORDER}, "epoch", [("5", 5)])
+
+
+@cache
+def _line_model():
+    return training.tiny_classifier()
+
+
+MODEL = Lazy(lambda _: _line_model(), "model")
+WEIGHTS = Lazy(lambda _: _line_model().get_weights(), "weights")
+LINE = training.loss_and_accuracy_along_line
+LINE_BASE = {"model": MODEL, "x": X4, "y": Y4, "start": WEIGHTS, "end": WEIGHTS, "alphas": [0, 1]}
+sweep(LINE, LINE_BASE, "model", [("None", None), ("'abc'", "abc")])
+for argument in ("start", "end"):
+    sweep(
+        LINE,
+        LINE_BASE,
+        argument,
+        [
+            ("None", None),
+            ("5", 5),
+            ("[]", []),
+            ("'abc'", "abc"),
+            ("wrong-shapes", [np.zeros((3, 2)), np.zeros(3)]),
+        ],
+    )
+sweep(LINE, LINE_BASE, "x", [*NOT_ARRAYS[:5], *spoiled(X4.tolist())[:1]])
+sweep(LINE, LINE_BASE, "x", [("3-features", np.zeros((4, 3))), ("1-D", np.zeros(4))])
+sweep(
+    LINE,
+    LINE_BASE,
+    "y",
+    [
+        ("None", None),
+        ("nan", [0, NAN, 2, 0]),
+        ("-1", [-1, 1, 2, 0]),
+        ("n_classes", [0, 1, 3, 0]),
+        ("1.5", [0, 1.5, 2, 0]),
+        ("one-hot", np.eye(3)[Y4]),
+        ("too-short", [0, 1, 2]),
+    ],
+)
+sweep(
+    LINE,
+    LINE_BASE,
+    "alphas",
+    [("'abc'", "abc"), ("[]", []), ("2-D", [[0, 1]]), ("nan", [0, NAN]), ("scalar", 0.5)],
+)
+
+
+def _line_check(frame):
+    assert frame.columns.tolist() == ["alpha", "loss", "accuracy"] and len(frame) == 2
+    assert np.isfinite(frame["loss"]).all() and frame["loss"][0] == frame["loss"][1]
+    model = _line_model()
+    expected = metrics.sparse_categorical_accuracy(Y4, np.asarray(model(X4))).mean()
+    assert frame["accuracy"].tolist() == [expected, expected]
+
+
+answers(LINE, "start=end", _line_check, **LINE_BASE)
+answers(LINE, "float-labels", _line_check, **{**LINE_BASE, "y": [0.0, 1.0, 2.0, 0.0]})
+
+PR = overtraining.ProbabilityRecorder
+sweep(PR, {}, "x", [("None", None), ("'abc'", "abc"), ("nan", np.full((2, 8, 8, 1), NAN))])
+sweep(PR, {"x": IMAGES}, "every", bad_counts(1))
+answers(PR, "valid", holds(lambda r: r.every == 2), IMAGES, every=2)
+
+CONV = overtraining.convnet
+sweep(
+    CONV,
+    {"n_classes": 10},
+    "input_shape",
+    [
+        ("None", None),
+        ("(8,8)", (8, 8)),
+        ("'abc'", "abc"),
+        ("(8,8,0)", (8, 8, 0)),
+        ("(-1,8,1)", (-1, 8, 1)),
+    ],
+)
+BAD_N_CLASSES = [("0", 0), ("-1", -1), ("2.5", 2.5), ("None", None), ("'3'", "3"), ("nan", NAN)]
+sweep(CONV, {"input_shape": (8, 8, 1)}, "n_classes", BAD_N_CLASSES)
+sweep(CONV, {"input_shape": (8, 8, 1), "n_classes": 10}, "width", bad_counts(1))
+answers(
+    CONV,
+    "digits",
+    holds(lambda m: tuple(m.output_shape) == (None, 10)),
+    (8, 8, 1),
+    10,
+)
+
+STARVED = overtraining.starved_classifier
+sweep(
+    STARVED,
+    {"n_classes": 10},
+    "input_shape",
+    [("None", None), ("(8,)", (8,)), ("(1,1,1)", (1, 1, 1)), ("'abc'", "abc")],
+)
+sweep(STARVED, {"input_shape": (8, 8, 1)}, "n_classes", BAD_N_CLASSES)
+answers(
+    STARVED,
+    "digits",
+    holds(lambda m: m.count_params() == 50),
+    (8, 8, 1),
+    10,
+)
+
+RUN_OT = overtraining.run_overtraining
+TINY_RUN = {"n_train": 20, "n_val": 10, "n_test": 10, "epochs": 1}
+sweep(RUN_OT, TINY_RUN, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+sweep(RUN_OT, TINY_RUN, "dataset", [("'abc'", "abc"), ("None", None), ("5", 5)])
+for setting in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
+    sweep(RUN_OT, TINY_RUN, setting, bad_counts(1))
+for setting in ("width", "record_every"):
+    sweep(RUN_OT, TINY_RUN, setting, [("0", 0), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(RUN_OT, TINY_RUN, "log_every", [("-1", -1), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(RUN_OT, TINY_RUN, "label_noise", [*BAD_FRACTIONS, ("1", 1)])
+sweep(RUN_OT, TINY_RUN, "label_smoothing", BAD_FRACTIONS)
+sweep(RUN_OT, TINY_RUN, "learning_rate", BAD_POSITIVES)
+sweep(RUN_OT, TINY_RUN, "starved", [("'False'", "False"), ("None", None), ("1", 1)])
+rejects(RUN_OT, "unknown-setting", "foo", foo=1, **TINY_RUN)
+rejects(RUN_OT, "n_train=2000", "n_train", **{**TINY_RUN, "n_train": 2000})
+rejects(RUN_OT, "n_test=2000", ("n_test", "n_train", "n_val"), **{**TINY_RUN, "n_test": 2000})
+
+RM = resolution.resolved_metrics
+sweep(RM, {}, "model", [("None", None), ("'abc'", "abc"), ("5", 5)])
+rejects(RM, "model=not-yet-evaluated", "model", Lazy(lambda _: training.tiny_classifier(), "model"))
+
+
+def _evaluated(_tmp):
+    model = training.tiny_classifier()
+    model.evaluate(X4, np.array(Y4), verbose=0)
+    return model
+
+
+answers(RM, "evaluated", equals({"accuracy": "SparseCategoricalAccuracy"}), Lazy(_evaluated))
+
+AR = resolution.accuracy_resolution
+AR_BASE = {"loss": "sparse_categorical_crossentropy", "output_width": 3, "label_shape": "(N,)"}
+sweep(
+    AR, AR_BASE, "loss", [("None", None), ("'mse'", "mse"), ("''", ""), ("5", 5), ("list", ["mse"])]
+)
+sweep(AR, AR_BASE, "output_width", bad_counts(1))
+sweep(AR, AR_BASE, "label_shape", [("None", None), ("'(N,K)'", "(N,K)"), ("''", ""), ("5", 5)])
+sweep(AR, AR_BASE, "n_classes", bad_counts(2))
+sweep(AR, AR_BASE, "n_samples", bad_counts(1))
+sweep(AR, AR_BASE, "seed", BAD_SEEDS)
+answers(
+    AR,
+    "sparse",
+    holds(lambda row: row["accuracy becomes"] == "SparseCategoricalAccuracy"),
+    **AR_BASE,
+)
+
+ART = resolution.accuracy_resolution_table
+sweep(ART, {}, "n_classes", [("1", 1), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(ART, {}, "n_samples", [("0", 0), ("2.5", 2.5), ("None", None)])
+sweep(ART, {}, "seed", BAD_SEEDS)
+
+GRID_TABLE = pd.DataFrame(
+    {
+        "loss": ["binary_crossentropy"] * 2,
+        "output units": [1, 3],
+        "labels": ["(N,)"] * 2,
+        "accuracy becomes": ["BinaryAccuracy", ""],
+        "warning": ["", ""],
+        "error": ["", "ValueError: shapes"],
+    }
+)
+sweep(
+    resolution.grid,
+    {},
+    "table",
+    [
+        ("None", None),
+        ("'abc'", "abc"),
+        ("empty-DataFrame", pd.DataFrame()),
+        ("missing-a-column", GRID_TABLE.drop(columns="error")),
+        ("repeated-rows", pd.concat([GRID_TABLE, GRID_TABLE])),
+    ],
+)
+answers(
+    resolution.grid,
+    "two-cells",
+    holds(
+        lambda g: (
+            (g.index.tolist(), g.to_numpy().tolist())
+            == (["binary crossentropy"], [["Binary", "refused"]])
+        )
+    ),
+    GRID_TABLE,
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# fingerprint
+# --------------------------------------------------------------------------------------------------
+
+
+def _a_file(tmp):
+    (tmp / "extra.txt").write_text("pins")
+    return tmp / "extra.txt"
+
+
+SD = fingerprint.source_digest
+sweep(
+    SD,
+    {},
+    "package",
+    [
+        ("None", None),
+        ("5", 5),
+        ("'no/such/folder'", "no/such/folder"),
+        ("a-file", Lazy(_a_file, "tmp/extra.txt")),
+    ],
+)
+for label, extra in (
+    ("5", 5),
+    ("bytes", b"x"),
+    ("None", None),
+    ("missing-file", _in_tmp("absent.txt")),
+    ("a-folder", Lazy(lambda tmp: tmp, "tmp")),
+):
+    rejects(SD, f"extra={label}", "extra", PACKAGE, extra)
+answers(SD, "default", holds(lambda d: re.fullmatch("[0-9a-f]{16}", d)))
+answers(SD, "str-package", equals(lambda: fingerprint.source_digest(PACKAGE)), str(PACKAGE))
+answers(SD, "extra=''", holds(lambda d: d != fingerprint.source_digest()), PACKAGE, "")
+answers(
+    SD, "extra=a-file", holds(lambda d: d != fingerprint.source_digest()), PACKAGE, Lazy(_a_file)
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# validation: each check names the argument it is given
+# --------------------------------------------------------------------------------------------------
+
+V = validation
+sweep(
+    V.as_array,
+    {"name": "values"},
+    "value",
+    NOT_ARRAYS + spoiled([[1.0, 2.0], [3.0, 4.0]]),
+    "values",
+)
+answers(V.as_array, "bools", close_to([1.0, 0.0]), [True, False], "values")
+answers(V.as_array, "float16", close_to([0.5, 1.0]), np.float16([0.5, 1.0]), "values")
+answers(V.as_array, "pandas-Series", close_to([1.0, 2.0]), pd.Series([1, 2]), "values")
+for label, value, dtype in (
+    ("float16-array", np.float16([1.0]), np.float16),
+    ("float64-array", np.float64([1.0]), np.float64),
+    ("list", [1.0], np.float32),
+    ("int-array", np.int64([1]), np.float32),
+    ("float64-scalar", np.float64(0.5), np.float64),
+    ("python-float", 0.5, np.float32),
+):
+    answers(V.keras_dtype, label, equals(np.dtype(dtype)), value)
+sweep(
+    V.check_probabilities,
+    {"name": "probs"},
+    "array",
+    [("negative", np.array([-0.1, 0.5])), ("above-1", np.array([1.5])), ("nan", np.array([NAN]))],
+    "probs",
+)
+sweep(
+    V.check_positive_rows,
+    {"name": "probs"},
+    "array",
+    [("zero-row", np.zeros((2, 3))), ("negative-sum", np.array([[1.0, -2.0]]))],
+    "probs",
+)
+sweep(
+    V.check_distributions,
+    {"name": "probs"},
+    "array",
+    [
+        ("not-summing-to-1", np.array([[0.5, 0.6]])),
+        ("negative", np.array([[1.5, -0.5]])),
+        ("nan", np.array([[NAN, 0.5]])),
+    ],
+    "probs",
+)
+answers(
+    V.check_distributions,
+    "float16-rounding",
+    close_to([[0.1, 0.2, 0.7005]]),
+    np.array([[0.1, 0.2, 0.7005]]),
+    "probs",
+    np.float16,
+)
+sweep(
+    V.check_binary_labels,
+    {"name": "labels"},
+    "array",
+    [("2", np.array([0.0, 2.0])), ("0.5", np.array([0.5])), ("nan", np.array([NAN]))],
+    "labels",
+)
+rejects(V.check_same_shape, "different", ("y_true", "y_pred"), np.zeros(3), np.zeros((3, 2)))
+rejects(V.match_rank, "different-lengths", ("y_true", "y_pred"), np.zeros(3), np.zeros((4, 1)))
+answers(
+    V.match_rank,
+    "(N,)-(N,1)",
+    holds(lambda pair: pair[0].shape == pair[1].shape == (3, 1)),
+    np.zeros(3),
+    np.zeros((3, 1)),
+)
+rejects(V.check_class_axis, "one-class", "y_pred", np.zeros((2, 1)), "y_pred", "binary")
+for label, labels in (
+    ("-1", [-1.0, 0.0]),
+    ("n_classes", [0.0, 3.0]),
+    ("1.5", [1.5, 0]),
+    ("nan", [NAN, 0]),
+):
+    rejects(V.check_class_indices, f"y_true={label}", "y_true", np.array(labels), np.zeros((2, 3)))
+sweep(
+    V.check_bool, {"name": "flag"}, "value", [("'True'", "True"), ("1", 1), ("None", None)], "flag"
+)
+answers(V.check_bool, "numpy-bool", equals(True), np.bool_(True), "flag")
+sweep(V.check_real, {"name": "rate"}, "value", [*BAD_REALS, ("1j", 1j)], "rate")
+answers(V.check_real, "1e308", equals(1e308), 1e308, "rate")
+answers(V.check_real, "float32", equals(0.5), np.float32(0.5), "rate")
+sweep(V.check_fraction, {"name": "share"}, "value", BAD_FRACTIONS, "share")
+answers(V.check_fraction, "1e-308", equals(1e-308), 1e-308, "share")
+sweep(V.check_count, {"name": "count"}, "value", bad_counts(1), "count")
+answers(V.check_count, "int64", equals(3), np.int64(3), "count")
+answers(V.check_count, "10**30", equals(10**30), 10**30, "count")
+sweep(V.check_positive, {"name": "temperature"}, "value", BAD_POSITIVES, "temperature")
+answers(V.check_positive, "1e-308", equals(1e-308), 1e-308, "temperature")
+sweep(V.check_seed, {}, "value", BAD_SEEDS + SEEDS_OUT_OF_RANGE, "seed")
+answers(V.check_seed, "2**32-1", equals(2**32 - 1), np.uint32(2**32 - 1))
+sweep(
+    V.check_text, {"name": "label"}, "value", [("''", ""), ("'  '", "  "), ("None", None)], "label"
+)
+answers(V.check_text, "'=1+1'", equals("=1+1"), "=1+1", "label")
+sweep(
+    V.check_names,
+    {"name": "class_names", "count": 3},
+    "value",
+    [
+        ("'abc'", "abc"),
+        ("two", ["a", "b"]),
+        ("repeated", ["a", "a", "b"]),
+        ("None", None),
+        ("a-None", ["a", None, "c"]),
+    ],
+    "class_names",
+)
+COLUMNS = {"columns": ["a"], "name": "frame", "made_by": "f"}
+sweep(
+    V.check_columns,
+    COLUMNS,
+    "frame",
+    [
+        ("None", None),
+        ("missing", pd.DataFrame({"b": [1]})),
+        ("empty", pd.DataFrame({"a": []})),
+    ],
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# the sweep
+# --------------------------------------------------------------------------------------------------
+
+
+def test_every_public_function_and_class_has_cases():
+    modules = [
+        metrics,
+        scores,
+        calibration,
+        counterexample,
+        spreadsheet,
+        plots,
+        widgets,
+        curves,
+        runs,
+        data,
+        training,
+        overtraining,
+        resolution,
+        fingerprint,
+        validation,
+    ]
+    covered = {case.function for case in CASES}
+    missing = [
+        f"{module.__name__}.{name}"
+        for module in modules
+        for name in module.__all__
+        if callable(getattr(module, name)) and getattr(module, name) not in covered
+    ]
+    assert not missing, f"no cases for {missing}"
+    ids = [case.id for case in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input(case, request):
+    def made(value):  # a temporary folder only for the cases that need one: it takes time
+        return value.make(request.getfixturevalue("tmp_path")) if isinstance(value, Lazy) else value
+
+    args = [made(value) for value in case.args]
+    kwargs = {name: made(value) for name, value in case.kwargs.items()}
+    result, error = _call_strictly(case.function, args, kwargs)
+    try:
+        if case.check is None:
+            wanted = " or ".join(repr(n) for n in case.names)
+            assert error is not None, (
+                f"returned {_short(result)} instead of an error naming {wanted}"
+            )
+            assert_clear_error(error, case.names)
+        else:
+            assert error is None, f"{_describe(error)}; expected an answer"
+            case.check(result)
+    except AssertionError as failure:  # the message says it all: no traceback of this module
+        message = f"{case.id}: {failure}".split("\nassert ")[0]
+    else:
+        return
+    pytest.fail(message, pytrace=False)
