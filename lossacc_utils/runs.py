@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
 
@@ -165,9 +165,10 @@ class Run:
                 self._set(f"y_{split}", _labels(f"y_{split}", labels, n_classes))
             images = getattr(self, f"x_{split}")
             if images is not None:
-                images = np.asarray(images)
+                images = np.array(images)  # a copy, made read-only below
                 if labels is None or len(images) != len(getattr(self, f"y_{split}")):
                     raise ValueError(f"x_{split} must hold one image per label in y_{split}")
+                images.setflags(write=False)
                 self._set(f"x_{split}", images)
         if self.y_train is not None:
             self._set("y_train", _labels("y_train", self.y_train, None))
@@ -181,6 +182,12 @@ class Run:
 
     def _set(self, name, value):
         object.__setattr__(self, name, value)
+
+    def __reduce__(self):
+        """Pickle a run as the arguments that make it, so that unpickling checks it again and
+        makes it read-only again (the run cache keeps runs with pickle)."""
+        plain = [getattr(self, f.name) for f in fields(self)]
+        return type(self), tuple(dict(v) if isinstance(v, Mapping) else v for v in plain)
 
     @classmethod
     def from_history(cls, history, **recorded) -> Run:

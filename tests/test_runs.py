@@ -80,3 +80,14 @@ def test_what_a_run_cannot_hold_is_named(kwargs, error, message):
 def test_anything_else_is_not_a_run():
     with pytest.raises(TypeError, match="run must be a Run"):
         as_run([0.5, 0.4])
+
+
+def test_a_pickled_run_comes_back_checked_and_read_only():
+    import pickle
+
+    run = Run(HISTORY, y_val=[0, 1], val_log_probabilities={3: LOG_P}, x_val=np.zeros((2, 8, 8)))
+    again = pickle.loads(pickle.dumps(run))
+    np.testing.assert_array_equal(again.val_loss, run.val_loss)
+    np.testing.assert_array_equal(again.recorded(3), LOG_P)
+    assert not again.y_val.flags.writeable and not again.x_val.flags.writeable
+    assert not again.recorded(3).flags.writeable
