@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .runs import Run, as_run
+from .runs import Run, as_run, with_predictions
 from .validation import check_count, check_real, check_text
 
 __all__ = [
@@ -90,17 +90,6 @@ def _sample_losses(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
     return -log_p[np.arange(len(y)), y], log_p.argmax(axis=1) == y
 
 
-def _with_predictions(run) -> Run:
-    if not isinstance(run, Run):
-        raise TypeError(
-            f"run must be a Run that recorded its predictions, as run_overtraining returns; "
-            f"got {type(run).__name__}"
-        )
-    if not run.val_log_probabilities:
-        raise ValueError("run must hold recorded validation predictions (val_log_probabilities)")
-    return run
-
-
 def loss_by_correctness(run) -> pd.DataFrame:
     """For every recorded epoch, the validation loss split into its correct and wrong samples.
 
@@ -108,7 +97,7 @@ def loss_by_correctness(run) -> pd.DataFrame:
     divided by the number of all validation samples. Also counts the wrong samples and gives the
     mean loss of one wrong sample.
     """
-    run = _with_predictions(run)
+    run = with_predictions(run)
     n = len(run.y_val)
     rows = []
     for epoch in run.val_log_probabilities:
@@ -129,7 +118,7 @@ def loss_by_correctness(run) -> pd.DataFrame:
 
 def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
     """The `k` validation samples with the highest loss at `epoch`, costliest first."""
-    run = _with_predictions(run)
+    run = with_predictions(run)
     k = check_count(k, "k")
     losses, _ = _sample_losses(run, epoch)
     p, y = run.val_probabilities[epoch], run.y_val

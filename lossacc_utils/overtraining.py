@@ -45,11 +45,13 @@ __all__ = [
 
 #: The over-training chapter's configuration: `run_overtraining` uses it unless told otherwise.
 OVERTRAINING = {
+    # Chosen on seeds 100 to 109 among a few variants (benchmarks/overtraining_seeds.py), then
+    # reported on seeds 1000 to 1019, which played no part in the choice.
     "dataset": "digits",  # scikit-learn's 8x8 digits: shipped with the package, no download
-    "n_train": 300,  # few training samples, so the network can memorise them
-    "n_val": 500,
+    "n_train": 200,  # few training samples, so the network memorises them within a few epochs
+    "n_val": 800,  # many, so that an accuracy change of one point is 8 images, not 5
     "n_test": 500,  # held out: never trained on, never used to choose anything
-    "epochs": 300,  # far past the best validation loss, reached in 10 to 20 epochs
+    "epochs": 400,  # far past the best validation loss, reached in 5 to 20 epochs
     "batch_size": 32,
     "learning_rate": 0.01,  # large for Adam: mistakes grow confident within the run
     "width": 1,  # filters and units multiplied by this

@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter
 from . import calibration, curves, metrics
 from . import scores as scoring
 from .counterexample import PredictionSet, disagree, verdict
-from .runs import Run, as_run
+from .runs import Run, as_run, with_predictions
 from .validation import (
     as_array,
     check_binary_labels,
@@ -119,23 +119,6 @@ def _log_scale(ax, label: str, color: str):
         FuncFormatter(lambda value, _: f"{value:g}" if f"{value:.0e}"[0] in "235" else "")
     )
     ax.set_ylabel(f"{label} (log scale)", color=color)
-
-
-def _run_with_predictions(run, name: str = "run", images: bool = False) -> Run:
-    """`run`, checked to be a `Run` that recorded its validation predictions (and images)."""
-    if not isinstance(run, Run):
-        raise TypeError(
-            f"{name} must be a Run that recorded its validation predictions, as run_overtraining "
-            f"returns; got {type(run).__name__}"
-        )
-    if not run.val_log_probabilities:
-        raise ValueError(
-            f"{name} must have recorded its validation predictions (val_log_probabilities); "
-            "it recorded none"
-        )
-    if images and run.x_val is None:
-        raise ValueError(f"{name} must hold its validation images (x_val); it has none")
-    return run
 
 
 def _recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
@@ -488,7 +471,7 @@ def plot_true_class_histograms(run, epochs, axes=None):
     true class: correct samples in green, misclassified ones in orange, stacked (counts on a log
     scale). `run` is a `runs.Run` that recorded its validation predictions on those epochs; `axes`
     holds one Axes per epoch (a new row when None). Returns the array of axes."""
-    run = _run_with_predictions(run)
+    run = with_predictions(run)
     epochs = _recorded_epochs(run, epochs)
     axes = _axes_for(axes, len(epochs), (3.2 * len(epochs), 3), sharey=True)
     y = run.y_val
@@ -524,7 +507,7 @@ def plot_costliest(run, table, axes=None):
     `table` (a new grid of four columns when None; any Axes left over is hidden). Returns the array
     of axes.
     """
-    run = _run_with_predictions(run, images=True)
+    run = with_predictions(run, images=True)
     check_columns(table, _COSTLIEST_COLUMNS, "table", "curves.costliest_samples")
     samples = table["sample"].to_numpy()
     n_images = len(run.x_val)
@@ -679,7 +662,7 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     is computed at each of `epochs` (every recorded epoch when None), the loss drawn at every epoch.
     Both are validation curves, so both are dashed.
     """
-    run = _run_with_predictions(run)
+    run = with_predictions(run)
     epochs = _recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
     n_bins = check_count(n_bins, "n_bins")
     best = curves.summarize(run)
@@ -721,8 +704,8 @@ def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
     Right: the validation ECE (with `n_bins` bins) of each run at its last epoch. Each run has one
     colour. `axes` holds two Axes (a new figure when None); returns them.
     """
-    run = _run_with_predictions(run, "run")
-    smoothed = _run_with_predictions(smoothed, "smoothed")
+    run = with_predictions(run, "run")
+    smoothed = with_predictions(smoothed, "smoothed")
     if "val_cross_entropy" not in smoothed.history:
         raise ValueError(
             "smoothed must be a run trained with label smoothing, whose history holds "

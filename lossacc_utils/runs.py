@@ -24,7 +24,7 @@ import numpy as np
 
 from .validation import check_class_indices, check_real
 
-__all__ = ["Run", "as_run"]
+__all__ = ["Run", "as_run", "with_predictions"]
 
 
 def _curve(name: str, values) -> np.ndarray:
@@ -255,3 +255,20 @@ def as_run(run) -> Run:
         f"run must be a Run (as run_overtraining returns), a keras History or a dict of curves; "
         f"got {type(run).__name__}"
     )
+
+
+def with_predictions(run, name: str = "run", images: bool = False) -> Run:
+    """`run`, checked to be a `Run` that recorded its validation predictions (and, with `images`,
+    holds its validation images); an error names the argument `name`."""
+    if not isinstance(run, Run):
+        raise TypeError(
+            f"{name} must be a Run that recorded its validation predictions, as run_overtraining "
+            f"returns; got {type(run).__name__}"
+        )
+    if not run.val_log_probabilities:
+        raise ValueError(
+            f"{name} must hold recorded validation predictions (val_log_probabilities)"
+        )
+    if images and run.x_val is None:
+        raise ValueError(f"{name} must hold its validation images (x_val); it has none")
+    return run

@@ -1313,6 +1313,10 @@ sweep(
     [("None", None), ("5", 5), ("'abc'", "abc"), ("{}", {}), ("[history]", [HISTORY])],
 )
 answers(runs.as_run, "a-Run", holds(lambda r: r is RUN), RUN)
+sweep(runs.with_predictions, {}, "run", [("None", None), ("curves", HISTORY)])
+rejects(runs.with_predictions, "no-predictions", "run", CURVES_ONLY)
+rejects(runs.with_predictions, "name=model", "model", CURVES_ONLY, name="model")
+answers(runs.with_predictions, "a-recorded-Run", holds(lambda r: r is RUN), RUN)
 answers(
     runs.as_run,
     "a-keras-History",

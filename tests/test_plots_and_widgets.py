@@ -436,7 +436,7 @@ BAD_CALLS = [
     (
         lambda: plots.plot_true_class_histograms(no_predictions(), [1]),
         ValueError,
-        "run must have recorded its validation predictions",
+        "run must hold recorded validation predictions",
     ),
     (lambda: plots.plot_true_class_histograms(make_run(), 2), TypeError, "epochs must be a list"),
     (lambda: plots.plot_true_class_histograms(make_run(), []), ValueError, "epochs must name at"),
@@ -500,7 +500,7 @@ BAD_CALLS = [
         "y_true must contain only",
     ),
     (lambda: plots.plot_threshold_sweep([0, 1], [0.2]), ValueError, "y_true and scores must have"),
-    (lambda: plots.plot_loss_and_ece(no_predictions()), ValueError, "run must have recorded"),
+    (lambda: plots.plot_loss_and_ece(no_predictions()), ValueError, "run must hold recorded"),
     (lambda: plots.plot_loss_and_ece(make_run(), n_bins=0), ValueError, "n_bins must be"),
     (
         lambda: plots.plot_loss_and_ece(make_run(), epochs=[5]),
