@@ -92,7 +92,9 @@ def test_bad_runs_are_named(call, message):
 def test_a_run_must_be_a_run_or_curves():
     with pytest.raises(TypeError, match="run must be a Run"):
         curves.summarize([1, 2])
-    with pytest.raises(TypeError, match="run must be a Run that recorded its validation predictions"):
+    with pytest.raises(
+        TypeError, match="run must be a Run that recorded its validation predictions"
+    ):
         curves.loss_by_correctness(RUN)
 
 
