@@ -1,7 +1,7 @@
 """How fast is the over-training chapter's run, against plain `fit` defaults? Prints figures.
 
-Both trainings use the same model, data, seed and epochs and call `model.fit`:
-- defaults: NumPy arrays, `batch_size=32`, `validation_data=(x_val, y_val)`, nothing else;
+Both trainings use the same model, data, seed, batch size and epochs and call `model.fit`:
+- defaults: NumPy arrays, `validation_data=(x_val, y_val)`, nothing else;
 - the chapter: `run_overtraining` (cached tf.data pipelines, 10 steps per call into TensorFlow),
   recording the validation probabilities every epoch as the chapter does, or not at all.
 They alternate, so that a busy machine slows both; the figures are medians over the repeats. The
@@ -55,7 +55,11 @@ def forward_flops(model):
 def train_with_defaults(seed):
     config = OVERTRAINING
     split = data.load_split(
-        config["dataset"], n_train=config["n_train"], n_val=config["n_val"], seed=seed
+        config["dataset"],
+        n_train=config["n_train"],
+        n_val=config["n_val"],
+        n_test=config["n_test"],
+        seed=seed,
     )
     keras.utils.set_random_seed(seed)
     model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
@@ -68,7 +72,7 @@ def train_with_defaults(seed):
     model.fit(
         split.x_train,
         split.y_train,
-        batch_size=32,
+        batch_size=config["batch_size"],
         epochs=config["epochs"],
         validation_data=(split.x_val, split.y_val),
         verbose=0,
@@ -99,7 +103,7 @@ def main():
     )
     print(f"{'':44} {'median s':>9} {'GFLOP/s':>8} {'of peak':>8}")
     for name, seconds in (
-        ("fit(batch_size=32) defaults", d),
+        (f"fit(batch_size={config['batch_size']}) defaults", d),
         ("the chapter's run, recording every epoch", c),
         ("the chapter's run, recording nothing", b),
     ):
