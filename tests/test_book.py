@@ -266,8 +266,12 @@ def test_setting_the_repository_url_adds_binder_and_colab_buttons(tmp_path):
     url = "https://github.com/example-org/loss-book"
 
     def set_url(text):
-        assert text.count('url: ""') == 1
-        return text.replace('url: ""', f"url: {url}")
+        import yaml
+
+        config = yaml.safe_load(text)
+        assert config["repository"]["url"] == ""  # no buttons by default
+        config["repository"]["url"] = url
+        return yaml.safe_dump(config, sort_keys=False)
 
     cells = [nbformat.v4.new_markdown_cell("# A page")]
     result, html = build_one_page_book(tmp_path, cells, config_change=set_url)

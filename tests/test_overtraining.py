@@ -193,7 +193,7 @@ def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing)
 
     from lossacc_utils import data
 
-    settings = {"n_train": 100, "n_val": 60, "n_test": 40, "epochs": 12}
+    settings = {"n_train": 100, "n_val": 60, "n_test": 40, "epochs": 12, "batch_size": 32}
     run = overtraining.run_overtraining(seed=3, label_smoothing=label_smoothing, **settings)
     split = data.load_split("digits", n_train=100, n_val=60, n_test=40, seed=3)
     keras.utils.set_random_seed(3)
