@@ -54,6 +54,7 @@ from lossacc_utils import (
     widgets,
 )
 from lossacc_utils.counterexample import CASE_1, CASE_2
+from tests.keras_oracles import keras_early_stopping
 
 PACKAGE = Path(lossacc_utils.__file__).resolve().parent
 NAN, INF = float("nan"), float("inf")
@@ -1083,24 +1084,6 @@ answers(
     HISTORY,
     prefix="",
 )
-
-
-def keras_early_stopping(values, monitor="val_loss", patience=10, min_delta=0.0, mode="min"):
-    """Keras' own EarlyStopping, driven over a recorded curve: where it stops, what is best."""
-    import keras
-
-    callback = keras.callbacks.EarlyStopping(
-        monitor=monitor, patience=patience, min_delta=min_delta, mode=mode
-    )
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.stop_training = False
-    callback.set_model(model)
-    callback.on_train_begin()
-    for epoch, value in enumerate(values):
-        callback.on_epoch_end(epoch, {monitor: float(value)})
-        if model.stop_training:
-            return {"stopped_epoch": epoch + 1, "best_epoch": callback.best_epoch + 1}
-    return {"stopped_epoch": len(values), "best_epoch": callback.best_epoch + 1}
 
 
 ES = curves.early_stopping

@@ -5,6 +5,7 @@ import pytest
 
 from lossacc_utils import curves, metrics
 from lossacc_utils.runs import Run
+from tests.keras_oracles import keras_early_stopping
 
 RUN = {
     "loss": [1.0, 0.5, 0.3, 0.2, 0.1],
@@ -106,26 +107,6 @@ def test_a_diverged_epoch_is_never_the_best():
     assert curves.summarize(RUN)["diverged_epoch"] is None
     with pytest.raises(ValueError, match="NaN on every epoch"):
         curves.summarize({"val_loss": [np.nan, np.nan], "val_accuracy": [0.1, 0.1]})
-
-
-def keras_early_stopping(values, monitor, patience, min_delta):
-    """Drive Keras' own EarlyStopping over a recorded curve: where does it stop, what is best?"""
-    import keras
-
-    mode = "max" if "acc" in monitor else "min"  # what mode="auto" resolves to for these
-    callback = keras.callbacks.EarlyStopping(
-        monitor=monitor, patience=patience, min_delta=min_delta, mode=mode
-    )
-    values = np.asarray(values, dtype=float)
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.stop_training = False  # fit sets this; EarlyStopping turns it on to stop
-    callback.set_model(model)
-    callback.on_train_begin()
-    for epoch, value in enumerate(values):
-        callback.on_epoch_end(epoch, {monitor: float(value)})
-        if model.stop_training:
-            return {"stopped_epoch": epoch + 1, "best_epoch": callback.best_epoch + 1}
-    return {"stopped_epoch": len(values), "best_epoch": callback.best_epoch + 1}
 
 
 @pytest.mark.parametrize("seed", range(12))
