@@ -18,6 +18,8 @@ __all__ = [
     "early_stopping",
     "loss_by_correctness",
     "opposite_moves",
+    "sample_losses",
+    "sample_verdicts",
     "summarize",
 ]
 
@@ -88,6 +90,23 @@ def _sample_losses(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
     log_p = run.recorded(epoch)
     y = run.y_val
     return -log_p[np.arange(len(y)), y], log_p.argmax(axis=1) == y
+
+
+def sample_losses(run, epoch) -> np.ndarray:
+    """Each validation sample's loss at `epoch` (a recorded epoch): the terms `val_loss` averages.
+
+    They come from the recorded log-probabilities, unclipped, as Keras computes `val_loss` from the
+    logits of a softmax model.
+    """
+    return _sample_losses(with_predictions(run), epoch)[0]
+
+
+def sample_verdicts(run, epoch) -> np.ndarray:
+    """Whether each validation sample is classified correctly at `epoch` (a recorded epoch).
+
+    The per-sample verdicts behind `val_accuracy`: its mean, up to float32 rounding.
+    """
+    return _sample_losses(with_predictions(run), epoch)[1]
 
 
 def loss_by_correctness(run) -> pd.DataFrame:

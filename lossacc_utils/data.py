@@ -1,6 +1,8 @@
 """The data the chapters train on, with deterministic train / validation / test splits.
 
 - `blobs`: points in the plane, made on the spot;
+- `spirals`: points in the plane whose class follows a spiral, with a known share of wrong labels,
+  so that the best accuracy any model can reach is known exactly;
 - `load_split`: images of digits from scikit-learn (8x8, shipped with the package, the default:
   nothing is downloaded), or MNIST and Fashion-MNIST (28x28) through `keras.datasets` for readers
   with a network, or from a local `.npz` file in the format of Keras' `mnist.npz`.
@@ -23,7 +25,7 @@ from .validation import (
     check_seed,
 )
 
-__all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split"]
+__all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split", "spirals"]
 
 DATASETS = ("digits", "mnist", "fashion_mnist")
 
@@ -46,6 +48,39 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     centres = 2.0 * np.c_[np.cos(angles), np.sin(angles)]
     x = centres[y] + spread * rng.normal(size=(n_samples, 2))
     return x.astype("float32"), y.astype("int64")
+
+
+def spirals(n_samples=1000, n_classes=3, twist=0.7, label_noise=0.0, seed=0):
+    """Points in the unit disc, classed by the arm of a spiral they lie on; some labels wrong.
+
+    A point at radius r and angle t belongs to arm floor(n_classes * frac(t / 2 pi + twist * r)):
+    with `twist=0` the arms are straight sectors, which a linear classifier can tell apart; the more
+    they twist, the less it can (with the default 0.7, about 60% on three classes), while a small
+    network still can. Then a `label_noise` share of the points, drawn at random, get a wrong class
+    instead, drawn at random among the others. Since the arm is a function of the point, the best
+    any classifier can do is to predict the arm, which is right on `1 - label_noise` of the points
+    (when that is more than the share of any one wrong class, `label_noise / (n_classes - 1)`).
+
+    Returns (x, y): float32 points of shape (n_samples, 2) and integer labels of shape (n_samples,).
+    """
+    n_samples = check_count(n_samples, "n_samples")
+    n_classes = check_count(n_classes, "n_classes", low=2)
+    twist = check_real(twist, "twist")
+    label_noise = check_fraction(label_noise, "label_noise")
+    if 1 - label_noise <= label_noise / (n_classes - 1):
+        raise ValueError(
+            f"label_noise must leave the true class the likeliest label: below "
+            f"{(n_classes - 1) / n_classes:.3g} for {n_classes} classes; got {label_noise!r}"
+        )
+    rng = np.random.default_rng(check_seed(seed))
+    radius = np.sqrt(rng.random(n_samples))  # uniform over the disc
+    angle = 2 * np.pi * rng.random(n_samples)
+    turn = (angle / (2 * np.pi) + twist * radius) % 1.0
+    y = np.minimum((n_classes * turn).astype("int64"), n_classes - 1)
+    wrong = rng.random(n_samples) < label_noise
+    y[wrong] = (y[wrong] + rng.integers(1, n_classes, wrong.sum())) % n_classes
+    x = np.c_[radius * np.cos(angle), radius * np.sin(angle)]
+    return x.astype("float32"), y
 
 
 @dataclass(frozen=True)

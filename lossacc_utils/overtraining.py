@@ -25,6 +25,7 @@ import numpy as np
 from . import data, metrics
 from .fingerprint import source_digest
 from .runs import Run
+from .training import in_memory_batches
 from .validation import (
     as_array,
     check_bool,
@@ -36,6 +37,7 @@ from .validation import (
 
 __all__ = [
     "OVERTRAINING",
+    "RISING",
     "RUN_CACHE",
     "ProbabilityRecorder",
     "convnet",
@@ -57,10 +59,19 @@ OVERTRAINING = {
     "width": 1,  # filters and units multiplied by this
     "starved": False,  # True: a linear classifier on the image averaged down to 2x2 instead
     "label_noise": 0.0,  # share of training and validation labels replaced by a wrong class
+    "val_label_noise": 0.0,  # share of validation labels only, as the label errors of test sets
     "label_smoothing": 0.0,  # a > 0: train on targets y (1 - a) + a / K
     "record_every": 1,  # record the validation probabilities every this many epochs
     "steps_per_execution": 10,  # run 10 training steps per call into TensorFlow
     "log_every": 0,  # print a progress line every this many epochs (0: only at the end)
+}
+
+#: The second regime, where the validation accuracy keeps rising while the validation loss rises:
+#: `OVERTRAINING` with these settings changed (`run_overtraining(seed, **RISING)`).
+RISING = {
+    "val_label_noise": 0.1,  # a tenth of the validation labels wrong: no model can get them right
+    "learning_rate": 0.001,  # slower, so that the accuracy has room to rise after the loss's low
+    "epochs": 150,
 }
 
 #: The environment variable naming the folder where `run_overtraining` keeps its runs.
@@ -319,10 +330,16 @@ def _checked_config(overrides) -> dict:
     config["width"] = check_count(config["width"], "width")
     config["record_every"] = check_count(config["record_every"], "record_every")
     config["log_every"] = check_count(config["log_every"], "log_every", low=0)
-    for name in ("label_noise", "label_smoothing"):
+    for name in ("label_noise", "val_label_noise", "label_smoothing"):
         config[name] = check_fraction(config[name], name)
-    if config["label_noise"] == 1:
-        raise ValueError("label_noise must be below 1; with 1 no label would be right")
+    for name in ("label_noise", "val_label_noise"):
+        if config[name] == 1:
+            raise ValueError(f"{name} must be below 1; with 1 no label would be right")
+    if config["label_noise"] and config["val_label_noise"]:
+        raise ValueError(
+            "give label_noise (training and validation labels) or val_label_noise (validation "
+            f"labels only), not both; got {config['label_noise']} and {config['val_label_noise']}"
+        )
     config["learning_rate"] = check_positive(config["learning_rate"], "learning_rate")
     config["starved"] = check_bool(config["starved"], "starved")
     return config
@@ -354,6 +371,8 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     if noise:
         y_train = _with_label_noise(y_train, noise, split.n_classes, rng)
         y_val = _with_label_noise(y_val, noise, split.n_classes, rng)
+    if config["val_label_noise"]:
+        y_val = _with_label_noise(y_val, config["val_label_noise"], split.n_classes, rng)
     keras.utils.set_random_seed(seed)
     if config["starved"]:
         model = starved_classifier(split.x_train.shape[1:], split.n_classes)
@@ -373,7 +392,7 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
         metrics=["accuracy", *tracked],
         steps_per_execution=config["steps_per_execution"],
     )
-    train = _training_data(split.x_train, train_targets, config["batch_size"], seed)
+    train = in_memory_batches(split.x_train, train_targets, config["batch_size"], seed)
     validation = _Validation(split.x_val, y_val, split.x_test, config["record_every"], smoothing)
     callbacks = [validation, _ProgressLog(log_every, config["epochs"])]
     start = time.perf_counter()
@@ -396,21 +415,4 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
         config={**config, "log_every": log_every},
         seconds=seconds,
         epoch_seconds=callbacks[-1].seconds,
-    )
-
-
-def _training_data(x_train, y_train, batch_size, seed):
-    """The training pipeline, kept in memory and reshuffled every epoch from `seed`.
-
-    Building it once, cached, spares `fit` from slicing NumPy arrays again on every epoch, which
-    is most of an epoch's time for data this small.
-    """
-    import tensorflow as tf
-
-    return (
-        tf.data.Dataset.from_tensor_slices((x_train, y_train))
-        .cache()
-        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size)
-        .prefetch(2)
     )

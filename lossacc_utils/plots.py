@@ -29,6 +29,7 @@ from .runs import Run, as_run, with_predictions
 from .validation import (
     as_array,
     check_binary_labels,
+    check_class_indices,
     check_columns,
     check_count,
     check_fraction,
@@ -45,10 +46,13 @@ __all__ = [
     "plot_label_smoothing",
     "plot_loss_and_ece",
     "plot_loss_by_correctness",
+    "plot_plateau",
+    "plot_points",
     "plot_prediction_sets",
     "plot_reliability",
     "plot_rival_plane",
     "plot_run",
+    "plot_seed_band",
     "plot_simplex",
     "plot_threshold_sweep",
     "plot_true_class_histograms",
@@ -750,4 +754,126 @@ def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
     right.set_ylim(0, 1.2 * max(ece) if max(ece) > 0 else 1)
     right.set_title("calibration at the last epoch", fontsize=10, loc="left")
     right.spines[["top", "right"]].set_visible(False)
+    return axes
+
+
+def plot_seed_band(runs, axes=None):
+    """The validation loss (left, log scale) and accuracy (right) of runs that differ only in
+    their seed: each run a thin line, the range between the lowest and the highest shaded, the
+    median thick. The first run is drawn darker: it is the one the text follows.
+
+    `runs` is a list of at least two runs of the same length (`runs.Run`, Keras `History` or dicts
+    of curves). `axes` holds two Axes (a new figure when None); returns them.
+    """
+    from .uncertainty import seed_band
+
+    loss, accuracy = seed_band(runs, "val_loss"), seed_band(runs, "val_accuracy")
+    axes = _axes_for(axes, 2, (10, 3.8))
+    for ax, band, color, label in (
+        (axes[0], loss, COLORS["loss"], "validation loss"),
+        (axes[1], accuracy, COLORS["accuracy"], "validation accuracy"),
+    ):
+        ax.fill_between(
+            band.index,
+            band["low"],
+            band["high"],
+            color=color,
+            alpha=0.15,
+            lw=0,
+            label=f"lowest to highest of {len(runs)} seeds",
+        )
+        for column in band.columns[3:]:
+            ax.plot(band.index, band[column], color=color, lw=0.6, alpha=0.5)
+        ax.plot(band.index, band["run 1"], color=COLORS["ink"], lw=0.9, label="the text's run")
+        _curve(ax, band["median"], "validation", color, "median", band.index)
+        ax.set_xlabel("epoch")
+        ax.set_title(label, fontsize=10, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+    _log_scale(axes[0], "validation loss", COLORS["loss"])
+    low = float(accuracy["low"].iloc[len(accuracy) // 10 :].min())
+    axes[1].set_ylim(max(0.0, low - 0.02), min(1.0, float(accuracy["high"].max()) + 0.01))
+    axes[1].set_ylabel("validation accuracy", color=COLORS["accuracy"])
+    axes[1].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
+    axes[0].legend(fontsize=8, frameon=False, loc="upper left")
+    return axes
+
+
+def plot_points(x, y, ax=None, title=None):
+    """Points in the plane, coloured by their label (up to ten classes)."""
+    x = as_array(x, "x")
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must hold points in the plane, of shape (n, 2); got {x.shape}")
+    y = as_array(y, "y")
+    if y.shape != (len(x),):
+        raise ValueError(f"y must hold one label per point of x ({len(x)}); got shape {y.shape}")
+    y = check_class_indices(y, np.empty((len(y), 10)), "y")  # ten colours
+    title = _title(title)
+    ax = _new_axes(ax, (4, 4))
+    palette = plt.get_cmap("tab10").colors
+    ax.scatter(x[:, 0], x[:, 1], c=[palette[int(c)] for c in y], s=7, lw=0)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10, loc="left")
+    return ax
+
+
+def plot_plateau(experiments, axes=None):
+    """One row per experiment of `plateau.experiment`: losses (left) and accuracies (right).
+
+    The case's model is drawn over the whole longer run, with the planned end marked; the bigger
+    model, in its own colour, over the planned epochs. A grey line marks the best accuracy the data
+    allow. `axes` holds two Axes per experiment, row by row (a new figure when None).
+    """
+    if not isinstance(experiments, list | tuple) or not experiments:
+        raise ValueError("experiments must be a list of what plateau.experiment returns")
+    for results in experiments:
+        if not isinstance(results, dict) or not {"run", "bigger", "epochs", "case"} <= set(results):
+            raise ValueError("experiments must be a list of what plateau.experiment returns")
+    from .plateau import bayes_accuracy
+
+    n = len(experiments)
+    if axes is None:
+        _, axes = plt.subplots(n, 2, figsize=(10, 3.0 * n), layout="constrained", sharex=True)
+    axes = _axes_for(axes, 2 * n, None)
+    for row, results in enumerate(experiments):
+        left, right = axes[2 * row], axes[2 * row + 1]
+        run, bigger, planned = results["run"], results["bigger"], results["epochs"]
+        for ax, name, label in ((left, "loss", "loss"), (right, "accuracy", "accuracy")):
+            for r, color, who in (
+                (run, COLORS["run"], "the model"),
+                (bigger, COLORS["second_run"], "a bigger model"),
+            ):
+                _curve(ax, r.curve(name), "training", color, f"{who}, training")
+                _curve(ax, r.curve(f"val_{name}"), "validation", color, f"{who}, validation")
+            ax.axvline(planned, color=COLORS["reference"], lw=1, ls=":")
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.set_ylabel(label)
+        left.set_title(results["case"], fontsize=10, loc="left")
+        left.annotate(
+            "planned end",
+            (planned, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -12),
+            textcoords="offset points",
+            fontsize=8,
+            color=COLORS["reference"],
+        )
+        best = bayes_accuracy(results["label_noise"])
+        right.axhline(best, color=COLORS["reference"], lw=1)
+        right.annotate(
+            f"best possible: {best:.0%}",
+            (run.epochs, best),
+            xytext=(-4, -12),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color=COLORS["reference"],
+        )
+        right.set_ylim(0.3, 1.02)
+        right.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
+    axes[2 * n - 2].set_xlabel("epoch")
+    axes[2 * n - 1].set_xlabel("epoch")
+    axes[1].legend(fontsize=8, frameon=False, loc="lower right", ncol=2)
     return axes

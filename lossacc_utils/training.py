@@ -3,7 +3,8 @@
 - `tiny_classifier`: a small softmax classifier, compiled as the chapters compile it;
 - `BatchLossRecorder`: a callback that records, for every training batch, the loss under the
   weights the step is about to update, and the running mean Keras logs after the step;
-- `loss_and_accuracy_along_line`: a model's loss and accuracy as its weights move along a line.
+- `loss_and_accuracy_along_line`: a model's loss and accuracy as its weights move along a line;
+- `in_memory_batches`: a data set for `fit`, built once and kept in memory.
 
 The over-training experiment, a ConvNet trained far past its best epoch, is `overtraining`.
 """
@@ -26,7 +27,12 @@ from .validation import (
     check_seed,
 )
 
-__all__ = ["BatchLossRecorder", "loss_and_accuracy_along_line", "tiny_classifier"]
+__all__ = [
+    "BatchLossRecorder",
+    "in_memory_batches",
+    "loss_and_accuracy_along_line",
+    "tiny_classifier",
+]
 
 
 def tiny_classifier(
@@ -176,3 +182,28 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     finally:
         model.set_weights(current)
     return pd.DataFrame(rows)
+
+
+def in_memory_batches(x, y, batch_size, seed=None):
+    """A `tf.data` pipeline of (x, y) in batches, kept in memory, for `fit` and `validation_data`.
+
+    With a `seed`, it reshuffles itself every epoch from that seed (then pass `shuffle=False` to
+    `fit`, which cannot shuffle a data set); with None, the order stays. Built once, it spares
+    `fit` from slicing the arrays again on every epoch, which for small data sets is most of an
+    epoch's time.
+    """
+    import tensorflow as tf
+
+    checked_x, checked_y = as_array(x, "x"), as_array(y, "y")  # checked; used as given below
+    if len(checked_x) != len(checked_y):
+        raise ValueError(
+            f"x and y must hold the same number of samples; got {len(checked_x)} and "
+            f"{len(checked_y)}"
+        )
+    batch_size = check_count(batch_size, "batch_size")
+    x = np.asarray(x, dtype="float32")  # the inputs in the dtype the model computes in
+    y = np.asarray(y)  # integer labels stay integers, one-hot targets stay as they are
+    data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    if seed is not None:
+        data = data.shuffle(len(x), seed=check_seed(seed), reshuffle_each_iteration=True)
+    return data.batch(batch_size).prefetch(2)

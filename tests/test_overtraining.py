@@ -191,7 +191,7 @@ def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing)
     import keras
     import tensorflow as tf
 
-    from lossacc_utils import data
+    from lossacc_utils import data, training
 
     settings = {"n_train": 100, "n_val": 60, "n_test": 40, "epochs": 12, "batch_size": 32}
     run = overtraining.run_overtraining(seed=3, label_smoothing=label_smoothing, **settings)
@@ -216,7 +216,7 @@ def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing)
         metrics=["accuracy", *tracked],
         steps_per_execution=10,
     )
-    train = overtraining._training_data(split.x_train, train_y, 32, seed=3)
+    train = training.in_memory_batches(split.x_train, train_y, 32, seed=3)
     val = tf.data.Dataset.from_tensor_slices((split.x_val, val_y)).batch(60)
     history = model.fit(train, validation_data=val, epochs=12, shuffle=False, verbose=0).history
     assert sorted(history) == sorted(run.history)

@@ -1,0 +1,241 @@
+"""Is a number measured on a validation set bigger than its noise? Intervals for what a run reports.
+
+An accuracy measured on n validation samples is an estimate: another n samples from the same
+source would give another number. These functions say how far it could plausibly move.
+
+- `accuracy_interval`: the Wilson score interval of one accuracy;
+- `accuracy_change`: the change in accuracy between two sets of predictions on the *same* samples
+  (two epochs of one run), which only the samples that changed their verdict decide, with an
+  interval and McNemar's exact test;
+- `bootstrap_interval`: a percentile bootstrap interval of any statistic of per-sample values,
+  resampling the samples (for a loss ratio or an expected calibration error);
+- `loss_ratio_interval`: the bootstrap interval of a run's final over lowest validation loss;
+- `noise_report`: what `curves.summarize` says about a run, each number with its interval;
+- `seed_band`: a curve over several runs that differ only in their seed, epoch by epoch.
+
+The intervals describe one kind of noise, the choice of validation samples; `seed_band` shows
+another, the randomness of training itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .runs import Run, as_run, with_predictions
+from .validation import as_array, check_count, check_seed, check_text
+
+__all__ = [
+    "accuracy_change",
+    "accuracy_interval",
+    "bootstrap_interval",
+    "loss_ratio_interval",
+    "noise_report",
+    "seed_band",
+]
+
+
+def _confidence(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise TypeError(f"confidence must be a number in (0, 1); got {type(value).__name__}")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), such as 0.95; got {value!r}")
+    return value
+
+
+def _verdicts(correct, name: str) -> np.ndarray:
+    """Per-sample verdicts as booleans: True or 1 for a correct prediction, False or 0 otherwise."""
+    array = as_array(correct, name)
+    if array.ndim != 1 or len(array) == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 1-D array of per-sample verdicts; got shape {array.shape}"
+        )
+    if array.dtype != bool and not np.isin(array, (0, 1)).all():
+        raise ValueError(f"{name} must hold True/False or 1/0 per sample; got other values")
+    return array.astype(bool)
+
+
+def accuracy_interval(correct, confidence=0.95) -> dict:
+    """The accuracy of per-sample verdicts `correct`, with its Wilson score interval.
+
+    The Wilson interval keeps inside [0, 1] and holds its coverage near 0 and 1, where the
+    textbook interval p +- z sqrt(p (1 - p) / n) does not (at p = 1 it has width zero).
+    `standard_error` is sqrt(p (1 - p) / n), the size of the noise in the accuracy.
+    """
+    correct = _verdicts(correct, "correct")
+    n, right = len(correct), int(correct.sum())
+    interval = stats.binomtest(right, n).proportion_ci(_confidence(confidence), method="wilson")
+    p = right / n
+    return {
+        "accuracy": p,
+        "low": float(interval.low),
+        "high": float(interval.high),
+        "standard_error": float(np.sqrt(p * (1 - p) / n)),
+        "samples": n,
+    }
+
+
+def accuracy_change(correct_before, correct_after, confidence=0.95) -> dict:
+    """How the accuracy changed between two sets of verdicts on the same samples, and whether
+    the change is bigger than its noise.
+
+    Only the samples whose verdict changed move the accuracy: `became_right` were wrong before and
+    right after, `became_wrong` the reverse. The change is their difference over all samples. If
+    nothing but chance told the two apart, each of those samples would be equally likely to have
+    gone either way: `p_value` is McNemar's exact test of that, the probability of a split at least
+    as lopsided. The interval matches the test: it scales the exact (Clopper-Pearson) interval of
+    the share of changed samples that became right. `standard_error`, that of a paired difference
+    of proportions, comes from the changed samples alone: it is far smaller than the standard error
+    of either accuracy when few samples change.
+    """
+    before = _verdicts(correct_before, "correct_before")
+    after = _verdicts(correct_after, "correct_after")
+    if before.shape != after.shape:
+        raise ValueError(
+            "correct_before and correct_after must hold verdicts on the same samples; got "
+            f"{len(before)} and {len(after)}"
+        )
+    level = _confidence(confidence)
+    n = len(before)
+    became_right = int((~before & after).sum())
+    became_wrong = int((before & ~after).sum())
+    change = (became_right - became_wrong) / n
+    flips = became_right + became_wrong
+    standard_error = np.sqrt(max(flips / n - change**2, 0.0) / n)
+    if flips:
+        test = stats.binomtest(became_right, flips)
+        share = test.proportion_ci(level, method="exact")
+        low, high = (flips * (2 * share.low - 1) / n, flips * (2 * share.high - 1) / n)
+        p_value = test.pvalue
+    else:  # nothing changed: the change is exactly zero
+        low = high = 0.0
+        p_value = 1.0
+    return {
+        "before": float(before.mean()),
+        "after": float(after.mean()),
+        "change": float(change),
+        "became_right": became_right,
+        "became_wrong": became_wrong,
+        "standard_error": float(standard_error),
+        "low": float(low),
+        "high": float(high),
+        "p_value": float(p_value),
+    }
+
+
+def bootstrap_interval(
+    statistic: Callable, *samples, confidence=0.95, n_resamples=1000, seed=0
+) -> dict:
+    """A percentile bootstrap interval of `statistic(*samples)`.
+
+    Each sample array has one row per sample (all the same length). The samples are drawn again
+    with replacement `n_resamples` times, the same rows from every array, and the statistic is
+    computed on each draw; the interval holds the middle `confidence` of those values.
+    """
+    if not callable(statistic):
+        raise TypeError(f"statistic must be a function of the samples; got {statistic!r}")
+    if not samples:
+        raise ValueError("bootstrap_interval needs at least one array of samples")
+    arrays = [as_array(s, f"samples[{i}]") for i, s in enumerate(samples)]
+    lengths = {len(a) if a.ndim else 0 for a in arrays}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(
+            "the samples must be non-empty arrays with one row per sample, all the same length; "
+            f"got lengths {sorted(lengths)}"
+        )
+    (n,) = lengths
+    level = _confidence(confidence)
+    n_resamples = check_count(n_resamples, "n_resamples", low=10)
+    rng = np.random.default_rng(check_seed(seed))
+    values = np.array(
+        [
+            statistic(*(a[rows] for a in arrays))
+            for rows in rng.integers(0, n, size=(n_resamples, n))
+        ],
+        dtype=float,
+    )
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return {"value": float(statistic(*arrays)), "low": float(low), "high": float(high)}
+
+
+def loss_ratio_interval(run, confidence=0.95, n_resamples=1000, seed=0) -> dict:
+    """A bootstrap interval of the run's final validation loss over its lowest.
+
+    Resampling the validation samples moves every epoch's mean loss, and perhaps the epoch of the
+    lowest: each resample finds its own. The run must have its predictions recorded every epoch.
+    """
+    run = with_predictions(run)
+    missing = set(range(1, run.epochs + 1)) - set(run.val_log_probabilities)
+    if missing:
+        raise ValueError(
+            "loss_ratio_interval needs the validation predictions of every epoch; "
+            f"{len(missing)} of {run.epochs} epochs were not recorded"
+        )
+    rows = np.arange(len(run.y_val))
+    losses = np.stack(
+        [-run.val_log_probabilities[e][rows, run.y_val] for e in range(1, run.epochs + 1)], axis=1
+    )  # (samples, epochs)
+
+    def ratio(per_sample):
+        curve = per_sample.mean(axis=0)
+        return curve[-1] / curve.min()
+
+    return bootstrap_interval(
+        ratio, losses, confidence=confidence, n_resamples=n_resamples, seed=seed
+    )
+
+
+def noise_report(run, confidence=0.95) -> dict:
+    """`curves.summarize(run)` with the noise of its numbers: the loss ratio's bootstrap interval,
+    and the accuracy change from the epoch of the lowest loss to the last, with the interval and
+    McNemar p-value of `accuracy_change`. The run must have recorded every epoch's predictions.
+    """
+    from .curves import sample_verdicts, summarize
+
+    summary = summarize(run)
+    ratio = loss_ratio_interval(run, confidence)
+    best, last = summary["best_epoch"], as_run(run).epochs
+    change = accuracy_change(sample_verdicts(run, best), sample_verdicts(run, last), confidence)
+    return {
+        "best_epoch": best,
+        "loss_ratio": summary["loss_ratio"],
+        "loss_ratio_low": ratio["low"],
+        "loss_ratio_high": ratio["high"],
+        "val_accuracy_at_best": change["before"],
+        "final_val_accuracy": change["after"],
+        "accuracy_change": change["change"],
+        "accuracy_change_low": change["low"],
+        "accuracy_change_high": change["high"],
+        "p_value": change["p_value"],
+    }
+
+
+def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
+    """The curve `name` of several runs, epoch by epoch: the median, and the lowest and highest.
+
+    The runs must have the same number of epochs. One row per epoch (from 1), with the columns
+    `median`, `low` and `high`, then one column per run (`run 1`, `run 2`, ...).
+    """
+    if isinstance(runs, Run) or not isinstance(runs, Sequence) or len(runs) < 2:
+        raise ValueError(f"runs must be a list of at least two runs; got {type(runs).__name__}")
+    name = check_text(name, "name")
+    curves = [as_run(run).curve(name) for run in runs]
+    lengths = {len(c) for c in curves}
+    if len(lengths) != 1:
+        raise ValueError(f"the runs must have the same number of epochs; got {sorted(lengths)}")
+    table = np.stack(curves, axis=1)
+    frame = pd.DataFrame(
+        {
+            "median": np.median(table, axis=1),
+            "low": table.min(axis=1),
+            "high": table.max(axis=1),
+        },
+        index=pd.RangeIndex(1, len(table) + 1, name="epoch"),
+    )
+    for i, curve in enumerate(curves, start=1):
+        frame[f"run {i}"] = curve
+    return frame
