@@ -768,7 +768,7 @@ def plot_seed_band(runs, axes=None):
     from .uncertainty import seed_band
 
     loss, accuracy = seed_band(runs, "val_loss"), seed_band(runs, "val_accuracy")
-    axes = _axes_for(axes, 2, (10, 3.8))
+    axes = _axes_for(axes, 2, (8, 3.2))
     for ax, band, color, label in (
         (axes[0], loss, COLORS["loss"], "validation loss"),
         (axes[1], accuracy, COLORS["accuracy"], "validation accuracy"),
@@ -794,7 +794,7 @@ def plot_seed_band(runs, axes=None):
     axes[1].set_ylim(max(0.0, low - 0.02), min(1.0, float(accuracy["high"].max()) + 0.01))
     axes[1].set_ylabel("validation accuracy", color=COLORS["accuracy"])
     axes[1].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
-    axes[0].legend(fontsize=8, frameon=False, loc="upper left")
+    axes[0].legend(fontsize=9, frameon=False, loc="upper right")
     return axes
 
 
@@ -835,7 +835,7 @@ def plot_plateau(experiments, axes=None):
 
     n = len(experiments)
     if axes is None:
-        _, axes = plt.subplots(n, 2, figsize=(10, 3.0 * n), layout="constrained", sharex=True)
+        _, axes = plt.subplots(n, 2, figsize=(8, 2.6 * n), layout="constrained", sharex=True)
     axes = _axes_for(axes, 2 * n, None)
     for row, results in enumerate(experiments):
         left, right = axes[2 * row], axes[2 * row + 1]
@@ -857,7 +857,7 @@ def plot_plateau(experiments, axes=None):
             xycoords=("data", "axes fraction"),
             xytext=(4, -12),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=9,
             color=COLORS["reference"],
         )
         best = bayes_accuracy(results["label_noise"])
@@ -868,12 +868,19 @@ def plot_plateau(experiments, axes=None):
             xytext=(-4, -12),
             textcoords="offset points",
             ha="right",
-            fontsize=8,
+            fontsize=9,
             color=COLORS["reference"],
         )
         right.set_ylim(0.3, 1.02)
         right.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
     axes[2 * n - 2].set_xlabel("epoch")
     axes[2 * n - 1].set_xlabel("epoch")
-    axes[1].legend(fontsize=8, frameon=False, loc="lower right", ncol=2)
+    axes[0].figure.legend(
+        handles=axes[0].get_lines()[:4],
+        loc="outside upper center",
+        ncol=2,
+        fontsize=9,
+        frameon=False,
+        handlelength=2.5,
+    )
     return axes
