@@ -11,12 +11,16 @@ One module per idea:
 - `plots`: the book's figures (each function takes an `ax` and returns it);
 - `widgets`: interactive explorers over the plotting functions;
 - `resolution`: which metric Keras makes of "accuracy", read off real compiled models;
-- `training`: small Keras models, what `History`'s loss is batch by batch, loss in weight space;
+- `training`: small Keras models, what `History`'s loss is batch by batch, loss in weight space,
+  data kept in memory for `fit`;
 - `overtraining`: the over-training experiment, a ConvNet trained far past its best epoch, its
   configuration and the cache that trains each run once;
 - `runs`: a training run as one checked, read-only record: its curves and its predictions;
-- `data`: the data sets, with deterministic splits (scikit-learn's digits by default);
+- `data`: the data sets, with deterministic splits (scikit-learn's digits by default), and points
+  in the plane whose best possible accuracy is known;
 - `curves`: what a run's curves say: the best epoch, opposite moves, where the loss comes from;
+- `uncertainty`: whether a number is bigger than its noise: intervals, paired changes, seed bands;
+- `plateau`: an accuracy stuck while both losses fall: three causes, told apart by experiment;
 - `calibration`: expected calibration error, per-bin statistics, temperature scaling;
 - `validation`: the argument checks every public function makes first;
 - `fingerprint`: the digest of this package's source that keeps stored results honest.

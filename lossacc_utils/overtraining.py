@@ -2,7 +2,7 @@
 
 - `OVERTRAINING`: the chapter's configuration; `run_overtraining` trains it (or a variant) and
   returns a `runs.Run` holding History's curves and the predictions of every epoch;
-- `convnet` and `starved_classifier`: the models it trains;
+- `convnet`: the model it trains;
 - `ProbabilityRecorder`: the callback that records what the model predicts on every epoch.
 
 When the environment variable `LOSSACC_RUN_CACHE` names a folder, `run_overtraining` keeps every
@@ -28,7 +28,6 @@ from .runs import Run
 from .training import in_memory_batches
 from .validation import (
     as_array,
-    check_bool,
     check_count,
     check_fraction,
     check_positive,
@@ -42,7 +41,6 @@ __all__ = [
     "ProbabilityRecorder",
     "convnet",
     "run_overtraining",
-    "starved_classifier",
 ]
 
 #: The over-training chapter's configuration: `run_overtraining` uses it unless told otherwise.
@@ -57,7 +55,6 @@ OVERTRAINING = {
     "batch_size": 16,  # 13 steps an epoch: the weights, and the mistakes' confidence, keep growing
     "learning_rate": 0.01,  # large for Adam: mistakes grow confident within the run
     "width": 1,  # filters and units multiplied by this
-    "starved": False,  # True: a linear classifier on the image averaged down to 2x2 instead
     "label_noise": 0.0,  # share of training and validation labels replaced by a wrong class
     "val_label_noise": 0.0,  # share of validation labels only, as the label errors of test sets
     "label_smoothing": 0.0,  # a > 0: train on targets y (1 - a) + a / K
@@ -109,21 +106,6 @@ def convnet(input_shape, n_classes, width=1):
             keras.layers.MaxPooling2D(),
             keras.layers.Flatten(),
             keras.layers.Dense(64 * width, activation="relu"),
-            keras.layers.Dense(n_classes, activation="softmax"),
-        ]
-    )
-
-
-def starved_classifier(input_shape, n_classes):
-    """A model too small for the task: a linear softmax classifier that sees each image averaged
-    down to 2x2 pixels, four numbers (for 8x8 digits, 50 parameters in all)."""
-    height, width, _ = _image_shape(input_shape, smallest=2)
-    n_classes = check_count(n_classes, "n_classes", low=2)
-    return keras.Sequential(
-        [
-            keras.Input(input_shape),
-            keras.layers.AveragePooling2D((height // 2, width // 2)),
-            keras.layers.Flatten(),
             keras.layers.Dense(n_classes, activation="softmax"),
         ]
     )
@@ -341,7 +323,6 @@ def _checked_config(overrides) -> dict:
             f"labels only), not both; got {config['label_noise']} and {config['val_label_noise']}"
         )
     config["learning_rate"] = check_positive(config["learning_rate"], "learning_rate")
-    config["starved"] = check_bool(config["starved"], "starved")
     return config
 
 
@@ -374,10 +355,7 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     if config["val_label_noise"]:
         y_val = _with_label_noise(y_val, config["val_label_noise"], split.n_classes, rng)
     keras.utils.set_random_seed(seed)
-    if config["starved"]:
-        model = starved_classifier(split.x_train.shape[1:], split.n_classes)
-    else:
-        model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
+    model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
     if smoothing:  # only the one-hot loss smooths; the unsmoothed loss is kept as a metric
         loss = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
         tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]

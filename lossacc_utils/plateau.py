@@ -180,6 +180,10 @@ def ceiling_estimate(twist, label_noise, seed=0, neighbours=50) -> float:
     from sklearn.neighbors import KNeighborsClassifier
 
     neighbours = check_count(neighbours, "neighbours")
+    if neighbours > SAMPLES["n_train"]:
+        raise ValueError(
+            f"neighbours must be at most the {SAMPLES['n_train']} training points; got {neighbours}"
+        )
     label_noise = check_fraction(label_noise, "label_noise")
     (x, y), (x_val, y_val) = _data(check_real(twist, "twist"), label_noise, check_seed(seed))
     return float(KNeighborsClassifier(neighbours).fit(x, y).score(x_val, y_val))

@@ -73,6 +73,10 @@ COLORS = {
     "f1": "#ff006e",
     "run": "#0072b2",  # the first run of a figure that compares runs
     "second_run": "#d55e00",  # the second run
+    "class_0": "#0072b2",  # the classes of points in the plane (plot_points), in order
+    "class_1": "#d55e00",
+    "class_2": "#009e73",
+    "class_3": "#cc79a7",
     "ink": "#000000",  # outlines, marked points and labels
     "reference": "#4d4d4d",  # reference lines and notes: diagonals, thresholds, counts
     "shade": "#e0e0e0",  # background areas
@@ -799,18 +803,18 @@ def plot_seed_band(runs, axes=None):
 
 
 def plot_points(x, y, ax=None, title=None):
-    """Points in the plane, coloured by their label (up to ten classes)."""
+    """Points in the plane, coloured by their label, a class from 0 to 3 (`COLORS["class_0"]`
+    and on)."""
     x = as_array(x, "x")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must hold points in the plane, of shape (n, 2); got {x.shape}")
     y = as_array(y, "y")
     if y.shape != (len(x),):
         raise ValueError(f"y must hold one label per point of x ({len(x)}); got shape {y.shape}")
-    y = check_class_indices(y, np.empty((len(y), 10)), "y")  # ten colours
+    y = check_class_indices(y, np.empty((len(y), 4)), "y")  # four colours
     title = _title(title)
     ax = _new_axes(ax, (4, 4))
-    palette = plt.get_cmap("tab10").colors
-    ax.scatter(x[:, 0], x[:, 1], c=[palette[int(c)] for c in y], s=7, lw=0)
+    ax.scatter(x[:, 0], x[:, 1], c=[COLORS[f"class_{c}"] for c in y], s=7, lw=0)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])

@@ -241,19 +241,19 @@ class Run:
         return self.val_log_probabilities[epoch]
 
 
-def as_run(run) -> Run:
+def as_run(run, name: str = "run") -> Run:
     """`run` itself, or a `Run` made from a Keras `History` or a mapping of curves; an error in
-    what it is made from names the argument `run`."""
+    what it is made from names the argument `name`."""
     if isinstance(run, Run):
         return run
     if isinstance(run, Mapping) or hasattr(run, "history"):
         try:
             return Run.from_history(run)
         except (TypeError, ValueError) as error:
-            raise type(error)(f"run must be a valid run: {error}") from None
+            raise type(error)(f"{name} must be a valid run: {error}") from None
     raise TypeError(
-        f"run must be a Run (as run_overtraining returns), a keras History or a dict of curves; "
-        f"got {type(run).__name__}"
+        f"{name} must be a Run (as run_overtraining returns), a keras History or a dict of "
+        f"curves; got {type(run).__name__}"
     )
 
 

@@ -139,7 +139,7 @@ def bootstrap_interval(
     if not callable(statistic):
         raise TypeError(f"statistic must be a function of the samples; got {statistic!r}")
     if not samples:
-        raise ValueError("bootstrap_interval needs at least one array of samples")
+        raise ValueError("samples: give bootstrap_interval at least one array of samples")
     arrays = [as_array(s, f"samples[{i}]") for i, s in enumerate(samples)]
     lengths = {len(a) if a.ndim else 0 for a in arrays}
     if len(lengths) != 1 or 0 in lengths:
@@ -172,8 +172,8 @@ def loss_ratio_interval(run, confidence=0.95, n_resamples=1000, seed=0) -> dict:
     missing = set(range(1, run.epochs + 1)) - set(run.val_log_probabilities)
     if missing:
         raise ValueError(
-            "loss_ratio_interval needs the validation predictions of every epoch; "
-            f"{len(missing)} of {run.epochs} epochs were not recorded"
+            "run must have recorded its validation predictions on every epoch; "
+            f"{len(missing)} of its {run.epochs} epochs were not recorded"
         )
     rows = np.arange(len(run.y_val))
     losses = np.stack(
@@ -223,7 +223,14 @@ def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
     if isinstance(runs, Run) or not isinstance(runs, Sequence) or len(runs) < 2:
         raise ValueError(f"runs must be a list of at least two runs; got {type(runs).__name__}")
     name = check_text(name, "name")
-    curves = [as_run(run).curve(name) for run in runs]
+    checked = [as_run(run, f"runs[{i}]") for i, run in enumerate(runs)]
+    for i, run in enumerate(checked):
+        if name not in run.history:
+            raise ValueError(
+                f"name must be a curve of every run; runs[{i}] has {sorted(run.history)}, "
+                f"not {name!r}"
+            )
+    curves = [run.curve(name) for run in checked]
     lengths = {len(c) for c in curves}
     if len(lengths) != 1:
         raise ValueError(f"the runs must have the same number of epochs; got {sorted(lengths)}")

@@ -44,12 +44,14 @@ from lossacc_utils import (
     fingerprint,
     metrics,
     overtraining,
+    plateau,
     plots,
     resolution,
     runs,
     scores,
     spreadsheet,
     training,
+    uncertainty,
     validation,
     widgets,
 )
@@ -1893,22 +1895,6 @@ answers(
     10,
 )
 
-STARVED = overtraining.starved_classifier
-sweep(
-    STARVED,
-    {"n_classes": 10},
-    "input_shape",
-    [("None", None), ("(8,)", (8,)), ("(1,1,1)", (1, 1, 1)), ("'abc'", "abc")],
-)
-sweep(STARVED, {"input_shape": (8, 8, 1)}, "n_classes", BAD_N_CLASSES)
-answers(
-    STARVED,
-    "digits",
-    holds(lambda m: m.count_params() == 50),
-    (8, 8, 1),
-    10,
-)
-
 RUN_OT = overtraining.run_overtraining
 TINY_RUN = {"n_train": 20, "n_val": 10, "n_test": 10, "epochs": 1}
 sweep(RUN_OT, TINY_RUN, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
@@ -1921,7 +1907,15 @@ sweep(RUN_OT, TINY_RUN, "log_every", [("-1", -1), ("2.5", 2.5), ("True", True), 
 sweep(RUN_OT, TINY_RUN, "label_noise", [*BAD_FRACTIONS, ("1", 1)])
 sweep(RUN_OT, TINY_RUN, "label_smoothing", BAD_FRACTIONS)
 sweep(RUN_OT, TINY_RUN, "learning_rate", BAD_POSITIVES)
-sweep(RUN_OT, TINY_RUN, "starved", [("'False'", "False"), ("None", None), ("1", 1)])
+sweep(RUN_OT, TINY_RUN, "val_label_noise", [*BAD_FRACTIONS, ("1", 1)])
+rejects(
+    RUN_OT,
+    "both-label-noises",
+    ("label_noise", "val_label_noise"),
+    label_noise=0.1,
+    val_label_noise=0.1,
+    **TINY_RUN,
+)
 rejects(RUN_OT, "unknown-setting", "foo", foo=1, **TINY_RUN)
 rejects(RUN_OT, "n_train=2000", "n_train", **{**TINY_RUN, "n_train": 2000})
 rejects(RUN_OT, "n_test=2000", ("n_test", "n_train", "n_val"), **{**TINY_RUN, "n_test": 2000})
@@ -2162,6 +2156,223 @@ sweep(
 
 
 # --------------------------------------------------------------------------------------------------
+# uncertainty: intervals, paired changes, seed bands
+# --------------------------------------------------------------------------------------------------
+
+VERDICTS = [True, False, True, True]
+BAD_VERDICTS = [
+    *NOT_ARRAYS,
+    ("two-d", [[True, False]]),
+    ("0.5", [0.5, 1.0]),
+    ("2", [2, 1]),
+    ("nan", [NAN, 1.0]),
+]
+BAD_CONFIDENCES = [("0", 0), ("1", 1), ("95", 95), ("None", None), ("'0.9'", "0.9"), ("nan", NAN)]
+AI = uncertainty.accuracy_interval
+sweep(AI, {}, "correct", BAD_VERDICTS)
+sweep(AI, {"correct": VERDICTS}, "confidence", BAD_CONFIDENCES)
+answers(AI, "three-of-four", holds(lambda r: r["accuracy"] == 0.75 and r["low"] < 0.75), VERDICTS)
+
+AC = uncertainty.accuracy_change
+sweep(AC, {"correct_after": VERDICTS}, "correct_before", BAD_VERDICTS)
+sweep(AC, {"correct_before": VERDICTS}, "correct_after", BAD_VERDICTS)
+rejects(AC, "different-lengths", ("correct_before", "correct_after"), VERDICTS, VERDICTS[:3])
+sweep(AC, {"correct_before": VERDICTS, "correct_after": VERDICTS}, "confidence", BAD_CONFIDENCES)
+answers(
+    AC,
+    "one-flip",
+    holds(lambda r: r["became_wrong"] == 1 and r["change"] == -0.25 and r["p_value"] == 1.0),
+    VERDICTS,
+    [True, False, True, False],
+)
+
+BI = uncertainty.bootstrap_interval
+ONES = np.ones(5)
+sweep(BI, {}, "statistic", [("None", None), ("'mean'", "mean"), ("5", 5)])
+rejects(BI, "no-samples", "samples", np.mean)
+rejects(BI, "samples-None", "samples", np.mean, None)
+rejects(BI, "samples-scalar", "samples", np.mean, 0.5)
+rejects(BI, "samples-nan", "samples", np.mean, [1.0, NAN])
+rejects(BI, "samples-lengths", "samples", lambda a, b: 0.0, ONES, np.ones(4))
+for argument, values in (
+    ("confidence", BAD_CONFIDENCES),
+    ("n_resamples", bad_counts(10)),
+    ("seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE),
+):
+    for label, value in values:
+        rejects(BI, f"{argument}={label}", argument, np.mean, ONES, **{argument: value})
+answers(
+    BI, "constant", holds(lambda r: r == {"value": 1.0, "low": 1.0, "high": 1.0}), np.mean, ONES
+)
+
+LRI = uncertainty.loss_ratio_interval
+sweep(LRI, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
+rejects(LRI, "run-missing-epoch", "run", RUN)
+RUN_ALL = runs.Run(
+    {name: values[:2] for name, values in HISTORY.items()}, y_val=Y_VAL, val_log_probabilities=LOG_P
+)
+sweep(LRI, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)
+sweep(LRI, {"run": RUN_ALL}, "seed", BAD_SEEDS)
+answers(LRI, "two-epochs", holds(lambda r: r["low"] <= r["value"] <= r["high"]), RUN_ALL)
+
+NR = uncertainty.noise_report
+sweep(NR, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
+sweep(NR, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)
+answers(NR, "two-epochs", holds(lambda r: r["best_epoch"] == 2), RUN_ALL)
+
+SB = uncertainty.seed_band
+sweep(
+    SB,
+    {},
+    "runs",
+    [
+        ("None", None),
+        ("one-run", [HISTORY]),
+        ("a-run", RUN),
+        ("'abc'", "abc"),
+        ("with-None", [HISTORY, None]),
+        ("lengths", [HISTORY, {name: values[:2] for name, values in HISTORY.items()}]),
+    ],
+)
+sweep(SB, {"runs": [HISTORY, HISTORY]}, "name", [("None", None), ("''", ""), ("'foo'", "foo")])
+answers(
+    SB,
+    "two",
+    holds(lambda f: list(f["median"]) == HISTORY["val_loss"]),
+    [HISTORY, HISTORY],
+)
+
+# --------------------------------------------------------------------------------------------------
+# plateau: the three causes of a stuck accuracy (nothing here trains)
+# --------------------------------------------------------------------------------------------------
+
+sweep(plateau.bayes_accuracy, {}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
+sweep(plateau.bayes_accuracy, {"label_noise": 0.1}, "n_classes", BAD_N_CLASSES)
+answers(plateau.bayes_accuracy, "0.4", holds(lambda a: a == pytest.approx(0.6)), 0.4)
+
+MLP = plateau.mlp
+sweep(MLP, {}, "hidden", [("None", None), ("5", 5), ("(0,)", (0,)), ("(2.5,)", (2.5,))])
+sweep(MLP, {}, "n_features", bad_counts(1))
+sweep(MLP, {}, "n_classes", BAD_N_CLASSES)
+sweep(MLP, {}, "seed", BAD_SEEDS)
+answers(MLP, "linear", holds(lambda m: m.count_params() == 9), ())
+
+TRAIN = plateau.train
+sweep(TRAIN, {}, "hidden", [("None", None), ("(0,)", (0,))])
+sweep(TRAIN, {}, "learning_rate", BAD_POSITIVES)
+sweep(TRAIN, {}, "twist", BAD_REALS)
+sweep(TRAIN, {}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
+sweep(TRAIN, {}, "epochs", bad_counts(1))
+sweep(TRAIN, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+
+EXPERIMENT = plateau.experiment
+sweep(EXPERIMENT, {}, "case", [("None", None), ("'abc'", "abc"), ("5", 5)])
+CASE = next(iter(plateau.CASES))
+sweep(EXPERIMENT, {"case": CASE}, "epochs", bad_counts(2))
+sweep(EXPERIMENT, {"case": CASE}, "longer", bad_counts(2))
+sweep(EXPERIMENT, {"case": CASE}, "seed", BAD_SEEDS)
+
+CEILING = plateau.ceiling_estimate
+sweep(CEILING, {"label_noise": 0.0}, "twist", BAD_REALS)
+sweep(CEILING, {"twist": 0.0}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
+sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "seed", BAD_SEEDS)
+sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "neighbours", [*bad_counts(1), ("10**6", 10**6)])
+
+sweep(plateau.diagnose, {}, "results", [("None", None), ("{}", {}), ("a-run", RUN), ("5", 5)])
+FAKE_RESULTS = {
+    "case": "made up",
+    "epochs": 2,
+    "twist": 0.0,
+    "label_noise": 0.0,
+    "run": runs.Run(HISTORY),
+    "bigger": runs.Run(HISTORY),
+}
+sweep(plateau.diagnose, {"results": FAKE_RESULTS}, "seed", BAD_SEEDS)
+
+# --------------------------------------------------------------------------------------------------
+# the rest of what the stuck-accuracy and noise sections use
+# --------------------------------------------------------------------------------------------------
+
+SPIRALS = data.spirals
+sweep(SPIRALS, {}, "n_samples", bad_counts(1))
+sweep(SPIRALS, {}, "n_classes", BAD_N_CLASSES)
+sweep(SPIRALS, {}, "twist", BAD_REALS)
+sweep(SPIRALS, {}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
+sweep(SPIRALS, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+answers(SPIRALS, "ten", holds(lambda xy: xy[0].shape == (10, 2) and xy[1].shape == (10,)), 10)
+
+IMB = training.in_memory_batches
+sweep(IMB, {"y": [0, 1], "batch_size": 1}, "x", [*NOT_ARRAYS, ("nan", [NAN, 1.0])])
+sweep(IMB, {"x": [[0.0], [1.0]], "batch_size": 1}, "y", [*NOT_ARRAYS, ("nan", [NAN, 1.0])])
+rejects(IMB, "lengths", ("x", "y"), [[0.0], [1.0]], [0, 1, 2], 1)
+sweep(IMB, {"x": [[0.0], [1.0]], "y": [0, 1]}, "batch_size", bad_counts(1))
+sweep(IMB, {"x": [[0.0], [1.0]], "y": [0, 1], "batch_size": 1}, "seed", BAD_SEEDS)
+answers(
+    IMB,
+    "two",
+    holds(lambda d: [len(b[1]) for b in d] == [1, 1]),
+    [[0.0], [1.0]],
+    [0, 1],
+    1,
+)
+
+for function in (curves.sample_losses, curves.sample_verdicts):
+    sweep(
+        function,
+        {"epoch": 1},
+        "run",
+        [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)],
+    )
+    sweep(
+        function,
+        {"run": RUN},
+        "epoch",
+        [("99", 99), ("0", 0), ("None", None), ("'1'", "1"), ("1.5", 1.5), ("True", True)],
+    )
+answers(
+    curves.sample_losses,
+    "epoch-1",
+    holds(lambda v: np.allclose(v, -np.log([0.7, 0.5, 0.1, 0.8]))),
+    RUN,
+    1,
+)
+answers(
+    curves.sample_verdicts,
+    "epoch-1",
+    holds(lambda v: list(v) == [True, True, False, True]),
+    RUN,
+    1,
+)
+
+POINTS = plots.plot_points
+XY = np.array([[0.0, 0.0], [1.0, 0.5], [0.2, -0.3]])
+sweep(POINTS, {"y": [0, 1, 2]}, "x", [*NOT_ARRAYS, ("three-columns", np.ones((3, 3)))])
+sweep(
+    POINTS,
+    {"x": XY},
+    "y",
+    [("None", None), ("short", [0, 1]), ("-1", [0, 1, -1]), ("10", [0, 1, 10])],
+)
+sweep(POINTS, {"x": XY, "y": [0, 1, 2]}, "ax", BAD_AX)
+sweep(POINTS, {"x": XY, "y": [0, 1, 2]}, "title", [("5", 5)])
+answers(POINTS, "three", holds(lambda ax: len(ax.collections) == 1), XY, [0, 1, 2])
+
+BAND = plots.plot_seed_band
+sweep(BAND, {}, "runs", [("None", None), ("one-run", [HISTORY]), ("with-None", [HISTORY, None])])
+sweep(BAND, {"runs": [HISTORY, HISTORY]}, "axes", [("'abc'", "abc"), ("5", 5)])
+answers(BAND, "two", holds(lambda axes: len(axes) == 2), [HISTORY, HISTORY])
+
+PLATEAU_PLOT = plots.plot_plateau
+sweep(
+    PLATEAU_PLOT,
+    {},
+    "experiments",
+    [("None", None), ("[]", []), ("[None]", [None]), ("a-run", RUN), ("[{}]", [{}])],
+)
+answers(PLATEAU_PLOT, "fake", holds(lambda axes: len(axes) == 2), [FAKE_RESULTS])
+
+
+# --------------------------------------------------------------------------------------------------
 # the sweep
 # --------------------------------------------------------------------------------------------------
 
@@ -2183,6 +2394,8 @@ def test_every_public_function_and_class_has_cases():
         resolution,
         fingerprint,
         validation,
+        uncertainty,
+        plateau,
     ]
     covered = {case.function for case in CASES}
     missing = [

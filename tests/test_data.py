@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from lossacc_utils.data import imbalanced_scores, load_split
+from lossacc_utils.data import imbalanced_scores, load_split, spirals
 
 
 def test_digits_split_is_deterministic_and_disjoint():
@@ -116,3 +116,45 @@ def test_imbalanced_scores_have_the_stated_share_and_separate_the_classes():
     assert scores[y == 1].mean() > scores[y == 0].mean() + 0.3
     with pytest.raises(ValueError, match="minority_share must be between 0 and 1"):
         imbalanced_scores(minority_share=1.0)
+
+
+def spiral_arm(x, n_classes, twist):
+    """The arm of a spiral a point lies on, recomputed from its radius and angle."""
+    radius = np.hypot(x[:, 0], x[:, 1])
+    angle = np.arctan2(x[:, 1], x[:, 0]) % (2 * np.pi)
+    return np.floor(n_classes * ((angle / (2 * np.pi) + twist * radius) % 1.0)).astype(int)
+
+
+def test_spirals_label_every_clean_point_with_its_arm():
+    x, y = spirals(3000, n_classes=4, twist=0.5, seed=1)
+    assert x.shape == (3000, 2) and x.dtype == np.float32 and y.dtype == np.int64
+    assert (np.hypot(x[:, 0], x[:, 1]) <= 1 + 1e-6).all()
+    agree = spiral_arm(x.astype(float), 4, 0.5) == y
+    assert agree.mean() > 0.998  # float32 points on an arm's edge may round across it
+
+
+def test_spirals_replace_the_stated_share_of_labels_by_other_classes():
+    _, y = spirals(20_000, twist=0.7, label_noise=0.25, seed=2)
+    _, clean = spirals(20_000, twist=0.7, label_noise=0.0, seed=2)
+    assert np.mean(y != clean) == pytest.approx(0.25, abs=0.01)
+    assert np.bincount(y, minlength=3).min() > 6000  # the classes stay balanced
+
+
+def test_straight_arms_are_linear_and_twisted_ones_are_not():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+
+    def scores(twist):
+        x, y = spirals(4000, twist=twist, seed=3)
+        linear = LogisticRegression(C=100, max_iter=2000).fit(x[:2000], y[:2000])
+        near = KNeighborsClassifier(15).fit(x[:2000], y[:2000])
+        return linear.score(x[2000:], y[2000:]), near.score(x[2000:], y[2000:])
+
+    assert scores(0.0)[0] > 0.97
+    linear, near = scores(0.7)
+    assert 0.5 < linear < 0.7 and near > 0.9
+
+
+def test_spirals_refuse_noise_that_leaves_no_class_likeliest():
+    with pytest.raises(ValueError, match="label_noise must leave the true class"):
+        spirals(10, n_classes=3, label_noise=0.7)

@@ -66,14 +66,21 @@ def test_label_noise_changes_the_stated_share_of_training_and_validation_labels(
     assert (run.y_val != clean.y_val).sum() == 6
 
 
-def test_the_starved_classifier_sees_four_numbers_per_image():
-    model = overtraining.starved_classifier((8, 8, 1), 10)
-    assert model.count_params() == 4 * 10 + 10
-    assert model.layers[-2].output.shape[-1] == 4
-    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, epochs=2, starved=True)
-    assert len(run.val_loss) == 2
-    with pytest.raises(TypeError, match="starved must be True or False"):
-        overtraining.run_overtraining(starved="yes")
+def test_val_label_noise_changes_only_validation_labels():
+    from lossacc_utils.data import load_split
+
+    run = overtraining.run_overtraining(
+        seed=2, n_train=100, n_val=20, epochs=1, val_label_noise=0.3
+    )
+    clean = load_split("digits", n_train=100, n_val=20, seed=2)
+    assert (run.y_train == clean.y_train).all()
+    assert (run.y_val != clean.y_val).sum() == 6
+    assert run.config["val_label_noise"] == 0.3
+
+
+def test_rising_changes_only_known_settings_and_adds_validation_label_errors():
+    assert set(overtraining.RISING) <= set(overtraining.OVERTRAINING)
+    assert overtraining.RISING["val_label_noise"] > 0
 
 
 def test_run_overtraining_prints_progress_when_asked(capsys):
@@ -94,7 +101,8 @@ def test_run_overtraining_prints_progress_when_asked(capsys):
         ({"dataset": "cifar10"}, "dataset must be one of"),
         ({"label_noise": 1}, "label_noise must be below 1"),
         ({"width": 0}, "width must be"),
-        ({"starved": "yes"}, "starved must be True or False"),
+        ({"val_label_noise": 1}, "val_label_noise must be below 1"),
+        ({"label_noise": 0.1, "val_label_noise": 0.1}, "not both"),
         ({"seed": -1}, "seed must be a whole number"),
         ({"seed": 1.5}, "seed must be a whole number"),
     ],

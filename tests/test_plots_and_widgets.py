@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb, to_rgba
 
-from lossacc_utils import calibration, counterexample, curves, plots, scores, widgets
+from lossacc_utils import calibration, counterexample, curves, data, plots, scores, widgets
 from lossacc_utils.counterexample import CASE_1, CASE_2, with_true_class_probabilities
 from lossacc_utils.runs import Run
 
@@ -345,6 +345,18 @@ def detector():
 
 
 #: Each public figure function, called on small inputs: name -> what it draws.
+def plateau_results():
+    """What `plateau.experiment` returns, with the curves of hand-made runs."""
+    return {
+        "case": "a case",
+        "epochs": 2,
+        "twist": 0.0,
+        "label_noise": 0.4,
+        "run": make_run(),
+        "bigger": make_run(),
+    }
+
+
 FIGURES = {
     "plot_along_line": lambda: plots.plot_along_line(line_frame()),
     "plot_costliest": lambda: plots.plot_costliest(make_run(), costliest()),
@@ -360,6 +372,9 @@ FIGURES = {
     "plot_simplex": lambda: plots.plot_simplex(points={"p": [0.5, 0.3, 0.2]}),
     "plot_threshold_sweep": lambda: plots.plot_threshold_sweep(*detector()),
     "plot_true_class_histograms": lambda: plots.plot_true_class_histograms(make_run(), [1, 4]),
+    "plot_points": lambda: plots.plot_points(*data.spirals(200, n_classes=4), title="spirals"),
+    "plot_seed_band": lambda: plots.plot_seed_band([make_run(), make_run(), make_run()]),
+    "plot_plateau": lambda: plots.plot_plateau([plateau_results(), plateau_results()]),
 }
 
 

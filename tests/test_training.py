@@ -93,3 +93,27 @@ def test_along_line_ends_at_the_models_own_loss_and_restores_the_weights():
         training.loss_and_accuracy_along_line(model, x, y, start[:1], end)
     with pytest.raises(TypeError, match=r"model must be a keras\.Model"):
         training.loss_and_accuracy_along_line("m", x, y, start, end)
+
+
+def test_in_memory_batches_keep_their_order_without_a_seed():
+    x, y = np.arange(10.0)[:, None], np.arange(10)
+    batches = list(training.in_memory_batches(x, y, batch_size=4))
+    assert [len(b[1]) for b in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), y)
+    assert batches[0][0].dtype.name == "float32" and batches[0][1].dtype.name == "int64"
+
+
+def test_in_memory_batches_reshuffle_every_epoch_from_the_seed():
+    x, y = np.arange(50.0)[:, None], np.arange(50)
+    data_set = training.in_memory_batches(x, y, batch_size=8, seed=3)
+    first = np.concatenate([b[1] for b in data_set])
+    second = np.concatenate([b[1] for b in data_set])
+    assert sorted(first) == sorted(second) == list(range(50))  # every sample once per epoch
+    assert not (first == second).all()
+    again = np.concatenate([b[1] for b in training.in_memory_batches(x, y, 8, seed=3)])
+    np.testing.assert_array_equal(first, again)
+
+
+def test_in_memory_batches_refuse_x_and_y_of_different_lengths():
+    with pytest.raises(ValueError, match="x and y must hold the same number of samples"):
+        training.in_memory_batches(np.ones((3, 2)), np.ones(4), batch_size=2)

@@ -1,0 +1,112 @@
+"""`lossacc_utils.plateau` on small configurations: the ceiling it claims, the models it builds,
+the runs it trains and the verdicts it reaches."""
+
+import numpy as np
+import pytest
+
+from lossacc_utils import data, plateau
+from lossacc_utils.runs import Run
+
+
+@pytest.fixture
+def small(monkeypatch):
+    """Fewer points, so that a run takes a second or two."""
+    monkeypatch.setitem(plateau.SAMPLES, "n_train", 300)
+    monkeypatch.setitem(plateau.SAMPLES, "n_val", 200)
+
+
+@pytest.mark.parametrize("label_noise", [0.0, 0.2, 0.4])
+def test_bayes_accuracy_is_what_predicting_the_true_arm_scores(label_noise):
+    _, y = data.spirals(40_000, twist=0.7, label_noise=label_noise, seed=4)
+    _, arms = data.spirals(40_000, twist=0.7, label_noise=0.0, seed=4)  # the same points
+    assert np.mean(arms == y) == pytest.approx(plateau.bayes_accuracy(label_noise), abs=0.01)
+
+
+def test_bayes_accuracy_refuses_noise_that_leaves_no_class_likeliest():
+    with pytest.raises(ValueError, match="label_noise"):
+        plateau.bayes_accuracy(0.7)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "parameters"),
+    [((), 2 * 3 + 3), ((4,), 2 * 4 + 4 + 4 * 3 + 3), ((5, 6), 15 + 36 + 21)],
+)
+def test_mlp_has_the_layers_asked_for(hidden, parameters):
+    model = plateau.mlp(hidden)
+    assert model.count_params() == parameters
+    assert model.layers[-1].activation.__name__ == "softmax"
+
+
+def test_train_gives_a_deterministic_run_of_the_epochs_asked_for(small):
+    first = plateau.train(hidden=(8,), learning_rate=0.01, epochs=3, seed=1)
+    again = plateau.train(hidden=(8,), learning_rate=0.01, epochs=3, seed=1)
+    assert sorted(first.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert first.epochs == 3 and len(first.y_val) == 200
+    for name in first.history:
+        np.testing.assert_array_equal(first.curve(name), again.curve(name))
+    assert first.config["hidden"] == (8,) and first.config["seed"] == 1
+
+
+def test_experiment_trains_longer_and_bigger(small):
+    results = plateau.experiment("the model is too small", epochs=2, longer=3)
+    assert results["run"].epochs == 6 and results["bigger"].epochs == 2
+    assert results["run"].config["hidden"] == ()
+    assert results["bigger"].config["hidden"] == plateau.BIGGER[()]
+    assert results["label_noise"] == 0.0 and results["epochs"] == 2
+
+
+def test_experiment_refuses_an_unknown_case():
+    with pytest.raises(ValueError, match="case must be one of"):
+        plateau.experiment("the moon is full")
+
+
+def fake_results(accuracy_now, after_longer, bigger, label_noise=0.0):
+    """What `experiment` returns, with hand-made curves: 4 planned epochs, 8 in the longer run."""
+
+    def run(final, epochs):
+        accuracy = np.linspace(0.4, final, epochs)
+        loss = np.linspace(1.0, 0.5, epochs)
+        curves = {"loss": loss, "accuracy": accuracy, "val_loss": loss, "val_accuracy": accuracy}
+        return Run(curves)
+
+    longer = run(after_longer, 8)
+    history = {name: longer.curve(name).copy() for name in longer.history}
+    history["val_accuracy"][3] = history["accuracy"][3] = accuracy_now
+    return {
+        "case": "made up",
+        "epochs": 4,
+        "twist": 0.7,
+        "label_noise": label_noise,
+        "run": Run(history),
+        "bigger": run(bigger, 4),
+    }
+
+
+@pytest.mark.parametrize(
+    ("now", "longer", "bigger", "ceiling", "verdict"),
+    [
+        (0.60, 0.85, 0.90, 0.95, "training is too slow"),
+        (0.60, 0.61, 0.95, 0.95, "the model is too small"),
+        (0.60, 0.60, 0.61, 0.61, "the data allow no better"),
+        (0.60, 0.60, 0.61, 0.95, "undecided"),
+    ],
+)
+def test_diagnose_reaches_each_verdict(monkeypatch, now, longer, bigger, ceiling, verdict):
+    monkeypatch.setattr(plateau, "ceiling_estimate", lambda *args, **kwargs: ceiling)
+    row = plateau.diagnose(fake_results(now, longer, bigger))
+    assert row["verdict"] == verdict
+    assert row["validation accuracy"] == pytest.approx(now)
+    assert row["after longer training"] == pytest.approx(longer)
+    assert row["bigger model"] == pytest.approx(bigger)
+    assert row["training loss fell by"] == pytest.approx(0.5 * 3 / 7)  # loss[0] - loss[3]
+
+
+def test_diagnose_refuses_what_experiment_did_not_return():
+    with pytest.raises(ValueError, match=r"plateau\.experiment"):
+        plateau.diagnose({"run": None})
+
+
+@pytest.mark.parametrize("label_noise", [0.0, 0.4])
+def test_the_ceiling_estimate_comes_close_to_the_best_possible(label_noise):
+    estimate = plateau.ceiling_estimate(twist=0.0, label_noise=label_noise, seed=3)
+    assert estimate == pytest.approx(plateau.bayes_accuracy(label_noise), abs=0.04)

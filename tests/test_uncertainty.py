@@ -1,0 +1,201 @@
+"""`lossacc_utils.uncertainty` against formulas written out here, brute force and simulation."""
+
+import math
+
+import numpy as np
+import pytest
+
+from lossacc_utils import curves, uncertainty
+from lossacc_utils.runs import Run
+
+Z95 = 1.959963984540054
+
+
+def wilson(k, n, z=Z95):
+    """Wilson's score interval, from its textbook formula."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (10, 10), (45, 50), (930, 1000), (1, 3)])
+def test_accuracy_interval_is_wilsons(k, n):
+    result = uncertainty.accuracy_interval(np.arange(n) < k)
+    low, high = wilson(k, n)
+    assert result["accuracy"] == k / n
+    assert result["low"] == pytest.approx(max(low, 0.0), abs=1e-12)
+    assert result["high"] == pytest.approx(min(high, 1.0), abs=1e-12)
+    assert result["standard_error"] == pytest.approx(math.sqrt(k / n * (1 - k / n) / n))
+    assert result["samples"] == n
+
+
+def test_accuracy_interval_has_width_even_at_100_percent():
+    result = uncertainty.accuracy_interval(np.ones(50, dtype=bool))
+    assert result["high"] == 1.0 and result["low"] < 0.95  # Wald's interval would be [1, 1]
+
+
+def test_accuracy_interval_covers_the_true_accuracy_about_95_times_in_100():
+    rng = np.random.default_rng(0)
+    covered = 0
+    for _ in range(2000):
+        result = uncertainty.accuracy_interval(rng.random(200) < 0.9)
+        covered += result["low"] <= 0.9 <= result["high"]
+    assert 0.93 <= covered / 2000 <= 0.97
+
+
+def mcnemar_exact(became_right, became_wrong):
+    """The two-sided exact McNemar p-value, by summing the binomial tail."""
+    m = became_right + became_wrong
+    tail = sum(math.comb(m, i) for i in range(min(became_right, became_wrong) + 1)) / 2**m
+    return min(1.0, 2 * tail)
+
+
+def verdicts(kept_right, kept_wrong, became_right, became_wrong):
+    """Per-sample verdicts before and after, with the given counts of each kind of sample."""
+    before = np.r_[
+        np.ones(kept_right), np.zeros(kept_wrong), np.zeros(became_right), np.ones(became_wrong)
+    ]
+    after = np.r_[
+        np.ones(kept_right), np.zeros(kept_wrong), np.ones(became_right), np.zeros(became_wrong)
+    ]
+    return before.astype(bool), after.astype(bool)
+
+
+@pytest.mark.parametrize(("right", "wrong"), [(9, 6), (0, 4), (5, 31), (20, 20), (1, 0)])
+def test_accuracy_change_is_decided_by_the_samples_that_changed(right, wrong):
+    before, after = verdicts(400, 50, right, wrong)
+    result = uncertainty.accuracy_change(before, after)
+    assert (result["became_right"], result["became_wrong"]) == (right, wrong)
+    assert result["change"] == pytest.approx(after.mean() - before.mean())
+    assert result["before"] == before.mean() and result["after"] == after.mean()
+    assert result["p_value"] == pytest.approx(mcnemar_exact(right, wrong))
+    assert result["low"] <= result["change"] <= result["high"]
+
+
+def test_accuracy_change_interval_agrees_with_its_test():
+    lopsided = uncertainty.accuracy_change(*verdicts(400, 50, 5, 31))
+    assert lopsided["p_value"] < 0.001 and lopsided["high"] < 0
+    even = uncertainty.accuracy_change(*verdicts(400, 50, 9, 6))
+    assert even["p_value"] > 0.5 and even["low"] < 0 < even["high"]
+
+
+def test_no_changed_sample_means_no_change_and_no_evidence():
+    before = np.array([True, False, True])
+    result = uncertainty.accuracy_change(before, before)
+    assert result["change"] == 0 and result["p_value"] == 1.0
+    assert result["low"] == result["high"] == 0.0
+
+
+def test_the_paired_standard_error_is_far_below_that_of_one_accuracy():
+    before, after = verdicts(940, 50, 2, 1)  # 3 of 993 samples changed
+    paired = uncertainty.accuracy_change(before, after)["standard_error"]
+    single = uncertainty.accuracy_interval(after)["standard_error"]
+    assert paired < single / 3
+
+
+def test_accuracy_change_refuses_verdicts_on_different_samples():
+    with pytest.raises(ValueError, match="same samples"):
+        uncertainty.accuracy_change([True, False], [True, False, True])
+
+
+def test_bootstrap_interval_of_a_mean_matches_the_normal_interval():
+    rng = np.random.default_rng(1)
+    x = rng.normal(3.0, 2.0, size=400)
+    result = uncertainty.bootstrap_interval(np.mean, x, n_resamples=2000, seed=0)
+    half = Z95 * x.std(ddof=1) / math.sqrt(len(x))
+    assert result["value"] == pytest.approx(x.mean())
+    assert result["low"] == pytest.approx(x.mean() - half, abs=0.15 * half)
+    assert result["high"] == pytest.approx(x.mean() + half, abs=0.15 * half)
+    assert uncertainty.bootstrap_interval(np.mean, x, seed=5) == uncertainty.bootstrap_interval(
+        np.mean, x, seed=5
+    )
+
+
+def test_bootstrap_interval_resamples_the_same_rows_of_every_array():
+    x = np.arange(50.0)
+    result = uncertainty.bootstrap_interval(lambda a, b: float(np.abs(a - b).max()), x, x.copy())
+    assert result == {"value": 0.0, "low": 0.0, "high": 0.0}  # paired rows stay paired
+
+
+def test_bootstrap_interval_refuses_arrays_of_different_lengths():
+    with pytest.raises(ValueError, match="same length"):
+        uncertainty.bootstrap_interval(lambda a, b: 0.0, np.ones(3), np.ones(4))
+
+
+def recorded_run(losses, y):
+    """A run whose validation samples have the given losses (epochs x samples) on their class;
+    the rest of each row's probability is spread over the other two classes."""
+    losses = np.asarray(losses, dtype=float)
+    recorded = {}
+    for epoch, row in enumerate(losses, start=1):
+        p_true = np.exp(-row)
+        p = np.repeat(((1 - p_true) / 2)[:, None], 3, axis=1)
+        p[np.arange(len(y)), y] = p_true
+        recorded[epoch] = np.log(p)
+    history = {
+        "val_loss": losses.mean(axis=1),
+        "val_accuracy": [np.mean(recorded[e].argmax(1) == y) for e in recorded],
+    }
+    return Run(history, y_val=np.asarray(y), val_log_probabilities=recorded)
+
+
+def test_loss_ratio_interval_is_centred_on_the_runs_ratio():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 3, 60)
+    losses = rng.uniform(0.05, 0.5, size=(6, 60)) * np.array([[4, 2, 1, 1.5, 2, 3]]).T
+    run = recorded_run(losses, y)
+    curve = losses.mean(axis=1)
+    result = uncertainty.loss_ratio_interval(run)
+    assert result["value"] == pytest.approx(curve[-1] / curve.min())
+    assert result["value"] == pytest.approx(curves.summarize(run)["loss_ratio"])
+    assert result["low"] < result["value"] < result["high"]
+
+
+def test_loss_ratio_interval_needs_every_epoch():
+    y = np.array([0, 1, 2])
+    run = recorded_run(np.full((3, 3), 0.5), y)
+    partial = Run(run.history, y_val=y, val_log_probabilities={1: run.recorded(1)})
+    with pytest.raises(ValueError, match="every epoch"):
+        uncertainty.loss_ratio_interval(partial)
+
+
+def test_noise_report_agrees_with_summarize_and_accuracy_change():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 3, 80)
+    losses = rng.uniform(0.1, 1.6, size=(5, 80))
+    run = recorded_run(losses, y)
+    report = uncertainty.noise_report(run)
+    summary = curves.summarize(run)
+    best = summary["best_epoch"]
+    change = uncertainty.accuracy_change(
+        curves.sample_verdicts(run, best), curves.sample_verdicts(run, 5)
+    )
+    assert report["best_epoch"] == best
+    assert report["loss_ratio"] == pytest.approx(summary["loss_ratio"])
+    assert report["accuracy_change"] == pytest.approx(change["change"])
+    assert report["p_value"] == change["p_value"]
+    assert report["loss_ratio_low"] <= report["loss_ratio"] <= report["loss_ratio_high"]
+
+
+def test_seed_band_is_the_median_and_range_epoch_by_epoch():
+    runs = [
+        {"val_loss": [1.0, 0.5, 0.7], "val_accuracy": [0.5, 0.8, 0.8]},
+        {"val_loss": [2.0, 0.4, 0.9], "val_accuracy": [0.4, 0.7, 0.9]},
+        {"val_loss": [1.5, 0.6, 0.2], "val_accuracy": [0.6, 0.9, 0.7]},
+    ]
+    band = uncertainty.seed_band(runs, "val_loss")
+    table = np.array([r["val_loss"] for r in runs]).T
+    np.testing.assert_allclose(band["median"], np.median(table, axis=1))
+    np.testing.assert_allclose(band["low"], table.min(axis=1))
+    np.testing.assert_allclose(band["high"], table.max(axis=1))
+    np.testing.assert_allclose(band["run 2"], runs[1]["val_loss"])
+    assert list(band.index) == [1, 2, 3]
+
+
+def test_seed_band_refuses_one_run_and_runs_of_different_lengths():
+    one = {"val_loss": [1.0, 0.5], "val_accuracy": [0.5, 0.6]}
+    with pytest.raises(ValueError, match="at least two runs"):
+        uncertainty.seed_band([one])
+    with pytest.raises(ValueError, match="same number of epochs"):
+        uncertainty.seed_band([one, {"val_loss": [1.0, 0.5, 0.4], "val_accuracy": [0.5] * 3}])
