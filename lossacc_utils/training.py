@@ -200,6 +200,9 @@ def in_memory_batches(x, y, batch_size, seed=None):
             f"x and y must hold the same number of samples; got {len(checked_x)} and "
             f"{len(checked_y)}"
         )
+    largest = np.abs(checked_x).max()
+    if largest > np.finfo(np.float32).max:
+        raise ValueError(f"x must fit in float32, the dtype models compute in; got {largest:g}")
     batch_size = check_count(batch_size, "batch_size")
     x = np.asarray(x, dtype="float32")  # the inputs in the dtype the model computes in
     y = np.asarray(y)  # integer labels stay integers, one-hot targets stay as they are

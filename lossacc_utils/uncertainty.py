@@ -151,15 +151,25 @@ def bootstrap_interval(
     level = _confidence(confidence)
     n_resamples = check_count(n_resamples, "n_resamples", low=10)
     rng = np.random.default_rng(check_seed(seed))
-    values = np.array(
-        [
-            statistic(*(a[rows] for a in arrays))
-            for rows in rng.integers(0, n, size=(n_resamples, n))
-        ],
-        dtype=float,
-    )
+
+    def number(value):  # what the statistic returned: one finite real number, or a clear error
+        if np.ndim(value) != 0 or isinstance(value, bool | str | bytes):
+            raise ValueError(f"statistic must return one number; got {value!r:.60}")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"statistic must return one number; got {value!r:.60}") from None
+        if not np.isfinite(value):
+            raise ValueError(f"statistic must return a finite number; got {value}")
+        return value
+
+    value = number(statistic(*arrays))
+    values = [
+        number(statistic(*(a[rows] for a in arrays)))
+        for rows in rng.integers(0, n, size=(n_resamples, n))
+    ]
     low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
-    return {"value": float(statistic(*arrays)), "low": float(low), "high": float(high)}
+    return {"value": value, "low": float(low), "high": float(high)}
 
 
 def loss_ratio_interval(run, confidence=0.95, n_resamples=1000, seed=0) -> dict:

@@ -2194,6 +2194,9 @@ rejects(BI, "samples-None", "samples", np.mean, None)
 rejects(BI, "samples-scalar", "samples", np.mean, 0.5)
 rejects(BI, "samples-nan", "samples", np.mean, [1.0, NAN])
 rejects(BI, "samples-lengths", "samples", lambda a, b: 0.0, ONES, np.ones(4))
+# a statistic must give one number per draw: not a vector, and not NaN (a silent NaN interval)
+rejects(BI, "statistic-returns-a-vector", "statistic", lambda a: a, ONES)
+rejects(BI, "statistic-returns-nan", "statistic", lambda a: NAN, ONES)
 for argument, values in (
     ("confidence", BAD_CONFIDENCES),
     ("n_resamples", bad_counts(10)),
@@ -2212,7 +2215,8 @@ RUN_ALL = runs.Run(
     {name: values[:2] for name, values in HISTORY.items()}, y_val=Y_VAL, val_log_probabilities=LOG_P
 )
 sweep(LRI, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)
-sweep(LRI, {"run": RUN_ALL}, "seed", BAD_SEEDS)
+sweep(LRI, {"run": RUN_ALL}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+sweep(LRI, {"run": RUN_ALL}, "n_resamples", bad_counts(10))
 answers(LRI, "two-epochs", holds(lambda r: r["low"] <= r["value"] <= r["high"]), RUN_ALL)
 
 NR = uncertainty.noise_report
@@ -2254,7 +2258,7 @@ MLP = plateau.mlp
 sweep(MLP, {}, "hidden", [("None", None), ("5", 5), ("(0,)", (0,)), ("(2.5,)", (2.5,))])
 sweep(MLP, {}, "n_features", bad_counts(1))
 sweep(MLP, {}, "n_classes", BAD_N_CLASSES)
-sweep(MLP, {}, "seed", BAD_SEEDS)
+sweep(MLP, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 answers(MLP, "linear", holds(lambda m: m.count_params() == 9), ())
 
 TRAIN = plateau.train
@@ -2270,12 +2274,12 @@ sweep(EXPERIMENT, {}, "case", [("None", None), ("'abc'", "abc"), ("5", 5)])
 CASE = next(iter(plateau.CASES))
 sweep(EXPERIMENT, {"case": CASE}, "epochs", bad_counts(2))
 sweep(EXPERIMENT, {"case": CASE}, "longer", bad_counts(2))
-sweep(EXPERIMENT, {"case": CASE}, "seed", BAD_SEEDS)
+sweep(EXPERIMENT, {"case": CASE}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 
 CEILING = plateau.ceiling_estimate
 sweep(CEILING, {"label_noise": 0.0}, "twist", BAD_REALS)
 sweep(CEILING, {"twist": 0.0}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
-sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "seed", BAD_SEEDS)
+sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "neighbours", [*bad_counts(1), ("10**6", 10**6)])
 
 sweep(plateau.diagnose, {}, "results", [("None", None), ("{}", {}), ("a-run", RUN), ("5", 5)])
@@ -2287,7 +2291,35 @@ FAKE_RESULTS = {
     "run": runs.Run(HISTORY),
     "bigger": runs.Run(HISTORY),
 }
-sweep(plateau.diagnose, {"results": FAKE_RESULTS}, "seed", BAD_SEEDS)
+sweep(plateau.diagnose, {"results": FAKE_RESULTS}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+# what is inside `results`: an error names `results` (or the entry it is about)
+for entry, values in (
+    ("run", [("None", None), ("5", 5)]),
+    ("bigger", [("None", None)]),
+    ("epochs", [("0", 0), ("99", 99), ("1.5", 1.5), ("'2'", "2"), ("True", True)]),
+    ("label_noise", [("0.7", 0.7), ("None", None)]),
+    ("twist", [("None", None)]),
+):
+    for label, value in values:
+        rejects(
+            plateau.diagnose,
+            f"results[{entry!r}]={label}",
+            ("results", entry),
+            {**FAKE_RESULTS, entry: value},
+        )
+for entry in ("twist", "label_noise"):
+    rejects(
+        plateau.diagnose,
+        f"results-without-{entry}",
+        ("results", entry),
+        {key: value for key, value in FAKE_RESULTS.items() if key != entry},
+    )
+answers(  # two of three epochs planned: 0.75 then, 0.8 after "longer" training, +5 points
+    plateau.diagnose,
+    "fake",
+    holds(lambda row: row["verdict"] == "training is too slow" and row["bigger model"] == 0.8),
+    FAKE_RESULTS,
+)
 
 # --------------------------------------------------------------------------------------------------
 # the rest of what the stuck-accuracy and noise sections use
@@ -2306,7 +2338,10 @@ sweep(IMB, {"y": [0, 1], "batch_size": 1}, "x", [*NOT_ARRAYS, ("nan", [NAN, 1.0]
 sweep(IMB, {"x": [[0.0], [1.0]], "batch_size": 1}, "y", [*NOT_ARRAYS, ("nan", [NAN, 1.0])])
 rejects(IMB, "lengths", ("x", "y"), [[0.0], [1.0]], [0, 1, 2], 1)
 sweep(IMB, {"x": [[0.0], [1.0]], "y": [0, 1]}, "batch_size", bad_counts(1))
-sweep(IMB, {"x": [[0.0], [1.0]], "y": [0, 1], "batch_size": 1}, "seed", BAD_SEEDS)
+sweep(
+    IMB, {"x": [[0.0], [1.0]], "y": [0, 1], "batch_size": 1}, "seed", [*BAD_SEEDS, ("2**32", 2**32)]
+)
+rejects(IMB, "x-past-float32", "x", [[0.0], [1e300]], [0, 1], 1)  # would become inf in float32
 answers(
     IMB,
     "two",

@@ -158,3 +158,52 @@ def test_straight_arms_are_linear_and_twisted_ones_are_not():
 def test_spirals_refuse_noise_that_leaves_no_class_likeliest():
     with pytest.raises(ValueError, match="label_noise must leave the true class"):
         spirals(10, n_classes=3, label_noise=0.7)
+
+
+@pytest.mark.parametrize(("n_classes", "twist"), [(3, 0.7), (2, 0.0), (5, -1.3)])
+def test_spirals_clean_labels_are_the_arm_wherever_rounding_cannot_move_a_point(n_classes, twist):
+    """Away from an arm's edge (where float32 rounding could move a point across it), the label of
+    a clean point is exactly its arm, recomputed here from its radius and angle."""
+    x, y = spirals(5000, n_classes=n_classes, twist=twist, seed=6)
+    x = x.astype(float)
+    radius = np.hypot(x[:, 0], x[:, 1])
+    turn = n_classes * (((np.arctan2(x[:, 1], x[:, 0]) / (2 * np.pi)) + twist * radius) % 1.0)
+    near_an_edge = np.abs(turn - np.round(turn)) < 1e-4
+    assert near_an_edge.mean() < 0.01
+    arm = np.floor(turn).astype(int) % n_classes
+    np.testing.assert_array_equal(y[~near_an_edge], arm[~near_an_edge])
+    assert set(np.unique(y)) == set(range(n_classes))
+
+
+def test_spirals_are_deterministic_for_a_seed_and_uniform_over_the_disc():
+    x, y = spirals(30_000, twist=0.7, seed=8)
+    x2, y2 = spirals(30_000, twist=0.7, seed=8)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    assert not np.array_equal(spirals(100, seed=9)[0], x[:100])
+    radius = np.hypot(x[:, 0], x[:, 1])
+    assert np.mean(radius < 0.5) == pytest.approx(0.25, abs=0.01)  # a quarter of the disc's area
+    assert np.bincount(y) / len(y) == pytest.approx([1 / 3] * 3, abs=0.015)  # arms of equal area
+
+
+def test_spirals_wrong_labels_are_spread_evenly_over_the_other_classes():
+    _, y = spirals(30_000, n_classes=4, twist=0.7, label_noise=0.3, seed=10)
+    _, arm = spirals(30_000, n_classes=4, twist=0.7, label_noise=0.0, seed=10)
+    wrong = y != arm
+    assert wrong.mean() == pytest.approx(0.3, abs=0.01)
+    shift = (y[wrong] - arm[wrong]) % 4  # 1, 2 or 3 classes along: each a third of the wrong ones
+    assert np.bincount(shift, minlength=4)[0] == 0
+    assert np.bincount(shift, minlength=4)[1:] / wrong.sum() == pytest.approx([1 / 3] * 3, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("n_classes", "limit", "past"), [(2, 0.5, 0.5), (4, 0.75, 0.75), (4, 0.75, 0.8)]
+)
+def test_spirals_refuse_noise_at_or_past_where_a_wrong_class_is_as_likely(n_classes, limit, past):
+    """With K classes the true class stays likeliest while 1 - noise > noise / (K - 1): noise below
+    (K - 1) / K."""
+    assert limit == pytest.approx((n_classes - 1) / n_classes)
+    with pytest.raises(ValueError, match="label_noise"):
+        spirals(10, n_classes=n_classes, label_noise=past)
+    _, y = spirals(10, n_classes=n_classes, label_noise=limit - 0.01)  # just below: allowed
+    assert len(y) == 10

@@ -1,6 +1,8 @@
 """`lossacc_utils.overtraining` on small, fast configurations: what a run records, its settings,
 and the cache that keeps a run from being trained twice."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -230,3 +232,25 @@ def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing)
     assert sorted(history) == sorted(run.history)
     for name, values in history.items():
         np.testing.assert_array_equal(run.curve(name), values, err_msg=name)
+
+
+def test_both_label_noises_are_refused_by_an_error_naming_both():
+    with pytest.raises(ValueError) as refused:
+        overtraining.run_overtraining(n_train=20, n_val=10, label_noise=0.1, val_label_noise=0.2)
+    message = str(refused.value)
+    for name in ("label_noise", "val_label_noise"):
+        assert re.search(rf"(?<!\w){name}(?!\w)", message), message
+
+
+def test_val_label_noise_gives_wrong_but_valid_classes_and_keeps_the_test_labels():
+    from lossacc_utils.data import load_split
+
+    run = overtraining.run_overtraining(
+        seed=3, n_train=100, n_val=30, n_test=25, epochs=1, val_label_noise=0.2
+    )
+    clean = load_split("digits", n_train=100, n_val=30, n_test=25, seed=3)
+    changed = run.y_val != clean.y_val
+    assert changed.sum() == round(0.2 * 30)
+    assert set(run.y_val[changed]) <= set(range(10))
+    np.testing.assert_array_equal(run.y_train, clean.y_train)
+    np.testing.assert_array_equal(run.y_test, clean.y_test)

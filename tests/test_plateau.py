@@ -109,4 +109,35 @@ def test_diagnose_refuses_what_experiment_did_not_return():
 @pytest.mark.parametrize("label_noise", [0.0, 0.4])
 def test_the_ceiling_estimate_comes_close_to_the_best_possible(label_noise):
     estimate = plateau.ceiling_estimate(twist=0.0, label_noise=label_noise, seed=3)
-    assert estimate == pytest.approx(plateau.bayes_accuracy(label_noise), abs=0.04)
+    assert estimate == pytest.approx(1 - label_noise, abs=0.04)
+
+
+def test_mlp_hidden_layers_are_relu_of_the_widths_asked_for():
+    model = plateau.mlp((7, 5), n_features=4, n_classes=6)
+    dense = [layer for layer in model.layers if hasattr(layer, "units")]
+    assert [layer.units for layer in dense] == [7, 5, 6]
+    assert [layer.activation.__name__ for layer in dense] == ["relu", "relu", "softmax"]
+    assert model.count_params() == (4 * 7 + 7) + (7 * 5 + 5) + (5 * 6 + 6)
+    assert model.predict(np.zeros((3, 4), "float32"), verbose=0).shape == (3, 6)
+
+
+def test_train_validates_on_the_second_part_of_its_spirals_and_logs_every_epoch(small):
+    run = plateau.train(hidden=(), learning_rate=0.05, twist=0.0, label_noise=0.2, epochs=4, seed=2)
+    _, y = data.spirals(300 + 200, 3, twist=0.0, label_noise=0.2, seed=2)
+    np.testing.assert_array_equal(run.y_val, y[300:])
+    for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert len(run.curve(name)) == 4 and np.isfinite(run.curve(name)).all()
+    assert run.config["label_noise"] == 0.2 and run.config["epochs"] == 4
+    other = plateau.train(
+        hidden=(), learning_rate=0.05, twist=0.0, label_noise=0.2, epochs=4, seed=3
+    )
+    assert not np.array_equal(run.val_loss, other.val_loss)  # another seed, another run
+
+
+def test_diagnose_reports_the_ceilings_it_compares_with(monkeypatch):
+    monkeypatch.setattr(plateau, "ceiling_estimate", lambda *args, **kwargs: 0.61)
+    row = plateau.diagnose(fake_results(0.60, 0.60, 0.61, label_noise=0.4))
+    assert row["verdict"] == "the data allow no better"
+    assert row["ceiling estimate"] == 0.61
+    assert row["best possible"] == pytest.approx(1 - 0.4)
+    assert row.name == "made up"

@@ -117,3 +117,24 @@ def test_in_memory_batches_reshuffle_every_epoch_from_the_seed():
 def test_in_memory_batches_refuse_x_and_y_of_different_lengths():
     with pytest.raises(ValueError, match="x and y must hold the same number of samples"):
         training.in_memory_batches(np.ones((3, 2)), np.ones(4), batch_size=2)
+
+
+def test_in_memory_batches_keep_each_x_with_its_y_and_the_given_integer_dtype():
+    x = np.c_[np.arange(30.0), -np.arange(30.0)]  # float64 in, each row names its sample
+    y = np.arange(30, dtype=np.int32)
+    for seed in (None, 4):
+        batches = list(training.in_memory_batches(x, y, batch_size=7, seed=seed))
+        assert [len(b[1]) for b in batches] == [7, 7, 7, 7, 2]
+        for bx, by in batches:
+            bx, by = np.asarray(bx), np.asarray(by)
+            assert bx.dtype == np.float32 and by.dtype == np.int32
+            np.testing.assert_array_equal(bx, x[by].astype(np.float32))  # rows stay paired
+        order = np.concatenate([np.asarray(b[1]) for b in batches])
+        assert sorted(order) == list(range(30))
+        assert (seed is None) == (order == y).all()  # in order exactly when there is no seed
+
+
+def test_in_memory_batches_pass_one_hot_targets_through_unchanged():
+    y = np.eye(3)[[0, 2, 1, 1]]
+    (batch,) = list(training.in_memory_batches(np.zeros((4, 2)), y, batch_size=8))
+    np.testing.assert_array_equal(np.asarray(batch[1]), y)

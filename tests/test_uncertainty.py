@@ -199,3 +199,106 @@ def test_seed_band_refuses_one_run_and_runs_of_different_lengths():
         uncertainty.seed_band([one])
     with pytest.raises(ValueError, match="same number of epochs"):
         uncertainty.seed_band([one, {"val_loss": [1.0, 0.5, 0.4], "val_accuracy": [0.5] * 3}])
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.99])
+def test_accuracy_interval_takes_its_z_from_the_confidence(confidence):
+    from scipy.stats import norm
+
+    k, n = 37, 52
+    result = uncertainty.accuracy_interval(np.arange(n) < k, confidence=confidence)
+    low, high = wilson(k, n, z=norm.ppf((1 + confidence) / 2))
+    assert (result["low"], result["high"]) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_accuracy_change_counts_the_flips_of_a_small_example_by_hand():
+    before = [1, 0, 1, 1, 0, 0, 1, 0]
+    after = [1, 1, 0, 1, 1, 0, 1, 0]  # samples 2 and 5 became right, sample 3 became wrong
+    result = uncertainty.accuracy_change(before, after)
+    assert (result["became_right"], result["became_wrong"]) == (2, 1)
+    assert (result["before"], result["after"]) == (4 / 8, 5 / 8)
+    assert result["change"] == pytest.approx(1 / 8)
+    assert result["p_value"] == pytest.approx(1.0)  # 2 against 1: as even as 3 flips can be
+
+
+@pytest.mark.parametrize(("right", "wrong"), [(9, 6), (0, 4), (5, 31), (1, 0)])
+def test_accuracy_change_interval_is_clopper_pearsons_scaled_to_the_change(right, wrong):
+    """The exact interval of the share s of flips that became right, from the beta quantiles, turned
+    into a change: (flips / n) (2 s - 1)."""
+    from scipy.stats import beta
+
+    before, after = verdicts(300, 40, right, wrong)
+    n, flips = len(before), right + wrong
+    result = uncertainty.accuracy_change(before, after, confidence=0.9)
+    low_share = beta.ppf(0.05, right, wrong + 1) if right else 0.0
+    high_share = beta.ppf(0.95, right + 1, wrong) if wrong else 1.0
+    assert result["low"] == pytest.approx(flips * (2 * low_share - 1) / n, abs=1e-9)
+    assert result["high"] == pytest.approx(flips * (2 * high_share - 1) / n, abs=1e-9)
+
+
+def test_accuracy_change_standard_error_is_that_of_the_per_sample_differences():
+    rng = np.random.default_rng(4)
+    before = rng.random(500) < 0.7
+    after = np.where(rng.random(500) < 0.1, ~before, before)  # a tenth of the verdicts flip
+    difference = after.astype(float) - before.astype(float)
+    result = uncertainty.accuracy_change(before, after)
+    assert result["standard_error"] == pytest.approx(difference.std() / math.sqrt(500))
+    assert result["change"] == pytest.approx(difference.mean())
+
+
+def test_accuracy_changes_p_value_ignores_the_samples_that_did_not_change():
+    few_kept = uncertainty.accuracy_change(*verdicts(10, 5, 3, 12))
+    many_kept = uncertainty.accuracy_change(*verdicts(5000, 800, 3, 12))
+    assert few_kept["p_value"] == pytest.approx(many_kept["p_value"])
+    assert few_kept["p_value"] == pytest.approx(mcnemar_exact(3, 12))
+    assert many_kept["standard_error"] < few_kept["standard_error"]
+
+
+def test_bootstrap_interval_depends_on_its_seed():
+    x = np.random.default_rng(5).normal(size=100)
+    one = uncertainty.bootstrap_interval(np.mean, x, seed=1)
+    other = uncertainty.bootstrap_interval(np.mean, x, seed=2)
+    assert one["value"] == other["value"]
+    assert (one["low"], one["high"]) != (other["low"], other["high"])
+
+
+def test_bootstrap_interval_of_identical_samples_has_no_width():
+    result = uncertainty.bootstrap_interval(np.median, np.full(30, 2.5), n_resamples=50)
+    assert result == {"value": 2.5, "low": 2.5, "high": 2.5}
+
+
+def test_loss_ratio_interval_of_samples_with_equal_losses_is_a_point():
+    """Every sample has the same loss on each epoch: every resample gives the run's own ratio."""
+    y = np.array([0, 1, 2, 0, 1])
+    per_epoch = np.array([1.2, 0.4, 0.3, 0.6])
+    run = recorded_run(np.repeat(per_epoch[:, None], 5, axis=1), y)
+    result = uncertainty.loss_ratio_interval(run, n_resamples=20)
+    assert result["value"] == pytest.approx(0.6 / 0.3)
+    assert result["low"] == pytest.approx(0.6 / 0.3) and result["high"] == pytest.approx(0.6 / 0.3)
+
+
+def test_loss_ratio_interval_is_deterministic_for_a_seed():
+    rng = np.random.default_rng(6)
+    y = rng.integers(0, 3, 40)
+    run = recorded_run(rng.uniform(0.1, 1.0, size=(4, 40)), y)
+    assert uncertainty.loss_ratio_interval(run, seed=7) == uncertainty.loss_ratio_interval(
+        run, seed=7
+    )
+
+
+def test_seed_band_reads_any_curve_of_runs():
+    y = np.array([0, 1, 2])
+    accuracies = [[0.2, 0.5, 0.9], [0.4, 0.4, 0.6], [0.3, 0.8, 0.7], [0.1, 0.6, 0.8]]
+    made = [Run({"val_loss": [1.0, 0.8, 0.7], "val_accuracy": a}, y_val=y) for a in accuracies]
+    band = uncertainty.seed_band(made, "val_accuracy")
+    table = np.array(accuracies).T
+    np.testing.assert_allclose(band["median"], [0.25, 0.55, 0.75])  # the even count: a mean of two
+    np.testing.assert_allclose(band["median"], np.median(table, axis=1))
+    np.testing.assert_allclose(band["low"], table.min(axis=1))
+    np.testing.assert_allclose(band["high"], table.max(axis=1))
+    assert list(band.columns) == ["median", "low", "high", "run 1", "run 2", "run 3", "run 4"]
+
+
+def test_seed_band_refuses_a_curve_some_run_lacks():
+    with pytest.raises(ValueError, match="name must be a curve of every run"):
+        uncertainty.seed_band([{"val_loss": [1.0], "loss": [1.0]}, {"val_loss": [0.5]}], "loss")
