@@ -17,11 +17,13 @@ __all__ = ["PACKAGE", "source_digest"]
 PACKAGE = Path(__file__).resolve().parent
 
 
-def source_digest(package: Path = PACKAGE, *extra: Path | str) -> str:
+def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str:
     """A 16-character digest of every `.py` file under `package` and of the `extra` files or
     strings (a file's path is read; anything else is hashed as text, such as a version number).
 
     The digest covers file names as well as contents, so renaming a module changes it too.
+    `only`, a list of file names such as `["data.py"]`, narrows it to those files of `package`:
+    a result that depends on a few modules need not be recomputed when another one changes.
 
     >>> source_digest() == source_digest()
     True
@@ -31,8 +33,16 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str) -> str:
     if not isinstance(package, str | Path) or not Path(package).is_dir():
         raise ValueError(f"package must be a folder of Python source; got {package!r}")
     package = Path(package)
+    paths = sorted(package.rglob("*.py"))
+    if only is not None:
+        if isinstance(only, str | bytes) or not all(isinstance(name, str) for name in only):
+            raise TypeError(f"only must be a list of file names, such as ['data.py']; got {only!r}")
+        missing = sorted(set(only) - {str(path.relative_to(package)) for path in paths})
+        if missing or not only:
+            raise ValueError(f"only must name .py files of {package}; {missing or 'it is empty'}")
+        paths = [path for path in paths if str(path.relative_to(package)) in only]
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    for path in paths:
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
     for item in extra:
         if isinstance(item, Path):

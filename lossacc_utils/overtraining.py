@@ -291,11 +291,26 @@ def run_overtraining(seed=0, **overrides) -> Run:
     return dataclasses.replace(run, config=config)
 
 
+#: The modules a trained run depends on: this one and what it imports from the package. Editing
+#: any other (a figure, say) keeps the kept runs.
+RUN_SOURCES = (
+    "overtraining.py",
+    "data.py",
+    "metrics.py",
+    "runs.py",
+    "training.py",
+    "validation.py",
+    "fingerprint.py",
+)
+
+
 def _fingerprint() -> str:
-    """What a kept run depends on besides its settings: this package and the Keras it ran on."""
+    """What a kept run depends on besides its settings: the modules that train it and the Keras
+    it ran on."""
     import tensorflow as tf
 
-    return source_digest(Path(__file__).parent, keras.__version__, tf.__version__)
+    here = Path(__file__).parent
+    return source_digest(here, keras.__version__, tf.__version__, only=RUN_SOURCES)
 
 
 def _checked_config(overrides) -> dict:

@@ -79,6 +79,8 @@ COLORS = {
     "class_3": "#cc79a7",
     "ink": "#000000",  # outlines, marked points and labels
     "reference": "#4d4d4d",  # reference lines and notes: diagonals, thresholds, counts
+    "over_confident": "#f4a3a8",  # a reliability bin's gap when its confidence exceeds its accuracy
+    "under_confident": "#8ecae6",  # and when its accuracy exceeds its confidence
     "shade": "#e0e0e0",  # background areas
     "paper": "#ffffff",  # the background, and the gaps between bars
 }
@@ -197,11 +199,11 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
             Patch(color=COLORS["wrong"], label="wrong"),
         ],
         loc="upper right",
-        fontsize=8,
+        fontsize=9,
         frameon=False,
         ncols=2,
         title="bar labels: each sample's loss",
-        title_fontsize=8,
+        title_fontsize=9,
     )
     return ax
 
@@ -215,13 +217,27 @@ def _to_xy(probabilities) -> np.ndarray:
     return np.asarray(probabilities, dtype=float) @ _CORNERS
 
 
-def plot_simplex(loss_level=0.8, points=None, ax=None):
-    """All predictions for one sample of three classes, as a triangle, with two regions marked.
+def _clip(polygon, keep) -> list:
+    """The part of a convex polygon (barycentric vertices) where the linear function `keep` of a
+    point is >= 0 (one step of Sutherland and Hodgman's clipping)."""
+    kept = []
+    for a, b in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        fa, fb = keep(a), keep(b)
+        if fa >= 0:
+            kept.append(a)
+        if (fa >= 0) != (fb >= 0):
+            kept.append(a + (b - a) * fa / (fa - fb))
+    return kept
 
-    Each point of the triangle is a prediction (p_true, p_1, p_2); the corners are certainty.
-    Shaded: predictions counted correct (the true class has the largest probability). Hatched:
-    predictions whose loss -ln p_true is below `loss_level`. `points` maps labels to predictions
-    (true class first) to be marked.
+
+def plot_simplex(loss_level=1.0, points=None, ax=None):
+    """All predictions for one sample of three classes, as a triangle, with three regions marked.
+
+    Each point of the triangle is a prediction (p_true, p_rival, p_third); the corners are
+    certainty. Shaded green: predictions counted correct (the true class has the largest
+    probability). Hatched: predictions whose loss -ln p_true is below `loss_level`. Shaded orange:
+    hatched predictions that are nevertheless wrong. `points` maps labels to predictions (true class
+    first) to be marked.
     """
     level = check_positive(loss_level, "loss_level")
     if points is not None and not isinstance(points, Mapping):
@@ -234,20 +250,25 @@ def plot_simplex(loss_level=0.8, points=None, ax=None):
         if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
             raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
         marked[str(label)] = probabilities
-    ax = _new_axes(ax, (5, 4.6))
+    ax = _new_axes(ax, (5.4, 4.6))
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
     ax.add_patch(
-        Polygon(
-            _to_xy(correct),
-            color=COLORS["correct"],
-            alpha=0.35,
-            lw=0,
-            label="counted correct (argmax is the true class)",
-        )
+        Polygon(_to_xy(correct), color=COLORS["correct"], alpha=0.35, lw=0, label="counted correct")
     )
     t = float(np.exp(-level))
-    cheap = [[1, 0, 0], [t, 1 - t, 0], [t, 0, 1 - t]]
+    cheap = [np.array(corner, dtype=float) for corner in ([1, 0, 0], [t, 1 - t, 0], [t, 0, 1 - t])]
+    for rival in (1, 2):  # cheap, but this rival beats the true class
+        region = _clip(cheap, lambda p, r=rival: p[r] - p[0])
+        ax.add_patch(
+            Polygon(
+                _to_xy(region) if region else np.empty((0, 2)),
+                color=COLORS["wrong"],
+                alpha=0.45,
+                lw=0,
+                label=f"loss below {level:.3g}, yet wrong" if rival == 1 else None,
+            )
+        )
     ax.add_patch(
         Polygon(
             _to_xy(cheap),
@@ -261,35 +282,36 @@ def plot_simplex(loss_level=0.8, points=None, ax=None):
     ax.add_patch(Polygon(_CORNERS, fill=False, edgecolor=COLORS["ink"], lw=1))
     for corner, text, offset in zip(
         _CORNERS,
-        ["true class\ncertain", "class 1\ncertain", "class 2\ncertain"],
-        [(0, 8), (-4, -22), (4, -22)],
+        ["certain of the true class", "certain of\nanother class", "certain of\nthe third class"],
+        [(0, 6), (-2, -26), (2, -26)],
         strict=True,
     ):
         ax.annotate(
-            text, corner, textcoords="offset points", xytext=offset, ha="center", fontsize=8
+            text, corner, textcoords="offset points", xytext=offset, ha="center", fontsize=9
         )
+    arrow = {"arrowstyle": "-", "color": COLORS["ink"], "lw": 0.6}
     for label, probabilities in marked.items():
         x, y = _to_xy(probabilities)
         left = x < 0.5
         ax.plot(x, y, "o", color=COLORS["ink"], ms=4)
-        ax.annotate(
+        ax.annotate(  # below the point, out towards the side it lies on
             label,
             (x, y),
-            textcoords="offset points",
-            xytext=(-6 if left else 6, -3),
-            ha="right" if left else "left",
+            xytext=(0.22 if left else 0.78, y - 0.16),
+            ha="center",
             va="top",
-            fontsize=8,
+            fontsize=9,
+            arrowprops=arrow,
         )
-    ax.set_xlim(-0.12, 1.12)
-    ax.set_ylim(-0.42, 1.0)
+    ax.set_xlim(-0.15, 1.15)
+    ax.set_ylim(-0.2, 0.95)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.legend(loc="lower center", fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), fontsize=9, frameon=False)
     return ax
 
 
-def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
+def plot_rival_plane(n_classes=10, loss_level=1.0, ax=None):
     """For K classes: the true class's probability against the strongest rival's.
 
     Any prediction for one sample is a point here. Its loss depends only on p_true (left to right);
@@ -327,6 +349,16 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
         lw=0,
         label=f"loss below {level:.3g}",
     )
+    wrong = cheap & (p < 0.5)  # cheap, yet a rival beats the true class
+    ax.fill_between(
+        p[wrong],
+        np.maximum(p[wrong], lowest_rival[wrong]),
+        highest_rival[wrong],
+        color=COLORS["wrong"],
+        alpha=0.45,
+        lw=0,
+        label=f"loss below {level:.3g}, yet wrong",
+    )
     ax.axvline(t, color=COLORS["low_loss"], lw=1.2)
     ax.plot([0, 0.5], [0, 0.5], color=COLORS["ink"], lw=0.8, ls="--")
     arrow = {"arrowstyle": "->", "color": COLORS["ink"], "lw": 0.8}
@@ -336,7 +368,7 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
             "cheap but wrong",
             (x, (x + 1 - x) / 2 + 0.01),
             xytext=(0.6, 0.68),
-            fontsize=8,
+            fontsize=9,
             arrowprops=arrow,
         )
     if t > 1 / n_classes:  # predictions counted correct whose loss is still high
@@ -345,7 +377,7 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
             "correct but costly",
             (x, (x + (1 - x) / (n_classes - 1)) / 2),
             xytext=(0.02, 0.02) if n_classes > 3 else (0.05, 0.12),
-            fontsize=8,
+            fontsize=9,
             arrowprops=arrow,
         )
     ax.set_xlabel("probability of the true class, p_true (loss = -ln p_true)")
@@ -353,7 +385,7 @@ def plot_rival_plane(n_classes=10, loss_level=0.8, ax=None):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_title(f"{n_classes} classes", fontsize=10, loc="left")
-    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.legend(fontsize=9, frameon=False, loc="upper right")
     return ax
 
 
@@ -391,60 +423,95 @@ def plot_along_line(frame, ax=None):
             xytext=(0, 3),
             textcoords="offset points",
             ha="center",
-            fontsize=8,
+            fontsize=9,
             color=COLORS["reference"],
         )
     handles = ax.get_lines()[:1] + right.get_lines()[:1]
-    ax.legend(handles=handles, loc="center right", fontsize=8, frameon=False)
+    ax.legend(handles=handles, loc="center right", fontsize=9, frameon=False)
     ax.spines[["top"]].set_visible(False)
     right.spines[["top"]].set_visible(False)
     return ax
 
 
-def plot_run(run, ax=None, title=None):
-    """The training curves of a run: losses (left, log scale) and accuracies (right).
+def plot_run(run, axes=None, title=None):
+    """The training curves of a run in two panels, losses (left) and accuracies (right), on
+    linear axes that hold every value.
 
     `run` is a `runs.Run`, a Keras `History` or a dict of its curves `loss`, `accuracy`, `val_loss`
     and `val_accuracy`. Training curves are solid, validation curves dashed, against epochs from 1.
-    The epoch of the lowest validation loss is marked, and the stretch after it, where the
-    validation loss climbs back, is shaded.
+    The epoch of the lowest validation loss is marked in both panels, and the stretch after it,
+    where the validation loss climbs back, is shaded. When that climb would fill less than a quarter
+    of the loss panel's height (the first epochs' losses set its scale), an inset magnifies the
+    losses from half-way to the best epoch onwards. `axes` holds two Axes (a new figure when None);
+    returns them.
     """
     run = as_run(run)
     title = _title(title)
     best = curves.summarize(run)
-    loss, accuracy = run.loss, run.accuracy
-    ax = _new_axes(ax, (8, 4.2))
-    _curve(ax, loss, "training", COLORS["loss"], "training loss")
-    _curve(ax, run.val_loss, "validation", COLORS["loss"], "validation loss")
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (log scale)", color=COLORS["loss"])
-    right = ax.twinx()
-    _curve(right, accuracy, "training", COLORS["accuracy"], "training accuracy")
-    _curve(right, run.val_accuracy, "validation", COLORS["accuracy"], "validation accuracy")
-    right.set_ylabel("accuracy", color=COLORS["accuracy"])
-    # from a tenth of the way in: the first epochs climb from far below and would flatten the rest
-    late = np.concatenate([accuracy[run.epochs // 10 :], run.val_accuracy[run.epochs // 10 :]])
-    late = late[np.isfinite(late)]
-    right.set_ylim(min(0.5, float(late.min()) if len(late) else 0.5) - 0.02, 1.01)
-    ax.axvspan(best["best_epoch"], run.epochs, color=COLORS["shade"], zorder=0)
-    ax.axvline(best["best_epoch"], color=COLORS["disagree"], lw=1, ls=":")
-    ax.plot(best["best_epoch"], best["best_val_loss"], "o", color=COLORS["disagree"])
-    late = best["best_epoch"] > run.epochs / 2  # then the note goes on the left of the mark
-    ax.annotate(
-        f"lowest validation loss\n(epoch {best['best_epoch']})",
-        (best["best_epoch"], best["best_val_loss"]),
-        textcoords="offset points",
-        xytext=(-8 if late else 8, -28),
-        ha="right" if late else "left",
-        fontsize=8,
+    first = best["best_epoch"]
+    axes = _axes_for(axes, 2, (10, 3.8))
+    left, right = axes[0], axes[1]
+    after = Patch(color=COLORS["shade"], label="after the lowest validation loss")
+    for ax, quantity in ((left, "loss"), (right, "accuracy")):
+        _curve(ax, run.curve(quantity), "training", COLORS[quantity], f"training {quantity}")
+        validation = run.curve(f"val_{quantity}")
+        _curve(ax, validation, "validation", COLORS[quantity], f"validation {quantity}")
+        ax.axvspan(first, run.epochs, color=COLORS["shade"], zorder=0, lw=0)
+        ax.axvline(first, color=COLORS["disagree"], lw=1, ls=":")
+        ax.set_xlim(1, run.epochs)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(quantity)
+        ax.spines[["top", "right"]].set_visible(False)
+    values = np.concatenate([run.loss, run.val_loss])
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    left.set_ylim(0, 1.05 * top)
+    left.plot(
+        first,
+        best["best_val_loss"],
+        "o",
         color=COLORS["disagree"],
+        label=f"lowest validation loss (epoch {first})",
     )
-    handles = ax.get_lines()[:2] + right.get_lines()[:2]
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="center right")
+    accuracies = np.concatenate([run.accuracy, run.val_accuracy])
+    accuracies = accuracies[np.isfinite(accuracies)]
+    low = float(accuracies.min()) if len(accuracies) else 0.0
+    right.set_ylim(max(0.0, low - 0.02), 1.01)
+    right.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
+    climb = float(np.nanmax(run.val_loss[first - 1 :]) - best["best_val_loss"])
+    magnified = first < run.epochs and 0 < climb < 0.25 * 1.05 * top
+    if magnified:
+        _magnify_losses(left, run, max(1, first // 2), best["best_val_loss"])
+    for ax, extra, where in (
+        (left, left.get_lines()[-1:], "upper right" if magnified else "best"),
+        (right, [after], "lower right"),
+    ):
+        ax.legend(  # on white: the shading behind would hide the shading's own entry
+            handles=ax.get_lines()[:2] + extra,
+            fontsize=9,
+            loc=where,
+            facecolor=COLORS["paper"],
+            edgecolor=COLORS["paper"],
+            framealpha=1,
+        )
     if title:
-        ax.set_title(title, fontsize=10, loc="left")
-    return ax
+        left.set_title(title, fontsize=10, loc="left")
+    return axes
+
+
+def _magnify_losses(ax, run: Run, start: int, lowest: float):
+    """An inset of `ax` showing both losses from epoch `start` on, at a scale that holds them."""
+    epochs = np.arange(start, run.epochs + 1)
+    inset = ax.inset_axes([0.32, 0.15, 0.64, 0.45])
+    for split, values in (("training", run.loss), ("validation", run.val_loss)):
+        _curve(inset, values[start - 1 :], split, COLORS["loss"], f"{split} loss", epochs)
+    shown = np.concatenate([run.loss[start - 1 :], run.val_loss[start - 1 :]])
+    inset.set_xlim(start, run.epochs)
+    inset.set_ylim(0, 1.1 * float(np.nanmax(shown)))
+    inset.axhline(lowest, color=COLORS["disagree"], lw=0.8, ls=":")
+    inset.tick_params(labelsize=9)
+    inset.set_title(f"magnified, from epoch {start}", fontsize=9, loc="left")
+    ax.indicate_inset_zoom(inset, edgecolor=COLORS["reference"])
+    return inset
 
 
 def plot_loss_by_correctness(frame, ax=None):
@@ -469,7 +536,7 @@ def plot_loss_by_correctness(frame, ax=None):
     )
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation loss")
-    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.legend(fontsize=9, frameon=False, loc="upper right")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -499,7 +566,7 @@ def plot_true_class_histograms(run, epochs, axes=None):
         ax.set_title(f"epoch {epoch}", fontsize=10)
         ax.set_xlabel("p(true class)")
     axes[0].set_ylabel("validation samples")
-    axes[0].legend(fontsize=8, frameon=False, loc="upper center")
+    axes[0].legend(fontsize=9, frameon=False, loc="upper center")
     return axes
 
 
@@ -546,7 +613,7 @@ def plot_costliest(run, table, axes=None):
         ax.set_title(
             f"true {int(row['true class'])}, said {int(row['predicted'])}\n"
             f"p(true) {row['p(true class)']:.0e}\nloss {row['loss']:.1f}",
-            fontsize=8,
+            fontsize=9,
         )
         ax.axis("off")
     return axes
@@ -555,10 +622,12 @@ def plot_costliest(run, table, axes=None):
 def plot_reliability(bins, ax=None, title=None):
     """A reliability diagram: each confidence bin's accuracy against its mean confidence.
 
-    `bins` is `calibration.calibration_bins(...)`. Bars show each bin's accuracy; the diagonal is
-    perfect calibration; red bars mark the gap between accuracy and mean confidence (below the
-    diagonal: over-confident). The number of samples in each bin is written under its bar, which
-    the diagrams of Guo et al. (2017) leave out: a bin with a handful of samples says little.
+    `bins` is `calibration.calibration_bins(...)`. Each bar rises to its bin's accuracy; the dashed
+    diagonal is perfect calibration. The gap between a bin's accuracy and its mean confidence is
+    coloured: above the bar when the model is over-confident there, inside the top of the bar when
+    it is under-confident. A strip under the axes counts the samples in each bin (on a log scale),
+    which the diagrams of Guo et al. (2017) leave out: a bin with a handful of samples says little.
+    Returns `ax`; the strip is `ax.child_axes[0]`.
     """
     check_columns(
         bins,
@@ -567,49 +636,51 @@ def plot_reliability(bins, ax=None, title=None):
         "calibration.calibration_bins",
     )
     title = _title(title)
-    ax = _new_axes(ax, (4.6, 4.6))
+    ax = _new_axes(ax, (4.6, 5.2))
     width = float(bins["upper"].iloc[0] - bins["lower"].iloc[0])
     filled = bins[bins["count"] > 0]
-    centres = (filled["lower"] + filled["upper"]) / 2
+    centres = ((filled["lower"] + filled["upper"]) / 2).to_numpy()
+    accuracy, confidence = filled["accuracy"].to_numpy(), filled["confidence"].to_numpy()
+    bar = {"width": width, "edgecolor": COLORS["paper"], "linewidth": 0.6}
     ax.bar(
         centres,
-        filled["accuracy"],
-        width=width,
+        np.minimum(accuracy, confidence),
         color=COLORS["loss"],
-        alpha=0.85,
-        edgecolor=COLORS["paper"],
         label="accuracy in the bin",
+        **bar,
     )
     ax.bar(
         centres,
-        filled["confidence"] - filled["accuracy"],
-        bottom=filled["accuracy"],
-        width=width,
-        color=COLORS["disagree"],
-        alpha=0.35,
-        edgecolor=COLORS["disagree"],
-        label="gap to the mean confidence",
+        np.maximum(accuracy - confidence, 0),
+        bottom=confidence,
+        color=COLORS["under_confident"],
+        label="gap: under-confident",
+        **bar,
+    )
+    ax.bar(
+        centres,
+        np.maximum(confidence - accuracy, 0),
+        bottom=accuracy,
+        color=COLORS["over_confident"],
+        label="gap: over-confident",
+        **bar,
     )
     ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1, label="perfect calibration")
-    for x, n in zip(centres, filled["count"], strict=True):
-        ax.annotate(
-            f"{int(n)}",
-            (x, 0),
-            xytext=(0, -11),
-            textcoords="offset points",
-            ha="center",
-            fontsize=6,
-            color=COLORS["reference"],
-        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel(
-        "confidence (largest predicted probability);\nsamples per bin below the axis", fontsize=9
-    )
     ax.set_ylabel("accuracy")
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    ax.tick_params(labelbottom=False)
+    ax.legend(fontsize=9, frameon=False, loc="upper left")
     if title:
         ax.set_title(title, fontsize=10, loc="left")
+    strip = ax.inset_axes([0, -0.27, 1, 0.2], sharex=ax)
+    strip.bar(centres, filled["count"], color=COLORS["reference"], **bar)
+    strip.set_yscale("log")
+    strip.set_ylim(0.7, 3 * max(float(filled["count"].max()), 1))
+    strip.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    strip.set_ylabel("samples", fontsize=9)
+    strip.set_xlabel("confidence (largest predicted probability)")
+    strip.spines[["top", "right"]].set_visible(False)
     return ax
 
 
@@ -652,7 +723,7 @@ def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
     ax.set_xlabel("decision threshold: scores above it predict the rare class")
     ax.set_ylim(0, 1.02)
     ax.legend(  # under the axes: the curves reach every corner of the plot
-        fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3
+        fontsize=9, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3
     )
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -691,11 +762,11 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
         xytext=(-4 if late else 4, -12),
         ha="right" if late else "left",
         textcoords="offset points",
-        fontsize=8,
+        fontsize=9,
         color=COLORS["disagree"],
     )
     ax.legend(
-        handles=ax.get_lines()[:1] + right.get_lines(), fontsize=8, frameon=False, loc="lower right"
+        handles=ax.get_lines()[:1] + right.get_lines(), fontsize=9, frameon=False, loc="lower right"
     )
     ax.spines[["top"]].set_visible(False)
     right.spines[["top"]].set_visible(False)

@@ -1386,15 +1386,23 @@ answers(plots.plot_loss_by_correctness, "frame", is_axes, BY_CORRECTNESS)
 PLOT_RUN = plots.plot_run
 sweep(PLOT_RUN, {}, "run", BAD_RUNS)
 sweep(PLOT_RUN, {}, "run", [("no-training-curves", {k: HISTORY[k] for k in HISTORY if "val" in k})])
-sweep(PLOT_RUN, {"run": HISTORY}, "ax", BAD_AX)
-answers(PLOT_RUN, "dict", is_axes, HISTORY)
-answers(PLOT_RUN, "a-Run", is_axes, RUN)
-answers(PLOT_RUN, "a-keras-History", is_axes, FakeHistory(HISTORY))
+sweep(PLOT_RUN, {"run": HISTORY}, "axes", BAD_AX)
+rejects(PLOT_RUN, "axes=one", "axes", HISTORY, axes=Lazy(lambda _: plt.subplots()[1]))
+two_panels = holds(lambda axes: len(axes) == 2 and all(isinstance(a, plt.Axes) for a in axes))
+answers(PLOT_RUN, "dict", two_panels, HISTORY)
+answers(PLOT_RUN, "a-Run", two_panels, RUN)
+answers(PLOT_RUN, "a-keras-History", two_panels, FakeHistory(HISTORY))
 answers(
     PLOT_RUN,
     "nan-epoch",
-    is_axes,
+    two_panels,
     {**HISTORY, "val_loss": [1.1, NAN, 0.9], "loss": [1.0, NAN, 0.4]},
+)
+answers(
+    PLOT_RUN,
+    "all-nan-but-one",
+    two_panels,
+    {**HISTORY, "val_loss": [NAN, NAN, 0.9], "loss": [NAN, NAN, NAN]},
 )
 
 HIST = plots.plot_true_class_histograms
@@ -2025,6 +2033,21 @@ answers(SD, "str-package", equals(lambda: fingerprint.source_digest(PACKAGE)), s
 answers(SD, "extra=''", holds(lambda d: d != fingerprint.source_digest()), PACKAGE, "")
 answers(
     SD, "extra=a-file", holds(lambda d: d != fingerprint.source_digest()), PACKAGE, Lazy(_a_file)
+)
+for label, only in (
+    ("str", "data.py"),
+    ("[5]", [5]),
+    ("[]", []),
+    ("missing", ["no_such_module.py"]),
+    ("None-inside", [None]),
+):
+    rejects(SD, f"only={label}", "only", PACKAGE, only=only)
+answers(
+    SD,
+    "only=data.py",
+    holds(lambda d: d != fingerprint.source_digest() and re.fullmatch("[0-9a-f]{16}", d)),
+    PACKAGE,
+    only=["data.py"],
 )
 
 

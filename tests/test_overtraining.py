@@ -1,12 +1,14 @@
 """`lossacc_utils.overtraining` on small, fast configurations: what a run records, its settings,
 and the cache that keeps a run from being trained twice."""
 
+import ast
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lossacc_utils import overtraining
+from lossacc_utils import fingerprint, overtraining
 from lossacc_utils.runs import Run
 
 
@@ -178,6 +180,31 @@ def test_a_change_to_the_package_trains_anew(tmp_path, monkeypatch):
     monkeypatch.setattr(overtraining, "_fingerprint", lambda: "another version of the package")
     overtraining.run_overtraining(seed=2, **TINY_RUN)
     assert len((tmp_path / "trained.log").read_text().splitlines()) == 2
+
+
+def test_a_kept_run_depends_on_every_module_that_trains_it_and_on_no_other():
+    """RUN_SOURCES names overtraining.py and every module of the package it imports, directly or
+    through another one; editing a figure does not retrain."""
+    package = Path(overtraining.__file__).parent
+
+    def imported(name):
+        tree = ast.parse((package / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    yield f"{node.module.split('.')[0]}.py"
+                else:
+                    yield from (f"{alias.name}.py" for alias in node.names)
+
+    needed, todo = set(), ["overtraining.py"]
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo += list(imported(name))
+    assert needed == set(overtraining.RUN_SOURCES)
+    whole = fingerprint.source_digest(package, only=overtraining.RUN_SOURCES)
+    assert whole != fingerprint.source_digest(package)  # plots.py and the rest are left out
 
 
 def test_without_the_variable_nothing_is_kept(tmp_path, monkeypatch):

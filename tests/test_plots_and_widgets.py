@@ -109,15 +109,24 @@ def test_prediction_sets_are_titled_with_the_verdict_red_when_they_disagree():
 
 def test_simplex_regions_are_where_the_formulas_say():
     ax = plots.plot_simplex(loss_level=-np.log(0.45))
-    correct, cheap = ax.patches[0], ax.patches[1]
+    correct, cheap_but_wrong = ax.patches[0], ax.patches[1:3]
+    cheap = next(patch for patch in ax.patches if "(p_true >" in str(patch.get_label()))
     to_xy = plots._to_xy
 
     def inside(patch, probabilities):
         return patch.get_path().contains_point(to_xy(probabilities), radius=-1e-9)
 
+    def wrong_and_cheap(probabilities):
+        return any(inside(patch, probabilities) for patch in cheap_but_wrong)
+
     assert inside(correct, [0.4, 0.3, 0.3]) and not inside(cheap, [0.4, 0.3, 0.3])
     assert inside(cheap, [0.46, 0.5, 0.04]) and not inside(correct, [0.46, 0.5, 0.04])
     assert inside(correct, [0.9, 0.05, 0.05]) and inside(cheap, [0.9, 0.05, 0.05])
+    # orange: cheap and wrong, against either rival; nowhere else
+    assert wrong_and_cheap([0.46, 0.5, 0.04]) and wrong_and_cheap([0.46, 0.04, 0.5])
+    assert not wrong_and_cheap([0.9, 0.05, 0.05]) and not wrong_and_cheap([0.4, 0.5, 0.1])
+    assert not wrong_and_cheap([0.48, 0.46, 0.06])  # cheap and right
+    assert cheap_but_wrong[0].get_label() == "loss below 0.799, yet wrong"
 
 
 def test_simplex_marks_each_point_where_it_lies():
@@ -153,9 +162,8 @@ def test_along_line_draws_the_frame_with_loss_left_and_accuracy_right():
 
 def test_run_curves_start_at_epoch_one_training_solid_validation_dashed():
     run = make_run()
-    ax = plots.plot_run(run)
-    right = next(other for other in ax.figure.axes if other is not ax)
-    lines = {line.get_label(): line for line in ax.get_lines() + right.get_lines()}
+    left, right = plots.plot_run(run)
+    lines = {line.get_label(): line for line in left.get_lines() + right.get_lines()}
     epochs = [1, 2, 3, 4]
     for quantity in ("loss", "accuracy"):
         training, validation = lines[f"training {quantity}"], lines[f"validation {quantity}"]
@@ -164,36 +172,61 @@ def test_run_curves_start_at_epoch_one_training_solid_validation_dashed():
         assert training.get_linestyle() == "-" and validation.get_linestyle() == "--"
         assert rgb(training.get_color()) == rgb(validation.get_color())
         assert rgb(training.get_color()) == rgb(plots.COLORS[quantity])
-    legend = {text.get_text() for text in ax.get_legend().get_texts()}
-    assert legend == {
-        "training loss",
-        "validation loss",
-        "training accuracy",
-        "validation accuracy",
-    }
+    legends = [{t.get_text() for t in ax.get_legend().get_texts()} for ax in (left, right)]
+    assert legends == [
+        {"training loss", "validation loss", "lowest validation loss (epoch 2)"},
+        {"training accuracy", "validation accuracy", "after the lowest validation loss"},
+    ]
+
+
+def test_run_axes_are_linear_and_hold_every_value():
+    run = make_run(loss=[2.5, 0.6, 0.3, 0.1], accuracy=[0.05, 0.7, 0.9, 1.0])
+    left, right = plots.plot_run(run)
+    assert left.get_yscale() == right.get_yscale() == "linear"
+    low, high = left.get_ylim()
+    assert low == 0 and high >= 2.5
+    low, high = right.get_ylim()
+    assert low <= 0.05 and high >= 1
 
 
 def test_run_marks_the_lowest_validation_loss_and_shades_what_follows():
     run = make_run()
     best = curves.summarize(run)
     assert best["best_epoch"] == 2
-    ax = plots.plot_run(run)
-    (dot,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    left, right = plots.plot_run(run)
+    (dot,) = [line for line in left.get_lines() if line.get_marker() == "o"]
     np.testing.assert_allclose(np.ravel(line_data(dot)), [2, best["best_val_loss"]])
-    (shade,) = ax.patches
-    assert shade.get_x() == pytest.approx(2) and shade.get_width() == pytest.approx(2)
-    right = next(other for other in ax.figure.axes if other is not ax)
-    low, high = right.get_ylim()
-    assert low <= min(run.val_accuracy) and high >= 1  # the accuracy axis holds its curves
+    for ax in (left, right):
+        (shade,) = ax.patches
+        assert shade.get_x() == pytest.approx(2) and shade.get_width() == pytest.approx(2)
+
+
+def test_run_magnifies_a_climb_too_small_to_see_and_only_then():
+    # the loss falls from 3 to 0.19 at epoch 6, then climbs by 0.11: a thirtieth of the panel
+    val_loss = [3.0, 1.0, 0.5, 0.3, 0.2, 0.19, 0.21, 0.24, 0.26, 0.28, 0.29, 0.3]
+    twelve = {"accuracy": [0.5] * 12, "val_accuracy": [0.5] * 12}
+    small = make_run(val_loss=val_loss, loss=[2.0, 0.5] + [0.01] * 10, **twelve)
+    left, _ = plots.plot_run(small)
+    (inset,) = left.child_axes
+    (validation,) = [line for line in inset.get_lines() if line.get_label() == "validation loss"]
+    epochs, values = line_data(validation)
+    assert epochs.tolist() == list(range(3, 13)) and values.tolist() == val_loss[2:]  # from 6 // 2
+    assert 0.5 <= inset.get_ylim()[1] < 0.6  # holds what it shows, and magnifies it
+    big = make_run(
+        val_loss=[*val_loss[:6], 1.0, 2.0, 2.5, 3.0, 3.0, 3.0], loss=[2.0] * 12, **twelve
+    )
+    left, _ = plots.plot_run(big)
+    assert left.child_axes == []
 
 
 def test_run_takes_a_dict_of_curves_as_well_as_a_run():
     run = make_run()
     from_dict = plots.plot_run({name: list(values) for name, values in run.history.items()})
     from_run = plots.plot_run(run)
-    assert [line_data(a)[1].tolist() for a in from_dict.get_lines()] == [
-        line_data(b)[1].tolist() for b in from_run.get_lines()
-    ]
+    for a, b in zip(from_dict, from_run, strict=True):
+        assert [line_data(x)[1].tolist() for x in a.get_lines()] == [
+            line_data(y)[1].tolist() for y in b.get_lines()
+        ]
 
 
 def test_loss_by_correctness_stacks_up_to_the_validation_loss():
@@ -237,15 +270,23 @@ def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
     bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
     ax = plots.plot_reliability(bins)
     filled = bins[bins["count"] > 0]
-    assert len(ax.patches) == 2 * len(filled)  # accuracy bars and gap bars
-    accuracy_bars = ax.patches[: len(filled)]
-    np.testing.assert_allclose([bar.get_height() for bar in accuracy_bars], filled["accuracy"])
+    n = len(filled)
+    assert len(ax.patches) == 3 * n  # the bar up to the lower of the two, then each gap
+    base, under, over = (ax.patches[k * n : (k + 1) * n] for k in range(3))
+    height = lambda bars: np.array([bar.get_height() for bar in bars])  # noqa: E731
+    np.testing.assert_allclose(height(base) + height(under), filled["accuracy"])  # bar top
+    np.testing.assert_allclose(height(base) + height(over), filled["confidence"])
+    assert {rgb(bar.get_facecolor()) for bar in under} == {rgb(plots.COLORS["under_confident"])}
+    assert {rgb(bar.get_facecolor()) for bar in over} == {rgb(plots.COLORS["over_confident"])}
+    assert (height(under) > 0).any() and (height(over) > 0).any()  # both kinds of bin occur here
     np.testing.assert_allclose(
-        [bar.get_x() + bar.get_width() / 2 for bar in accuracy_bars],
+        [bar.get_x() + bar.get_width() / 2 for bar in base],
         (filled["lower"] + filled["upper"]) / 2,
     )
-    counts = [int(t.get_text()) for t in ax.texts]
-    assert sum(counts) == 400
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert {"gap: over-confident", "gap: under-confident"} <= set(legend)
+    (strip,) = ax.child_axes
+    assert sum(bar.get_height() for bar in strip.patches) == 400  # every sample counted below
     with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
         plots.plot_reliability(bins.drop(columns="count"))
 
@@ -396,6 +437,29 @@ def test_every_colour_drawn_comes_from_COLORS(name):
     assert drawn_colors(fig)  # it did draw
 
 
+#: The smallest type in a figure, in points. The book shows a figure at no less than 3/4 of its
+#: size at 100 dots per inch (tests/test_browser.py checks it), so 9 pt is at least 9 px on a page.
+SMALLEST_TYPE = 9
+
+
+def visible_texts(fig) -> list:
+    """Every piece of text the figure shows: titles, labels, tick labels, legends, annotations."""
+    fig.canvas.draw()
+    return [
+        text
+        for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize"))
+        if hasattr(text, "get_text") and text.get_text().strip() and text.get_visible()
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_no_text_in_a_figure_is_smaller_than_9_points(name):
+    fig = np.ravel(FIGURES[name]())[0].figure
+    small = {t.get_text(): t.get_fontsize() for t in visible_texts(fig)}
+    small = {text: size for text, size in small.items() if size < SMALLEST_TYPE}
+    assert small == {}, f"{name} writes text below {SMALLEST_TYPE} pt: {small}"
+
+
 def test_plots_draw_on_the_given_axes_and_return_it():
     fig, axes = plt.subplots(2, 4)
     axes = axes.ravel()
@@ -403,11 +467,10 @@ def test_plots_draw_on_the_given_axes_and_return_it():
     assert plots.plot_prediction_sets(CASE_1, CASE_2, ax=axes[0]) is axes[0]
     assert plots.plot_simplex(ax=axes[1]) is axes[1]
     assert plots.plot_rival_plane(ax=axes[2]) is axes[2]
-    assert plots.plot_run(run, ax=axes[3]) is axes[3]
-    assert plots.plot_loss_and_ece(run, ax=axes[4]) is axes[4]
-    assert list(plots.plot_label_smoothing(run, smoothed_run(), axes=axes[5:7])) == list(axes[5:7])
-    assert list(plots.plot_true_class_histograms(run, [4], axes=axes[7:])) == [axes[7]]
-    assert len(fig.axes) == 8 + 2  # and the right-hand axes of plot_run and plot_loss_and_ece
+    assert plots.plot_loss_and_ece(run, ax=axes[3]) is axes[3]
+    assert list(plots.plot_run(run, axes=axes[4:6])) == list(axes[4:6])
+    assert list(plots.plot_label_smoothing(run, smoothed_run(), axes=axes[6:8])) == list(axes[6:8])
+    assert len(fig.axes) == 8 + 1  # and the right-hand axes of plot_loss_and_ece
 
 
 def no_predictions():
