@@ -735,38 +735,47 @@ def _ece(run: Run, epoch: int, n_bins: int) -> float:
 
 def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     """The validation loss (left axis) and the expected calibration error (right axis) over the
-    epochs, with the epoch of the lowest validation loss marked.
+    epochs, on linear axes from 0 that hold what they show, with the epoch of the lowest validation
+    loss marked when it is shown.
 
     `run` is a `runs.Run` that recorded its validation predictions; the ECE (with `n_bins` bins)
-    is computed at each of `epochs` (every recorded epoch when None), the loss drawn at every epoch.
-    Both are validation curves, so both are dashed.
+    is computed at each of `epochs` (every recorded epoch when None), the loss drawn at every epoch
+    from the first of them to the last. Both are validation curves, so both are dashed.
     """
     run = with_predictions(run)
     epochs = _recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
     n_bins = check_count(n_bins, "n_bins")
-    best = curves.summarize(run)
+    best = curves.summarize(run)["best_epoch"]
     ece = [_ece(run, epoch, n_bins) for epoch in epochs]
+    span = np.arange(min(epochs), max(epochs) + 1)
+    loss = run.val_loss[span - 1]
     ax = _new_axes(ax, (7, 3.6))
-    _curve(ax, run.val_loss, "validation", COLORS["loss"], "validation loss (left axis)")
+    _curve(ax, loss, "validation", COLORS["loss"], "validation loss (left axis)", span)
     ax.set_xlabel("epoch")
-    _log_scale(ax, "validation loss", COLORS["loss"])
+    ax.set_ylabel("validation loss", color=COLORS["loss"])
     right = ax.twinx()
     _curve(right, ece, "validation", COLORS["ece"], "validation ECE (right axis)", epochs)
-    _log_scale(right, "expected calibration error", COLORS["ece"])
-    ax.axvline(best["best_epoch"], color=COLORS["disagree"], lw=1, ls=":")
-    late = best["best_epoch"] > run.epochs / 2  # then the note goes on the left of the line
-    ax.annotate(
-        f"lowest validation loss (epoch {best['best_epoch']})",
-        (best["best_epoch"], 1),
-        xycoords=("data", "axes fraction"),
-        xytext=(-4 if late else 4, -12),
-        ha="right" if late else "left",
-        textcoords="offset points",
-        fontsize=9,
-        color=COLORS["disagree"],
-    )
+    right.set_ylabel("expected calibration error", color=COLORS["ece"])
+    for axis, values in ((ax, loss), (right, ece)):
+        shown = np.asarray(values, dtype=float)
+        shown = shown[np.isfinite(shown)]
+        axis.set_ylim(0, 1.1 * float(shown.max()) if len(shown) and shown.max() > 0 else 1)
+    ax.set_xlim(span[0], span[-1])
+    if span[0] <= best <= span[-1]:
+        ax.axvline(best, color=COLORS["disagree"], lw=1, ls=":")
+        late = best > (span[0] + span[-1]) / 2  # then the note goes on the left of the line
+        ax.annotate(
+            f"lowest validation loss (epoch {best})",
+            (best, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4 if late else 4, 6),
+            ha="right" if late else "left",
+            textcoords="offset points",
+            fontsize=9,
+            color=COLORS["disagree"],
+        )
     ax.legend(
-        handles=ax.get_lines()[:1] + right.get_lines(), fontsize=9, frameon=False, loc="lower right"
+        handles=ax.get_lines()[:1] + right.get_lines(), fontsize=9, frameon=False, loc="upper left"
     )
     ax.spines[["top"]].set_visible(False)
     right.spines[["top"]].set_visible(False)
@@ -946,7 +955,10 @@ def plot_plateau(experiments, axes=None):
             fontsize=9,
             color=COLORS["reference"],
         )
-        right.set_ylim(0.3, 1.02)
+        shown = np.concatenate(
+            [r.curve(c) for r in (run, bigger) for c in ("accuracy", "val_accuracy")]
+        )
+        right.set_ylim(min(0.3, float(np.nanmin(shown)) - 0.02), 1.02)  # holds every curve
         right.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
     axes[2 * n - 2].set_xlabel("epoch")
     axes[2 * n - 1].set_xlabel("epoch")

@@ -20,5 +20,18 @@ async () => {
     codeCells: count("div.cell div.highlight pre"),
     copyButtons: count("button.copybtn"),
     downloads: [...document.querySelectorAll("a")].map((a) => a.href).filter((h) => h.endsWith(".ipynb")),
+    // tables and code blocks wider than the page's column: a reader would have to scroll sideways
+    tooWide: [...main.querySelectorAll("table, pre")]
+      .filter((el) => el.offsetParent !== null)
+      .filter((el) => el.scrollWidth > el.clientWidth + 1
+        || el.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
+      .map((el) => `${el.tagName.toLowerCase()}: ${el.innerText.trim().slice(0, 70)}`),
+    // each figure drawn by a cell: its size on the page against its size as drawn
+    figures: [...main.querySelectorAll(".cell_output img, .output img")]
+      .filter((i) => i.naturalWidth > 0 && i.offsetParent !== null)
+      .map((i) => ({
+        alt: (i.getAttribute("alt") || "").slice(0, 60),
+        scale: i.getBoundingClientRect().width / i.naturalWidth,
+      })),
   };
 }

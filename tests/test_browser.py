@@ -160,6 +160,22 @@ def test_equations_are_rendered_by_the_served_mathjax(pages, name):
     assert "$$" not in page["text"] and "\\frac" not in page["text"] and "\\ln" not in page["text"]
 
 
+@pytest.mark.parametrize("name", toc_files())
+def test_no_table_or_code_block_is_wider_than_the_page(pages, name):
+    assert pages[name]["tooWide"] == [], f"{name}: a reader must scroll sideways to read these"
+
+
+#: The smallest scale a figure may be shown at: drawn at 100 dots per inch with no text under 9 pt
+#: (tests/test_plots_and_widgets.py), its smallest text is then at least 9 px on the page.
+SMALLEST_SCALE = 0.72
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_figures_are_shown_large_enough_to_read_their_smallest_text(pages, name):
+    shrunk = [f for f in pages[name]["figures"] if f["scale"] < SMALLEST_SCALE]
+    assert shrunk == [], f"{name}: figures shown too small to read: {shrunk}"
+
+
 def test_the_chapters_have_equations(pages):
     assert all(pages[f"chapters/{name}"]["math"] > 0 for name in ("intro", "counterexample"))
 

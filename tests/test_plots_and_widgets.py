@@ -308,7 +308,7 @@ def test_threshold_sweep_draws_each_score_from_the_scores_module():
     assert len({rgb(line.get_color()) for line in lines.values()}) == 6  # five scores, threshold
 
 
-def test_loss_and_ece_draw_the_validation_curves_dashed_from_epoch_one():
+def test_loss_and_ece_draw_the_validation_curves_dashed_on_linear_axes_that_hold_them():
     run = make_run()
     ax = plots.plot_loss_and_ece(run, n_bins=5)
     right = next(other for other in ax.figure.axes if other is not ax)
@@ -323,8 +323,13 @@ def test_loss_and_ece_draw_the_validation_curves_dashed_from_epoch_one():
     assert line_data(best)[0].tolist() == [2, 2]  # the lowest validation loss
     legend = {text.get_text() for text in ax.get_legend().get_texts()}
     assert legend == {"validation loss (left axis)", "validation ECE (right axis)"}
-    ax = plots.plot_loss_and_ece(run, epochs=[1, 3])
-    np.testing.assert_array_equal(line_data(ax.figure.axes[1].get_lines()[0])[0], [1, 3])
+    assert ax.get_yscale() == right.get_yscale() == "linear"
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= max(run.val_loss)
+    assert right.get_ylim()[0] == 0 and right.get_ylim()[1] >= max(expected)
+    ax = plots.plot_loss_and_ece(run, epochs=[2, 4])  # from epoch 2 on, the loss at every epoch
+    (loss,) = [line for line in ax.get_lines() if line.get_label().startswith("validation loss")]
+    np.testing.assert_array_equal(line_data(loss), ([2, 3, 4], run.val_loss[1:]))
+    np.testing.assert_array_equal(line_data(ax.figure.axes[1].get_lines()[0])[0], [2, 4])
 
 
 def test_label_smoothing_gives_each_run_one_colour_in_both_panels():
@@ -383,6 +388,15 @@ def detector():
     from lossacc_utils import data
 
     return data.imbalanced_scores(n_samples=200, seed=3)
+
+
+def test_plateau_accuracy_axes_hold_every_curve():
+    low = make_run(accuracy=[0.05, 0.3, 0.5, 0.6], val_accuracy=[0.1, 0.2, 0.5, 0.6])
+    results = {**plateau_results(), "run": low}
+    axes = plots.plot_plateau([results])
+    bottom, top = axes[1].get_ylim()
+    assert bottom <= 0.05 and top >= 1
+    assert plots.plot_plateau([plateau_results()])[1].get_ylim()[0] == pytest.approx(0.3)
 
 
 #: Each public figure function, called on small inputs: name -> what it draws.
