@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Polygon
 from matplotlib.ticker import FuncFormatter
@@ -42,7 +43,9 @@ __all__ = [
     "COLORS",
     "LINESTYLES",
     "plot_along_line",
+    "plot_clipping",
     "plot_costliest",
+    "plot_epoch_losses",
     "plot_label_smoothing",
     "plot_loss_and_ece",
     "plot_loss_by_correctness",
@@ -50,6 +53,7 @@ __all__ = [
     "plot_points",
     "plot_prediction_sets",
     "plot_reliability",
+    "plot_resolution",
     "plot_rival_plane",
     "plot_run",
     "plot_seed_band",
@@ -81,6 +85,10 @@ COLORS = {
     "reference": "#4d4d4d",  # reference lines and notes: diagonals, thresholds, counts
     "over_confident": "#f4a3a8",  # a reliability bin's gap when its confidence exceeds its accuracy
     "under_confident": "#8ecae6",  # and when its accuracy exceeds its confidence
+    "binary_metric": "#a6cee3",  # what Keras makes of "accuracy": BinaryAccuracy
+    "categorical_metric": "#b2df8a",  # CategoricalAccuracy
+    "sparse_metric": "#fdbf6f",  # SparseCategoricalAccuracy
+    "refused": "#bdbdbd",  # Keras raised an error
     "shade": "#e0e0e0",  # background areas
     "paper": "#ffffff",  # the background, and the gaps between bars
 }
@@ -971,3 +979,157 @@ def plot_plateau(experiments, axes=None):
         handlelength=2.5,
     )
     return axes
+
+
+def plot_clipping(frame, ax=None):
+    """The loss of one sample against the probability it gives its true class, as Keras computes
+    it from probabilities and from logits.
+
+    `frame` has a column `p_true` and one column of losses per way of computing them (such as
+    "from probabilities" and "from logits"); the x axis is logarithmic. The level -ln(epsilon) at
+    which Keras clips, epsilon = 1e-7, is marked.
+    """
+    if not isinstance(frame, pd.DataFrame) or "p_true" not in frame or frame.shape[1] < 2:
+        raise ValueError(
+            "frame must be a DataFrame with a column p_true and at least one column of losses"
+        )
+    ax = _new_axes(ax, (7, 3.8))
+    styles = [("-", COLORS["loss"], 2.5), ("--", COLORS["second_run"], 2)]
+    for (column, values), (style, color, width) in zip(
+        frame.drop(columns="p_true").items(), styles * len(frame.columns), strict=False
+    ):
+        ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=str(column))
+    floor = -np.log(1e-7)
+    ax.axhline(floor, color=COLORS["reference"], lw=0.8, ls=":")
+    ax.annotate(
+        f"-ln(1e-7) = {floor:.3f}",
+        (1, floor),
+        xycoords=("axes fraction", "data"),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+        color=COLORS["reference"],
+    )
+    ax.set_xscale("log")
+    ax.set_xlabel("probability of the true class (log scale)")
+    ax.set_ylabel("loss of the sample")
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=9, frameon=False, loc="lower left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+#: The colour of each outcome of `resolution.accuracy_resolution`.
+_METRIC_COLORS = {
+    "BinaryAccuracy": "binary_metric",
+    "CategoricalAccuracy": "categorical_metric",
+    "SparseCategoricalAccuracy": "sparse_metric",
+    "refused": "refused",
+}
+
+
+def plot_resolution(table, ax=None):
+    """What `metrics=["accuracy"]` becomes, as a grid: one row per loss, one column per output
+    width and label shape, each cell coloured by the metric Keras chose (grey: Keras refused) and
+    marked when Keras warned. `table` is `resolution.accuracy_resolution_table()`.
+    """
+    from .resolution import grid
+
+    cells = grid(table)  # checks the table
+    ax = _new_axes(ax, (9, 3.4))
+    for row, loss in enumerate(cells.index):
+        for column, key in enumerate(cells.columns):
+            text = cells.loc[loss, key]
+            metric = "refused" if text == "refused" else text.split(" ")[0] + "Accuracy"
+            ax.add_patch(
+                plt.Rectangle(
+                    (column, row),
+                    1,
+                    1,
+                    facecolor=COLORS[_METRIC_COLORS[metric]],
+                    edgecolor=COLORS["paper"],
+                    lw=2,
+                )
+            )
+            label = text.replace("SparseCategorical", "Sparse\nCategorical").replace(
+                " (warns)", "\n(warns)"
+            )
+            ax.text(column + 0.5, row + 0.5, label, ha="center", va="center", fontsize=9)
+    ax.set_xlim(0, len(cells.columns))
+    ax.set_ylim(len(cells.index), 0)
+    ax.set_yticks(np.arange(len(cells.index)) + 0.5, list(cells.index))
+    ax.set_xticks(
+        np.arange(len(cells.columns)) + 0.5,
+        [
+            f"{units} unit{'s' if units > 1 else ''}\nlabels {shape}"
+            for units, shape in cells.columns
+        ],
+    )
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.legend(
+        handles=[
+            Patch(color=COLORS[color], label=metric.replace("refused", "Keras refused"))
+            for metric, color in _METRIC_COLORS.items()
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        ncols=4,
+        fontsize=9,
+        frameon=False,
+    )
+    return ax
+
+
+def plot_epoch_losses(table, loss_after, ax=None):
+    """One training epoch as Keras logs it: each batch's loss, computed before its step, the
+    running mean Keras logs after each step, the epoch's final mean (what History records), and
+    `loss_after`, the loss of the model at the end of the epoch on the same data.
+
+    `table` is `training.BatchLossRecorder.table()`.
+    """
+    check_columns(
+        table,
+        ("batch size", "loss before the step", "running mean"),
+        "table",
+        "training.BatchLossRecorder.table",
+    )
+    loss_after = check_positive(loss_after, "loss_after")
+    ax = _new_axes(ax, (7, 3.8))
+    batches = np.asarray(table.index, dtype=float)
+    ax.plot(
+        batches,
+        table["loss before the step"],
+        "o",
+        color=COLORS["loss"],
+        label="each batch's loss, before its step",
+    )
+    ax.plot(
+        batches,
+        table["running mean"],
+        color=COLORS["reference"],
+        lw=1.5,
+        drawstyle="steps-post",
+        label="the running mean Keras logs",
+    )
+    history = float(table["running mean"].iloc[-1])
+    ax.axhline(
+        history, color=COLORS["accuracy"], lw=2, ls="--", label=f"History's loss: {history:.3f}"
+    )
+    ax.axhline(
+        loss_after,
+        color=COLORS["disagree"],
+        lw=2,
+        ls=":",
+        label=f"the model after the epoch: {loss_after:.3f}",
+    )
+    ax.set_xlabel("batch of the epoch")
+    ax.set_ylabel("training loss")
+    ax.set_xticks(batches)
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=9, frameon=False, loc="upper right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

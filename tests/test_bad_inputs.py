@@ -1493,6 +1493,69 @@ for label, threshold in (("0", 0), ("1", 1), ("0.3", 0.3)):
         threshold,
     )
 
+CLIP_FRAME = pd.DataFrame({"p_true": [1e-9, 0.5, 1.0], "from probabilities": [16.1, 0.69, 0.0]})
+sweep(
+    plots.plot_clipping,
+    {},
+    "frame",
+    [
+        ("None", None),
+        ("dict", {"p_true": [0.5]}),
+        ("no-p_true", CLIP_FRAME.drop(columns="p_true")),
+        ("only-p_true", CLIP_FRAME[["p_true"]]),
+    ],
+)
+sweep(plots.plot_clipping, {"frame": CLIP_FRAME}, "ax", BAD_AX)
+answers(plots.plot_clipping, "frame", is_axes, CLIP_FRAME)
+
+RESOLUTION_TABLE = pd.DataFrame(  # two rows of resolution.accuracy_resolution_table()
+    {
+        "loss": ["binary_crossentropy", "binary_crossentropy"],
+        "output units": [1, 3],
+        "labels": ["(N,)", "(N,)"],
+        "accuracy becomes": ["BinaryAccuracy", ""],
+        "warning": ["", ""],
+        "error": ["", "ValueError: shapes"],
+    }
+)
+sweep(
+    plots.plot_resolution,
+    {},
+    "table",
+    [("None", None), ("no-error-column", RESOLUTION_TABLE.drop(columns="error"))],
+)
+rejects(
+    plots.plot_resolution,
+    "table=duplicated-rows",
+    "table",
+    pd.concat([RESOLUTION_TABLE, RESOLUTION_TABLE]),
+)
+sweep(plots.plot_resolution, {"table": RESOLUTION_TABLE}, "ax", BAD_AX)
+answers(plots.plot_resolution, "table", is_axes, RESOLUTION_TABLE)
+
+EPOCH_TABLE = pd.DataFrame(
+    {
+        "batch size": [32, 32, 26],
+        "loss before the step": [1.2, 0.8, 0.5],
+        "running mean": [1.2, 1.0, 0.86],
+    },
+    index=pd.RangeIndex(1, 4, name="batch"),
+)
+sweep(
+    plots.plot_epoch_losses,
+    {"loss_after": 0.4},
+    "table",
+    [("None", None), ("no-running-mean", EPOCH_TABLE.drop(columns="running mean"))],
+)
+sweep(
+    plots.plot_epoch_losses,
+    {"table": EPOCH_TABLE},
+    "loss_after",
+    [("None", None), ("-1", -1.0), ("nan", NAN), ("'0.4'", "0.4")],
+)
+sweep(plots.plot_epoch_losses, {"table": EPOCH_TABLE, "loss_after": 0.4}, "ax", BAD_AX)
+answers(plots.plot_epoch_losses, "table", is_axes, EPOCH_TABLE, 0.4)
+
 LOSS_ECE = plots.plot_loss_and_ece
 sweep(LOSS_ECE, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
 sweep(

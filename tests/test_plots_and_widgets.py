@@ -400,6 +400,75 @@ def test_plateau_accuracy_axes_hold_every_curve():
 
 
 #: Each public figure function, called on small inputs: name -> what it draws.
+def clipping_frame():
+    p = np.array([1e-9, 1e-7, 1e-3, 0.5, 1.0])
+    return pd.DataFrame(
+        {"p_true": p, "from probabilities": -np.log(np.maximum(p, 1e-7)), "from logits": -np.log(p)}
+    )
+
+
+def epoch_table():
+    return pd.DataFrame(
+        {
+            "batch size": [32, 32, 26],
+            "loss before the step": [1.2, 0.8, 0.5],
+            "running mean": [1.2, 1.0, 0.856],
+        },
+        index=pd.RangeIndex(1, 4, name="batch"),
+    )
+
+
+def resolution_table():
+    """Four rows of `resolution.accuracy_resolution_table()`, one of each outcome."""
+    return pd.DataFrame(
+        {
+            "loss": ["binary_crossentropy"] * 2 + ["mean_squared_error"] * 2,
+            "output units": [1, 3, 1, 3],
+            "labels": ["(N,)"] * 4,
+            "accuracy becomes": [
+                "BinaryAccuracy",
+                "",
+                "BinaryAccuracy",
+                "SparseCategoricalAccuracy",
+            ],
+            "warning": ["", "", "it warned", ""],
+            "error": ["", "ValueError: no", "", ""],
+        }
+    )
+
+
+def test_clipping_draws_each_column_against_p_true_on_a_log_axis():
+    frame = clipping_frame()
+    ax = plots.plot_clipping(frame)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    for column in ("from probabilities", "from logits"):
+        np.testing.assert_array_equal(line_data(lines[column]), (frame["p_true"], frame[column]))
+    assert ax.get_xscale() == "log"
+    (floor,) = [line for line in ax.get_lines() if line.get_label().startswith("_")]
+    assert line_data(floor)[1][0] == pytest.approx(-np.log(1e-7))
+
+
+def test_resolution_colours_each_cell_by_the_metric_keras_chose():
+    ax = plots.plot_resolution(resolution_table())
+    cells = {(p.get_x(), p.get_y()): rgb(p.get_facecolor()) for p in ax.patches}
+    # rows: the losses in order; columns: (1 unit, (N,)) then (3 units, (N,))
+    assert cells[(0, 0)] == rgb(plots.COLORS["binary_metric"])
+    assert cells[(1, 0)] == rgb(plots.COLORS["refused"])
+    assert cells[(0, 1)] == rgb(plots.COLORS["binary_metric"])
+    assert cells[(1, 1)] == rgb(plots.COLORS["sparse_metric"])
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["Binary", "refused", "Binary\n(warns)", "Sparse\nCategorical"]
+
+
+def test_epoch_losses_draw_the_batches_the_running_mean_and_both_epoch_numbers():
+    ax = plots.plot_epoch_losses(epoch_table(), 0.4)
+    points, running, history, after = ax.get_lines()
+    np.testing.assert_array_equal(line_data(points)[1], [1.2, 0.8, 0.5])
+    np.testing.assert_array_equal(line_data(running)[1], [1.2, 1.0, 0.856])
+    assert line_data(history)[1][0] == pytest.approx(0.856)
+    assert line_data(after)[1][0] == pytest.approx(0.4)
+
+
 def plateau_results():
     """What `plateau.experiment` returns, with the curves of hand-made runs."""
     return {
@@ -414,6 +483,9 @@ def plateau_results():
 
 FIGURES = {
     "plot_along_line": lambda: plots.plot_along_line(line_frame()),
+    "plot_clipping": lambda: plots.plot_clipping(clipping_frame()),
+    "plot_epoch_losses": lambda: plots.plot_epoch_losses(epoch_table(), 0.4),
+    "plot_resolution": lambda: plots.plot_resolution(resolution_table()),
     "plot_costliest": lambda: plots.plot_costliest(make_run(), costliest()),
     "plot_label_smoothing": lambda: plots.plot_label_smoothing(make_run(), smoothed_run()),
     "plot_loss_and_ece": lambda: plots.plot_loss_and_ece(make_run()),
