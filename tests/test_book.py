@@ -148,6 +148,13 @@ def test_every_image_is_present_and_described(built_book):
 
 
 @pytest.mark.book
+def test_the_execution_table_says_passed_in_words_not_emoji(built_book):
+    page = Page(built_book / "html" / "chapters" / "build_info.html")
+    assert page.says("passed")
+    assert not {"\N{WHITE HEAVY CHECK MARK}", "\N{CROSS MARK}"} & set(page.body)
+
+
+@pytest.mark.book
 def test_counterexample_page_shows_the_computed_numbers(built_book):
     page = Page(built_book / "html" / "chapters" / "counterexample.html")
     # numbers glued into the prose by the notebook, as the package computes them
