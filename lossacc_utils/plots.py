@@ -457,7 +457,7 @@ def plot_run(run, axes=None, title=None):
     title = _title(title)
     best = curves.summarize(run)
     first = best["best_epoch"]
-    axes = _axes_for(axes, 2, (10, 3.8))
+    axes = _axes_for(axes, 2, (9, 3.8))
     left, right = axes[0], axes[1]
     after = Patch(color=COLORS["shade"], label="after the lowest validation loss")
     for ax, quantity in ((left, "loss"), (right, "accuracy")):
@@ -556,7 +556,7 @@ def plot_true_class_histograms(run, epochs, axes=None):
     holds one Axes per epoch (a new row when None). Returns the array of axes."""
     run = with_predictions(run)
     epochs = _recorded_epochs(run, epochs)
-    axes = _axes_for(axes, len(epochs), (3.2 * len(epochs), 3), sharey=True)
+    axes = _axes_for(axes, len(epochs), (3 * len(epochs), 3), sharey=True)
     y = run.y_val
     bins = np.linspace(0, 1, 26)
     for ax, epoch in zip(axes, epochs, strict=False):
@@ -1037,7 +1037,7 @@ def plot_resolution(table, ax=None):
     from .resolution import grid
 
     cells = grid(table)  # checks the table
-    ax = _new_axes(ax, (9, 3.4))
+    ax = _new_axes(ax, (8.8, 3.4))
     for row, loss in enumerate(cells.index):
         for column, key in enumerate(cells.columns):
             text = cells.loc[loss, key]

@@ -1,6 +1,12 @@
 // What a page of the book looks like once its scripts have run; tests/test_browser.py reads it.
 async () => {
   if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  // the widget manager draws the stored widgets after the page has loaded: give it 10 seconds
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const drawn = () => document.querySelectorAll(".jupyter-widgets.widget-container, .widget-slider");
+  for (let i = 0; i < 100 && drawn().length < views.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const main = document.querySelector("main") || document.body;
   const count = (selector) => document.querySelectorAll(selector).length;
   return {
@@ -22,7 +28,7 @@ async () => {
     downloads: [...document.querySelectorAll("a")].map((a) => a.href).filter((h) => h.endsWith(".ipynb")),
     // tables and code blocks wider than the page's column: a reader would have to scroll sideways
     tooWide: [...main.querySelectorAll("table, pre")]
-      .filter((el) => el.offsetParent !== null)
+      .filter((el) => el.offsetParent !== null && !el.closest("details:not([open])"))
       .filter((el) => el.scrollWidth > el.clientWidth + 1
         || el.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
       .map((el) => `${el.tagName.toLowerCase()}: ${el.innerText.trim().slice(0, 70)}`),

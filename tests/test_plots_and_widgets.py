@@ -539,6 +539,13 @@ def visible_texts(fig) -> list:
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
+def test_no_figure_is_drawn_wider_than_the_page_shows_it_whole(name):
+    """9 inches at 100 dots per inch fit the page's column at 1280 px at 3/4 scale or more."""
+    fig = np.ravel(FIGURES[name]())[0].figure
+    assert fig.get_size_inches()[0] <= 9
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
 def test_no_text_in_a_figure_is_smaller_than_9_points(name):
     fig = np.ravel(FIGURES[name]())[0].figure
     small = {t.get_text(): t.get_fontsize() for t in visible_texts(fig)}
