@@ -678,7 +678,6 @@ def plot_reliability(bins, ax=None, title=None):
     ax.set_ylim(0, 1)
     ax.set_ylabel("accuracy")
     ax.tick_params(labelbottom=False)
-    ax.legend(fontsize=9, frameon=False, loc="upper left")
     if title:
         ax.set_title(title, fontsize=10, loc="left")
     strip = ax.inset_axes([0, -0.27, 1, 0.2], sharex=ax)
@@ -689,6 +688,14 @@ def plot_reliability(bins, ax=None, title=None):
     strip.set_ylabel("samples", fontsize=9)
     strip.set_xlabel("confidence (largest predicted probability)")
     strip.spines[["top", "right"]].set_visible(False)
+    strip.legend(  # under everything: bars can reach any corner of the diagram
+        handles=ax.get_legend_handles_labels()[0],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.75),
+        ncols=2,
+        fontsize=9,
+        frameon=False,
+    )
     return ax
 
 

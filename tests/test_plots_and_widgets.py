@@ -283,9 +283,9 @@ def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
         [bar.get_x() + bar.get_width() / 2 for bar in base],
         (filled["lower"] + filled["upper"]) / 2,
     )
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert {"gap: over-confident", "gap: under-confident"} <= set(legend)
     (strip,) = ax.child_axes
+    legend = [text.get_text() for text in strip.get_legend().get_texts()]
+    assert {"gap: over-confident", "gap: under-confident"} <= set(legend)
     assert sum(bar.get_height() for bar in strip.patches) == 400  # every sample counted below
     with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
         plots.plot_reliability(bins.drop(columns="count"))
