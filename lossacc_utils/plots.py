@@ -775,7 +775,8 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
         shown = np.asarray(values, dtype=float)
         shown = shown[np.isfinite(shown)]
         axis.set_ylim(0, 1.1 * float(shown.max()) if len(shown) and shown.max() > 0 else 1)
-    ax.set_xlim(span[0], span[-1])
+    if len(span) > 1:  # one epoch alone has no width: matplotlib pads it
+        ax.set_xlim(span[0], span[-1])
     if span[0] <= best <= span[-1]:
         ax.axvline(best, color=COLORS["disagree"], lw=1, ls=":")
         late = best > (span[0] + span[-1]) / 2  # then the note goes on the left of the line

@@ -1472,7 +1472,7 @@ sweep(
 )
 sweep(RELIABILITY, {"bins": BINS}, "ax", BAD_AX)
 sweep(RELIABILITY, {"bins": BINS}, "title", [("5", 5)])
-answers(RELIABILITY, "bins", all_of(is_axes, holds(lambda ax: len(ax.patches) == 4)), BINS)
+answers(RELIABILITY, "bins", all_of(is_axes, holds(lambda ax: len(ax.patches) == 6)), BINS)
 
 SWEEP = plots.plot_threshold_sweep
 sweep(
