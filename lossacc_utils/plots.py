@@ -466,7 +466,7 @@ def plot_run(run, axes=None, title=None):
         _curve(ax, validation, "validation", COLORS[quantity], f"validation {quantity}")
         ax.axvspan(first, run.epochs, color=COLORS["shade"], zorder=0, lw=0)
         ax.axvline(first, color=COLORS["disagree"], lw=1, ls=":")
-        ax.set_xlim(1, run.epochs)
+        ax.set_xlim(1, run.epochs)  # summarize refused runs of one epoch
         ax.set_xlabel("epoch")
         ax.set_ylabel(quantity)
         ax.spines[["top", "right"]].set_visible(False)

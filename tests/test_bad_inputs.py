@@ -1398,6 +1398,7 @@ answers(
     two_panels,
     {**HISTORY, "val_loss": [1.1, NAN, 0.9], "loss": [1.0, NAN, 0.4]},
 )
+rejects(PLOT_RUN, "one-epoch", "run", {k: v[:1] for k, v in HISTORY.items()})
 answers(
     PLOT_RUN,
     "all-nan-but-one",
