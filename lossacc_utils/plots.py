@@ -650,29 +650,17 @@ def plot_reliability(bins, ax=None, title=None):
     centres = ((filled["lower"] + filled["upper"]) / 2).to_numpy()
     accuracy, confidence = filled["accuracy"].to_numpy(), filled["confidence"].to_numpy()
     bar = {"width": width, "edgecolor": COLORS["paper"], "linewidth": 0.6}
-    ax.bar(
-        centres,
-        np.minimum(accuracy, confidence),
-        color=COLORS["loss"],
-        label="accuracy in the bin",
-        **bar,
-    )
-    ax.bar(
-        centres,
-        np.maximum(accuracy - confidence, 0),
-        bottom=confidence,
-        color=COLORS["under_confident"],
-        label="gap: under-confident",
-        **bar,
-    )
-    ax.bar(
-        centres,
-        np.maximum(confidence - accuracy, 0),
-        bottom=accuracy,
-        color=COLORS["over_confident"],
-        label="gap: over-confident",
-        **bar,
-    )
+    for height, bottom, color, label in (  # the bar up to the lower of the two, then the gap
+        (np.minimum(accuracy, confidence), 0, "loss", "accuracy in the bin"),
+        (
+            np.maximum(accuracy - confidence, 0),
+            confidence,
+            "under_confident",
+            "gap: under-confident",
+        ),
+        (np.maximum(confidence - accuracy, 0), accuracy, "over_confident", "gap: over-confident"),
+    ):
+        ax.bar(centres, height, bottom=bottom, color=COLORS[color], label=label, **bar)
     ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1, label="perfect calibration")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
