@@ -627,6 +627,11 @@ def plot_costliest(run, table, axes=None):
     return axes
 
 
+#: How a reliability diagram names its two kinds of gap.
+UNDER_CONFIDENT = "the bar's top, above the mean confidence:\nunder-confident"
+OVER_CONFIDENT = "above the bar, up to the mean confidence:\nover-confident"
+
+
 def plot_reliability(bins, ax=None, title=None):
     """A reliability diagram: each confidence bin's accuracy against its mean confidence.
 
@@ -651,14 +656,9 @@ def plot_reliability(bins, ax=None, title=None):
     accuracy, confidence = filled["accuracy"].to_numpy(), filled["confidence"].to_numpy()
     bar = {"width": width, "edgecolor": COLORS["paper"], "linewidth": 0.6}
     for height, bottom, color, label in (  # the bar up to the lower of the two, then the gap
-        (np.minimum(accuracy, confidence), 0, "loss", "accuracy in the bin"),
-        (
-            np.maximum(accuracy - confidence, 0),
-            confidence,
-            "under_confident",
-            "gap: under-confident",
-        ),
-        (np.maximum(confidence - accuracy, 0), accuracy, "over_confident", "gap: over-confident"),
+        (np.minimum(accuracy, confidence), 0, "loss", "the bar: accuracy in the bin"),
+        (np.maximum(accuracy - confidence, 0), confidence, "under_confident", UNDER_CONFIDENT),
+        (np.maximum(confidence - accuracy, 0), accuracy, "over_confident", OVER_CONFIDENT),
     ):
         ax.bar(centres, height, bottom=bottom, color=COLORS[color], label=label, **bar)
     ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1, label="perfect calibration")
@@ -680,7 +680,7 @@ def plot_reliability(bins, ax=None, title=None):
         handles=ax.get_legend_handles_labels()[0],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.75),
-        ncols=2,
+        ncols=1,
         fontsize=9,
         frameon=False,
     )

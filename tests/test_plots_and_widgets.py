@@ -285,7 +285,7 @@ def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
     )
     (strip,) = ax.child_axes
     legend = [text.get_text() for text in strip.get_legend().get_texts()]
-    assert {"gap: over-confident", "gap: under-confident"} <= set(legend)
+    assert {plots.OVER_CONFIDENT, plots.UNDER_CONFIDENT} <= set(legend)
     assert sum(bar.get_height() for bar in strip.patches) == 400  # every sample counted below
     with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
         plots.plot_reliability(bins.drop(columns="count"))
