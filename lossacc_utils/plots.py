@@ -1033,11 +1033,13 @@ def plot_resolution(table, ax=None):
     from .resolution import grid
 
     cells = grid(table)  # checks the table
+    chosen = table["accuracy becomes"].where(table["error"] == "", "refused")
+    metrics = table.assign(metric=chosen).set_index(["loss", "output units", "labels"])["metric"]
     ax = _new_axes(ax, (8.8, 3.4))
-    for row, loss in enumerate(cells.index):
-        for column, key in enumerate(cells.columns):
-            text = cells.loc[loss, key]
-            metric = "refused" if text == "refused" else text.split(" ")[0] + "Accuracy"
+    for row, loss in enumerate(dict.fromkeys(table["loss"])):
+        for column, (units, labels) in enumerate(cells.columns):
+            text = cells.iloc[row, column]
+            metric = metrics[(loss, units, labels)]
             ax.add_patch(
                 plt.Rectangle(
                     (column, row),
