@@ -1,15 +1,17 @@
-"""Offline assets: serve the widget manager and require.js with the site, not from a CDN.
+"""Offline assets: serve the widget manager, anywidget and require.js with the site, not a CDN.
 
 A page with a widget loads require.js and the ipywidgets HTML manager, which render the widget's
-stored state. Jupyter Book takes both from CDNs by default, so a reader without network (or
-behind a firewall) would see an empty box. `install` fetches the two npm packages pinned in
+stored state; the explorers are anywidgets, whose front end the manager loads as a module of
+require.js. Jupyter Book and the manager take them from CDNs by default, so a reader without
+network (or behind a firewall) would see an empty box. `install` fetches the npm packages pinned in
 `PACKAGES`, checks each against its registry integrity hash, and keeps the files pages need in a
 folder; `python3 tasks.py book` calls it when it installs the Python packages. `TEST_PACKAGES`
 are fetched the same way for the browser tests, and not served.
 
 The Sphinx extension in this module adds that folder to the site's static files, where
 `_config.yml` points `nb_ipywidgets_js`, together with `static/vendor/widgets-config.js`, which
-tells require.js where the widget manager lives (it loads its icon fonts from beside itself).
+tells require.js where the widget manager lives (it loads its icon fonts from beside itself) and
+where anywidget's front end is.
 It also drops scripts added to a page twice: sphinx-thebe adds its inline settings twice, and the
 second copy fails in the browser. MathJax is served by the sphinx-mathjax-offline extension.
 """
@@ -39,6 +41,13 @@ PACKAGES = {
             "dist/*.eot",
             "dist/*.svg",
         ),
+    ),
+    # the front end of every explorer (lossacc_utils/widgets.py): its version must be the Python
+    # package's, pinned in requirements.txt
+    "anywidget": (
+        "0.11.0",
+        "sha512-LHZgW2j5UjyerZSZcO+BtZPXGMSORQV2bUT480hOR5x/BXS8sOradi/71amJfMueSEnKX0dqPwTfsOGHTsyZpQ==",
+        ("dist/index.js",),
     ),
     "requirejs": (
         "2.3.8",
@@ -110,7 +119,7 @@ def add_static_folder(app, config):
         from sphinx.errors import ExtensionError
 
         raise ExtensionError(
-            f"the widget manager and require.js are not in {folder}; build the book with "
+            f"the widget manager, anywidget and require.js are not in {folder}; build the book with "
             "`python3 tasks.py book`, which installs them"
         )
     config.html_static_path.extend([str(folder / "static"), str(Path(__file__).parent / "static")])

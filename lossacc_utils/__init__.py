@@ -9,7 +9,8 @@ One module per idea:
 - `counterexample`: the prediction sets where the lower loss has the lower accuracy;
 - `spreadsheet`: the counterexample as a spreadsheet with live formulas;
 - `plots`: the book's figures (each function takes an `ax` and returns it);
-- `widgets`: interactive explorers over the plotting functions;
+- `widgets`: the interactive explorers, which recompute in the reader's browser (on the static
+  site too), with Python's numbers as their reference;
 - `resolution`: which metric Keras makes of "accuracy", read off real compiled models;
 - `training`: small Keras models, what `History`'s loss is batch by batch, loss in weight space,
   data kept in memory for `fit`;

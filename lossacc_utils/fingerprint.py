@@ -11,15 +11,18 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-__all__ = ["PACKAGE", "source_digest"]
+__all__ = ["PACKAGE", "SOURCE_SUFFIXES", "source_digest"]
 
 #: The folder of this package's source.
 PACKAGE = Path(__file__).resolve().parent
+#: What counts as source: the Python modules, and the explorers' front ends (JavaScript and CSS).
+SOURCE_SUFFIXES = (".py", ".js", ".css")
 
 
 def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str:
-    """A 16-character digest of every `.py` file under `package` and of the `extra` files or
-    strings (a file's path is read; anything else is hashed as text, such as a version number).
+    """A 16-character digest of every source file under `package` (`SOURCE_SUFFIXES`) and of the
+    `extra` files or strings (a file's path is read; anything else is hashed as text, such as a
+    version number).
 
     The digest covers file names as well as contents, so renaming a module changes it too.
     `only`, a list of file names such as `["data.py"]`, narrows it to those files of `package`:
@@ -33,13 +36,15 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
     if not isinstance(package, str | Path) or not Path(package).is_dir():
         raise ValueError(f"package must be a folder of Python source; got {package!r}")
     package = Path(package)
-    paths = sorted(package.rglob("*.py"))
+    paths = sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file())
     if only is not None:
         if isinstance(only, str | bytes) or not all(isinstance(name, str) for name in only):
             raise TypeError(f"only must be a list of file names, such as ['data.py']; got {only!r}")
         missing = sorted(set(only) - {str(path.relative_to(package)) for path in paths})
         if missing or not only:
-            raise ValueError(f"only must name .py files of {package}; {missing or 'it is empty'}")
+            raise ValueError(
+                f"only must name source files of {package}; {missing or 'it is empty'}"
+            )
         paths = [path for path in paths if str(path.relative_to(package)) in only]
     digest = hashlib.sha256()
     for path in paths:

@@ -1,34 +1,57 @@
-"""Interactive explorers: thin ipywidgets fronts over the plotting functions.
+"""Interactive explorers: widgets whose arithmetic runs in the reader's browser.
 
-Each explorer draws with a pure function that a static page can call too: `draw_explorer_state`
-draws one state of the prediction explorer, and `EXPLORER_STATES` names a few worth showing where
-no kernel runs the sliders. An explorer shows its figure as an image with a text alternative that
-says what the figure shows, updated with the sliders, so a screen reader follows the state too.
+Each explorer is an anywidget: its front end, an ES module in `explorers/`, recomputes and redraws
+as its sliders move, with no kernel, so an explorer stays live on the book's static pages as it is
+in JupyterLab. The data an explorer needs travel with it as traits (arrays packed in base64), and
+so does the position of its slider: in JupyterLab, Python sees where the reader left it.
+
+Python stays the reference. Each explorer's `readout()` gives the numbers its page shows for its
+current state, computed by this package; the browser tests move the sliders and check the page
+against it. The pure drawing functions (`draw_explorer_state`, `draw_temperature_state`) draw chosen
+states for print and for readers without JavaScript; `EXPLORER_STATES` names a few worth showing.
 """
 
 from __future__ import annotations
 
 import base64
-import html
-import io
+import numbers
+from pathlib import Path
 
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
+import anywidget
 import numpy as np
+import traitlets
 
-from . import calibration, plots
-from .counterexample import PredictionSet, disagree, verdict, with_true_class_probabilities
-from .validation import as_array, check_count, check_probabilities
+from . import calibration, metrics, plots, scores
+from .counterexample import PredictionSet, verdict, with_true_class_probabilities
+from .runs import with_predictions
+from .validation import (
+    as_array,
+    check_class_indices,
+    check_count,
+    check_fraction,
+    check_positive,
+    check_probabilities,
+)
 
 __all__ = [
     "EXPLORER_STATES",
+    "EpochExplorer",
+    "PredictionExplorer",
+    "TemperatureExplorer",
+    "ThresholdExplorer",
     "draw_explorer_state",
     "draw_temperature_state",
+    "epoch_explorer",
     "explorer_sets",
+    "pack",
     "prediction_explorer",
     "temperature_explorer",
     "threshold_explorer",
+    "unpack",
 ]
+
+#: The explorers' front ends: common.js, shared by all, then one module per explorer; their style.
+FRONT_ENDS = Path(__file__).resolve().parent / "explorers"
 
 #: Representative states of the explorer: (true-class probabilities of A, of B).
 EXPLORER_STATES = {
@@ -64,16 +87,230 @@ def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None, title=None):
     return plots.plot_prediction_sets(a, b, ax=ax, title=title)
 
 
-def _readout(a: PredictionSet, b: PredictionSet) -> str:
-    """The table of each set's mean loss and accuracy, and `verdict(a, b)`, red if they disagree."""
-    rows = "".join(
-        f"<tr><td>{html.escape(s.name)}</td><td>{s.loss:.3f}</td><td>{s.accuracy:.0%}</td></tr>"
-        for s in (a, b)
+def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None):
+    """The reliability diagram of softmax(logits / temperature), titled with its NLL, ECE and
+    accuracy (the numbers the temperature explorer shows); return the ax."""
+    numbers, bins = _temperature_state(y_true, logits, temperature, n_bins)
+    title = (
+        f"T = {numbers['temperature']}: NLL {numbers['NLL']}, ECE {numbers['ECE']}, "
+        f"accuracy {numbers['accuracy']}"
     )
-    header = "<tr><th>set</th><th>mean loss</th><th>accuracy</th></tr>"
-    color = plots.COLORS["disagree" if disagree(a, b) else "agree"]
-    sentence = f'<b style="color:{color}">{html.escape(verdict(a, b))}.</b>'
-    return f"<table>{header}{rows}</table>{sentence}"
+    return plots.plot_reliability(bins, ax=ax, title=title)
+
+
+def _temperature_state(y_true, logits, temperature, n_bins):
+    """The temperature explorer's numbers at `temperature`, as shown, and its calibration bins."""
+    probabilities = calibration.apply_temperature(logits, temperature)
+    bins = calibration.calibration_bins(y_true, probabilities, n_bins)
+    nll = calibration.negative_log_likelihood(y_true, logits, temperature)
+    ece = calibration.expected_calibration_error(y_true, probabilities, n_bins)
+    accuracy = float((probabilities.argmax(axis=1) == np.asarray(y_true)).mean())
+    numbers = {
+        "temperature": f"{temperature:.2f}",
+        "NLL": f"{nll:.3f}",
+        "ECE": f"{ece:.3f}",
+        "accuracy": f"{accuracy:.1%}",
+    }
+    return numbers, bins
+
+
+def pack(array, dtype) -> dict:
+    """`array` as `dtype`, packed for a widget's front end: {dtype, shape, data (base64)}.
+
+    The bytes are little-endian, as the browsers' typed arrays read them.
+    """
+    dtype = np.dtype(dtype)
+    values = np.ascontiguousarray(np.asarray(array), dtype=dtype.newbyteorder("<"))
+    data = base64.b64encode(values.tobytes()).decode("ascii")
+    return {"dtype": dtype.name, "shape": list(values.shape), "data": data}
+
+
+def unpack(packed) -> np.ndarray:
+    """The array that `pack` packed, in this machine's byte order."""
+    dtype = np.dtype(packed["dtype"]).newbyteorder("<")
+    values = np.frombuffer(base64.b64decode(packed["data"]), dtype=dtype)
+    return values.reshape(packed["shape"]).astype(dtype.newbyteorder("="))
+
+
+def _floats(array) -> dict:
+    """Floats packed as float32 when that holds every value exactly (as what a float32 model
+    outputs), as float64 otherwise: the front end computes with the very numbers Python has."""
+    array = np.asarray(array, dtype=np.float64)
+    exact = np.array_equal(array.astype(np.float32).astype(np.float64), array)
+    return pack(array, np.float32 if exact else np.float64)
+
+
+def _labels(labels) -> dict:
+    return pack(labels, np.uint8 if labels.max(initial=0) < 256 else np.int32)
+
+
+def _checked(check, value, name):
+    """`check(value, name)`, its error a TraitError: how traitlets reports a trait set wrongly."""
+    try:
+        return check(value, name)
+    except (TypeError, ValueError) as error:
+        raise traitlets.TraitError(str(error)) from None
+
+
+def _probability_list(value, name) -> list[float]:
+    values = check_probabilities(as_array(value, name), name)
+    if values.ndim != 1 or not len(values):
+        raise ValueError(f"{name} must be a list of probabilities, one per sample; got {value!r}")
+    return [float(v) for v in values]
+
+
+class Explorer(anywidget.AnyWidget):
+    """What every explorer has: the book's colours, its style, and `readout()`.
+
+    `STATE` names the traits that make up an explorer's state (its data and its controls): an
+    explorer made again from them, as the browser tests make it from a page, shows the same page.
+    """
+
+    _css = (FRONT_ENDS / "explorers.css").read_text()
+    colors = traitlets.Dict().tag(sync=True)
+    STATE: tuple[str, ...] = ()
+
+    def __init__(self, **state):
+        super().__init__(colors=dict(plots.COLORS), **state)
+
+    @staticmethod
+    def front_end(name: str) -> str:
+        """The ES module of the explorer `name`: the shared code, then its own."""
+        return "\n".join((FRONT_ENDS / f).read_text() for f in ("common.js", f"{name}.js"))
+
+    def readout(self) -> dict[str, str]:
+        """The numbers the page shows for the current state, as shown, by name."""
+        raise NotImplementedError
+
+
+class PredictionExplorer(Explorer):
+    """Six sliders: each sample's probability for its true class in two sets A and B."""
+
+    _esm = Explorer.front_end("prediction")
+    p_true_a = traitlets.List(traitlets.Float()).tag(sync=True)
+    p_true_b = traitlets.List(traitlets.Float()).tag(sync=True)
+    n_classes = traitlets.Int(3).tag(sync=True)
+    STATE = ("p_true_a", "p_true_b", "n_classes")
+
+    @traitlets.validate("p_true_a", "p_true_b")
+    def _check_probabilities(self, proposal):
+        return _checked(_probability_list, proposal["value"], proposal["trait"].name)
+
+    def readout(self) -> dict[str, str]:
+        a, b = explorer_sets(self.p_true_a, self.p_true_b, self.n_classes)
+        numbers = {}
+        for s in (a, b):
+            numbers[f"{s.name} loss"] = f"{s.loss:.3f}"
+            numbers[f"{s.name} accuracy"] = f"{s.accuracy:.0%}"
+        numbers["verdict"] = f"{verdict(a, b)}."
+        return numbers
+
+
+class TemperatureExplorer(Explorer):
+    """A slider over the temperature T, on a log scale from 0.25 to 8."""
+
+    _esm = Explorer.front_end("temperature")
+    labels = traitlets.Dict().tag(sync=True)
+    logits = traitlets.Dict().tag(sync=True)
+    n_bins = traitlets.Int(15).tag(sync=True)
+    temperature = traitlets.Float(1.0).tag(sync=True)
+    words = traitlets.Dict({"under": plots.UNDER_CONFIDENT, "over": plots.OVER_CONFIDENT}).tag(
+        sync=True
+    )
+    STATE = ("labels", "logits", "n_bins", "temperature")
+
+    @traitlets.validate("temperature")
+    def _check_temperature(self, proposal):
+        return _checked(check_positive, proposal["value"], "temperature")
+
+    def readout(self) -> dict[str, str]:
+        y, logits = unpack(self.labels), unpack(self.logits)
+        return _temperature_state(y, logits, self.temperature, self.n_bins)[0]
+
+
+class ThresholdExplorer(Explorer):
+    """A slider over the decision threshold of a binary classifier, from 0.01 to 0.99."""
+
+    _esm = Explorer.front_end("threshold")
+    labels = traitlets.Dict().tag(sync=True)
+    scores = traitlets.Dict().tag(sync=True)
+    threshold = traitlets.Float(0.5).tag(sync=True)
+    STATE = ("labels", "scores", "threshold")
+
+    @traitlets.validate("threshold")
+    def _check_threshold(self, proposal):
+        return _checked(check_fraction, proposal["value"], "threshold")
+
+    def readout(self) -> dict[str, str]:
+        y, s, t = unpack(self.labels), unpack(self.scores), self.threshold
+        values = {
+            "accuracy": float(metrics.binary_accuracy(y, s, t).mean()),
+            "balanced accuracy": scores.balanced_accuracy(y, s, t),
+            "precision": scores.precision(y, s, t),
+            "recall": scores.recall(y, s, t),
+            "F1": scores.f1_score(y, s, t),
+        }
+        return {name: f"{value:.3f}" for name, value in values.items()}
+
+
+class EpochExplorer(Explorer):
+    """A slider over the recorded epochs of a run: where the validation loss comes from at each."""
+
+    _esm = Explorer.front_end("epochs")
+    epochs = traitlets.List(traitlets.Int()).tag(sync=True)
+    epoch = traitlets.Int().tag(sync=True)
+    best_epoch = traitlets.Int().tag(sync=True)
+    val_loss = traitlets.List().tag(sync=True)
+    val_accuracy = traitlets.List().tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)
+    true_log_p = traitlets.Dict().tag(sync=True)
+    predicted = traitlets.Dict().tag(sync=True)
+    images = traitlets.Dict().tag(sync=True)
+    image_samples = traitlets.List(traitlets.Int()).tag(sync=True)
+    k = traitlets.Int(6).tag(sync=True)
+    STATE = (
+        "epochs",
+        "epoch",
+        "best_epoch",
+        "val_loss",
+        "val_accuracy",
+        "labels",
+        "true_log_p",
+        "predicted",
+        "images",
+        "image_samples",
+        "k",
+    )
+
+    @traitlets.validate("epoch")
+    def _check_epoch(self, proposal):
+        if proposal["value"] not in self.epochs:
+            raise traitlets.TraitError(
+                f"epoch must be one of the explorer's epochs {self.epochs}; got {proposal['value']}"
+            )
+        return proposal["value"]
+
+    def readout(self) -> dict[str, str]:
+        """The numbers at the current epoch: `curves.loss_by_correctness` and
+        `curves.costliest_samples` of the run, from the explorer's own copy of its predictions."""
+        row = self.epochs.index(self.epoch)
+        y = unpack(self.labels)
+        losses = -unpack(self.true_log_p)[row].astype(np.float64)
+        predicted = unpack(self.predicted)[row]
+        correct = predicted == y
+        n = len(y)
+        numbers = {
+            "epoch": str(self.epoch),
+            "loss": f"{losses.mean():.3f}",
+            "from correct": f"{losses[correct].sum() / n:.3f}",
+            "from wrong": f"{losses[~correct].sum() / n:.3f}",
+            "wrong": str(int((~correct).sum())),
+            "accuracy": f"{correct.mean():.1%}",
+        }
+        for j, sample in enumerate(np.argsort(-losses, kind="stable")[: self.k], start=1):
+            numbers[f"costliest {j}"] = f"{y[sample]} taken for {predicted[sample]}"
+            numbers[f"costliest {j} loss"] = f"loss {losses[sample]:.2f}"
+        return numbers
 
 
 def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_classes=3):
@@ -83,109 +320,111 @@ def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_cl
     turns red when loss and accuracy rank A and B in opposite orders. Returns the widget.
     """
     explorer_sets(p_true_a, p_true_b, n_classes)  # checks the arguments before building anything
-    sliders = {
-        name: [
-            widgets.FloatSlider(
-                value=float(v),
-                min=0.01,
-                max=0.99,
-                step=0.01,
-                description=f"{name}, sample {i + 1}",
-                readout_format=".2f",
-                continuous_update=False,
-                style={"description_width": "initial"},
-            )
-            for i, v in enumerate(values)
-        ]
-        for name, values in (("A", p_true_a), ("B", p_true_b))
-    }
-    readout, figure = widgets.HTML(), widgets.HTML()
-
-    def update(_change=None):
-        a, b = explorer_sets(
-            [s.value for s in sliders["A"]], [s.value for s in sliders["B"]], n_classes
-        )
-        readout.value = _readout(a, b)
-        described = "; ".join(
-            f"{name}: {', '.join(f'{p:.2f}' for p in s.true_class_probabilities)}, mean loss "
-            f"{s.loss:.3f}, accuracy {s.accuracy:.0%}"
-            for name, s in (("A", a), ("B", b))
-        )
-        alt = f"Bars of the probability each sample gives its true class. {described}."
-        figure.value = _image(plots.plot_prediction_sets(a, b), alt)
-
-    for slider in sliders["A"] + sliders["B"]:
-        slider.observe(update, names="value")
-    update()
-    columns = widgets.HBox([widgets.VBox(sliders["A"]), widgets.VBox(sliders["B"])])
-    return widgets.VBox([columns, readout, figure])
+    return PredictionExplorer(
+        p_true_a=[float(v) for v in p_true_a],
+        p_true_b=[float(v) for v in p_true_b],
+        n_classes=n_classes,
+    )
 
 
-def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None):
-    """The reliability diagram of softmax(logits / temperature), titled with its NLL, ECE and
-    accuracy (the pure function behind the temperature slider); return the ax."""
-    probabilities = calibration.apply_temperature(logits, temperature)
-    bins = calibration.calibration_bins(y_true, probabilities, n_bins)
-    nll = calibration.negative_log_likelihood(y_true, logits, temperature)
-    ece = calibration.expected_calibration_error(y_true, probabilities, n_bins)
-    accuracy = float((probabilities.argmax(axis=1) == np.asarray(y_true)).mean())
-    title = f"T = {temperature:.2f}: NLL {nll:.3f}, ECE {ece:.3f}, accuracy {accuracy:.1%}"
-    return plots.plot_reliability(bins, ax=ax, title=title)
+def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
+    """A slider over the temperature T (log scale, 0.25 to 8) and the reliability diagram it gives,
+    with the NLL, the ECE (`n_bins` bins) and the accuracy of softmax(logits / T).
 
-
-def temperature_explorer(y_true, logits, n_bins=15):
-    """A slider over the temperature T (log scale, 0.25 to 8) and the reliability diagram it gives.
-
-    The accuracy in the title never changes: dividing logits by T keeps every argmax.
+    `logits` may be log-probabilities, as a run records them. The accuracy never changes: dividing
+    logits by T keeps every argmax.
     """
-    # check the arguments before building anything (drawing nothing, closing nothing)
-    calibration.calibration_bins(y_true, calibration.apply_temperature(logits, 1.0), n_bins)
-    slider = widgets.FloatLogSlider(
-        value=1.0,
-        base=2,
-        min=-2,
-        max=3,
-        step=0.05,
-        description="temperature",
-        continuous_update=False,
-        readout_format=".2f",
+    logits = calibration._logits(logits)
+    probabilities = calibration.apply_temperature(
+        logits, check_positive(temperature, "temperature")
     )
-    figure = widgets.HTML()
-
-    def update(_change=None):
-        ax = draw_temperature_state(y_true, logits, slider.value, n_bins)
-        alt = f"Reliability diagram: accuracy against confidence per bin at {ax.get_title('left')}."
-        figure.value = _image(ax, alt)
-
-    slider.observe(update, names="value")
-    update()
-    return widgets.VBox([slider, figure])
-
-
-def threshold_explorer(y_true, scores):
-    """A slider over the decision threshold and the scores of a binary classifier at it."""
-    plots._binary_scores(y_true, scores)  # checks the arguments as the figure does, drawing nothing
-    slider = widgets.FloatSlider(
-        value=0.5, min=0.01, max=0.99, step=0.01, description="threshold", continuous_update=False
+    calibration.calibration_bins(y_true, probabilities, n_bins)  # checks the labels and n_bins
+    labels = check_class_indices(as_array(y_true, "y_true"), logits)
+    return TemperatureExplorer(
+        labels=_labels(labels),
+        logits=_floats(logits),
+        n_bins=n_bins,
+        temperature=temperature,
     )
-    figure = widgets.HTML()
-
-    def update(_change=None):
-        ax = plots.plot_threshold_sweep(y_true, scores, slider.value)
-        alt = f"Five scores against the decision threshold; at {ax.get_title('left')}."
-        figure.value = _image(ax, alt)
-
-    slider.observe(update, names="value")
-    update()
-    return widgets.VBox([slider, figure])
 
 
-def _image(ax, alt: str) -> str:
-    """The figure of `ax` as an HTML image described by `alt`; the figure is closed."""
-    buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(ax.figure)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return (
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+def threshold_explorer(y_true, scores, threshold=0.5):
+    """A slider over the decision threshold and the scores of a binary classifier at it: accuracy,
+    balanced accuracy, precision, recall and F1, and the five curves against the threshold."""
+    labels, values = plots._binary_scores(y_true, scores)
+    return ThresholdExplorer(
+        labels=_labels(labels.astype(np.int64)),
+        scores=_floats(values),
+        threshold=check_fraction(threshold, "threshold"),
+    )
+
+
+def _default_epochs(run, count=30) -> list[int]:
+    """About `count` recorded epochs spread evenly on a log scale, and the best epoch."""
+    recorded = np.array(list(run.val_log_probabilities))
+    wanted = np.geomspace(1, run.epochs, count)
+    nearest = recorded[np.abs(np.log(recorded)[:, None] - np.log(wanted)).argmin(axis=0)]
+    best = int(np.nanargmin(run.val_loss)) + 1
+    return sorted({int(e) for e in nearest} | ({best} & set(recorded.tolist())))
+
+
+def epoch_explorer(run, epochs=None, k=6, epoch=None):
+    """A slider over the recorded epochs of `run` (a `runs.Run` with its validation predictions
+    and images): at each, the validation loss split into the right and the wrong images, the
+    histogram of each image's probability for its true class, and the `k` costliest images.
+
+    `epochs` are the recorded epochs to show (about 30, spread on a log scale, and the best epoch,
+    when None); the slider starts at `epoch` (the best epoch, or the first shown).
+    """
+    run = with_predictions(run, images=True)
+    k = check_count(k, "k")
+    if epochs is None:
+        epochs = _default_epochs(run)
+    else:
+        if isinstance(epochs, str) or not isinstance(epochs, list | tuple | range | np.ndarray):
+            raise TypeError(f"epochs must be a list of recorded epochs; got {epochs!r}")
+        for e in epochs:
+            try:
+                run.recorded(e)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"epochs must hold recorded epochs of the run: {error}") from None
+        epochs = sorted({int(e) for e in epochs})
+        if not epochs:
+            raise ValueError("epochs must name at least one recorded epoch; it is empty")
+    best = int(np.nanargmin(run.val_loss)) + 1
+    if epoch is None:
+        epoch = best if best in epochs else epochs[0]
+    elif isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
+        raise TypeError(f"epoch must be a whole number, one of epochs {epochs}; got {epoch!r}")
+    elif epoch not in epochs:
+        raise ValueError(f"epoch must be one of epochs {epochs}; got {epoch!r}")
+    y = run.y_val
+    log_p = np.stack([run.recorded(e) for e in epochs])
+    true_log_p = log_p[:, np.arange(len(y)), y]
+    predicted = log_p.argmax(axis=2)
+    costliest = np.argsort(true_log_p, axis=1, kind="stable")[:, :k]
+    samples = sorted(set(costliest.ravel().tolist()))
+    images = run.x_val[samples]
+    if images.ndim == 4 and images.shape[-1] == 1:  # one channel, last
+        images = images[..., 0]
+    if images.ndim != 3:
+        raise ValueError(f"run's validation images must be grey images; got {run.x_val.shape}")
+    low, high = float(images.min()), float(images.max())
+    grey = np.round(255 * (images - low) / (high - low or 1.0))
+
+    def curve(name):
+        return [None if np.isnan(v) else float(v) for v in run.curve(name)]
+
+    return EpochExplorer(
+        epochs=epochs,
+        epoch=int(epoch),
+        best_epoch=best,
+        val_loss=curve("val_loss"),
+        val_accuracy=curve("val_accuracy"),
+        labels=_labels(y),
+        true_log_p=_floats(true_log_p),
+        predicted=_labels(predicted),
+        images=pack(grey, np.uint8),
+        image_samples=samples,
+        k=k,
     )

@@ -1,4 +1,4 @@
-"""Shared fixtures: Keras as the oracle, and a headless matplotlib."""
+"""Shared fixtures: Keras as the oracle, a headless matplotlib, a browser, the built book."""
 
 import os
 
@@ -54,6 +54,31 @@ def skip_unless_installed(program: str, why: str):
     if program in required:
         pytest.fail(f"{message} (LOSSACC_REQUIRE={os.environ['LOSSACC_REQUIRE']})")
     pytest.skip(message)
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(require_program):
+    """Debian's Chromium, driven by Playwright, started once for every test that opens pages."""
+    chromium = require_program(
+        "chromium", "the browser tests drive Debian's Chromium (apt-get install chromium)"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ async () => {
   if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
   // the widget manager draws the stored widgets after the page has loaded: give it 10 seconds
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-  const drawn = () => document.querySelectorAll(".jupyter-widgets.widget-container, .widget-slider");
+  const drawn = () => document.querySelectorAll("[data-explorer]");
   for (let i = 0; i < 100 && drawn().length < views.length; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -22,7 +22,12 @@ async () => {
     mathRendered: count("mjx-container"),
     text: main.innerText,
     widgetViews: count('script[type="application/vnd.jupyter.widget-view+json"]'),
-    widgetsRendered: count(".jupyter-widgets.widget-container, .widget-slider"),
+    // the explorers that drew themselves, and when, in ms after the page began to load
+    explorers: [...document.querySelectorAll("[data-explorer]")].map((e) => ({
+      kind: e.dataset.explorer,
+      liveMs: Number(e.dataset.liveMs),
+      sliders: e.querySelectorAll("input[type=range]").length,
+    })),
     codeCells: count("div.cell div.highlight pre"),
     copyButtons: count("button.copybtn"),
     downloads: [...document.querySelectorAll("a")].map((a) => a.href).filter((h) => h.endsWith(".ipynb")),

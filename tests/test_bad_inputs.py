@@ -1667,7 +1667,23 @@ TH = widgets.threshold_explorer
 sweep(TH, {"scores": P}, "y_true", [("None", None), ("2", [0, 2, 1, 1]), ("nan", [0, NAN, 1, 1])])
 rejects(TH, "y_true=too-short", ("y_true", "scores"), [0, 1, 1], P)
 sweep(TH, {"y_true": Y}, "scores", [("None", None), ("nan", [NAN, 0.6, 0.4, 0.9]), ("2-D", [P, P])])
+sweep(TH, {"y_true": Y, "scores": P}, "threshold", BAD_FRACTIONS)
 answers(TH, "valid", is_widget, Y, P)
+sweep(TE, {"y_true": CY, "logits": CL}, "temperature", BAD_POSITIVES)
+
+EE = widgets.epoch_explorer
+BAD_EXPLORED_RUNS = [("None", None), ("dict", HISTORY), ("curves-only", CURVES_ONLY)]
+sweep(EE, {}, "run", [*BAD_EXPLORED_RUNS, ("no-images", RUN2)])
+sweep(EE, {"run": RUN}, "k", bad_counts(1))
+BAD_EPOCH_LISTS = [("'1'", "1"), ("[]", []), ("[99]", [99]), ("[1.5]", [1.5]), ("[None]", [None])]
+sweep(EE, {"run": RUN}, "epochs", [*BAD_EPOCH_LISTS, ("5", 5)])
+BAD_EPOCHS = [("3", 3), ("'1'", "1"), ("True", True), ("1.0", 1.0)]
+sweep(EE, {"run": RUN, "epochs": [1, 2]}, "epoch", BAD_EPOCHS)
+answers(EE, "valid", holds(lambda e: e.epochs == [1, 2] and e.epoch == 2), RUN)
+answers(
+    EE, "epochs=[2, 1, 2]", holds(lambda e: e.epochs == [1, 2] and e.epoch == 2), RUN, [2, 1, 2]
+)
+answers(EE, "epochs=[1]", holds(lambda e: e.epochs == [1] and e.epoch == 1), RUN, [1])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from explorer_pages import check_moves, explorers_of, open_offline, wait_until_live
 from test_book import toc_files
 
 import tasks
@@ -35,15 +36,6 @@ AXE_RULES = [
     "document-title",
     "html-has-lang",
 ]
-CHROMIUM_FLAGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # What a page looks like once its scripts have run, gathered in the page.
 INSPECT = (Path(__file__).parent / "inspect_page.js").read_text()
 
@@ -62,19 +54,6 @@ def site(built_book):
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(require_program):
-    chromium = require_program(
-        "chromium", "the browser tests drive Debian's Chromium (apt-get install chromium)"
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -180,20 +159,46 @@ def test_the_chapters_have_equations(pages):
     assert all(pages[f"chapters/{name}"]["math"] > 0 for name in ("intro", "counterexample"))
 
 
-WIDGET_FIGURES = {
-    "chapters/counterexample": "Bars of the probability each sample gives its true class",
-    "chapters/calibration": "Reliability diagram: accuracy against confidence per bin at T = 1.00",
+#: The explorers of each page, and the moves of their sliders to check: (control, value) pairs.
+#: The epoch explorer's slider runs over its epochs by position: 0, a third of the way, the last.
+PAGE_EXPLORERS = {
+    "chapters/counterexample": {
+        "prediction": [("p_true_a[2]", 0.34), ("p_true_b[0]", 0.2), ("p_true_a[0]", 0.05)],
+    },
+    "chapters/calibration": {
+        "temperature": [("log2_temperature", v) for v in (-2, -0.5, 1.2, 3)],
+        "threshold": [("threshold", t) for t in (0.1, 0.35, 0.62, 0.99)],
+    },
+    "chapters/overtraining": {
+        "epochs": [("epoch", "first"), ("epoch", "third"), ("epoch", "last")]
+    },
 }
 
 
-@pytest.mark.parametrize("name", WIDGET_FIGURES)
-def test_widget_pages_show_the_widgets_stored_state(pages, name):
+@pytest.mark.parametrize("name", toc_files())
+def test_pages_draw_their_explorers(pages, name):
     page = pages[name]
-    assert page["widgetViews"] >= 1
-    assert page["widgetsRendered"] >= page["widgetViews"], f"{name}: widgets not rendered"
-    # the explorer's figure, drawn by the widget manager from the stored state, with its description
-    drawn = [image for image in page["images"] if image["src"].startswith("data:image/png")]
-    assert any((image["alt"] or "").startswith(WIDGET_FIGURES[name]) for image in drawn), name
+    expected = sorted(PAGE_EXPLORERS.get(name, {}))
+    assert sorted(e["kind"] for e in page["explorers"]) == expected, f"{name}: explorers missing"
+    assert page["widgetViews"] == len(expected), f"{name}: a widget that is not an explorer"
+    assert all(e["sliders"] >= 1 for e in page["explorers"])
+
+
+@pytest.mark.parametrize("name", PAGE_EXPLORERS)
+def test_explorers_are_live_offline_and_show_what_python_computes(browser, site, built_book, name):
+    explorers = explorers_of((built_book / "html" / f"{name}.html").read_text())
+    assert sorted(explorers) == sorted(PAGE_EXPLORERS[name])
+    page, problems = open_offline(browser, site + f"{name}.html")
+    wait_until_live(page, len(explorers))
+    for kind, moves in PAGE_EXPLORERS[name].items():
+        (explorer,) = explorers[kind]
+        if kind == "epochs":
+            last = len(explorer.epochs) - 1
+            position = {"first": 0, "third": last // 3, "last": last}
+            moves = [(control, position[value]) for control, value in moves]
+        check_moves(page, explorer, moves)
+    page.context.close()
+    assert problems == []
 
 
 def test_notebook_pages_have_copy_and_download_buttons(pages, open_page):

@@ -1,15 +1,12 @@
-"""The figures draw what they claim, and the explorer reacts to its sliders."""
+"""The figures draw what they claim, and the explorers read out what this package computes."""
 
-import base64
-import html
 import inspect
-import re
 
-import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import traitlets
 from matplotlib.colors import to_rgb, to_rgba
 
 from lossacc_utils import calibration, counterexample, curves, data, plots, scores, widgets
@@ -728,27 +725,22 @@ def test_explorer_sets_follow_the_sliders():
     assert a.accuracy == pytest.approx(2 / 3) and b.accuracy == 1
 
 
-def test_explorer_updates_its_verdict_when_a_slider_moves():
+def test_prediction_explorer_reads_out_what_its_sets_give():
     explorer = widgets.prediction_explorer()
-    columns, readout, figure = explorer.children
-    sliders_a = columns.children[0].children
-    disagreement = "Disagree: the loss prefers A; the accuracy prefers B."
-    assert f'<b style="color:{plots.COLORS["disagree"]}">{disagreement}</b>' in readout.value
-    assert "A: 0.90, 0.90, 0.30, mean loss 0.472, accuracy 67%" in figure_alt(figure)
-    sliders_a[2].value = 0.5  # A's miss becomes a hit: A is now better on both counts
-    assert "A: 0.90, 0.90, 0.50, mean loss 0.301, accuracy 100%" in figure_alt(figure)
-    assert "Disagree" not in readout.value
-    assert f'color:{plots.COLORS["agree"]}">Loss and accuracy do not contradict' in readout.value
-    assert "0.376" not in readout.value and "100%" in readout.value
-    sliders_a[2].value = 0.2
-    assert disagreement in readout.value
-
-
-def figure_alt(view: ipywidgets.HTML) -> str:
-    """The text alternative of the image an explorer shows, checking that the image is a PNG."""
-    match = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]+)" .*>', view.value)
-    assert match and base64.b64decode(match[1]).startswith(b"\x89PNG"), view.value[:80]
-    return html.unescape(match[2])
+    a, b = widgets.explorer_sets([0.9, 0.9, 0.3], [0.4, 0.4, 0.4])
+    assert explorer.readout() == {
+        "A loss": f"{(2 * -np.log(0.9) - np.log(0.3)) / 3:.3f}",
+        "A accuracy": "67%",
+        "B loss": f"{-np.log(0.4):.3f}",
+        "B accuracy": "100%",
+        "verdict": f"{counterexample.verdict(a, b)}.",
+    }
+    assert explorer.readout()["verdict"].startswith("Disagree: the loss prefers A")
+    explorer.p_true_a = [0.9, 0.9, 0.5]  # A's miss becomes a hit: A wins on both counts
+    assert explorer.readout()["verdict"] == "Loss and accuracy do not contradict each other."
+    assert explorer.readout()["A accuracy"] == "100%"
+    with pytest.raises(traitlets.TraitError, match=r"p_true_a must be probabilities in \[0, 1\]"):
+        explorer.p_true_a = [0.9, 1.5, 0.3]
 
 
 def test_explorer_rejects_bad_starting_values():
@@ -767,7 +759,7 @@ def logits_and_labels():
     return labels, logits
 
 
-def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
+def test_temperature_states_keep_the_accuracy():
     y, logits = logits_and_labels()
     titles = [
         widgets.draw_temperature_state(y, logits, t).get_title(loc="left") for t in (0.5, 1.0, 2.0)
@@ -775,44 +767,120 @@ def test_temperature_states_keep_the_accuracy_and_the_slider_redraws():
     accuracies = {title.split("accuracy ")[1] for title in titles}
     assert len(accuracies) == 1  # dividing the logits by T keeps every argmax
     assert len({title.split(",")[0] for title in titles}) == 3
-    explorer = widgets.temperature_explorer(y, logits)
-    slider, figure = explorer.children
-    assert slider.value == 1.0 and "T = 1.00: NLL" in figure_alt(figure)
-    slider.value = 2.0  # redraws without a kernel
-    assert "T = 2.00: NLL" in figure_alt(figure)
-    assert figure_alt(figure).split("accuracy ")[-1] == titles[0].split("accuracy ")[-1] + "."
     with pytest.raises(ValueError, match="temperature must be positive"):
         widgets.draw_temperature_state(y, logits, 0.0)
 
 
-def test_threshold_sweep_marks_the_threshold_and_the_slider_redraws():
-    from lossacc_utils import data
+def test_temperature_explorer_reads_out_calibrations_numbers():
+    y, logits = logits_and_labels()
+    explorer = widgets.temperature_explorer(y, logits)
+    for t in (1.0, 0.25, 2.0**1.35, 8.0):
+        explorer.temperature = t
+        probabilities = calibration.apply_temperature(logits, t)
+        accuracy = (probabilities.argmax(axis=1) == y).mean()
+        assert explorer.readout() == {
+            "temperature": f"{t:.2f}",
+            "NLL": f"{calibration.negative_log_likelihood(y, logits, t):.3f}",
+            "ECE": f"{calibration.expected_calibration_error(y, probabilities):.3f}",
+            "accuracy": f"{accuracy:.1%}",
+        }
+    title = widgets.draw_temperature_state(y, logits, 8.0).get_title(loc="left")
+    assert title == "T = {temperature}: NLL {NLL}, ECE {ECE}, accuracy {accuracy}".format(
+        **explorer.readout()
+    )
+    with pytest.raises(traitlets.TraitError, match="temperature must be positive"):
+        explorer.temperature = -1.0
 
+
+def test_explorers_carry_their_data_exactly_in_as_few_bytes_as_that_allows():
+    y, logits = logits_and_labels()  # float64 logits: float32 would round them
+    explorer = widgets.temperature_explorer(y, logits)
+    assert explorer.logits["dtype"] == "float64"
+    np.testing.assert_array_equal(widgets.unpack(explorer.logits), logits)
+    np.testing.assert_array_equal(widgets.unpack(explorer.labels), y)
+    rounded = logits.astype(np.float32)  # what a float32 model outputs: float32 holds it exactly
+    explorer = widgets.temperature_explorer(y, rounded.astype(np.float64))
+    assert explorer.logits["dtype"] == "float32" and explorer.labels["dtype"] == "uint8"
+    np.testing.assert_array_equal(widgets.unpack(explorer.logits), rounded)
+    big = np.arange(300)
+    assert widgets.unpack(widgets.pack(big, np.int32)).tolist() == big.tolist()
+
+
+def test_threshold_explorer_reads_out_the_scores_at_its_threshold():
     y, s = data.imbalanced_scores(n_samples=500, seed=1)
+    explorer = widgets.threshold_explorer(y, s)
+    for t in (0.5, 0.3, 0.01, 0.99):
+        explorer.threshold = t
+        assert explorer.readout() == {
+            "accuracy": f"{(y == (s > np.float32(t))).mean():.3f}",
+            "balanced accuracy": f"{scores.balanced_accuracy(y, s, t):.3f}",
+            "precision": f"{scores.precision(y, s, t):.3f}",
+            "recall": f"{scores.recall(y, s, t):.3f}",
+            "F1": f"{scores.f1_score(y, s, t):.3f}",
+        }
     ax = plots.plot_threshold_sweep(y, s, threshold=0.7)
     assert len(ax.get_lines()) == 6  # five scores and the threshold
     assert ax.get_title(loc="left").startswith("threshold 0.70: accuracy")
-    explorer = widgets.threshold_explorer(y, s)
-    assert "at threshold 0.50: accuracy" in figure_alt(explorer.children[1])
-    explorer.children[0].value = 0.3
-    assert "at threshold 0.30: accuracy" in figure_alt(explorer.children[1])
-    with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
-        plots.plot_threshold_sweep(y + 1, s)
+    with pytest.raises(traitlets.TraitError, match=r"threshold must be in \[0, 1\]; got 1.5"):
+        explorer.threshold = 1.5
 
 
-def test_explorers_leave_the_readers_figures_open():
-    from lossacc_utils import data
+def test_epoch_explorer_reads_out_the_runs_split_and_costliest_images():
+    run = make_run()
+    explorer = widgets.epoch_explorer(run, k=3)
+    assert explorer.epochs == [1, 2, 3, 4]
+    assert explorer.epoch == curves.summarize(run)["best_epoch"]
+    split = curves.loss_by_correctness(run)
+    for epoch in explorer.epochs:
+        explorer.epoch = epoch
+        shown, row = explorer.readout(), split.loc[epoch]
+        costliest = curves.costliest_samples(run, epoch, k=3)
+        assert shown["loss"] == f"{row['loss']:.3f}"
+        assert shown["from correct"] == f"{row['from correct samples']:.3f}"
+        assert shown["from wrong"] == f"{row['from wrong samples']:.3f}"
+        assert shown["wrong"] == str(int(row["wrong samples"]))
+        assert shown["accuracy"] == f"{row['accuracy']:.1%}"
+        for j, (_, sample) in enumerate(costliest.iterrows(), start=1):
+            assert shown[f"costliest {j}"] == (
+                f"{int(sample['true class'])} taken for {int(sample['predicted'])}"
+            )
+            assert shown[f"costliest {j} loss"] == f"loss {sample['loss']:.2f}"
+    # the images of the costliest samples travel with it, as grey levels from 0 to 255
+    images = widgets.unpack(explorer.images)
+    assert images.shape == (len(explorer.image_samples), 8, 8)
+    first = explorer.image_samples[0]
+    expected = np.round(255 * X_VAL[first, ..., 0] / X_VAL.max())
+    np.testing.assert_array_equal(images[0], expected)
+    with pytest.raises(traitlets.TraitError, match=r"epoch must be one of the explorer's epochs"):
+        explorer.epoch = 5
 
+
+def test_epoch_explorer_spreads_its_epochs_on_a_log_scale_and_keeps_the_best():
+    from lossacc_utils import overtraining
+
+    run = overtraining.run_overtraining(
+        seed=0, epochs=60, n_train=40, n_val=30, n_test=10, record_every=3
+    )
+    explorer = widgets.epoch_explorer(run)
+    recorded = set(run.val_log_probabilities)
+    assert set(explorer.epochs) <= recorded and len(explorer.epochs) >= 10
+    steps = np.diff(explorer.epochs)
+    assert steps[0] <= steps[-1]  # closer together early on, where the loss moves fastest
+    best = curves.summarize(run)["best_epoch"]
+    assert (best in explorer.epochs) == (best in recorded)
+
+
+def test_explorers_draw_nothing_in_python():
     mine = plt.figure()
     y, logits = logits_and_labels()
     widgets.temperature_explorer(y, logits)
     labels, s = data.imbalanced_scores(n_samples=200, seed=2)
     widgets.threshold_explorer(labels, s)
-    assert plt.fignum_exists(mine.number)
+    widgets.epoch_explorer(make_run())
     with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
         widgets.threshold_explorer(labels + 1, s)
     with pytest.raises(ValueError, match="scores must be probabilities"):
         widgets.threshold_explorer(labels, s + 1)
     with pytest.raises(ValueError, match="n_bins must be"):
         widgets.temperature_explorer(y, logits, n_bins=0)
-    assert plt.get_fignums() == [mine.number]  # a rejected explorer drew nothing
+    assert plt.get_fignums() == [mine.number]  # their figures are drawn by the browser
