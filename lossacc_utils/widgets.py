@@ -33,21 +33,17 @@ from .validation import (
     check_probabilities,
 )
 
+# The explorer classes are made by the functions below, which check their arguments; a class's
+# own traits are its state as those functions pack it (see `Explorer.STATE`).
 __all__ = [
     "EXPLORER_STATES",
-    "EpochExplorer",
-    "PredictionExplorer",
-    "TemperatureExplorer",
-    "ThresholdExplorer",
     "draw_explorer_state",
     "draw_temperature_state",
     "epoch_explorer",
     "explorer_sets",
-    "pack",
     "prediction_explorer",
     "temperature_explorer",
     "threshold_explorer",
-    "unpack",
 ]
 
 #: The explorers' front ends: common.js, shared by all, then one module per explorer; their style.

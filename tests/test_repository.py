@@ -165,6 +165,16 @@ def test_the_offline_assets_install_the_pinned_files_where_pages_find_them(tmp_p
     assert not assets.is_installed(folder)  # a new pin is installed afresh
 
 
+def test_the_served_explorer_front_end_is_the_version_python_runs():
+    """The site serves anywidget's front end from npm; the explorers' state is made by the Python
+    package. Their versions must be the same, as requirements.txt pins the Python one."""
+    from importlib.metadata import version
+
+    served = tasks.offline_assets().PACKAGES["anywidget"][0]
+    pinned = re.search(r"^anywidget==(\S+)", (tasks.ROOT / "requirements.txt").read_text(), re.M)
+    assert served == pinned[1] == version("anywidget")
+
+
 def test_a_download_that_does_not_match_its_pinned_hash_is_refused(tmp_path, monkeypatch):
     import io
     import urllib.request
