@@ -2,7 +2,9 @@
 async () => {
   if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
   // the widget manager draws the stored widgets after the page has loaded: give it 10 seconds
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]',
+  );
   const drawn = () => document.querySelectorAll("[data-explorer]");
   for (let i = 0; i < 100 && drawn().length < views.length; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -30,12 +32,17 @@ async () => {
     })),
     codeCells: count("div.cell div.highlight pre"),
     copyButtons: count("button.copybtn"),
-    downloads: [...document.querySelectorAll("a")].map((a) => a.href).filter((h) => h.endsWith(".ipynb")),
+    downloads: [...document.querySelectorAll("a")]
+      .map((a) => a.href)
+      .filter((h) => h.endsWith(".ipynb")),
     // tables and code blocks wider than the page's column: a reader would have to scroll sideways
     tooWide: [...main.querySelectorAll("table, pre")]
       .filter((el) => el.offsetParent !== null && !el.closest("details:not([open])"))
-      .filter((el) => el.scrollWidth > el.clientWidth + 1
-        || el.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
+      .filter(
+        (el) =>
+          el.scrollWidth > el.clientWidth + 1 ||
+          el.getBoundingClientRect().right > main.getBoundingClientRect().right + 1,
+      )
       .map((el) => `${el.tagName.toLowerCase()}: ${el.innerText.trim().slice(0, 70)}`),
     // each figure drawn by a cell: its size on the page against its size as drawn
     figures: [...main.querySelectorAll(".cell_output img, .output img")]
@@ -45,4 +52,4 @@ async () => {
         scale: i.getBoundingClientRect().width / i.naturalWidth,
       })),
   };
-}
+};

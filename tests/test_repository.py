@@ -175,6 +175,34 @@ def test_the_served_explorer_front_end_is_the_version_python_runs():
     assert served == pinned[1] == version("anywidget")
 
 
+def test_a_downloaded_notebook_says_how_to_get_the_package_before_it_imports_it():
+    """A reader who downloads one notebook from a page has no lossacc_utils: before the first
+    cell that imports it, a note (left off the site's pages) says where to get it."""
+    import json
+
+    checked = 0
+    for path in sorted((tasks.ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        imports = [
+            i
+            for i, cell in enumerate(cells)
+            if cell["cell_type"] == "code" and "lossacc_utils" in "".join(cell["source"])
+        ]
+        if not imports:
+            continue
+        notes = [
+            i
+            for i, cell in enumerate(cells)
+            if cell["cell_type"] == "markdown"
+            and "python3 tasks.py lab" in "".join(cell["source"])
+            and "Run it yourself" in "".join(cell["source"])
+        ]
+        assert notes and notes[0] < imports[0], f"{path.name}: no note before its first import"
+        assert cells[notes[0]]["metadata"].get("tags") == ["remove-cell"], path.name
+        checked += 1
+    assert checked >= 6
+
+
 def test_a_download_that_does_not_match_its_pinned_hash_is_refused(tmp_path, monkeypatch):
     import io
     import urllib.request

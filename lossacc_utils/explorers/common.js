@@ -7,9 +7,7 @@ const FONT = 13; // px of the figures' text, at a figure's natural width
 
 /** An element of `namespace` with `attributes` and `children` (nodes or strings). */
 function element(namespace, tag, attributes = {}, ...children) {
-  const node = namespace
-    ? document.createElementNS(namespace, tag)
-    : document.createElement(tag);
+  const node = namespace ? document.createElementNS(namespace, tag) : document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
     if (value !== undefined && value !== null) node.setAttribute(key, value);
   }
@@ -20,7 +18,12 @@ const html = (tag, attributes, ...children) => element(null, tag, attributes, ..
 const svg = (tag, attributes, ...children) => element(SVG_NS, tag, attributes, ...children);
 
 /** An array packed by Python ({dtype, shape, data: little-endian bytes in base64}). */
-const TYPED = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array, int32: Int32Array };
+const TYPED = {
+  float32: Float32Array,
+  float64: Float64Array,
+  uint8: Uint8Array,
+  int32: Int32Array,
+};
 function unpack(packed) {
   const text = atob(packed.data);
   const bytes = new Uint8Array(text.length);

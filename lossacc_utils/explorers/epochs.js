@@ -1,6 +1,6 @@
-// The epoch explorer: a recorded over-training run, scrubbed epoch by epoch. At each recorded epoch:
-// the validation loss split into what the right and the wrong images contribute, the histogram of
-// each image's probability for its true class, and the costliest images. Mirrors
+// The epoch explorer: a recorded over-training run, scrubbed epoch by epoch. At each recorded
+// epoch: the validation loss split into what the right and the wrong images contribute, the
+// histogram of each image's probability for its true class, and the costliest images. Mirrors
 // curves.loss_by_correctness and curves.costliest_samples.
 
 const HISTOGRAM_BINS = 20;
@@ -9,10 +9,11 @@ const HISTOGRAM_BINS = 20;
 function atEpoch(data, index) {
   const { labels, trueLogP, predicted, n } = data;
   const losses = new Float64Array(n);
-  let fromRight = 0;
-  let fromWrong = 0;
   let wrong = 0;
-  const histogram = { right: new Array(HISTOGRAM_BINS).fill(0), wrong: new Array(HISTOGRAM_BINS).fill(0) };
+  const histogram = {
+    right: new Array(HISTOGRAM_BINS).fill(0),
+    wrong: new Array(HISTOGRAM_BINS).fill(0),
+  };
   for (let i = 0; i < n; i++) {
     const loss = -trueLogP[index * n + i];
     losses[i] = loss;
@@ -24,8 +25,8 @@ function atEpoch(data, index) {
   // sums of each group in sample order, as NumPy sums a masked array
   const right = losses.filter((_, i) => predicted[index * n + i] === labels[i]);
   const missed = losses.filter((_, i) => predicted[index * n + i] !== labels[i]);
-  fromRight = pairwiseSum(right) / n;
-  fromWrong = pairwiseSum(missed) / n;
+  const fromRight = pairwiseSum(right) / n;
+  const fromWrong = pairwiseSum(missed) / n;
   const order = Array.from(losses.keys()).sort((a, b) => losses[b] - losses[a] || a - b);
   const costliest = order.slice(0, data.k).map((sample) => ({
     sample,
@@ -54,14 +55,25 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
   const later = values.slice(data.best - 1).filter((v) => !Number.isNaN(v));
   const [low, high] = [Math.min(...later), Math.max(...later)];
   const pad = Math.max((high - low) * 0.25, Math.abs(high) * 0.02);
-  const domain = name === "loss" ? [0, high + pad] : [Math.max(low - pad, 0), Math.min(high + pad, 1)];
-  const ticks = [domain[0], (domain[0] + domain[1]) / 2, domain[1]];
+  // accuracies on whole half-percents, so that the ticks read as round numbers
+  const halfPercents = [Math.floor((low - pad) * 200) / 200, Math.ceil((high + pad) * 200) / 200];
+  const domain =
+    name === "loss"
+      ? [0, high + pad]
+      : [Math.max(halfPercents[0], 0), Math.min(halfPercents[1], 1)];
+  const middle = (domain[0] + domain[1]) / 2;
+  const ticks = [domain[0], name === "loss" ? middle : Math.round(middle * 200) / 200, domain[1]];
   const { root, sx, sy, area } = frame({
     width: 310,
     height: 170,
     margin: { top: 26, left: 56, bottom: 40 },
     title: `validation ${name}`,
-    x: { domain: [1, epochs.length], ticks: data.curveTicks, label: "epoch (log scale)", log: true },
+    x: {
+      domain: [1, epochs.length],
+      ticks: data.curveTicks,
+      label: "epoch (log scale)",
+      log: true,
+    },
     y: { domain, ticks, format },
   });
   const clip = `lossacc-clip-${name}-${data.id}`;
@@ -69,7 +81,12 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
     svg(
       "clipPath",
       { id: clip },
-      svg("rect", { x: area.left, y: area.top, width: area.right - area.left, height: area.bottom - area.top }),
+      svg("rect", {
+        x: area.left,
+        y: area.top,
+        width: area.right - area.left,
+        height: area.bottom - area.top,
+      }),
     ),
     svg("path", {
       d: path(epochs, values, sx, sy),
@@ -79,7 +96,13 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
       "stroke-dasharray": "5 3",
       "clip-path": `url(#${clip})`,
     }),
-    svg("line", { x1: sx(epoch), x2: sx(epoch), y1: area.top, y2: area.bottom, stroke: colors.reference }),
+    svg("line", {
+      x1: sx(epoch),
+      x2: sx(epoch),
+      y1: area.top,
+      y2: area.bottom,
+      stroke: colors.reference,
+    }),
   );
   const value = values[epoch - 1];
   if (value >= domain[0] && value <= domain[1]) {
@@ -113,17 +136,26 @@ function drawEpoch(data, index, state, colors) {
   // where the loss comes from: one bar, on a scale that holds every recorded epoch
   const split = svg("g", { transform: "translate(0 184)", "font-size": FONT });
   const bar = scale([0, data.largestLoss], [56, 620]);
-  split.append(svg("text", { x: 0, y: 14, "font-weight": "bold" }, "where the validation loss comes from"));
+  split.append(
+    svg("text", { x: 0, y: 14, "font-weight": "bold" }, "where the validation loss comes from"),
+  );
   const parts = [
     [0, state.fromRight, "correct"],
     [state.fromRight, state.fromRight + state.fromWrong, "wrong"],
   ];
   for (const [from, to, color] of parts) {
-    const [left, right] = [bar(Math.min(from, data.largestLoss)), bar(Math.min(to, data.largestLoss))];
-    split.append(svg("rect", { x: left, y: 24, width: right - left, height: 20, fill: colors[color] }));
+    const [left, right] = [
+      bar(Math.min(from, data.largestLoss)),
+      bar(Math.min(to, data.largestLoss)),
+    ];
+    split.append(
+      svg("rect", { x: left, y: 24, width: right - left, height: 20, fill: colors[color] }),
+    );
   }
   if (state.fromRight + state.fromWrong > data.largestLoss) {
-    split.append(svg("text", { x: 620, y: 14, "text-anchor": "end" }, "the bar runs off the scale →"));
+    split.append(
+      svg("text", { x: 620, y: 14, "text-anchor": "end" }, "the bar runs off the scale →"),
+    );
   }
   split.append(svg("line", { x1: 56, x2: 620, y1: 48, y2: 48, stroke: "#333" }));
   for (const t of data.splitTicks) {
@@ -165,7 +197,13 @@ function drawEpoch(data, index, state, colors) {
       if (!count) return;
       const top = hist.sy(count);
       hist.root.append(
-        svg("rect", { x: left + j * half, width: half, y: top, height: hist.sy(0.7) - top, fill: colors[color] }),
+        svg("rect", {
+          x: left + j * half,
+          width: half,
+          y: top,
+          height: hist.sy(0.7) - top,
+          fill: colors[color],
+        }),
       );
     });
   }
@@ -190,7 +228,9 @@ function drawEpoch(data, index, state, colors) {
 
   // the costliest images, costliest first
   const gallery = svg("g", { transform: "translate(0 484)", "font-size": FONT });
-  gallery.append(svg("text", { x: 0, y: 14, "font-weight": "bold" }, `the ${data.k} costliest images`));
+  gallery.append(
+    svg("text", { x: 0, y: 14, "font-weight": "bold" }, `the ${data.k} costliest images`),
+  );
   const step = 640 / data.k;
   state.costliest.forEach((c, j) => {
     const x0 = j * step + (step - 64) / 2;
@@ -202,7 +242,13 @@ function drawEpoch(data, index, state, colors) {
       for (let q = 0; q < data.imageShape[1]; q++) {
         const v = 255 - pixels[r * data.imageShape[1] + q];
         image.append(
-          svg("rect", { x: q * cell, y: r * cell, width: cell + 0.3, height: cell + 0.3, fill: `rgb(${v},${v},${v})` }),
+          svg("rect", {
+            x: q * cell,
+            y: r * cell,
+            width: cell + 0.3,
+            height: cell + 0.3,
+            fill: `rgb(${v},${v},${v})`,
+          }),
         );
       }
     }
@@ -233,7 +279,9 @@ function render({ model, el }) {
   const imageShape = imagesPacked.shape.slice(1);
   const size = imageShape[0] * imageShape[1];
   const images = new Map(
-    model.get("image_samples").map((sample, j) => [sample, pixels.subarray(j * size, (j + 1) * size)]),
+    model
+      .get("image_samples")
+      .map((sample, j) => [sample, pixels.subarray(j * size, (j + 1) * size)]),
   );
   const valLoss = model.get("val_loss").map((v) => (v === null ? NaN : v));
   const data = {
@@ -257,8 +305,13 @@ function render({ model, el }) {
   const fromBest = states.filter((_, i) => epochs[i] >= data.best);
   data.largestLoss = Math.max(...fromBest.map((s) => s.fromRight + s.fromWrong)) * 1.05;
   const step = niceStep(data.largestLoss / 4);
-  data.splitTicks = Array.from({ length: Math.floor(data.largestLoss / step) + 1 }, (_, i) => i * step);
-  data.histogramPeak = Math.max(...states.flatMap((s) => [...s.histogram.right, ...s.histogram.wrong]));
+  data.splitTicks = Array.from(
+    { length: Math.floor(data.largestLoss / step) + 1 },
+    (_, i) => i * step,
+  );
+  data.histogramPeak = Math.max(
+    ...states.flatMap((s) => [...s.histogram.right, ...s.histogram.wrong]),
+  );
 
   const control = slider({
     label: "epoch",
@@ -270,7 +323,10 @@ function render({ model, el }) {
     show: (i) => String(epochs[i]),
   });
   const numbers = Object.fromEntries(
-    ["epoch", "loss", "from correct", "from wrong", "wrong", "accuracy"].map((n) => [n, readout(n)]),
+    ["epoch", "loss", "from correct", "from wrong", "wrong", "accuracy"].map((n) => [
+      n,
+      readout(n),
+    ]),
   );
   const line = html(
     "p",
@@ -300,7 +356,9 @@ function render({ model, el }) {
     numbers.wrong.textContent = String(state.wrong);
     numbers.accuracy.textContent = percent(state.accuracy, 1);
     const figure = drawEpoch(data, index, state, colors);
-    const costliest = state.costliest.map((c) => `a ${c.truth} taken for a ${c.predicted}`).join(", ");
+    const costliest = state.costliest
+      .map((c) => `a ${c.truth} taken for a ${c.predicted}`)
+      .join(", ");
     figure.setAttribute(
       "aria-label",
       `${line.textContent}. The validation curves with epoch ${epochs[index]} marked, the split ` +

@@ -127,11 +127,7 @@ function render({ model, el }) {
   const sliders = { A: [], B: [] };
   const columns = html("div", { class: "lossacc-columns" });
   for (const name of names) {
-    const group = html(
-      "fieldset",
-      {},
-      html("legend", {}, `set ${name}`),
-    );
+    const group = html("fieldset", {}, html("legend", {}, `set ${name}`));
     values[name].forEach((value, i) => {
       const s = slider({
         label: `set ${name}, sample ${i + 1}: probability of its true class`,
@@ -174,7 +170,11 @@ function render({ model, el }) {
   numbers.verdict = readout("verdict");
   const sentence = html("p", { class: "lossacc-verdict" }, numbers.verdict);
   const holder = html("div", { class: "lossacc-figure-holder" });
-  const hint = html("p", { class: "lossacc-line" }, "Each slider is the probability a sample gives its true class.");
+  const hint = html(
+    "p",
+    { class: "lossacc-line" },
+    "Each slider is the probability a sample gives its true class.",
+  );
   el.append(hint, columns, html("div", { class: "lossacc-summary" }, table, sentence), holder);
 
   function update() {

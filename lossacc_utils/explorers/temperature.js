@@ -53,7 +53,9 @@ function calibrate(labels, logits, k, nBins, t) {
     accuracy: c ? hits[m] / c : NaN,
     confidence: c ? confidenceSum[m] / c : NaN,
   }));
-  const weighted = bins.filter((b) => b.count).map((b) => b.count * Math.abs(b.accuracy - b.confidence));
+  const weighted = bins
+    .filter((b) => b.count)
+    .map((b) => b.count * Math.abs(b.accuracy - b.confidence));
   const nll = -pairwiseSum(trueLogP) / n;
   return { nll, accuracy: right / n, ece: pairwiseSum(weighted) / n, bins };
 }

@@ -57,12 +57,24 @@ function drawSweep(sweep, threshold, current, colors) {
   SCORES.forEach(([name, color], i) => {
     const ys = sweep.map((s) => s.scores[name]);
     root.append(
-      svg("path", { d: path(grid, ys, sx, sy), fill: "none", stroke: colors[color], "stroke-width": 2 }),
+      svg("path", {
+        d: path(grid, ys, sx, sy),
+        fill: "none",
+        stroke: colors[color],
+        "stroke-width": 2,
+      }),
       svg("circle", { cx: sx(threshold), cy: sy(current[name]), r: 4, fill: colors[color] }),
     );
     const y = area.top + 12 + 22 * i;
     root.append(
-      svg("line", { x1: area.right + 10, x2: area.right + 30, y1: y - 4, y2: y - 4, stroke: colors[color], "stroke-width": 2 }),
+      svg("line", {
+        x1: area.right + 10,
+        x2: area.right + 30,
+        y1: y - 4,
+        y2: y - 4,
+        stroke: colors[color],
+        "stroke-width": 2,
+      }),
       svg("text", { x: area.right + 35, y, "font-size": FONT }, name),
     );
   });
@@ -95,7 +107,11 @@ function render({ model, el }) {
   const table = html(
     "table",
     { class: "lossacc-table" },
-    html("tr", {}, SCORES.map(([name]) => html("th", {}, name))),
+    html(
+      "tr",
+      {},
+      SCORES.map(([name]) => html("th", {}, name)),
+    ),
     html("tr", {}, cells),
   );
   const holder = html("div", { class: "lossacc-figure-holder" });

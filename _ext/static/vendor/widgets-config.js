@@ -17,7 +17,8 @@ window.addEventListener("load", () => {
   const mathjax = window.MathJax;
   if (mathjax && mathjax.startup && !mathjax.Hub) {
     mathjax.Hub = {
-      Queue: ([, , element]) => mathjax.startup.promise.then(() => mathjax.typesetPromise([element])),
+      Queue: ([, , element]) =>
+        mathjax.startup.promise.then(() => mathjax.typesetPromise([element])),
     };
   }
 });
