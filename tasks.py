@@ -8,6 +8,7 @@
     python3 tasks.py test --fast     the same without the book builds, the browser tests and the
                                      assignments: a developer's loop of about a minute
     python3 tasks.py lab [FOLDER]    open the notebooks (or an assignment's FOLDER) in JupyterLab
+    python3 tasks.py execute NB...   run every cell of the notebooks NB and save their outputs
     python3 tasks.py strip           remove outputs from the notebooks before committing them
     python3 tasks.py clean           delete the build, the execution cache and written downloads
     python3 tasks.py lock            re-pin constraints.txt after editing requirements*.txt
@@ -289,6 +290,15 @@ def lab(folder: Path) -> None:
     run(BIN / "jupyter", "lab", folder)
 
 
+def execute(notebooks: list[Path]) -> None:
+    """Run every cell of each notebook, top to bottom, and save it with its outputs.
+
+    The notebook runs from its own folder, as in JupyterLab; a cell that raises stops the command.
+    Before committing a notebook of the book, `strip` removes the outputs again.
+    """
+    run(BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", *notebooks)
+
+
 def strip(notebooks: list[Path] | None = None) -> None:
     """Remove outputs and execution counts from every notebook in chapters/ and assignments/.
 
@@ -359,6 +369,13 @@ def existing_folder(name: str) -> Path:
     return Path(name).resolve()
 
 
+def notebook_file(name: str) -> Path:
+    """An argument that must name a notebook file (for `execute`)."""
+    if not (name.endswith(".ipynb") and Path(name).is_file()):
+        raise argparse.ArgumentTypeError(f"{name} is not a notebook file (.ipynb)")
+    return Path(name).resolve()
+
+
 def parser() -> argparse.ArgumentParser:
     """The commands, each with the requirements file it installs first (None: it installs none)."""
     top = argparse.ArgumentParser(
@@ -395,6 +412,9 @@ def parser() -> argparse.ArgumentParser:
         type=existing_folder,
         default=ROOT / "chapters",
         help="default: chapters",
+    )
+    command(execute, "requirements.txt", "Run each notebook and save its outputs.").add_argument(
+        "notebooks", nargs="+", type=notebook_file, metavar="NOTEBOOK", help="an .ipynb file"
     )
     command(strip, "requirements.txt", "Remove the notebooks' outputs before committing them.")
     command(clean, None, "Delete the build, the execution cache and written downloads.")

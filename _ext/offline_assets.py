@@ -119,8 +119,8 @@ def add_static_folder(app, config):
         from sphinx.errors import ExtensionError
 
         raise ExtensionError(
-            f"the widget manager, anywidget and require.js are not in {folder}; build the book with "
-            "`python3 tasks.py book`, which installs them"
+            f"the widget manager, anywidget and require.js are not in {folder}; build the book "
+            "with `python3 tasks.py book`, which installs them"
         )
     config.html_static_path.extend([str(folder / "static"), str(Path(__file__).parent / "static")])
 
