@@ -21,7 +21,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import calibration, metrics, plots, scores
+from . import calibration, curves, metrics, plots, scores
 from .counterexample import PredictionSet, verdict, with_true_class_probabilities
 from .runs import with_predictions
 from .validation import (
@@ -360,7 +360,7 @@ def _default_epochs(run, count=30) -> list[int]:
     recorded = np.array(list(run.val_log_probabilities))
     wanted = np.geomspace(1, run.epochs, count)
     nearest = recorded[np.abs(np.log(recorded)[:, None] - np.log(wanted)).argmin(axis=0)]
-    best = int(np.nanargmin(run.val_loss)) + 1
+    best = curves.summarize(run)["best_epoch"]
     return sorted({int(e) for e in nearest} | ({best} & set(recorded.tolist())))
 
 
@@ -387,7 +387,7 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
         epochs = sorted({int(e) for e in epochs})
         if not epochs:
             raise ValueError("epochs must name at least one recorded epoch; it is empty")
-    best = int(np.nanargmin(run.val_loss)) + 1
+    best = curves.summarize(run)["best_epoch"]  # a clear error if the loss is NaN on every epoch
     if epoch is None:
         epoch = best if best in epochs else epochs[0]
     elif isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):

@@ -1673,7 +1673,10 @@ sweep(TE, {"y_true": CY, "logits": CL}, "temperature", BAD_POSITIVES)
 
 EE = widgets.epoch_explorer
 BAD_EXPLORED_RUNS = [("None", None), ("dict", HISTORY), ("curves-only", CURVES_ONLY)]
-sweep(EE, {}, "run", [*BAD_EXPLORED_RUNS, ("no-images", RUN2)])
+ALL_NAN = runs.Run(
+    {**HISTORY, "val_loss": [NAN] * 3}, y_val=Y_VAL, val_log_probabilities=LOG_P, x_val=RUN.x_val
+)
+sweep(EE, {}, "run", [*BAD_EXPLORED_RUNS, ("no-images", RUN2), ("all-nan-loss", ALL_NAN)])
 sweep(EE, {"run": RUN}, "k", bad_counts(1))
 BAD_EPOCH_LISTS = [("'1'", "1"), ("[]", []), ("[99]", [99]), ("[1.5]", [1.5]), ("[None]", [None])]
 sweep(EE, {"run": RUN}, "epochs", [*BAD_EPOCH_LISTS, ("5", 5)])
