@@ -78,9 +78,16 @@ def explorer_sets(p_true_a, p_true_b, n_classes=3) -> tuple[PredictionSet, Predi
 
 
 def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None, title=None):
-    """Draw one state of the explorer (the pure function behind the sliders); return the ax."""
+    """Draw one state of the prediction explorer, as its figure shows it; return the ax.
+
+    A dashed line marks 1 / n_classes: in these sets a sample is correct exactly above it.
+    """
     a, b = explorer_sets(p_true_a, p_true_b, n_classes)
-    return plots.plot_prediction_sets(a, b, ax=ax, title=title)
+    ax = plots.plot_prediction_sets(a, b, ax=ax, title=title)
+    n = n_classes
+    ax.axhline(1 / n, color=plots.COLORS["reference"], ls="--", lw=1, zorder=0)
+    ax.set_yticks([0, 1 / n, 1], ["0", f"1/{n}", "1"])
+    return ax
 
 
 def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None):
@@ -203,7 +210,7 @@ class PredictionExplorer(Explorer):
 
 
 class TemperatureExplorer(Explorer):
-    """A slider over the temperature T, on a log scale from 0.25 to 8."""
+    """A slider over the temperature T, on a log scale from 0.25 to 8 (steps of 2 ** 0.01)."""
 
     _esm = Explorer.front_end("temperature")
     labels = traitlets.Dict().tag(sync=True)
@@ -304,7 +311,7 @@ class EpochExplorer(Explorer):
             "accuracy": f"{correct.mean():.1%}",
         }
         for j, sample in enumerate(np.argsort(-losses, kind="stable")[: self.k], start=1):
-            numbers[f"costliest {j}"] = f"{y[sample]} taken for {predicted[sample]}"
+            numbers[f"costliest {j}"] = f"true {y[sample]}, said {predicted[sample]}"
             numbers[f"costliest {j} loss"] = f"loss {losses[sample]:.2f}"
         return numbers
 

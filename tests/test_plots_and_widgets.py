@@ -842,7 +842,7 @@ def test_epoch_explorer_reads_out_the_runs_split_and_costliest_images():
         assert shown["accuracy"] == f"{row['accuracy']:.1%}"
         for j, (_, sample) in enumerate(costliest.iterrows(), start=1):
             assert shown[f"costliest {j}"] == (
-                f"{int(sample['true class'])} taken for {int(sample['predicted'])}"
+                f"true {int(sample['true class'])}, said {int(sample['predicted'])}"
             )
             assert shown[f"costliest {j} loss"] == f"loss {sample['loss']:.2f}"
     # the images of the costliest samples travel with it, as grey levels from 0 to 255

@@ -4,6 +4,8 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const FONT = 13; // px of the figures' text, at a figure's natural width
+// a label drawn over lines stays readable: a white outline under its letters
+const HALO = { "font-size": FONT, stroke: "#fff", "stroke-width": 4, "paint-order": "stroke" };
 
 /** An element of `namespace` with `attributes` and `children` (nodes or strings). */
 function element(namespace, tag, attributes = {}, ...children) {

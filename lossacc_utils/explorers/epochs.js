@@ -61,8 +61,12 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
     name === "loss"
       ? [0, high + pad]
       : [Math.max(halfPercents[0], 0), Math.min(halfPercents[1], 1)];
-  const middle = (domain[0] + domain[1]) / 2;
-  const ticks = [domain[0], name === "loss" ? middle : Math.round(middle * 200) / 200, domain[1]];
+  // the loss on round steps, the accuracy on half-percents
+  const lossStep = niceStep(domain[1] / 3);
+  const ticks =
+    name === "loss"
+      ? Array.from({ length: Math.floor(domain[1] / lossStep) + 1 }, (_, i) => i * lossStep)
+      : [domain[0], Math.round(((domain[0] + domain[1]) / 2) * 200) / 200, domain[1]];
   const { root, sx, sy, area } = frame({
     width: 310,
     height: 170,
@@ -115,7 +119,7 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
 function drawEpoch(data, index, state, colors) {
   const epoch = data.epochs[index];
   const figure = svg("svg", {
-    viewBox: "0 0 640 640",
+    viewBox: "0 0 640 660",
     width: "100%",
     role: "img",
     class: "lossacc-figure",
@@ -152,10 +156,19 @@ function drawEpoch(data, index, state, colors) {
       svg("rect", { x: left, y: 24, width: right - left, height: 20, fill: colors[color] }),
     );
   }
-  if (state.fromRight + state.fromWrong > data.largestLoss) {
-    split.append(
-      svg("text", { x: 620, y: 14, "text-anchor": "end" }, "the bar runs off the scale →"),
+  const splitKey = svg("g", {});
+  [
+    ["correct", `right images ${fixed(state.fromRight, 3)}`, 300],
+    ["wrong", `wrong images ${fixed(state.fromWrong, 3)}`, 470],
+  ].forEach(([color, label, x]) => {
+    splitKey.append(
+      svg("rect", { x, y: 3, width: 12, height: 12, fill: colors[color] }),
+      svg("text", { x: x + 17, y: 14 }, label),
     );
+  });
+  split.append(splitKey);
+  if (state.fromRight + state.fromWrong > data.largestLoss) {
+    split.append(svg("text", { x: 616, y: 39, "text-anchor": "end", ...HALO }, "off the scale →"));
   }
   split.append(svg("line", { x1: 56, x2: 620, y1: 48, y2: 48, stroke: "#333" }));
   for (const t of data.splitTicks) {
@@ -232,11 +245,12 @@ function drawEpoch(data, index, state, colors) {
     svg("text", { x: 0, y: 14, "font-weight": "bold" }, `the ${data.k} costliest images`),
   );
   const step = 640 / data.k;
+  const size = Math.min(80, step - 16);
   state.costliest.forEach((c, j) => {
-    const x0 = j * step + (step - 64) / 2;
+    const x0 = j * step + (step - size) / 2;
     const pixels = data.images.get(c.sample);
     const side = data.imageShape[0];
-    const cell = 64 / side;
+    const cell = size / side;
     const image = svg("g", { transform: `translate(${x0} 24)` });
     for (let r = 0; r < side; r++) {
       for (let q = 0; q < data.imageShape[1]; q++) {
@@ -252,16 +266,25 @@ function drawEpoch(data, index, state, colors) {
         );
       }
     }
+    image.append(
+      svg("rect", { width: size, height: size, fill: "none", stroke: colors.reference }),
+    );
+    const middle = x0 + size / 2;
     gallery.append(
       image,
       svg(
         "text",
-        { x: x0 + 32, y: 106, "text-anchor": "middle", "data-readout": `costliest ${j + 1}` },
-        `${c.truth} taken for ${c.predicted}`,
+        { x: middle, y: size + 42, "text-anchor": "middle", "data-readout": `costliest ${j + 1}` },
+        `true ${c.truth}, said ${c.predicted}`,
       ),
       svg(
         "text",
-        { x: x0 + 32, y: 122, "text-anchor": "middle", "data-readout": `costliest ${j + 1} loss` },
+        {
+          x: middle,
+          y: size + 58,
+          "text-anchor": "middle",
+          "data-readout": `costliest ${j + 1} loss`,
+        },
         `loss ${fixed(c.loss, 2)}`,
       ),
     );
@@ -357,7 +380,7 @@ function render({ model, el }) {
     numbers.accuracy.textContent = percent(state.accuracy, 1);
     const figure = drawEpoch(data, index, state, colors);
     const costliest = state.costliest
-      .map((c) => `a ${c.truth} taken for a ${c.predicted}`)
+      .map((c) => `a ${c.truth} said to be a ${c.predicted}`)
       .join(", ");
     figure.setAttribute(
       "aria-label",

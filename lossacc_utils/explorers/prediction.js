@@ -72,7 +72,7 @@ function drawSets(sets, k, colors) {
         }),
         svg(
           "text",
-          { x: sx(first + i), y: sy(s.p) - 5, "text-anchor": "middle", "font-size": FONT },
+          { x: sx(first + i), y: sy(s.p) - 5, "text-anchor": "middle", ...HALO },
           `loss ${fixed(s.loss, 2)}`,
         ),
       );
@@ -93,7 +93,7 @@ function drawSets(sets, k, colors) {
   });
   const key = svg("g", { "font-size": FONT });
   [
-    ["correct", "right"],
+    ["correct", "correct"],
     ["wrong", "wrong"],
   ].forEach(([color, label], i) => {
     const x = area.left + 8 + 80 * i;
@@ -102,7 +102,7 @@ function drawSets(sets, k, colors) {
       svg("text", { x: x + 17, y: 13 }, label),
     );
   });
-  const x = area.left + 176;
+  const x = area.left + 190;
   key.append(
     svg("line", {
       x1: x,
@@ -112,7 +112,7 @@ function drawSets(sets, k, colors) {
       stroke: colors.reference,
       "stroke-dasharray": "5 4",
     }),
-    svg("text", { x: x + 30, y: 13 }, `1/${k}: above this line, a sample is right`),
+    svg("text", { x: x + 30, y: 13 }, `1/${k}: above this line, a sample is correct`),
   );
   root.append(key);
   return root;

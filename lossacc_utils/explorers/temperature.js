@@ -182,7 +182,7 @@ function render({ model, el }) {
     name: "log2_temperature",
     min: -2,
     max: 3,
-    step: 0.05,
+    step: 0.01,
     value: Math.log2(model.get("temperature")),
     show: (v) => fixed(2 ** v, 2),
   });
@@ -192,7 +192,7 @@ function render({ model, el }) {
   const line = html(
     "p",
     { class: "lossacc-line" },
-    "T = ",
+    "Validation set at T = ",
     numbers.temperature,
     ": NLL ",
     numbers.NLL,
