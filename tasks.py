@@ -223,6 +223,8 @@ def build_assignments(output: Path) -> list[Path]:
     folder ready to hand out.
     """
     masters = sorted((ROOT / "assignments").glob("*.ipynb"))
+    if not masters:  # the students' download of the book leaves them out
+        sys.exit("There are no master notebooks in assignments/ to make the assignments from.")
     if output.exists():
         shutil.rmtree(output)
     folders = []

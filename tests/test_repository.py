@@ -203,6 +203,15 @@ def test_a_downloaded_notebook_says_how_to_get_the_package_before_it_imports_it(
     assert checked >= 6
 
 
+def test_assignments_without_masters_say_so(tmp_path, monkeypatch):
+    """The students' download has no masters: making assignments there stops with a sentence."""
+    (tmp_path / "assignments").mkdir()
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    with pytest.raises(SystemExit, match="no master notebooks in assignments/"):
+        tasks.build_assignments(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_download_that_does_not_match_its_pinned_hash_is_refused(tmp_path, monkeypatch):
     import io
     import urllib.request
