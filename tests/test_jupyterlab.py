@@ -86,12 +86,14 @@ def test_explorers_are_live_in_jupyterlab_and_tell_python_their_state(browser, l
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(lab)
     cells = page.locator(".jp-Notebook .jp-Cell")
-    cells.nth(len(MOVES) + 1).wait_for(timeout=60_000)
+    cells.nth(len(MOVES) + 1).wait_for(timeout=120_000)
+    # the kernel has started (on a busy machine this takes a while): keys pressed now are heard
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
     cells.nth(0).click()
     for _ in range(len(MOVES) + 1):  # make the explorers, then show each
         page.keyboard.press("Shift+Enter")
     page.wait_for_function(
-        f"document.querySelectorAll('[data-explorer]').length >= {len(MOVES)}", timeout=60_000
+        f"document.querySelectorAll('[data-explorer]').length >= {len(MOVES)}", timeout=120_000
     )
     for kind, _, control, value in MOVES:
         move(page, kind, control, value)
@@ -100,7 +102,7 @@ def test_explorers_are_live_in_jupyterlab_and_tell_python_their_state(browser, l
     cells.nth(len(MOVES) + 1).click()
     page.keyboard.press("Shift+Enter")
     output = cells.nth(len(MOVES) + 1).locator(".jp-OutputArea-output")
-    output.wait_for(timeout=60_000)
+    output.wait_for(timeout=120_000)
     in_python = json.loads(output.inner_text())
     context.close()
     assert errors == []

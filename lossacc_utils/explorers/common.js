@@ -76,6 +76,23 @@ function commit(model, name, value) {
 }
 
 /**
+ * Keep `control` (a slider) and the trait it sets in step: a drag redraws at once, letting go tells
+ * the kernel, and a change made in Python moves the slider. `toTrait` turns the slider's position
+ * into the trait's value, `toSlider` turns it back; `update` redraws for a trait's value.
+ */
+function follow(model, control, trait, toTrait, toSlider, update) {
+  const value = () => toTrait(Number(control.input.value));
+  control.input.addEventListener("input", () => update(value()));
+  control.input.addEventListener("change", () => commit(model, trait, value()));
+  model.on(`change:${trait}`, () => {
+    control.input.value = toSlider(model.get(trait));
+    control.refresh();
+    update(model.get(trait));
+  });
+  update(model.get(trait));
+}
+
+/**
  * A range input named `label` for screen readers and shown as `text` (the label, by default),
  * with its value beside it, formatted by `show`.
  */

@@ -158,8 +158,8 @@ function drawEpoch(data, index, state, colors) {
   }
   const splitKey = svg("g", {});
   [
-    ["correct", `right images ${fixed(state.fromRight, 3)}`, 300],
-    ["wrong", `wrong images ${fixed(state.fromWrong, 3)}`, 470],
+    ["correct", `right images ${fixed(state.fromRight, 3)}`, 318],
+    ["wrong", `wrong images ${fixed(state.fromWrong, 3)}`, 484],
   ].forEach(([color, label, x]) => {
     splitKey.append(
       svg("rect", { x, y: 3, width: 12, height: 12, fill: colors[color] }),
@@ -296,6 +296,7 @@ function drawEpoch(data, index, state, colors) {
 function render({ model, el }) {
   const colors = model.get("colors");
   const epochs = model.get("epochs");
+  const position = (epoch) => Math.max(epochs.indexOf(epoch), 0); // the slider runs over them
   const labels = unpack(model.get("labels"));
   const imagesPacked = model.get("images");
   const pixels = unpack(imagesPacked);
@@ -342,7 +343,7 @@ function render({ model, el }) {
     min: 0,
     max: epochs.length - 1,
     step: 1,
-    value: Math.max(epochs.indexOf(model.get("epoch")), 0),
+    value: position(model.get("epoch")),
     show: (i) => String(epochs[i]),
   });
   const numbers = Object.fromEntries(
@@ -370,7 +371,8 @@ function render({ model, el }) {
   const holder = html("div", { class: "lossacc-figure-holder" });
   el.append(control.element, line, holder);
 
-  function update(index) {
+  function update(epoch) {
+    const index = position(epoch);
     const state = states[index];
     numbers.epoch.textContent = String(epochs[index]);
     numbers.loss.textContent = fixed(state.loss, 3);
@@ -390,17 +392,7 @@ function render({ model, el }) {
     );
     replace(holder, figure);
   }
-  control.input.addEventListener("input", () => update(Number(control.input.value)));
-  control.input.addEventListener("change", () =>
-    commit(model, "epoch", epochs[Number(control.input.value)]),
-  );
-  model.on("change:epoch", () => {
-    const index = Math.max(epochs.indexOf(model.get("epoch")), 0);
-    control.input.value = index;
-    control.refresh();
-    update(index);
-  });
-  update(Number(control.input.value));
+  follow(model, control, "epoch", (i) => epochs[i], position, update);
   live(el, "epochs");
 }
 

@@ -63,7 +63,7 @@ function calibrate(labels, logits, k, nBins, t) {
 function drawReliability(bins, colors, words) {
   const width = 640;
   const figure = svg("svg", {
-    viewBox: `0 0 ${width} 470`,
+    viewBox: `0 0 ${width} 496`,
     width: "100%",
     role: "img",
     class: "lossacc-figure",
@@ -109,7 +109,7 @@ function drawReliability(bins, colors, words) {
   const most = Math.max(...filled.map((b) => b.count), 1);
   const strip = frame({
     width: 420,
-    height: 140,
+    height: 166,
     margin: { top: 8, bottom: 44 },
     x: {
       domain: [0, 1],
@@ -138,7 +138,7 @@ function drawReliability(bins, colors, words) {
     part.removeAttribute("role");
     part.removeAttribute("style");
     part.setAttribute("width", 420);
-    part.setAttribute("height", part === main.root ? 330 : 140);
+    part.setAttribute("height", part === main.root ? 330 : 166);
   }
   const key = svg("g", { "font-size": FONT });
   const entries = [
@@ -217,17 +217,7 @@ function render({ model, el }) {
     );
     replace(holder, figure);
   }
-  control.input.addEventListener("input", () => update(2 ** Number(control.input.value)));
-  control.input.addEventListener("change", () =>
-    commit(model, "temperature", 2 ** Number(control.input.value)),
-  );
-  model.on("change:temperature", () => {
-    const t = model.get("temperature");
-    control.input.value = Math.log2(t);
-    control.refresh();
-    update(t);
-  });
-  update(model.get("temperature"));
+  follow(model, control, "temperature", (v) => 2 ** v, Math.log2, update);
   live(el, "temperature");
 }
 

@@ -128,16 +128,7 @@ function render({ model, el }) {
     );
     replace(holder, figure);
   }
-  control.input.addEventListener("input", () => update(Number(control.input.value)));
-  control.input.addEventListener("change", () =>
-    commit(model, "threshold", Number(control.input.value)),
-  );
-  model.on("change:threshold", () => {
-    control.input.value = model.get("threshold");
-    control.refresh();
-    update(model.get("threshold"));
-  });
-  update(model.get("threshold"));
+  follow(model, control, "threshold", (v) => v, (v) => v, update);
   live(el, "threshold");
 }
 
