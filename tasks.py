@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -101,6 +102,7 @@ def ensure_venv(requirements: str | None) -> None:
             )
     if requirements is None:
         return
+    write_kernel_config()
     assets = offline_assets()
     if not assets.is_installed(VENV / "web-assets"):
         say("Fetching the widget manager and require.js, so that pages work offline")
@@ -114,6 +116,26 @@ def ensure_venv(requirements: str | None) -> None:
     run(*PIP_INSTALL, "--upgrade", "pip")
     run(*PIP_INSTALL, "-r", requirements)
     stamp.write_text(digest)
+
+
+KERNEL_CONFIG = """\
+# Written by tasks.py: the settings of the notebooks' kernels in this environment.
+# TensorFlow's C++ start-up messages (absl, oneDNN, "Could not find cuda drivers") are written
+# below Python, where no setting silences them. Left uncaptured, they go to the terminal that
+# runs JupyterLab instead of the first cell of every notebook. Python's own warnings and errors
+# still show in the notebook.
+c.IPKernelApp.capture_fd_output = False
+# A cell whose outputs start hidden (an exercise's solution) keeps them folded when it runs.
+c.InteractiveShellApp.extensions = ["lossacc_utils.folding"]
+"""
+
+
+def write_kernel_config() -> None:
+    """Write the kernel settings of .venv (IPython reads them from .venv/etc/ipython)."""
+    config = VENV / "etc" / "ipython" / "ipython_kernel_config.py"
+    if not config.exists() or config.read_text() != KERNEL_CONFIG:
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(KERNEL_CONFIG)
 
 
 def in_venv() -> bool:
@@ -144,16 +166,20 @@ def offline_assets():
     return load_module(ROOT / "_ext" / "offline_assets.py")
 
 
-def execution_cache(root: Path = ROOT) -> Path:
-    """The execution cache for the package as it is now, under _build/cache/.
-
-    Jupyter Book's cache re-executes a notebook only when its code cells change, so the book keeps
-    one cache per digest of what the outputs also depend on: the source of lossacc_utils and the
-    pins. A change to the package or to a pin executes every notebook again.
-    """
+def package_digest(root: Path = ROOT) -> str:
+    """The digest of what the notebooks' outputs depend on besides the notebooks themselves: the
+    source of lossacc_utils and the pins."""
     fingerprint = load_module(root / "lossacc_utils" / "fingerprint.py")
-    digest = fingerprint.source_digest(root / "lossacc_utils", root / "constraints.txt")
-    return root / "_build" / "cache" / digest
+    return fingerprint.source_digest(root / "lossacc_utils", root / "constraints.txt")
+
+
+def execution_cache(root: Path = ROOT) -> Path:
+    """The cache of the book's build for the package as it is now: _build/cache/<digest>.
+
+    It keeps the over-training runs (its `runs` folder), so that no model is trained twice for one
+    version of the package, not even by the students' edition built after the full one.
+    """
+    return root / "_build" / "cache" / package_digest(root)
 
 
 def build_command(output: Path, config: Path, source: Path = ROOT) -> list:
@@ -174,19 +200,20 @@ def build_command(output: Path, config: Path, source: Path = ROOT) -> list:
     ]
 
 
-def write_config(folder: Path, cache: Path, student: bool = False) -> Path:
-    """Copy _config.yml into `folder`, using the execution cache `cache`; return the copy.
+def write_config(folder: Path, student: bool = False) -> Path:
+    """Copy _config.yml into `folder`; return the copy.
 
-    A student config leaves the exercise solutions out. Paths in a config file are relative to its
+    A student config leaves the exercise solutions out. The package's digest goes in too, so that
+    a change to the package runs every notebook again. Paths in a config file are relative to its
     folder, so the copy names the book's extensions and bibliography by their full paths.
     """
     import yaml  # PyYAML comes with Jupyter Book: this runs in .venv
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["execute"]["cache"] = str(cache)
     config["bibtex_bibfiles"] = [str(ROOT / bib) for bib in config["bibtex_bibfiles"]]
     sphinx = config["sphinx"]
     sphinx["config"]["student_mode"] = student
+    sphinx["config"]["package_digest"] = package_digest()
     sphinx["local_extensions"] = {
         name: str(ROOT / path) for name, path in sphinx["local_extensions"].items()
     }
@@ -201,10 +228,10 @@ def book(student: bool = False) -> None:
     for stale in cache.parent.glob("*"):  # caches of earlier versions of the package
         if stale != cache:
             shutil.rmtree(stale)
-    # Jupyter Book writes to OUTPUT/_build/html. The students' edition is a separate site whose
-    # outputs come from the same cache: the notebooks are the same, only solutions are left out.
+    # Jupyter Book writes to OUTPUT/_build/html. The students' edition is a separate site: its
+    # notebooks run again, but train nothing, as the runs are kept in the same cache.
     output = BUILD / "student" if student else ROOT
-    config = write_config(output / "_build" / "config", cache=cache, student=student)
+    config = write_config(output / "_build" / "config", student=student)
     say("Building the book (notebooks run when they or lossacc_utils changed; warnings are errors)")
     run(*build_command(output, config), cache=cache)
     index = output / "_build" / "html" / "index.html"
@@ -289,7 +316,29 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
 
 
 def lab(folder: Path) -> None:
+    match_language_info(folder)
     run(BIN / "jupyter", "lab", folder)
+
+
+def match_language_info(folder: Path) -> None:
+    """Write into every notebook in `folder` the language_info its kernel will report.
+
+    JupyterLab writes the kernel's language_info (with this Python's version) into a notebook as
+    soon as its kernel starts, which marks the notebook modified before anything has run, so that
+    closing it asks to save. Written beforehand, it changes nothing. `strip` takes it out again.
+    """
+    from ipykernel.ipkernel import IPythonKernel
+
+    for path in sorted(folder.glob("*.ipynb")):
+        set_language_info(path, IPythonKernel.language_info)
+
+
+def set_language_info(path: Path, language_info: dict) -> None:
+    """Set the notebook's language_info, leaving the rest of the file as it was."""
+    notebook = json.loads(path.read_text())
+    if notebook["metadata"].get("language_info") != language_info:
+        notebook["metadata"]["language_info"] = language_info
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
 
 
 def execute(notebooks: list[Path]) -> None:
@@ -305,17 +354,26 @@ def strip(notebooks: list[Path] | None = None) -> None:
     """Remove outputs and execution counts from every notebook in chapters/ and assignments/.
 
     nbstripout does it, with its default list of metadata to drop (such as `scrolled`), but keeps
-    the cells' ids: they are the notebooks' own, not renumbered.
+    the cells' ids (they are the notebooks' own, not renumbered) and `collapsed`, which JupyterLab
+    would otherwise add back to every cell whose outputs start hidden. The language_info that
+    `lab` writes goes back to {"name": "python"}, the same on every machine.
     """
     if notebooks is None:
         notebooks = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("assignments/*.ipynb")])
     if not notebooks:  # nbstripout without a file would read one from stdin
         return
     before = {path: path.read_bytes() for path in notebooks}
-    run(BIN / "nbstripout", "--keep-id", *notebooks)
+    keep = ["--keep-metadata-keys", "cell.metadata.collapsed"]
+    run(BIN / "nbstripout", "--keep-id", *keep, *notebooks)
+    for path in notebooks:
+        if "language_info" in json.loads(path.read_text())["metadata"]:
+            set_language_info(path, PLAIN_LANGUAGE)
     for path in notebooks:
         if path.read_bytes() != before[path]:
             print(f"stripped {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+PLAIN_LANGUAGE = {"name": "python"}  # a committed notebook's language_info
 
 
 def clean() -> None:

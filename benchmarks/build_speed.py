@@ -45,7 +45,7 @@ SOURCES = [
 
 def build(copy: Path) -> dict:
     cache = tasks.execution_cache(copy)
-    config = tasks.write_config(copy / "_build" / "config", cache=cache)
+    config = tasks.write_config(copy / "_build" / "config")
     env = tasks.environment(cache)
     env["PYTHONPATH"] = str(copy)  # the kernels import the copy's lossacc_utils
     start = time.perf_counter()

@@ -22,7 +22,9 @@ One module per idea:
 - `curves`: what a run's curves say: the best epoch, opposite moves, where the loss comes from;
 - `uncertainty`: whether a number is bigger than its noise: intervals, paired changes, seed bands;
 - `plateau`: an accuracy stuck while both losses fall: three causes, told apart by experiment;
+- `progress`: what a training cell shows as it runs (epochs done, time left) and when it is done;
 - `calibration`: expected calibration error, per-bin statistics, temperature scaling;
+- `folding`: an IPython extension that keeps an exercise's solution output folded after Run All;
 - `validation`: the argument checks every public function makes first;
 - `fingerprint`: the digest of this package's source that keeps stored results honest.
 """

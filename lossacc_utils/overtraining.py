@@ -22,7 +22,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import data, metrics
+from . import data, metrics, progress
 from .fingerprint import source_digest
 from .runs import Run
 from .training import in_memory_batches
@@ -239,8 +239,19 @@ def _progress_line(epoch, every, epochs, val_loss, val_accuracy, seconds):
     )
 
 
-def _print_progress(run: Run, every: int) -> None:
-    """Print the progress lines a kept run printed, or would have printed with `every`."""
+def _name(seed: int, config: dict) -> str:
+    """What a run's progress line calls it: its seed, and the settings it changes."""
+    changed = [
+        f"{name} {value}"
+        for name, value in config.items()
+        if name != "log_every" and OVERTRAINING.get(name, value) != value
+    ]
+    return ", ".join([f"ConvNet seed {seed}", *changed])
+
+
+def _print_progress(run: Run, every: int, seed: int) -> None:
+    """Print the progress lines a kept run printed, or would have printed with `every`, and show
+    (in a notebook) the line that sums up its training."""
     for epoch in range(1, run.epochs + 1):
         line = _progress_line(
             epoch,
@@ -252,8 +263,7 @@ def _print_progress(run: Run, every: int) -> None:
         )
         if line:
             print(line, flush=True)
-    if every:
-        print(f"trained {run.epochs} epochs in {run.seconds:.1f} s", flush=True)
+    progress.trained(_name(seed, run.config), run.epochs, run.seconds)
 
 
 def run_overtraining(seed=0, **overrides) -> Run:
@@ -283,7 +293,7 @@ def run_overtraining(seed=0, **overrides) -> Run:
         key = (seed, settings, _fingerprint())
         if train.check_call_in_cache(*key):
             run = train(*key)
-            _print_progress(run, config["log_every"])
+            _print_progress(run, config["log_every"], seed)
         else:
             run = train(*key, log_every=config["log_every"])
             with (Path(folder) / "trained.log").open("a") as log:  # no model is trained twice
@@ -297,6 +307,7 @@ RUN_SOURCES = (
     "overtraining.py",
     "data.py",
     "metrics.py",
+    "progress.py",
     "runs.py",
     "training.py",
     "validation.py",
@@ -388,15 +399,17 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     )
     train = in_memory_batches(split.x_train, train_targets, config["batch_size"], seed)
     validation = _Validation(split.x_val, y_val, split.x_test, config["record_every"], smoothing)
-    callbacks = [validation, _ProgressLog(log_every, config["epochs"])]
+    callbacks = [
+        validation,
+        progress.EpochProgress(_name(seed, config), config["epochs"]),
+        _ProgressLog(log_every, config["epochs"]),
+    ]
     start = time.perf_counter()
     # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
     history = model.fit(
         train, epochs=config["epochs"], shuffle=False, verbose=0, callbacks=callbacks
     )
     seconds = time.perf_counter() - start
-    if log_every:
-        print(f"trained {config['epochs']} epochs in {seconds:.1f} s", flush=True)
     return Run(
         history=history.history,
         y_val=y_val,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import keras
 import pandas as pd
 
-from . import data
+from . import data, progress
 from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
@@ -149,6 +149,7 @@ def train(
         shuffle=False,
         validation_data=in_memory_batches(*validation, BATCH_SIZE),
         verbose=0,
+        callbacks=[progress.EpochProgress(f"MLP {config['hidden']}", epochs)],
     )
     return Run(history.history, y_val=validation[1], config=config)
 

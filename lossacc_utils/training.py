@@ -11,6 +11,7 @@ The over-training experiment, a ConvNet trained far past its best epoch, is `ove
 
 from __future__ import annotations
 
+import logging
 import numbers
 
 import keras
@@ -33,6 +34,21 @@ __all__ = [
     "loss_and_accuracy_along_line",
     "tiny_classifier",
 ]
+
+
+class _NotRetracing(logging.Filter):
+    """Leave out TensorFlow's warning that a function was traced again.
+
+    Every model that `fit` trains traces its own training step, so a cell that trains a few small
+    models in a loop (as the chapters do) makes TensorFlow warn of "excessive retracing". That is
+    expected here, and only that warning is left out.
+    """
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+logging.getLogger("tensorflow").addFilter(_NotRetracing())
 
 
 def tiny_classifier(

@@ -94,7 +94,7 @@ def built_book(tmp_path_factory):
 
     output = tmp_path_factory.mktemp("book")
     cache = output / "cache"
-    config = tasks.write_config(output / "config", cache=cache)
+    config = tasks.write_config(output / "config")
     result = subprocess.run(
         [str(c) for c in tasks.build_command(output, config)],
         cwd=tasks.ROOT,

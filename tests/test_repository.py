@@ -1,5 +1,6 @@
 """The project's own promises: the README's commands are the ones CI and tasks.py run."""
 
+import json
 import re
 from pathlib import Path
 
@@ -56,8 +57,9 @@ def test_every_module_is_named_in_the_package_docstring():
         assert f"`{module}`" in lossacc_utils.__doc__, f"lossacc_utils.{module} is not described"
 
 
-def test_changing_the_package_gives_the_book_a_new_execution_cache(tmp_path):
-    """jupyter-cache only watches code cells; the cache folder is keyed by the package instead."""
+def test_changing_the_package_gives_the_book_a_new_digest_and_cache(tmp_path):
+    """Sphinx re-reads only the pages whose source changed: the package's digest, in the config,
+    makes it read every page when the package or a pin changes, and keys the runs' cache."""
     import shutil
 
     shutil.copytree(ROOT / "lossacc_utils", tmp_path / "lossacc_utils")
@@ -71,16 +73,17 @@ def test_changing_the_package_gives_the_book_a_new_execution_cache(tmp_path):
     (tmp_path / "constraints.txt").write_text("numpy==0.0\n")
     after_pin = tasks.execution_cache(tmp_path)
     assert len({before, after_edit, after_pin}) == 3
+    assert after_pin.name == tasks.package_digest(tmp_path)
 
 
-def test_the_book_config_points_at_the_cache_and_the_books_own_files(tmp_path):
+def test_the_book_config_names_the_package_digest_and_the_books_own_files(tmp_path):
     import yaml
 
-    config = yaml.safe_load(tasks.write_config(tmp_path, cache=tmp_path / "c").read_text())
-    assert config["execute"]["cache"] == str(tmp_path / "c")
+    config = yaml.safe_load(tasks.write_config(tmp_path).read_text())
+    assert config["sphinx"]["config"]["package_digest"] == tasks.package_digest()
     assert Path(config["sphinx"]["local_extensions"]["student_mode"]) == ROOT / "_ext"
     assert all(Path(bib).is_file() for bib in config["bibtex_bibfiles"])
-    student = yaml.safe_load(tasks.write_config(tmp_path, tmp_path / "c", student=True).read_text())
+    student = yaml.safe_load(tasks.write_config(tmp_path, student=True).read_text())
     assert student["sphinx"]["config"]["student_mode"] is True
     assert config["sphinx"]["config"]["student_mode"] is False
 
@@ -263,3 +266,31 @@ def test_the_command_line_refuses_what_it_does_not_know_and_shows_how_to_use_it(
         tasks.parse(argv)
     assert stopped.value.code != 0
     assert "usage: python3 tasks.py" in capsys.readouterr().err
+
+
+def test_lab_writes_the_kernels_language_info_and_strip_takes_it_out(tmp_path):
+    """JupyterLab marks a notebook modified when its kernel's language_info differs from the one
+    saved; `lab` writes it beforehand, and `strip` restores the committed {"name": "python"}."""
+    import shutil
+
+    from ipykernel.ipkernel import IPythonKernel
+
+    notebook = tmp_path / "keras_history.ipynb"
+    shutil.copy(ROOT / "chapters" / notebook.name, notebook)
+    tasks.match_language_info(tmp_path)
+    assert json.loads(notebook.read_text())["metadata"]["language_info"] == (
+        IPythonKernel.language_info
+    )
+    tasks.strip([notebook])
+    assert notebook.read_bytes() == (ROOT / "chapters" / notebook.name).read_bytes()
+
+
+def test_the_kernel_settings_keep_c_level_noise_out_and_fold_solutions(tmp_path, monkeypatch):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setattr(tasks, "VENV", tmp_path)
+    tasks.write_kernel_config()
+    folder = tmp_path / "etc" / "ipython"  # where IPython looks in an environment
+    config = PyFileConfigLoader("ipython_kernel_config.py", str(folder)).load_config()
+    assert config.IPKernelApp.capture_fd_output is False
+    assert config.InteractiveShellApp.extensions == ["lossacc_utils.folding"]

@@ -138,3 +138,13 @@ def test_in_memory_batches_pass_one_hot_targets_through_unchanged():
     y = np.eye(3)[[0, 2, 1, 1]]
     (batch,) = list(training.in_memory_batches(np.zeros((4, 2)), y, batch_size=8))
     np.testing.assert_array_equal(np.asarray(batch[1]), y)
+
+
+def test_only_the_retracing_warning_of_tensorflow_is_left_out(caplog):
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 13 calls to <f> triggered tf.function retracing.")
+        logger.warning("Some other warning")
+    assert [record.getMessage() for record in caplog.records] == ["Some other warning"]

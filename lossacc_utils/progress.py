@@ -1,0 +1,100 @@
+"""What a long cell shows while it trains: the epochs done and the time left, on one line that
+changes in place, and then one line that sums up the cell's training.
+
+In a notebook the line is one display per cell, which every update replaces: a cell that trains
+several models still shows one line, and a notebook saved after the cell ran (or the page built
+from it) keeps only the summary. Outside a notebook (a script, a test) nothing is shown.
+"""
+
+import time
+
+import keras
+
+
+def progress_line(name: str, done: int, total: int, seconds: float) -> str:
+    """The line shown after `done` of `total` epochs of `name`, `seconds` after they began."""
+    line = f"{name}: epoch {done}/{total}, {seconds:.0f} s"
+    if 0 < done < total:
+        line += f", about {seconds / done * (total - done):.0f} s left"
+    return line
+
+
+def summary_line(trained: list[tuple[str, int, float]]) -> str:
+    """The line that sums up a cell's training: `trained` lists (name, epochs, seconds)."""
+    if len(trained) == 1:
+        name, epochs, seconds = trained[0]
+        return f"{name}: trained {epochs} epochs in {seconds:.1f} s"
+    epochs = sum(epochs for _, epochs, _ in trained)
+    seconds = sum(seconds for _, _, seconds in trained)
+    return f"{len(trained)} models trained, {epochs} epochs in all, in {seconds:.1f} s"
+
+
+class _CellLine:
+    """The one line of the cell that runs now, and what that cell has trained so far."""
+
+    def __init__(self):
+        self.cell, self.display, self.trained = None, None, []
+
+    def _shell(self):
+        """The notebook's shell, with this line moved on to the cell it runs; None outside."""
+        shell = _notebook_shell()
+        if shell is not None and shell.execution_count != self.cell:
+            self.cell, self.display, self.trained = shell.execution_count, None, []
+        return shell
+
+    def show(self, line: str) -> None:
+        if self._shell() is None:
+            return
+        if self.display is None:
+            from IPython.display import display
+
+            self.display = display({"text/plain": line}, raw=True, display_id=True)
+        else:
+            self.display.update({"text/plain": line}, raw=True)
+
+    def add(self, name: str, epochs: int, seconds: float) -> None:
+        """Count a finished training in the cell's summary, and show the summary."""
+        if self._shell() is None:
+            return
+        self.trained.append((name, epochs, seconds))
+        self.show(summary_line(self.trained))
+
+
+LINE = _CellLine()
+
+
+def _notebook_shell():
+    """IPython's shell when the code runs in a notebook's kernel; None otherwise."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover (IPython comes with the book's environment)
+        return None
+    shell = get_ipython()
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def trained(name: str, epochs: int, seconds: float) -> None:
+    """Count, in the cell's summary line, a model that was trained earlier and is handed back."""
+    LINE.add(name, epochs, seconds)
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """A Keras callback that shows `progress_line` as `fit` goes, at most every `every` seconds,
+    and the cell's summary line once training ends. `name` says what is being trained."""
+
+    def __init__(self, name: str, epochs: int, every: float = 0.5):
+        super().__init__()
+        self.name, self.epochs, self.every = name, epochs, every
+
+    def on_train_begin(self, logs=None):
+        self.start = self.shown = time.perf_counter()
+        LINE.show(progress_line(self.name, 0, self.epochs, 0.0))
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        if now - self.shown >= self.every:
+            self.shown = now
+            LINE.show(progress_line(self.name, epoch + 1, self.epochs, now - self.start))
+
+    def on_train_end(self, logs=None):
+        LINE.add(self.name, self.epochs, time.perf_counter() - self.start)
