@@ -105,5 +105,5 @@ def built_book(tmp_path_factory):
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
-    assert "Executed notebook" in log  # the cache was empty: every notebook ran
+    assert "Executed notebook" in log  # every notebook ran
     return output / "_build"

@@ -274,7 +274,8 @@ def test_the_build_fails_on_a_notebook_that_raises_or_warns(tmp_path, code):
     cells = [nbformat.v4.new_markdown_cell("# A page"), nbformat.v4.new_code_cell(code)]
     result, _ = build_one_page_book(tmp_path, cells)
     assert result.returncode != 0
-    assert "Executing notebook failed" in result.stdout + result.stderr
+    log = result.stdout + result.stderr
+    assert "ExecutionError" in log and "page.ipynb" in log  # the notebook that failed, named
 
 
 # ---- launch buttons ----------------------------------------------------------------------------
