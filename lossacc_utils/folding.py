@@ -16,7 +16,7 @@ import html
 from IPython.display import HTML, display
 from IPython.utils.capture import capture_output
 
-SUMMARY = "Show the solution's output"
+SUMMARY = "\u25b8 Show the solution's output"  # a triangle: it can be clicked
 
 
 def _outputs_hidden(shell) -> bool:

@@ -242,11 +242,11 @@ def _progress_line(epoch, every, epochs, val_loss, val_accuracy, seconds):
 def _name(seed: int, config: dict) -> str:
     """What a run's progress line calls it: its seed, and the settings it changes."""
     changed = [
-        f"{name} {value}"
+        f"{name}={value}"
         for name, value in config.items()
-        if name != "log_every" and OVERTRAINING.get(name, value) != value
+        if name not in ("log_every", "epochs") and OVERTRAINING.get(name, value) != value
     ]
-    return ", ".join([f"ConvNet seed {seed}", *changed])
+    return f"ConvNet seed {seed}" + (f" ({', '.join(changed)})" if changed else "")
 
 
 def _print_progress(run: Run, every: int, seed: int) -> None:

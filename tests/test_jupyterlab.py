@@ -25,6 +25,7 @@ import pytest
 from explorer_pages import move, shown, sliders
 
 import tasks
+from lossacc_utils import folding
 
 pytestmark = pytest.mark.book
 
@@ -264,7 +265,7 @@ def test_a_chapter_reads_in_jupyterlab_as_on_the_site(browser, chapters_lab, cha
         cell = cells.nth(i)
         hidden_source = cell.locator(".jp-InputPlaceholder").count() == 1
         outputs = cell.locator(".jp-OutputArea-output").all_inner_texts()
-        if not hidden_source or any(o.strip() != "Show the solution's output" for o in outputs):
+        if not hidden_source or any(o.strip() != folding.SUMMARY for o in outputs):
             shown_solutions.append(i)
     stderr = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
     moved = move_every_slider(page)
