@@ -50,28 +50,30 @@ def say(message: str) -> None:
     print(f"\n==> {message}", flush=True)
 
 
-def environment(cache: Path | None = None) -> dict:
+def environment(cache: Path | None = None, runs: Path | None = None) -> dict:
     """The environment commands run in: .venv first on PATH, TensorFlow's C++ logs quiet.
 
     MPLBACKEND is removed: the notebooks' kernels must use their inline backend, or every
     `plt.show()` would silently produce no figure. When building the book into the execution
     `cache`, warnings raised by the notebooks' code are errors, and the over-training runs are
-    kept in the cache's `runs` folder, so that no model is trained twice in one build.
+    kept in the cache's `runs` folder, so that no model is trained twice in one build. `runs`
+    alone keeps the runs there without the build's strictness (JupyterLab).
     """
     env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
     if cache is not None:
         env["PYTHONWARNINGS"] = NOTEBOOK_WARNINGS
-        env["LOSSACC_RUN_CACHE"] = str(cache / "runs")
+        runs = cache / "runs"
+    if runs is not None:
+        env["LOSSACC_RUN_CACHE"] = str(runs)
     return env
 
 
-def run(*command, cache: Path | None = None, **options) -> None:
+def run(*command, cache: Path | None = None, runs: Path | None = None, **options) -> None:
     """Run a command from the book's folder; stop with its exit code if it fails."""
-    result = subprocess.run(
-        [str(c) for c in command], cwd=ROOT, env=environment(cache), check=False, **options
-    )
+    env = environment(cache, runs)
+    result = subprocess.run([str(c) for c in command], cwd=ROOT, env=env, check=False, **options)
     if result.returncode != 0:
         sys.exit(result.returncode)
 
@@ -316,8 +318,11 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
 
 
 def lab(folder: Path) -> None:
+    """JupyterLab on `folder`. Its kernels keep the over-training runs where the book's build
+    keeps them, so that a run trained by one chapter (or by the build) is not trained again by
+    the next: the intro, over-training and calibration chapters share three of them."""
     match_language_info(folder)
-    run(BIN / "jupyter", "lab", folder)
+    run(BIN / "jupyter", "lab", folder, runs=execution_cache() / "runs")
 
 
 def match_language_info(folder: Path) -> None:

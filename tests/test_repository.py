@@ -294,3 +294,18 @@ def test_the_kernel_settings_keep_c_level_noise_out_and_fold_solutions(tmp_path,
     config = PyFileConfigLoader("ipython_kernel_config.py", str(folder)).load_config()
     assert config.IPKernelApp.capture_fd_output is False
     assert config.InteractiveShellApp.extensions == ["lossacc_utils.folding"]
+
+
+def test_jupyterlab_keeps_the_runs_where_the_build_does_without_its_strictness(
+    tmp_path, monkeypatch
+):
+    """A run trained in one chapter (or by the build) is handed back to the next chapter's kernel;
+    a student's warnings stay warnings."""
+    started = {}
+    monkeypatch.setattr(tasks, "run", lambda *command, **options: started.update(options))
+    tasks.lab(tmp_path)
+    env = tasks.environment(runs=started["runs"])
+    assert started["runs"] == tasks.execution_cache() / "runs"
+    assert env["LOSSACC_RUN_CACHE"] == str(tasks.execution_cache() / "runs")
+    assert "PYTHONWARNINGS" not in env or env["PYTHONWARNINGS"] != tasks.NOTEBOOK_WARNINGS
+    assert tasks.environment(tmp_path)["LOSSACC_RUN_CACHE"] == str(tmp_path / "runs")
