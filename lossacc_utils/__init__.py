@@ -23,6 +23,7 @@ One module per idea:
 - `uncertainty`: whether a number is bigger than its noise: intervals, paired changes, seed bands;
 - `plateau`: an accuracy stuck while both losses fall: three causes, told apart by experiment;
 - `calibration`: expected calibration error, per-bin statistics, temperature scaling;
+- `variants`: each student's own numbers for the course assignments, drawn from their student id;
 - `validation`: the argument checks every public function makes first;
 - `fingerprint`: the digest of this package's source that keeps stored results honest.
 """
