@@ -213,45 +213,116 @@ def book(student: bool = False) -> None:
     )
 
 
-def build_assignments(output: Path) -> list[Path]:
-    """Run otter assign on every master notebook in assignments/; return the output folders.
+def build_assignments(output: Path, names: list[str] | None = None) -> list[Path]:
+    """Run otter assign on the master notebooks in assignments/; return the output folders.
 
-    Each master is copied with lossacc_utils and the grading requirements into a staging folder,
-    so that the students' folder and the autograder carry the package the notebooks import. Otter
-    executes the solutions and runs every test on them, public and hidden, before it writes
-    OUTPUT/<name>/student and OUTPUT/<name>/autograder; OUTPUT/<name>-student.zip is the students'
-    folder ready to hand out.
+    `names` picks masters by name; by default, every one, and OUTPUT is emptied first. Each master
+    is copied into a staging folder with what it needs: the grading requirements; its answer key,
+    keys/<name>.py, as answer_key.py, with grading.py, which the autograder alone gets; and
+    lossacc_utils, in which the functions the key names in `WITHHELD` are replaced by ones that
+    say the question asks for them, so that neither the students nor a submission run by the
+    autograder can call the reference answer. answer_key.json records the digest of that copy.
+    Otter executes the solutions and runs every test on them, public and hidden, before it writes
+    OUTPUT/<name>/student and OUTPUT/<name>/autograder; the students' folder gets a requirements
+    file, and OUTPUT/<name>-student.zip is that folder ready to hand out.
     """
+    import json
+
+    grading = load_module(ROOT / "assignments" / "grading.py")
     masters = sorted((ROOT / "assignments").glob("*.ipynb"))
     if not masters:  # the students' download of the book leaves them out
         sys.exit("There are no master notebooks in assignments/ to make the assignments from.")
-    if output.exists():
+    if names is None and output.exists():
         shutil.rmtree(output)
+    masters = [master for master in masters if names is None or master.stem in names]
+    env = {key: value for key, value in environment().items() if key != "PYTHONPATH"}
     folders = []
     for master in masters:
-        stage = output / ".stage" / master.stem
+        name, stage = master.stem, output / ".stage" / master.stem
+        for stale in (output / name, stage):
+            if stale.exists():
+                shutil.rmtree(stale)
+        key = ROOT / "assignments" / "keys" / f"{name}.py"
         shutil.copytree(
             ROOT / "lossacc_utils",
             stage / "lossacc_utils",
             ignore=shutil.ignore_patterns("__pycache__"),
         )
+        withhold(stage / "lossacc_utils", withheld(key))
+        shutil.copy(key, stage / "answer_key.py")
+        shutil.copy(ROOT / "assignments" / "grading.py", stage)
+        digest = grading.package_digest(stage / "lossacc_utils")
+        (stage / grading.RECORD).write_text(json.dumps({"assignment": name, "package": digest}))
         shutil.copy(ROOT / "assignments" / "requirements.txt", stage)
         shutil.copy(master, stage)
         say(f"Assigning {master.relative_to(ROOT)} (the solutions run against every test)")
         result = subprocess.run(
-            [BIN / "otter", "assign", master.name, output / master.stem],
-            cwd=stage,
-            env=environment(),
-            check=False,
+            [BIN / "otter", "assign", master.name, output / name], cwd=stage, env=env, check=False
         )
         if result.returncode != 0:
             sys.exit(f"otter assign failed on {master.relative_to(ROOT)}")
-        shutil.make_archive(
-            str(output / f"{master.stem}-student"), "zip", output / master.stem / "student"
-        )
-        folders.append(output / master.stem)
+        (output / name / "student" / "requirements.txt").write_text(student_requirements())
+        shutil.make_archive(str(output / f"{name}-student"), "zip", output / name / "student")
+        folders.append(output / name)
     shutil.rmtree(output / ".stage")
     return folders
+
+
+def withheld(key: Path) -> dict[str, tuple[str, ...]]:
+    """The answer key's `WITHHELD`: question -> the functions ("module.function") of lossacc_utils
+    that compute its answer. Read from the key's source, without importing it."""
+    import ast
+
+    for node in ast.parse(key.read_text()).body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["WITHHELD"]:
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def withhold(package: Path, functions: dict[str, tuple[str, ...]]) -> None:
+    """Replace, in the copy of lossacc_utils at `package`, each function named in `functions`
+    (question -> "module.function" names) by one of the same name that raises, naming the
+    question; every other line of the module stays as it is."""
+    import ast
+
+    for question, names in functions.items():
+        for dotted in names:
+            module, name = dotted.split(".")
+            path = package / f"{module}.py"
+            source = path.read_text()
+            (node,) = [
+                node
+                for node in ast.parse(source).body
+                if isinstance(node, ast.FunctionDef) and node.name == name
+            ]
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            message = (
+                f"{dotted} is left out of this assignment's lossacc_utils: question {question} "
+                "asks for it"
+            )
+            stub = f'def {name}(*args, **kwargs):\n    raise NotImplementedError("{message}")\n'
+            lines = source.splitlines(keepends=True)
+            lines[first : node.end_lineno] = [stub]
+            path.write_text("".join(lines))
+            compile(path.read_text(), str(path), "exec")  # still a module
+
+
+def student_requirements() -> str:
+    """The students' requirements.txt: what the assignments import (the grading requirements,
+    with TensorFlow's full build, which has wheels for every platform, for the grading machine's
+    CPU build), otter-grader and JupyterLab, each at the book's pin."""
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            pins[line.split("==")[0]] = line
+    grading = (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
+    names = [line.split("==")[0] for line in grading if "==" in line and not line.startswith("#")]
+    names = [name.removesuffix("-cpu") for name in names] + ["otter-grader", "jupyterlab"]
+    return (
+        "# What this assignment needs, at the versions of the book it goes with. In an\n"
+        "# environment of your own (Python 3.11 to 3.13): pip install -r requirements.txt,\n"
+        "# then jupyter lab.\n" + "".join(f"{pins[name]}\n" for name in names)
+    )
 
 
 def master_questions(master: Path) -> list[dict]:

@@ -25,15 +25,7 @@ import numpy as np
 from .calibration import apply_temperature
 from .data import imbalanced_scores
 
-__all__ = [
-    "CalibrationNumbers",
-    "CounterexampleNumbers",
-    "KerasDefinitionsNumbers",
-    "calibration",
-    "counterexample",
-    "keras_definitions",
-    "seed",
-]
+__all__ = ["calibration", "counterexample", "keras_definitions", "seed"]
 
 
 def _checked_id(student_id) -> str:

@@ -1,14 +1,17 @@
 """The course assignments, built by `python3 tasks.py assignments` and graded by otter locally.
 
 For every master notebook in assignments/: the solutions score full marks; the students' notebook,
-unanswered, runs top to bottom and scores zero on every question; a deliberately wrong answer to
-each question passes that question's public tests and fails a hidden one; and the students' folder
-holds no solution and no hidden test.
+with only the student id written in, runs top to bottom and scores zero; a deliberately wrong
+answer to each question passes that question's public tests and fails a hidden one; the students'
+folder holds no solution, no hidden test and no answer key, and a lossacc_utils without the
+reference answers; and a submission that brings its own lossacc_utils scores zero.
 """
 
+import ast
 import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -20,15 +23,17 @@ pytestmark = pytest.mark.assignments
 
 ROOT = Path(tasks.ROOT)
 ASSIGNMENTS = sorted(path.stem for path in (ROOT / "assignments").glob("*.ipynb"))
+#: The assignments whose numbers come from the student's id.
+VARIANTS = ["calibration", "counterexample", "keras_definitions"]
+IDS = ["s1000001", "S1000002 ", "a.student@example.edu"]
 
 # A wrong answer per question, run just before the question's check. Each has the right form, so it
 # passes the public tests; only the hidden tests can tell it is wrong.
 WRONG = {
     "counterexample": {
         "q1": "def cross_entropy(p_true):\n    return float(-np.mean(np.log(p_true)))",
-        "q2": "set_a = np.eye(3) * 0.9 + 0.1 / 3\nset_b = np.full((3, 3), 1 / 3) + np.eye(3) * 0.01"
-        "\nset_b = set_b / set_b.sum(axis=1, keepdims=True)",
-        "q3": "share = 1 / 10",
+        "q2": "set_a = set_b = np.full((3, 3), 1 / 3)",
+        "q3": "share = 1 / mine.samples",
         "q4": 'q4_answer = "a"',
     },
     "keras_definitions": {
@@ -66,26 +71,27 @@ WRONG = {
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Every assignment, as `python3 tasks.py assignments` builds it."""
-    output = tmp_path_factory.mktemp("assignments")
+    """Every assignment, as `python3 tasks.py assignments` builds it (into BUILD/assignments)."""
+    output = tmp_path_factory.mktemp("build") / "assignments"
     folders = tasks.build_assignments(output)
     assert [folder.name for folder in folders] == ASSIGNMENTS
     return output
 
 
-def grade(folder: Path, notebook: Path, tmp_path: Path, debug: bool = False) -> dict:
-    """Grade `notebook` with the assignment's autograder zip, locally; question -> result."""
+def otter_run(folder: Path, submission: Path, tmp_path: Path, debug: bool = False) -> dict:
+    """Grade `submission` with the assignment's autograder zip, as `otter run` does; question ->
+    result."""
     (autograder,) = (folder / "autograder").glob("*-autograder_*.zip")
-    out = tmp_path / f"graded-{notebook.stem}"
+    out = tmp_path / f"graded-{submission.stem}"
     out.mkdir()
-    command = [tasks.BIN / "otter", "run", "--no-logo", "-a", autograder, "-o", out, notebook]
+    command = [tasks.BIN / "otter", "run", "--no-logo", "-a", autograder, "-o", out, submission]
     result = subprocess.run(
         [str(c) for c in command + (["--debug"] if debug else [])],
-        cwd=notebook.parent,
-        env=tasks.environment(),
+        cwd=submission.parent,
+        env={k: v for k, v in tasks.environment().items() if k != "PYTHONPATH"},
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     tests = json.loads((out / "results.json").read_text())["tests"]
@@ -97,34 +103,34 @@ def questions(name: str) -> list[str]:
     return [q["name"] for q in tasks.master_questions(ROOT / "assignments" / f"{name}.ipynb")]
 
 
-def test_every_assignment_has_four_or_more_questions_and_a_wrong_answer_for_each():
-    assert len(ASSIGNMENTS) >= 4
-    for name in ASSIGNMENTS:
-        assert len(questions(name)) >= 4, name
-        assert sorted(WRONG[name]) == sorted(questions(name)), name
+def points(name: str) -> dict[str, int]:
+    return {
+        q["name"]: q["points"]
+        for q in tasks.master_questions(ROOT / "assignments" / f"{name}.ipynb")
+    }
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_the_solutions_score_full_marks(built, name, tmp_path):
-    folder = built / name
-    results = grade(folder, folder / "autograder" / f"{name}.ipynb", tmp_path)
-    for question in questions(name):
-        assert results[question]["score"] == results[question]["max_score"] > 0, question
+def with_id(notebook: nbformat.NotebookNode, student_id: str) -> nbformat.NotebookNode:
+    """A copy of `notebook` whose cell that sets STUDENT_ID sets it to `student_id`."""
+    notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    cell = next(c for c in notebook.cells if re.search(r"^STUDENT_ID\s*=", c.source, re.M))
+    cell.source = f"STUDENT_ID = {student_id!r}"
+    return notebook
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_the_unanswered_student_notebook_runs_and_scores_zero(built, name, tmp_path):
-    folder = built / name
-    # --debug: a cell that raises fails the run, so the notebook must execute top to bottom
-    results = grade(folder, folder / "student" / f"{name}.ipynb", tmp_path, debug=True)
-    for question in questions(name):
-        assert results[question]["score"] == 0 < results[question]["max_score"], question
+def solutions(built: Path, name: str) -> nbformat.NotebookNode:
+    return nbformat.read(built / name / "autograder" / f"{name}.ipynb", as_version=4)
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_a_wrong_answer_passes_the_public_tests_and_fails_a_hidden_one(built, name, tmp_path):
-    folder = built / name
-    notebook = nbformat.read(folder / "autograder" / f"{name}.ipynb", as_version=4)
+def unanswered(built: Path, name: str, student_id: str = "s7777777") -> nbformat.NotebookNode:
+    """The students' notebook as handed out, with only the student id written in."""
+    notebook = nbformat.read(built / name / "student" / f"{name}.ipynb", as_version=4)
+    return with_id(notebook, student_id) if name in VARIANTS else notebook
+
+
+def wrong(built: Path, name: str) -> nbformat.NotebookNode:
+    """The solutions with a wrong answer to each question run just before its check."""
+    notebook = solutions(built, name)
     cells = []
     for cell in notebook.cells:
         check = re.fullmatch(r'grader\.check\("(q\d+)"\)', cell.source.strip())
@@ -132,13 +138,51 @@ def test_a_wrong_answer_passes_the_public_tests_and_fails_a_hidden_one(built, na
             cells.append(nbformat.v4.new_code_cell(WRONG[name][check[1]]))
         cells.append(cell)
     notebook.cells = cells
-    wrong = folder / "autograder" / f"{name}-wrong.ipynb"
-    nbformat.write(notebook, wrong)
-    results = grade(folder, wrong, tmp_path)
+    return notebook
+
+
+def check_cell(notebook: nbformat.NotebookNode, question: str) -> int:
+    return next(
+        i for i, c in enumerate(notebook.cells) if c.source.strip() == f'grader.check("{question}")'
+    )
+
+
+def test_every_assignment_has_four_or_more_questions_and_a_wrong_answer_for_each():
+    assert len(ASSIGNMENTS) >= 4
+    for name in ASSIGNMENTS:
+        assert len(questions(name)) >= 4, name
+        assert sorted(WRONG[name]) == sorted(questions(name)), name
+
+
+# ---- with otter: what Gradescope and `otter grade` run ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_solutions_score_full_marks(built, name, tmp_path):
+    folder = built / name
+    results = otter_run(folder, folder / "autograder" / f"{name}.ipynb", tmp_path)
+    for question in questions(name):
+        assert results[question]["score"] == results[question]["max_score"] > 0, question
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_unanswered_student_notebook_runs_and_scores_zero(built, name, tmp_path):
+    nbformat.write(unanswered(built, name), tmp_path / f"{name}.ipynb")
+    # --debug: a cell that raises fails the run, so the notebook must execute top to bottom
+    results = otter_run(built / name, tmp_path / f"{name}.ipynb", tmp_path, debug=True)
+    for question in questions(name):
+        assert results[question]["score"] == 0 < results[question]["max_score"], question
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_a_wrong_answer_passes_the_public_tests_and_fails_a_hidden_one(built, name, tmp_path):
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(wrong(built, name), path)
+    results = otter_run(built / name, path, tmp_path)
     public = results["Public Tests"]["output"]
     for question in questions(name):
         assert f"{question} results: All test cases passed!" in public, (question, public)
-        assert results[question]["score"] < results[question]["max_score"], question
+        assert results[question]["score"] == 0 < results[question]["max_score"], question
         assert "Test case failed" in results[question]["output"], question
 
 
@@ -183,5 +227,48 @@ def test_the_students_folder_has_no_solution_and_no_hidden_test(built, name):
         leaked = [line for line in secrets if line in text]
         assert not leaked, f"{path.relative_to(student)} shows {leaked[:3]}"
     assert not list(student.rglob("*autograder*")), "the autograder is in the students' folder"
+    for private in ("answer_key.py", "answer_key.json", "grading.py"):
+        assert not list(student.rglob(private)), f"{private} is in the students' folder"
+        assert (built / name / "autograder" / private).is_file()
     assert (student / "lossacc_utils" / "__init__.py").is_file()  # the notebooks import it
-    assert (built / f"{name}-student.zip").stat().st_size > 10_000
+    with zipfile.ZipFile(built / f"{name}-student.zip") as archive:
+        held = set(archive.namelist())
+        assert archive.read("requirements.txt").decode() == tasks.student_requirements()
+    assert {f"{name}.ipynb", "lossacc_utils/__init__.py"} <= held
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_students_lossacc_utils_raises_where_the_book_would_give_an_answer(built, name):
+    """Every function the key withholds is, in the students' copy (which the autograder carries
+    too), one that raises NotImplementedError; the rest of the package is the book's."""
+    withheld = tasks.withheld(ROOT / "assignments" / "keys" / f"{name}.py")
+    copies = [built / name / where / "lossacc_utils" for where in ("student", "autograder")]
+    stubbed = {dotted for functions in withheld.values() for dotted in functions}
+    for path in (ROOT / "lossacc_utils").rglob("*.py"):
+        module = path.stem
+        for copy in copies:
+            copied = (copy / path.relative_to(ROOT / "lossacc_utils")).read_text()
+            if not any(dotted.startswith(f"{module}.") for dotted in stubbed):
+                assert copied == path.read_text(), path
+                continue
+            for node in ast.parse(copied).body:
+                if isinstance(node, ast.FunctionDef) and f"{module}.{node.name}" in stubbed:
+                    (statement,) = node.body
+                    assert isinstance(statement, ast.Raise), f"{module}.{node.name}"
+                    assert "NotImplementedError" in ast.unparse(statement)
+    assert stubbed
+
+
+def test_with_otter_a_submission_that_brings_its_own_package_scores_zero(built, tmp_path):
+    """Otter grades a zip with the lossacc_utils inside it (it copies the autograder's only where
+    the submission has none), so the key checks the package it imports and fails every question."""
+    path = tmp_path / "submission.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        notebook = solutions(built, "calibration")
+        archive.writestr("calibration.ipynb", nbformat.writes(notebook))
+        for file in (ROOT / "lossacc_utils").rglob("*.py"):
+            archive.write(file, f"lossacc_utils/{file.relative_to(ROOT / 'lossacc_utils')}")
+    results = otter_run(built / "calibration", path, tmp_path)
+    for question in questions("calibration"):
+        assert results[question]["score"] == 0, question
+        assert "carries its own" in results[question]["output"], question
