@@ -4,6 +4,7 @@
     python3 tasks.py book            install into .venv, execute every notebook, build the site
     python3 tasks.py book --student  the same, with the exercise solutions left out
     python3 tasks.py assignments     students' notebooks and autograders from assignments/
+    python3 tasks.py grade NAME FOLDER  grade every submission in FOLDER: FOLDER/grades.csv
     python3 tasks.py test            install the test tools too, then lint and run every test
     python3 tasks.py test --fast     the same without the book builds, the browser tests and the
                                      assignments: a developer's loop of about a minute
@@ -43,6 +44,9 @@ NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarni
 # What `test --fast` leaves out: the book builds and the browser tests (marked `book`) and the
 # assignments graded by otter.
 SLOW_TESTS = "book or assignments"
+# The seconds `grade` gives each submission unless told otherwise: the over-training assignment, the
+# slowest, takes under a minute.
+GRADE_TIMEOUT = 300.0
 
 
 def say(message: str) -> None:
@@ -351,6 +355,20 @@ def assignments() -> None:
         print(f"    {folder.name}/student, {folder.name}/autograder, {folder.name}-student.zip")
 
 
+def grade(name: str, folder: Path, timeout: float) -> None:
+    """Grade every submission (.ipynb or .zip) in `folder` with assignment `name`'s autograder,
+    each in a fresh folder and kernel within `timeout` seconds; write `folder`/grades.csv.
+
+    The assignment is graded as built in _build/assignments/<name>, which is what its students
+    were handed; it is built first if it is not there. assignments/submissions.py does the work.
+    """
+    built = BUILD / "assignments" / name
+    if not (built / "autograder" / "answer_key.py").is_file():
+        say(f"Building assignment {name} first: _build/assignments/{name} has no autograder")
+        build_assignments(BUILD / "assignments", [name])
+    load_module(ROOT / "assignments" / "submissions.py").grade_folder(built, folder, timeout)
+
+
 def test(pytest_args: list[str], fast: bool = False) -> None:
     say("Checking style with ruff")
     run(BIN / "ruff", "check", ".")
@@ -442,6 +460,37 @@ def existing_folder(name: str) -> Path:
     return Path(name).resolve()
 
 
+def assignment_name(name: str) -> str:
+    """An argument that must name an assignment, one of the masters in assignments/ (`grade`)."""
+    names = sorted(path.stem for path in (ROOT / "assignments").glob("*.ipynb"))
+    if name not in names:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not an assignment; the assignments are {', '.join(names) or 'none'}"
+        )
+    return name
+
+
+def submissions_folder(name: str) -> Path:
+    """An argument that must name a folder holding a submission, .ipynb or .zip (`grade`)."""
+    folder = Path(name)
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{name} is not a folder")
+    if not any(p.is_file() and p.suffix in (".ipynb", ".zip") for p in folder.iterdir()):
+        raise argparse.ArgumentTypeError(f"{name} holds no submission (no .ipynb or .zip file)")
+    return folder.resolve()
+
+
+def seconds(text: str) -> float:
+    """An argument that must be a number of seconds above 0 (`grade --timeout`)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def notebook_file(name: str) -> Path:
     """An argument that must name a notebook file (for `execute`)."""
     if not (name.endswith(".ipynb") and Path(name).is_file()):
@@ -472,6 +521,22 @@ def parser() -> argparse.ArgumentParser:
         "--student", action="store_true", help="leave the exercise solutions out"
     )
     command(assignments, "requirements.txt", "Make the students' notebooks and autograders.")
+    grading = command(
+        grade,
+        "requirements.txt",
+        "Grade every submission (.ipynb or .zip) in FOLDER with assignment NAME's autograder, "
+        "each in a fresh folder and kernel, and write FOLDER/grades.csv.",
+    )
+    grading.add_argument("name", type=assignment_name, metavar="NAME", help="the assignment")
+    grading.add_argument("folder", type=submissions_folder, metavar="FOLDER")
+    grading.add_argument(
+        "--timeout",
+        type=seconds,
+        default=GRADE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"the time each submission may take (default: {GRADE_TIMEOUT:g}); a submission that "
+        "takes longer is stopped, and keeps the points of the questions graded before",
+    )
     command(
         test,
         "requirements-test.txt",

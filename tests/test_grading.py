@@ -1,14 +1,16 @@
 """How the assignments are graded, piece by piece, without building them (that is
 test_assignments.py): the plain data that is all the grader reads of a student, the answer keys
 against the book's own functions, the students' copy of lossacc_utils, the students'
-requirements.
+requirements, how a submission is read, and the errors of `python3 tasks.py grade`.
 """
 
 import ast
 import json
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -25,6 +27,7 @@ ASSIGNMENTS = ROOT / "assignments"
 sys.path.insert(0, str(ASSIGNMENTS))  # the keys import grading.py, as they do in an autograder
 import grading  # noqa: E402
 
+submissions = tasks.load_module(ASSIGNMENTS / "submissions.py")
 NAMES = sorted(path.stem for path in ASSIGNMENTS.glob("*.ipynb"))
 
 
@@ -323,3 +326,117 @@ def test_the_students_requirements_pin_what_the_assignments_need_at_the_books_ve
     assert {"otter-grader", "jupyterlab", "tensorflow", "numpy"} <= set(names)
     assert "tensorflow-cpu" not in names  # no wheels for macOS
     assert all(line == pins[name] for name, line in zip(names, lines, strict=True))
+
+
+# ---- reading a submission ------------------------------------------------------------------
+
+
+def notebook_bytes(source="x = 1"):
+    return nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))
+
+
+def test_a_submission_is_its_notebook_whatever_else_its_zip_carries(tmp_path):
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("work/calibration.ipynb", notebook_bytes("right = 1"))
+        archive.writestr("work/scratch.ipynb", notebook_bytes("wrong = 1"))
+        archive.writestr("work/.ipynb_checkpoints/calibration-checkpoint.ipynb", notebook_bytes())
+        archive.writestr("work/lossacc_utils/calibration.py", "def ece(): ...")
+        archive.writestr("tests/q1.py", "test = {}")
+    _, cells, carried = submissions.read_submission(path, "calibration")
+    assert [source for _, source, _ in cells] == ["right = 1"]
+    assert carried == ["lossacc_utils", "tests"]
+
+
+@pytest.mark.parametrize(
+    ("entries", "note"),
+    [
+        ({}, "the zip holds no notebook"),
+        ({"one.ipynb": notebook_bytes(), "two.ipynb": notebook_bytes()}, "several notebooks"),
+        ({"calibration.ipynb": "{not json"}, "not a notebook"),
+    ],
+)
+def test_a_zip_without_one_notebook_to_grade_says_why(tmp_path, entries, note):
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    with pytest.raises(submissions.Unreadable, match=note):
+        submissions.read_submission(path, "calibration")
+    path.write_bytes(b"not a zip")
+    with pytest.raises(submissions.Unreadable, match="not a zip file"):
+        submissions.read_submission(path, "calibration")
+
+
+def test_a_cell_is_placed_in_setup_in_the_question_it_answers_or_at_the_end():
+    prompt = {"editable": False}
+    cells = [
+        ("code", "import otter", {}),
+        ("code", "STUDENT_ID = 's1'", {}),
+        ("markdown", "**Question 1**", prompt),
+        ("code", "x = 1", {}),
+        ("code", 'grader.check("q1")', {}),
+        ("code", "y = 1", {}),
+        ("code", 'grader.check("q2")', {}),
+        ("code", "grader.export()", {}),
+    ]
+    where = submissions.regions(cells, {"q1": 4, "q2": 6})
+    assert where == ["setup", "setup", "q1", "q1", "q1", "q2", "q2", "the end"]
+
+
+def test_grades_csv_flags_an_id_two_submissions_share(tmp_path):
+    results = []
+    for name, student_id in (("a.ipynb", "s1"), ("b.ipynb", "S1"), ("c.ipynb", "s2")):
+        result = submissions.Result(name)
+        result.student_id, result.right = student_id, {"q1": True, "q2": name != "c.ipynb"}
+        results.append(result)
+    submissions.write_grades(tmp_path / "grades.csv", results, {"q1": 2, "q2": 3})
+    rows = pd.read_csv(tmp_path / "grades.csv", keep_default_na=False)
+    assert rows["total"].tolist() == [5, 5, 2]
+    assert rows["note"].tolist() == ["same student id as b.ipynb", "same student id as a.ipynb", ""]
+
+
+# ---- python3 tasks.py grade: its arguments ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (["nope", "{folder}"], "argument NAME: 'nope' is not an assignment; the assignments are "),
+        (["calibration", "{folder}/missing"], "argument FOLDER: {folder}/missing is not a folder"),
+        (["calibration", "{empty}"], "argument FOLDER: {empty} holds no submission"),
+        (["calibration", "{folder}", "--timeout", "abc"], "argument --timeout: 'abc' is not a"),
+        (["calibration", "{folder}", "--timeout", "0"], "argument --timeout: '0' is not a number"),
+        (["calibration", "{folder}", "--timeout", "inf"], "argument --timeout: 'inf' is not a"),
+    ],
+)
+def test_bad_arguments_to_grade_get_one_sentence_naming_the_argument(tmp_path, arguments, error):
+    """These stop in the argument parser, before tasks.py would install anything."""
+    folder, empty = tmp_path / "submissions", tmp_path / "empty"
+    folder.mkdir()
+    empty.mkdir()
+    (folder / "a.ipynb").write_text(notebook_bytes())
+    (empty / "notes.txt").write_text("no submission here")
+    filled = [a.format(folder=folder, empty=empty) for a in arguments]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tasks.py"), "grade", *filled],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "python3 tasks.py grade: error: " + error.format(folder=folder, empty=empty)
+    )
+    assert len(re.findall(r"[.;] [A-Z]", last)) == 0  # one sentence
+    assert not (folder / "grades.csv").exists()
+
+
+def test_the_readme_names_the_grade_command_and_its_default_time_limit():
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "`python3 tasks.py grade NAME FOLDER`" in readme
+    assert f"(`--timeout SECONDS`, {tasks.GRADE_TIMEOUT:g} by default)" in readme
+    grade = tasks.parse(["grade", "calibration", str(ROOT / "assignments")])
+    assert grade.timeout == tasks.GRADE_TIMEOUT and grade.name == "calibration"
