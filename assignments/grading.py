@@ -158,13 +158,16 @@ class Student:
 
     def _read(self, name: str, call: list | None):
         request = json.dumps({"name": name, "call": None if call is None else plain(call)})
-        result = json.loads(self._ask(request))
         shown = name if call is None else f"{name}(...)"
-        if isinstance(result, dict) and result.get("$") == "missing":
-            raise WrongAnswer(f"{name} is not defined")
-        if isinstance(result, dict) and result.get("$") == "raised":
-            raise WrongAnswer(f"{shown} raised {result['error']}")
-        return unplain(result)
+        try:
+            result = json.loads(self._ask(request))
+            if isinstance(result, dict) and result.get("$") == "missing":
+                raise WrongAnswer(f"{name} is not defined")
+            if isinstance(result, dict) and result.get("$") == "raised":
+                raise WrongAnswer(f"{shown} raised {result['error']}")
+            return unplain(result)
+        except (ValueError, TypeError, KeyError, AttributeError):  # not what `answer` writes
+            raise WrongAnswer(f"{shown} could not be read") from None
 
     def value(self, name: str):
         """The value of the student's `name`, as plain data."""

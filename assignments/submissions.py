@@ -7,9 +7,10 @@ FOLDER, in the order of their names:
 1. Only the notebook is read (from a zip, the one named NAME.ipynb, or its only notebook);
    anything else the submission carries, such as its own lossacc_utils or tests, is never used,
    and the note says it was there.
-2. A fresh temporary folder receives that notebook, with the metadata of the students' notebook as
-   it was handed out, and the students' copy of lossacc_utils from the build: nothing else. The
-   answer key and grading.py stay in the build's autograder folder, which only this process reads.
+2. A fresh temporary folder receives a copy of the students' folder of the build, as it was handed
+   out: their copy of lossacc_utils, and their notebook, whose public tests otter reads. Nothing of
+   the submission goes there; its cells are sent to the kernel one by one. The answer key and
+   grading.py stay in the build's autograder folder, which only this process reads.
 3. A new kernel runs the notebook's code cells there, one by one, with the book's Python but
    neither PYTHONPATH nor the editable install of lossacc_utils, so that the package it imports is
    that copy, and without the IPython extensions and start-up code of the environment or of the
@@ -109,12 +110,16 @@ class Kernel:
             )
             self.client = self.manager.client()
             self.client.start_channels()
-            self.client.wait_for_ready(timeout=max(seconds, 1))
-        except RuntimeError:
-            raise OutOfTime from None
-        finally:
-            self.seconds_left -= time.monotonic() - start
-        self.execute(SETUP, silent=True)
+            try:
+                self.client.wait_for_ready(timeout=max(seconds, 1))
+            except RuntimeError:  # it did not answer in time, or died first
+                raise OutOfTime from None
+            finally:
+                self.seconds_left -= time.monotonic() - start
+            self.execute(SETUP, silent=True)
+        except BaseException:
+            self.stop()
+            raise
 
     def execute(self, code: str, silent: bool = False, expression: str | None = None) -> dict:
         """Run `code`; return the content of the kernel's reply. With `silent`, the kernel keeps
@@ -163,9 +168,11 @@ class Kernel:
         return text if isinstance(text, str) else None
 
     def stop(self) -> None:
+        """Stop the kernel at once, and its processes with it."""
         if self.client is not None:
             self.client.stop_channels()
-        self.manager.shutdown_kernel(now=True)
+        if self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
 
 
 def kernel_environment(ipython_dir: Path) -> dict:
@@ -195,7 +202,8 @@ class Result:
 
 
 def read_submission(path: Path, name: str):
-    """The notebook of the submission at `path`, and what else it carries that grading ignores."""
+    """The cells of the submission's notebook at `path`, as (type, source, metadata), and what
+    else the submission carries that grading ignores."""
     import nbformat
 
     carried = []
@@ -222,7 +230,9 @@ def read_submission(path: Path, name: str):
                 if entry_parts[-1].endswith(".ipynb")
                 and not any(p.startswith(".") or p == "__MACOSX" for p in entry_parts)
             ]
-            named = [item for item in notebooks if item[1].filename.endswith(f"{name}.ipynb")]
+            named = [
+                item for item in notebooks if item[1].filename.rsplit("/")[-1] == f"{name}.ipynb"
+            ]
             if not notebooks:
                 raise Unreadable("the zip holds no notebook")
             if len(named or notebooks) > 1 and not named:
@@ -235,10 +245,13 @@ def read_submission(path: Path, name: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             notebook = nbformat.reads(text.decode("utf-8"), as_version=4)
-        cells = [(cell.cell_type, cell.source, cell.get("metadata", {})) for cell in notebook.cells]
+        cells = [
+            (cell.cell_type, str(cell.source), dict(cell.get("metadata") or {}))
+            for cell in notebook.cells
+        ]
     except Exception:
         raise Unreadable("not a notebook that can be read") from None
-    return notebook, cells, carried
+    return cells, carried
 
 
 def regions(cells: list, checks: dict) -> list[str]:
@@ -268,11 +281,9 @@ def short(text: str, length: int = 60) -> str:
 
 def grade_submission(path, name, handed_out, student_folder, key, grading, seconds) -> Result:
     """Grade the submission at `path`; see the module's docstring for how."""
-    import nbformat
-
     result = Result(path.name)
     try:
-        notebook, cells, carried = read_submission(path, name)
+        cells, carried = read_submission(path, name)
     except Unreadable as error:
         result.notes.append(str(error))
         return result
@@ -298,9 +309,7 @@ def grade_submission(path, name, handed_out, student_folder, key, grading, secon
     errors = {}
     with tempfile.TemporaryDirectory(prefix="lossacc-grade-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp) / "submission"
-        shutil.copytree(student_folder, folder, ignore=shutil.ignore_patterns("*.ipynb"))
-        notebook.metadata = handed_out.metadata
-        nbformat.write(notebook, folder / f"{name}.ipynb")
+        shutil.copytree(student_folder, folder)  # the handed-out notebook, whose tests otter reads
         kernel, place = None, "setup"
         student = grading.Student(lambda request: ask(kernel, grading, request))
         student_id = None

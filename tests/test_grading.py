@@ -343,7 +343,7 @@ def test_a_submission_is_its_notebook_whatever_else_its_zip_carries(tmp_path):
         archive.writestr("work/.ipynb_checkpoints/calibration-checkpoint.ipynb", notebook_bytes())
         archive.writestr("work/lossacc_utils/calibration.py", "def ece(): ...")
         archive.writestr("tests/q1.py", "test = {}")
-    _, cells, carried = submissions.read_submission(path, "calibration")
+    cells, carried = submissions.read_submission(path, "calibration")
     assert [source for _, source, _ in cells] == ["right = 1"]
     assert carried == ["lossacc_utils", "tests"]
 
@@ -440,3 +440,11 @@ def test_the_readme_names_the_grade_command_and_its_default_time_limit():
     assert f"(`--timeout SECONDS`, {tasks.GRADE_TIMEOUT:g} by default)" in readme
     grade = tasks.parse(["grade", "calibration", str(ROOT / "assignments")])
     assert grade.timeout == tasks.GRADE_TIMEOUT and grade.name == "calibration"
+
+
+def test_a_reply_that_is_not_what_answer_writes_is_a_wrong_answer_not_a_crash():
+    """In `tasks.py grade`, the student's kernel writes the replies, and may write anything."""
+    for reply in ("not json", '{"$": "array", "dtype": "O", "data": [1]}', '{"$": "nonsense"}'):
+        student = grading.Student(lambda request, reply=reply: reply)
+        with pytest.raises(grading.WrongAnswer, match="temperature could not be read"):
+            student.value("temperature")
