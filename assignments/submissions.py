@@ -354,7 +354,10 @@ def grade_submission(path, name, handed_out, student_folder, key, grading, secon
         finally:
             if kernel is not None:
                 kernel.stop()
-    result.notes[:0] = [f"error in {region} ({error})" for region, error in errors.items()]
+    if errors:  # the first error in full; later ones often follow from it
+        (first, error), *later = errors.items()
+        also = f"; errors also in {', '.join(region for region, _ in later)}" if later else ""
+        result.notes.insert(0, f"error in {first} ({error}){also}")
     return result
 
 

@@ -33,7 +33,7 @@ def _checked_id(student_id) -> str:
     if not isinstance(student_id, str) or not student_id.strip():
         raise ValueError(
             'student_id must be your student id as a string, such as STUDENT_ID = "s1234567" '
-            f"in the notebook's first cell; got {student_id!r}"
+            f"at the top of the notebook; got {student_id!r}"
         )
     student_id = student_id.strip()
     if len(student_id) > 100:
