@@ -232,10 +232,10 @@ def build_assignments(output: Path, names: list[str] | None = None) -> list[Path
     """
     import json
 
-    grading = load_module(ROOT / "assignments" / "grading.py")
     masters = sorted((ROOT / "assignments").glob("*.ipynb"))
     if not masters:  # the students' download of the book leaves them out
         sys.exit("There are no master notebooks in assignments/ to make the assignments from.")
+    grading = load_module(ROOT / "assignments" / "grading.py")
     if names is None and output.exists():
         shutil.rmtree(output)
     masters = [master for master in masters if names is None or master.stem in names]
