@@ -239,6 +239,7 @@ def build_assignments(output: Path, names: list[str] | None = None) -> list[Path
     if names is None and output.exists():
         shutil.rmtree(output)
     masters = [master for master in masters if names is None or master.stem in names]
+    # otter's kernels import the staged lossacc_utils; PYTHONPATH could put another one before it
     env = {key: value for key, value in environment().items() if key != "PYTHONPATH"}
     folders = []
     for master in masters:
