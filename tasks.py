@@ -4,6 +4,7 @@
     python3 tasks.py book            install into .venv, execute every notebook, build the site
     python3 tasks.py book --student  the same, with the exercise solutions left out
     python3 tasks.py assignments     students' notebooks and autograders from assignments/
+    python3 tasks.py grade NAME FOLDER  grade every submission in FOLDER: FOLDER/grades.csv
     python3 tasks.py test            install the test tools too, then lint and run every test
     python3 tasks.py test --fast     the same without the book builds, the browser tests and the
                                      assignments: a developer's loop of about a minute
@@ -44,6 +45,9 @@ NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarni
 # What `test --fast` leaves out: the book builds and the browser tests (marked `book`) and the
 # assignments graded by otter.
 SLOW_TESTS = "book or assignments"
+# The seconds `grade` gives each submission unless told otherwise: the over-training assignment, the
+# slowest, takes under a minute.
+GRADE_TIMEOUT = 300.0
 
 
 def say(message: str) -> None:
@@ -242,45 +246,117 @@ def book(student: bool = False) -> None:
     )
 
 
-def build_assignments(output: Path) -> list[Path]:
-    """Run otter assign on every master notebook in assignments/; return the output folders.
+def build_assignments(output: Path, names: list[str] | None = None) -> list[Path]:
+    """Run otter assign on the master notebooks in assignments/; return the output folders.
 
-    Each master is copied with lossacc_utils and the grading requirements into a staging folder,
-    so that the students' folder and the autograder carry the package the notebooks import. Otter
-    executes the solutions and runs every test on them, public and hidden, before it writes
-    OUTPUT/<name>/student and OUTPUT/<name>/autograder; OUTPUT/<name>-student.zip is the students'
-    folder ready to hand out.
+    `names` picks masters by name; by default, every one, and OUTPUT is emptied first. Each master
+    is copied into a staging folder with what it needs: the grading requirements; its answer key,
+    keys/<name>.py, as answer_key.py, with grading.py, which the autograder alone gets; and
+    lossacc_utils, in which the functions the key names in `WITHHELD` are replaced by ones that
+    say the question asks for them, so that neither the students nor a submission run by the
+    autograder can call the reference answer. answer_key.json records the digest of that copy.
+    Otter executes the solutions and runs every test on them, public and hidden, before it writes
+    OUTPUT/<name>/student and OUTPUT/<name>/autograder; the students' folder gets a requirements
+    file, and OUTPUT/<name>-student.zip is that folder ready to hand out.
     """
+    import json
+
     masters = sorted((ROOT / "assignments").glob("*.ipynb"))
     if not masters:  # the students' download of the book leaves them out
         sys.exit("There are no master notebooks in assignments/ to make the assignments from.")
-    if output.exists():
+    grading = load_module(ROOT / "assignments" / "grading.py")
+    if names is None and output.exists():
         shutil.rmtree(output)
+    masters = [master for master in masters if names is None or master.stem in names]
+    # otter's kernels import the staged lossacc_utils; PYTHONPATH could put another one before it
+    env = {key: value for key, value in environment().items() if key != "PYTHONPATH"}
     folders = []
     for master in masters:
-        stage = output / ".stage" / master.stem
+        name, stage = master.stem, output / ".stage" / master.stem
+        for stale in (output / name, stage):
+            if stale.exists():
+                shutil.rmtree(stale)
+        key = ROOT / "assignments" / "keys" / f"{name}.py"
         shutil.copytree(
             ROOT / "lossacc_utils",
             stage / "lossacc_utils",
             ignore=shutil.ignore_patterns("__pycache__"),
         )
+        withhold(stage / "lossacc_utils", withheld(key))
+        shutil.copy(key, stage / "answer_key.py")
+        shutil.copy(ROOT / "assignments" / "grading.py", stage)
+        digest = grading.package_digest(stage / "lossacc_utils")
+        (stage / grading.RECORD).write_text(json.dumps({"assignment": name, "package": digest}))
         shutil.copy(ROOT / "assignments" / "requirements.txt", stage)
         shutil.copy(master, stage)
         say(f"Assigning {master.relative_to(ROOT)} (the solutions run against every test)")
         result = subprocess.run(
-            [BIN / "otter", "assign", master.name, output / master.stem],
-            cwd=stage,
-            env=environment(),
-            check=False,
+            [BIN / "otter", "assign", master.name, output / name], cwd=stage, env=env, check=False
         )
         if result.returncode != 0:
             sys.exit(f"otter assign failed on {master.relative_to(ROOT)}")
-        shutil.make_archive(
-            str(output / f"{master.stem}-student"), "zip", output / master.stem / "student"
-        )
-        folders.append(output / master.stem)
+        (output / name / "student" / "requirements.txt").write_text(student_requirements())
+        shutil.make_archive(str(output / f"{name}-student"), "zip", output / name / "student")
+        folders.append(output / name)
     shutil.rmtree(output / ".stage")
     return folders
+
+
+def withheld(key: Path) -> dict[str, tuple[str, ...]]:
+    """The answer key's `WITHHELD`: question -> the functions ("module.function") of lossacc_utils
+    that compute its answer. Read from the key's source, without importing it."""
+    import ast
+
+    for node in ast.parse(key.read_text()).body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["WITHHELD"]:
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def withhold(package: Path, functions: dict[str, tuple[str, ...]]) -> None:
+    """Replace, in the copy of lossacc_utils at `package`, each function named in `functions`
+    (question -> "module.function" names) by one of the same name that raises, naming the
+    question; every other line of the module stays as it is."""
+    import ast
+
+    for question, names in functions.items():
+        for dotted in names:
+            module, name = dotted.split(".")
+            path = package / f"{module}.py"
+            source = path.read_text()
+            (node,) = [
+                node
+                for node in ast.parse(source).body
+                if isinstance(node, ast.FunctionDef) and node.name == name
+            ]
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            message = (
+                f"{dotted} is left out of this assignment's lossacc_utils: question {question} "
+                "asks for it"
+            )
+            stub = f'def {name}(*args, **kwargs):\n    raise NotImplementedError("{message}")\n'
+            lines = source.splitlines(keepends=True)
+            lines[first : node.end_lineno] = [stub]
+            path.write_text("".join(lines))
+            compile(path.read_text(), str(path), "exec")  # still a module
+
+
+def student_requirements() -> str:
+    """The students' requirements.txt: what the assignments import (the grading requirements,
+    with TensorFlow's full build, which has wheels for every platform, for the grading machine's
+    CPU build), otter-grader and JupyterLab, each at the book's pin."""
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            pins[line.split("==")[0]] = line
+    grading = (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
+    names = [line.split("==")[0] for line in grading if "==" in line and not line.startswith("#")]
+    names = [name.removesuffix("-cpu") for name in names] + ["otter-grader", "jupyterlab"]
+    return (
+        "# What this assignment needs, at the versions of the book it goes with. In an\n"
+        "# environment of your own (Python 3.11 to 3.13): pip install -r requirements.txt,\n"
+        "# then jupyter lab.\n" + "".join(f"{pins[name]}\n" for name in names)
+    )
 
 
 def master_questions(master: Path) -> list[dict]:
@@ -307,6 +383,20 @@ def assignments() -> None:
     print(f"\n{len(folders)} assignments in {(BUILD / 'assignments').relative_to(ROOT)}:")
     for folder in folders:
         print(f"    {folder.name}/student, {folder.name}/autograder, {folder.name}-student.zip")
+
+
+def grade(name: str, folder: Path, timeout: float) -> None:
+    """Grade every submission (.ipynb or .zip) in `folder` with assignment `name`'s autograder,
+    each in a fresh folder and kernel within `timeout` seconds; write `folder`/grades.csv.
+
+    The assignment is graded as built in _build/assignments/<name>, which is what its students
+    were handed; it is built first if it is not there. assignments/submissions.py does the work.
+    """
+    built = BUILD / "assignments" / name
+    if not (built / "autograder" / "answer_key.py").is_file():
+        say(f"Building assignment {name} first: _build/assignments/{name} has no autograder")
+        build_assignments(BUILD / "assignments", [name])
+    load_module(ROOT / "assignments" / "submissions.py").grade_folder(built, folder, timeout)
 
 
 def test(pytest_args: list[str], fast: bool = False) -> None:
@@ -434,6 +524,37 @@ def existing_folder(name: str) -> Path:
     return Path(name).resolve()
 
 
+def assignment_name(name: str) -> str:
+    """An argument that must name an assignment, one of the masters in assignments/ (`grade`)."""
+    names = sorted(path.stem for path in (ROOT / "assignments").glob("*.ipynb"))
+    if name not in names:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not an assignment; the assignments are {', '.join(names) or 'none'}"
+        )
+    return name
+
+
+def submissions_folder(name: str) -> Path:
+    """An argument that must name a folder holding a submission, .ipynb or .zip (`grade`)."""
+    folder = Path(name)
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{name} is not a folder")
+    if not any(p.is_file() and p.suffix in (".ipynb", ".zip") for p in folder.iterdir()):
+        raise argparse.ArgumentTypeError(f"{name} holds no submission (no .ipynb or .zip file)")
+    return folder.resolve()
+
+
+def seconds(text: str) -> float:
+    """An argument that must be a number of seconds above 0 (`grade --timeout`)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def notebook_file(name: str) -> Path:
     """An argument that must name a notebook file (for `execute`)."""
     if not (name.endswith(".ipynb") and Path(name).is_file()):
@@ -464,6 +585,22 @@ def parser() -> argparse.ArgumentParser:
         "--student", action="store_true", help="leave the exercise solutions out"
     )
     command(assignments, "requirements.txt", "Make the students' notebooks and autograders.")
+    grading = command(
+        grade,
+        "requirements.txt",
+        "Grade every submission (.ipynb or .zip) in FOLDER with assignment NAME's autograder, "
+        "each in a fresh folder and kernel, and write FOLDER/grades.csv.",
+    )
+    grading.add_argument("name", type=assignment_name, metavar="NAME", help="the assignment")
+    grading.add_argument("folder", type=submissions_folder, metavar="FOLDER")
+    grading.add_argument(
+        "--timeout",
+        type=seconds,
+        default=GRADE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"the time each submission may take (default: {GRADE_TIMEOUT:g}); a submission that "
+        "takes longer is stopped, and keeps the points of the questions graded before",
+    )
     command(
         test,
         "requirements-test.txt",

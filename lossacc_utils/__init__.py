@@ -25,6 +25,7 @@ One module per idea:
 - `progress`: what a training cell shows as it runs (epochs done, time left) and when it is done;
 - `calibration`: expected calibration error, per-bin statistics, temperature scaling;
 - `folding`: an IPython extension that keeps an exercise's solution output folded after Run All;
+- `variants`: each student's own numbers for the course assignments, drawn from their student id;
 - `validation`: the argument checks every public function makes first;
 - `fingerprint`: the digest of this package's source that keeps stored results honest.
 """

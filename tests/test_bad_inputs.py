@@ -53,6 +53,7 @@ from lossacc_utils import (
     training,
     uncertainty,
     validation,
+    variants,
     widgets,
 )
 from lossacc_utils.counterexample import CASE_1, CASE_2
@@ -2135,6 +2136,19 @@ answers(
 
 
 # --------------------------------------------------------------------------------------------------
+# variants: a student's numbers from their id
+# --------------------------------------------------------------------------------------------------
+
+BAD_IDS = [("None", None), ("''", ""), ("blank", " "), ("5", 5), ("...", ...), ("long", "s" * 101)]
+sweep(variants.seed, {"student_id": "s1"}, "assignment", [("None", None), ("''", ""), ("5", 5)])
+sweep(variants.seed, {"assignment": "calibration"}, "student_id", BAD_IDS)
+answers(variants.seed, "64-bit", holds(lambda s: 0 <= s < 2**64), "calibration", "s1")
+for numbers in (variants.counterexample, variants.keras_definitions, variants.calibration):
+    sweep(numbers, {}, "student_id", BAD_IDS)
+    answers(numbers, "'S1 '", equals(lambda numbers=numbers: numbers("s1")), "S1 ")
+
+
+# --------------------------------------------------------------------------------------------------
 # validation: each check names the argument it is given
 # --------------------------------------------------------------------------------------------------
 
@@ -2537,6 +2551,7 @@ def test_every_public_function_and_class_has_cases():
         validation,
         uncertainty,
         plateau,
+        variants,
     ]
     covered = {case.function for case in CASES}
     missing = [
