@@ -411,6 +411,24 @@ def write_grades(path: Path, results: list[Result], points: dict) -> None:
             )
 
 
+def quiet_import(module: str) -> None:
+    """Import `module` with this process's standard error (file descriptor 2) sent to /dev/null.
+
+    TensorFlow writes its start-up lines (no GPU here; absl's logging not yet set up) from C++,
+    below Python's sys.stderr, where TF_CPP_MIN_LOG_LEVEL does not reach them; the instructor's
+    terminal shows the progress of the grading only. An import that fails still raises, and its
+    traceback is shown once the descriptor is back.
+    """
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            importlib.import_module(module)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def grade_folder(built: Path, folder: Path, seconds: float) -> Path:
     """Grade every .ipynb and .zip file in `folder` with the assignment built in `built` (its
     student/ and autograder/ folders); write and return `folder`/grades.csv.
@@ -421,6 +439,7 @@ def grade_folder(built: Path, folder: Path, seconds: float) -> Path:
 
     name = built.name
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    quiet_import("tensorflow")  # the keys that ask Keras import it later
     sys.path.insert(0, str(built / "autograder"))
     grading = importlib.import_module("grading")
     key = importlib.import_module("answer_key").key

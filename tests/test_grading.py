@@ -448,3 +448,22 @@ def test_a_reply_that_is_not_what_answer_writes_is_a_wrong_answer_not_a_crash():
         student = grading.Student(lambda request, reply=reply: reply)
         with pytest.raises(grading.WrongAnswer, match="temperature could not be read"):
             student.value("temperature")
+
+
+def test_a_quiet_import_keeps_what_the_module_writes_below_python_out_of_the_terminal(tmp_path):
+    """What TensorFlow's C++ writes at import goes to file descriptor 2 directly; `quiet_import`
+    keeps it out, gives the descriptor back, and lets a failing import raise."""
+    (tmp_path / "noisy_module.py").write_text('import os\nos.write(2, b"below python\\n")\n')
+    (tmp_path / "broken_module.py").write_text('raise ImportError("broken on purpose")\n')
+    script = (
+        "import os, sys\n"
+        f"sys.path[:0] = [{str(tmp_path)!r}, {str(ASSIGNMENTS)!r}]\n"
+        "import submissions\n"
+        "submissions.quiet_import('noisy_module')\n"
+        "os.write(2, b'after\\n')\n"
+        "submissions.quiet_import('broken_module')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "below python" not in result.stderr
+    assert result.stderr.startswith("after\n")
+    assert "ImportError: broken on purpose" in result.stderr
