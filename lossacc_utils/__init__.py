@@ -9,6 +9,7 @@ One module per idea:
 - `counterexample`: the prediction sets where the lower loss has the lower accuracy;
 - `spreadsheet`: the counterexample as a spreadsheet with live formulas;
 - `plots`: the book's figures (each function takes an `ax` and returns it);
+- `prose`: how a number reads in a sentence of the book (1.1 × 10⁻⁷, not 1.1e-07);
 - `widgets`: the interactive explorers, which recompute in the reader's browser (on the static
   site too), with Python's numbers as their reference;
 - `resolution`: which metric Keras makes of "accuracy", read off real compiled models;

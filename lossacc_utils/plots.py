@@ -507,12 +507,18 @@ def plot_run(run, axes=None, title=None):
 
 
 def _magnify_losses(ax, run: Run, start: int, lowest: float):
-    """An inset of `ax` showing both losses from epoch `start` on, at a scale that holds them."""
+    """An inset of `ax` showing both losses from epoch `start` on, at a scale that holds them.
+
+    It sits above the curves it magnifies, with room for its tick labels between (a tenth of the
+    panel), and below the legend in the upper right.
+    """
     epochs = np.arange(start, run.epochs + 1)
-    inset = ax.inset_axes([0.32, 0.15, 0.64, 0.45])
+    shown = np.concatenate([run.loss[start - 1 :], run.val_loss[start - 1 :]])
+    below = float(np.nanmax(shown)) / ax.get_ylim()[1]  # how high the curves reach, in the panel
+    bottom = max(0.15, min(below + 0.1, 0.35))
+    inset = ax.inset_axes([0.32, bottom, 0.64, min(0.45, 0.74 - bottom)])
     for split, values in (("training", run.loss), ("validation", run.val_loss)):
         _curve(inset, values[start - 1 :], split, COLORS["loss"], f"{split} loss", epochs)
-    shown = np.concatenate([run.loss[start - 1 :], run.val_loss[start - 1 :]])
     inset.set_xlim(start, run.epochs)
     inset.set_ylim(0, 1.1 * float(np.nanmax(shown)))
     inset.axhline(lowest, color=COLORS["disagree"], lw=0.8, ls=":")
@@ -1105,9 +1111,10 @@ def plot_epoch_losses(table, loss_after, ax=None):
         color=COLORS["loss"],
         label="each batch's loss, before its step",
     )
-    ax.plot(
-        batches,
-        table["running mean"],
+    means = np.asarray(table["running mean"], dtype=float)
+    ax.plot(  # the mean after each batch, across that batch's width: the last one shows too
+        np.r_[batches - 0.5, batches[-1] + 0.5],
+        np.r_[means, means[-1]],
         color=COLORS["reference"],
         lw=1.5,
         drawstyle="steps-post",

@@ -46,6 +46,7 @@ from lossacc_utils import (
     overtraining,
     plateau,
     plots,
+    prose,
     resolution,
     runs,
     scores,
@@ -2149,6 +2150,22 @@ for numbers in (variants.counterexample, variants.keras_definitions, variants.ca
 
 
 # --------------------------------------------------------------------------------------------------
+# prose: a number as a sentence writes it
+# --------------------------------------------------------------------------------------------------
+
+sweep(prose.readable, {}, "value", BAD_REALS)
+sweep(prose.readable, {"value": 1e-7}, "digits", bad_counts(1))
+for value, digits, text in [
+    (1.0734e-07, 2, "1.1 × 10⁻⁷"),
+    (-9.96e-06, 1, "-10⁻⁵"),
+    (0.05, 2, "0.05"),
+    (123456.0, 3, "1.23 × 10⁵"),
+    (0.0, 2, "0"),
+]:
+    answers(prose.readable, f"{value!r}:{digits}", equals(text), value, digits)
+
+
+# --------------------------------------------------------------------------------------------------
 # validation: each check names the argument it is given
 # --------------------------------------------------------------------------------------------------
 
@@ -2551,6 +2568,7 @@ def test_every_public_function_and_class_has_cases():
         validation,
         uncertainty,
         plateau,
+        prose,
         variants,
     ]
     covered = {case.function for case in CASES}

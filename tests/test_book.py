@@ -174,12 +174,14 @@ def test_counterexample_page_shows_the_computed_numbers(built_book):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_number_the_prose_evaluates_is_shown_as_a_number(built_book, path):
     """Each {eval} role of a chapter is on its page as the kernel's text: none left as source, and
-    no NumPy scalar shown by its repr (np.float64(0.5))."""
+    no NumPy scalar shown by its repr (np.float64(0.5)), nor a number in Python's e-notation
+    (1.1e-07, where the prose writes 1.1 × 10⁻⁷)."""
     roles = re.findall(r"\{eval\}`([^`]+)`", path.read_text())
     html = (built_book / "html" / "chapters" / f"{path.stem}.html").read_text()
     shown = re.findall(r'<span class="output text_plain">([^<]*)</span>', html)
     assert len(shown) == len(roles)
     assert [text for text in shown if "np." in text or "{" in text] == []
+    assert [text for text in shown if re.search(r"\de[-+]?\d", text)] == []
     assert "{eval}" not in html
 
 

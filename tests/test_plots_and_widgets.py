@@ -209,6 +209,13 @@ def test_run_magnifies_a_climb_too_small_to_see_and_only_then():
     epochs, values = line_data(validation)
     assert epochs.tolist() == list(range(3, 13)) and values.tolist() == val_loss[2:]  # from 6 // 2
     assert 0.5 <= inset.get_ylim()[1] < 0.6  # holds what it shows, and magnifies it
+    # the inset, its tick labels included, sits above the curves of the panel it lies on
+    left.figure.canvas.draw()
+    box = inset.get_tightbbox()
+    for line in left.get_lines()[:2]:
+        x, y = left.transData.transform(np.column_stack(line_data(line))).T
+        under = (x >= box.x0) & (x <= box.x1)
+        assert under.any() and (y[under] < box.y0).all(), line.get_label()
     big = make_run(
         val_loss=[*val_loss[:6], 1.0, 2.0, 2.5, 3.0, 3.0, 3.0], loss=[2.0] * 12, **twelve
     )
@@ -461,7 +468,10 @@ def test_epoch_losses_draw_the_batches_the_running_mean_and_both_epoch_numbers()
     ax = plots.plot_epoch_losses(epoch_table(), 0.4)
     points, running, history, after = ax.get_lines()
     np.testing.assert_array_equal(line_data(points)[1], [1.2, 0.8, 0.5])
-    np.testing.assert_array_equal(line_data(running)[1], [1.2, 1.0, 0.856])
+    # each batch's running mean is a step as wide as the batch, centred on its loss: the last too
+    np.testing.assert_array_equal(line_data(running)[0], [0.5, 1.5, 2.5, 3.5])
+    np.testing.assert_array_equal(line_data(running)[1], [1.2, 1.0, 0.856, 0.856])
+    assert running.get_drawstyle() == "steps-post"
     assert line_data(history)[1][0] == pytest.approx(0.856)
     assert line_data(after)[1][0] == pytest.approx(0.4)
 
