@@ -186,6 +186,16 @@ def test_every_number_the_prose_evaluates_is_shown_as_a_number(built_book, path)
 
 
 @pytest.mark.book
+def test_no_table_cell_is_cut_short(built_book):
+    """pandas cuts a cell longer than its display.max_colwidth and ends it with '...': on the
+    site, no table hides the end of what it says."""
+    for page in sorted((built_book / "html" / "chapters").glob("*.html")):
+        cells = re.findall(r"<td>(.*?)</td>", page.read_text(), re.S)
+        texts = [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+        assert [text for text in texts if text.endswith(("...", "…"))] == [], page.name
+
+
+@pytest.mark.book
 def test_counterexample_page_links_the_spreadsheet(built_book):
     html = built_book / "html" / "chapters"
     links = [link for link in Page(html / "counterexample.html").links if link.endswith(".xlsx")]
