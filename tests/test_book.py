@@ -24,8 +24,10 @@ ROOT = Path(tasks.ROOT)
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+def toc_files(toc: dict | None = None) -> list[str]:
+    """The pages of a table of contents (the book's, by default), in order."""
+    if toc is None:
+        toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
 
     def walk(entries):

@@ -167,6 +167,8 @@ PAGE_EXPLORERS = {
     },
     "chapters/calibration": {
         "temperature": [("log2_temperature", v) for v in (-2, -0.5, 1.2, 3)],
+    },
+    "chapters/imbalance": {
         "threshold": [("threshold", t) for t in (0.1, 0.35, 0.62, 0.99)],
     },
     "chapters/overtraining": {
