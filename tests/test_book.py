@@ -58,6 +58,13 @@ def test_notebooks_are_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_cell_ids_are_unique(path):
+    """A repeated id is silently renamed by nbformat, so a link or a tag to it would go astray."""
+    ids = [cell["id"] for cell in json.loads(path.read_text())["cells"]]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == [], path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_run_on_the_python3_kernel(path):
     assert json.loads(path.read_text())["metadata"]["kernelspec"]["name"] == "python3"
 
@@ -165,11 +172,17 @@ def test_counterexample_page_shows_the_computed_numbers(built_book):
     assert page.says(f"lower accuracy ({CASE_1.accuracy:.0%} against {CASE_2.accuracy:.0%})")
     share = overconfident().losses[-1] / overconfident().losses.sum()
     assert page.says(f"carries {share:.0%} of its total loss")
-    assert page.says("[0.6931472]")  # the seed's one-sample check, by the old and the new API
     assert page.says("Loss and accuracy rank the two cases in opposite orders: True")
     assert len(page.images) >= 3  # the explorer's states, the triangle, the rival planes
     assert page.tags.count("figcaption") >= 3  # each with a caption
     assert "math" in page.classes
+
+
+@pytest.mark.book
+def test_the_keras_page_checks_one_sample_by_the_old_and_the_new_api(built_book):
+    page = Page(built_book / "html" / "chapters" / "keras_definitions.html")
+    assert page.says("[0.6931472]")  # the seed article's one-sample check, Keras 2's API
+    assert page.says("Keras 3: [0.69314718]")  # and Keras 3, in float64
 
 
 @pytest.mark.book
