@@ -110,6 +110,8 @@ function slider({ label, text = label, min, max, step, value, show, name }) {
   const refresh = () => {
     output.textContent = show(Number(input.value));
     input.setAttribute("aria-valuetext", output.textContent);
+    // how far along its track the thumb is, for the filled part of the track (explorers.css)
+    input.style.setProperty("--lossacc-fill", (input.value - min) / (max - min));
   };
   input.addEventListener("input", refresh);
   refresh();
@@ -131,7 +133,8 @@ function scale([d0, d1], [r0, r1], log = false) {
 
 /**
  * A figure's frame: an SVG of `width` x `height` with axes from `x` and `y` ({domain, ticks,
- * label, format, log}). Returns the svg, the scales and the plotting area's bounds.
+ * label, format, log}; x's label may hold "\n" between lines). Returns the svg, the scales and the
+ * plotting area's bounds.
  */
 function frame({ width, height, margin, x, y, title }) {
   const m = { top: 28, right: 12, bottom: 44, left: 56, ...margin };
@@ -161,8 +164,16 @@ function frame({ width, height, margin, x, y, title }) {
     axes.append(svg("text", at, text));
   }
   if (x.label) {
-    const at = { x: (area.left + area.right) / 2, y: height - 8, "text-anchor": "middle" };
-    axes.append(svg("text", at, x.label));
+    // a label of several lines ("\n" between them) ends where a one-line label sits
+    const lines = x.label.split("\n");
+    for (const [i, text] of lines.entries()) {
+      const at = {
+        x: (area.left + area.right) / 2,
+        y: height - 8 - 16 * (lines.length - 1 - i),
+        "text-anchor": "middle",
+      };
+      axes.append(svg("text", at, text));
+    }
   }
   if (y.label) {
     const middle = (area.top + area.bottom) / 2;
@@ -222,6 +233,39 @@ function wrap(text, width) {
 /** Swap the explorer's figure for a new one, keeping its place. */
 function replace(holder, figure) {
   holder.replaceChildren(figure);
+}
+
+/**
+ * The width, in px, a figure is laid out for in `holder`. Where there is room, its natural width
+ * (WIDE), scaled to fit: its text keeps at least 11 px of its 13. On a narrower holder (a phone's
+ * column, a side panel), the holder's own width, down to NARROWEST, and the figure is drawn in its
+ * narrow layout at one unit a pixel, so that its text keeps its 13 px.
+ */
+const WIDE = 640;
+const NARROWEST = 300;
+function layoutWidth(holder) {
+  const width = holder.clientWidth;
+  if (!width || width >= 0.85 * WIDE) return WIDE; // 0: not on the page yet
+  return Math.max(Math.floor(width), NARROWEST);
+}
+
+/**
+ * Call `redraw` when `holder` changes width enough to change its figure's layout: a phone turned
+ * sideways, a panel resized, or the page laying itself out after the explorer was drawn.
+ */
+function onResize(holder, redraw) {
+  if (typeof ResizeObserver === "undefined") return;
+  let width = layoutWidth(holder);
+  // the redraw waits for the next frame: redrawing inside the observer's callback would resize
+  // what it observes before the browser has finished reporting sizes
+  const observer = new ResizeObserver(() =>
+    requestAnimationFrame(() => {
+      if (layoutWidth(holder) === width) return;
+      width = layoutWidth(holder);
+      redraw();
+    }),
+  );
+  observer.observe(holder);
 }
 
 /** Mark the explorer live: tests and the page-load benchmark wait for this. */

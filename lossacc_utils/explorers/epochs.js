@@ -48,9 +48,10 @@ function atEpoch(data, index) {
 /**
  * A validation curve on a log scale of epochs, with `epoch` marked. Its vertical axis holds the
  * curve from the best epoch on (what the explorer is about); earlier epochs may run off the top
- * or the bottom, clipped at the panel's edge.
+ * or the bottom, clipped at the panel's edge. The panel is `width` px wide, its top left corner at
+ * (x0, y0) in the figure.
  */
-function curvePanel(data, epoch, name, values, colors, x0, format) {
+function curvePanel(data, epoch, name, values, colors, [x0, y0, width], format) {
   const epochs = values.map((_, i) => i + 1);
   const later = values.slice(data.best - 1).filter((v) => !Number.isNaN(v));
   const [low, high] = [Math.min(...later), Math.max(...later)];
@@ -68,7 +69,7 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
       ? Array.from({ length: Math.floor(domain[1] / lossStep) + 1 }, (_, i) => i * lossStep)
       : [domain[0], Math.round(((domain[0] + domain[1]) / 2) * 200) / 200, domain[1]];
   const { root, sx, sy, area } = frame({
-    width: 310,
+    width,
     height: 170,
     margin: { top: 26, left: 56, bottom: 40 },
     title: `validation ${name}`,
@@ -113,33 +114,46 @@ function curvePanel(data, epoch, name, values, colors, x0, format) {
     root.append(svg("circle", { cx: sx(epoch), cy: sy(value), r: 4, fill: colors[name] }));
   }
   root.setAttribute("x", x0);
+  root.setAttribute("y", y0);
   return root;
 }
 
-function drawEpoch(data, index, state, colors) {
+/**
+ * Everything the explorer shows of one epoch, laid out for `width` px. At the natural width: the
+ * two curves side by side, each key beside its title, the costliest images in one row. Narrower:
+ * the curves one above the other, each key on the line under its title, the images three a row.
+ */
+function drawEpoch(data, index, state, colors, width) {
+  const narrow = width < WIDE;
   const epoch = data.epochs[index];
   const figure = svg("svg", {
-    viewBox: "0 0 640 660",
     width: "100%",
     role: "img",
     class: "lossacc-figure",
-    style: "max-width:640px",
+    style: `max-width:${width}px`,
   });
+  const [panelWidth, second] = narrow ? [width, [0, 180]] : [310, [330, 0]];
   const panels = [
-    curvePanel(data, epoch, "loss", data.valLoss, colors, 0, (t) => fixed(t, 2)),
-    curvePanel(data, epoch, "accuracy", data.valAccuracy, colors, 330, (t) => percent(t, 1)),
+    curvePanel(data, epoch, "loss", data.valLoss, colors, [0, 0, panelWidth], (t) => fixed(t, 2)),
+    curvePanel(data, epoch, "accuracy", data.valAccuracy, colors, [...second, panelWidth], (t) =>
+      percent(t, 1),
+    ),
   ];
   for (const panel of panels) {
     panel.removeAttribute("role");
     panel.removeAttribute("style");
-    panel.setAttribute("width", 310);
+    panel.setAttribute("width", panelWidth);
     panel.setAttribute("height", 170);
   }
   figure.append(...panels);
+  let top = narrow ? 364 : 184; // where the next part starts
+  // a key's row: under the title on a narrow figure, or beside it
+  const keyRow = narrow ? 20 : 0;
 
   // where the loss comes from: one bar, on a scale that holds every recorded epoch
-  const split = svg("g", { transform: "translate(0 184)", "font-size": FONT });
-  const bar = scale([0, data.largestLoss], [56, 620]);
+  const split = svg("g", { transform: `translate(0 ${top})`, "font-size": FONT });
+  const barEnd = width - 20;
+  const bar = scale([0, data.largestLoss], [56, barEnd]);
   split.append(
     svg("text", { x: 0, y: 14, "font-weight": "bold" }, "where the validation loss comes from"),
   );
@@ -153,13 +167,19 @@ function drawEpoch(data, index, state, colors) {
       bar(Math.min(to, data.largestLoss)),
     ];
     split.append(
-      svg("rect", { x: left, y: 24, width: right - left, height: 20, fill: colors[color] }),
+      svg("rect", {
+        x: left,
+        y: 24 + keyRow,
+        width: right - left,
+        height: 20,
+        fill: colors[color],
+      }),
     );
   }
-  const splitKey = svg("g", {});
+  const splitKey = svg("g", { transform: `translate(0 ${keyRow})` });
   [
-    ["correct", `right images ${fixed(state.fromRight, 3)}`, 318],
-    ["wrong", `wrong images ${fixed(state.fromWrong, 3)}`, 484],
+    ["correct", `right images ${fixed(state.fromRight, 3)}`, narrow ? 0 : 318],
+    ["wrong", `wrong images ${fixed(state.fromWrong, 3)}`, narrow ? 150 : 484],
   ].forEach(([color, label, x]) => {
     splitKey.append(
       svg("rect", { x, y: 3, width: 12, height: 12, fill: colors[color] }),
@@ -168,24 +188,33 @@ function drawEpoch(data, index, state, colors) {
   });
   split.append(splitKey);
   if (state.fromRight + state.fromWrong > data.largestLoss) {
-    split.append(svg("text", { x: 616, y: 39, "text-anchor": "end", ...HALO }, "off the scale →"));
+    split.append(
+      svg(
+        "text",
+        { x: barEnd - 4, y: 39 + keyRow, "text-anchor": "end", ...HALO },
+        "off the scale →",
+      ),
+    );
   }
-  split.append(svg("line", { x1: 56, x2: 620, y1: 48, y2: 48, stroke: "#333" }));
+  const axis = 48 + keyRow;
+  split.append(svg("line", { x1: 56, x2: barEnd, y1: axis, y2: axis, stroke: "#333" }));
   for (const t of data.splitTicks) {
     split.append(
-      svg("line", { x1: bar(t), x2: bar(t), y1: 48, y2: 52, stroke: "#333" }),
-      svg("text", { x: bar(t), y: 66, "text-anchor": "middle" }, fixed(t, 2)),
+      svg("line", { x1: bar(t), x2: bar(t), y1: axis, y2: axis + 4, stroke: "#333" }),
+      svg("text", { x: bar(t), y: axis + 18, "text-anchor": "middle" }, fixed(t, 2)),
     );
   }
   figure.append(split);
+  top += 78 + keyRow;
 
   // the histogram of p(true class), right and wrong images stacked, on a log scale of counts
   const most = Math.max(data.histogramPeak, 1);
+  const histTitle = "each image's probability for its true class";
   const hist = frame({
-    width: 640,
-    height: 200,
-    margin: { top: 26, bottom: 40, left: 52 },
-    title: "each image's probability for its true class",
+    width,
+    height: 200 + keyRow,
+    margin: { top: 26 + keyRow, bottom: 40, left: 52 },
+    title: narrow ? undefined : histTitle,
     x: {
       domain: [0, 1],
       ticks: [0, 0.2, 0.4, 0.6, 0.8, 1],
@@ -199,6 +228,10 @@ function drawEpoch(data, index, state, colors) {
       label: "images",
     },
   });
+  if (narrow) {
+    const at = { x: 0, y: 16, "font-size": FONT, "font-weight": "bold", fill: "#333" };
+    hist.root.append(svg("text", at, histTitle));
+  }
   for (let b = 0; b < HISTOGRAM_BINS; b++) {
     // two bars per bin, the right images then the wrong ones: a log axis cannot stack them
     const left = hist.sx(b / HISTOGRAM_BINS) + 0.5;
@@ -208,13 +241,13 @@ function drawEpoch(data, index, state, colors) {
       [state.histogram.wrong[b], "wrong"],
     ].forEach(([count, color], j) => {
       if (!count) return;
-      const top = hist.sy(count);
+      const barTop = hist.sy(count);
       hist.root.append(
         svg("rect", {
           x: left + j * half,
           width: half,
-          y: top,
-          height: hist.sy(0.7) - top,
+          y: barTop,
+          height: hist.sy(0.7) - barTop,
           fill: colors[color],
         }),
       );
@@ -225,33 +258,37 @@ function drawEpoch(data, index, state, colors) {
     ["correct", "right images"],
     ["wrong", "wrong images"],
   ].forEach(([color, label], j) => {
-    const x = 420 + 110 * j;
+    const x = (narrow ? 0 : 420) + 110 * j;
     key.append(
-      svg("rect", { x, y: 6, width: 12, height: 12, fill: colors[color] }),
-      svg("text", { x: x + 17, y: 17 }, label),
+      svg("rect", { x, y: 6 + keyRow, width: 12, height: 12, fill: colors[color] }),
+      svg("text", { x: x + 17, y: 17 + keyRow }, label),
     );
   });
   hist.root.append(key);
-  hist.root.setAttribute("y", 262);
-  hist.root.setAttribute("width", 640);
-  hist.root.setAttribute("height", 200);
+  hist.root.setAttribute("y", top);
+  hist.root.setAttribute("width", width);
+  hist.root.setAttribute("height", 200 + keyRow);
   hist.root.removeAttribute("role");
   hist.root.removeAttribute("style");
   figure.append(hist.root);
+  top += 222 + keyRow;
 
-  // the costliest images, costliest first
-  const gallery = svg("g", { transform: "translate(0 484)", "font-size": FONT });
+  // the costliest images, costliest first: in one row, or three a row
+  const gallery = svg("g", { transform: `translate(0 ${top})`, "font-size": FONT });
   gallery.append(
     svg("text", { x: 0, y: 14, "font-weight": "bold" }, `the ${data.k} costliest images`),
   );
-  const step = 640 / data.k;
+  const perRow = narrow ? Math.min(3, data.k) : data.k;
+  const step = width / perRow;
   const size = Math.min(80, step - 16);
+  const rowHeight = size + 52;
   state.costliest.forEach((c, j) => {
-    const x0 = j * step + (step - size) / 2;
+    const x0 = (j % perRow) * step + (step - size) / 2;
+    const y0 = 24 + Math.floor(j / perRow) * rowHeight;
     const pixels = data.images.get(c.sample);
     const side = data.imageShape[0];
     const cell = size / side;
-    const image = svg("g", { transform: `translate(${x0} 24)` });
+    const image = svg("g", { transform: `translate(${x0} ${y0})` });
     for (let r = 0; r < side; r++) {
       for (let q = 0; q < data.imageShape[1]; q++) {
         const v = 255 - pixels[r * data.imageShape[1] + q];
@@ -274,14 +311,19 @@ function drawEpoch(data, index, state, colors) {
       image,
       svg(
         "text",
-        { x: middle, y: size + 42, "text-anchor": "middle", "data-readout": `costliest ${j + 1}` },
+        {
+          x: middle,
+          y: y0 + size + 18,
+          "text-anchor": "middle",
+          "data-readout": `costliest ${j + 1}`,
+        },
         `true ${c.truth}, said ${c.predicted}`,
       ),
       svg(
         "text",
         {
           x: middle,
-          y: size + 58,
+          y: y0 + size + 34,
           "text-anchor": "middle",
           "data-readout": `costliest ${j + 1} loss`,
         },
@@ -290,6 +332,9 @@ function drawEpoch(data, index, state, colors) {
     );
   });
   figure.append(gallery);
+  const rows = Math.ceil(data.k / perRow);
+  const height = narrow ? Math.ceil(top + 24 + (rows - 1) * rowHeight + size + 44) : 660;
+  figure.setAttribute("viewBox", `0 0 ${width} ${height}`);
   return figure;
 }
 
@@ -380,7 +425,7 @@ function render({ model, el }) {
     numbers["from wrong"].textContent = fixed(state.fromWrong, 3);
     numbers.wrong.textContent = String(state.wrong);
     numbers.accuracy.textContent = percent(state.accuracy, 1);
-    const figure = drawEpoch(data, index, state, colors);
+    const figure = drawEpoch(data, index, state, colors, layoutWidth(holder));
     const costliest = state.costliest
       .map((c) => `a ${c.truth} said to be a ${c.predicted}`)
       .join(", ");
@@ -393,6 +438,7 @@ function render({ model, el }) {
     replace(holder, figure);
   }
   follow(model, control, "epoch", (i) => epochs[i], position, update);
+  onResize(holder, () => update(epochs[Number(control.input.value)]));
   live(el, "epochs");
 }
 

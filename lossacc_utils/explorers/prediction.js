@@ -32,12 +32,18 @@ function verdictOf(a, b) {
   return { disagree: false, text: "Loss and accuracy do not contradict each other" };
 }
 
-function drawSets(sets, k, colors) {
-  const width = 640;
+/**
+ * The bars of both sets, laid out for `width` px: at the natural width, the key on one line and
+ * each bar labelled "loss 0.11"; narrower, the key on three lines, the bars labelled with their
+ * loss alone and each set's summary on two lines, so that no label runs into the next.
+ */
+function drawSets(sets, k, colors, width) {
+  const narrow = width < WIDE;
+  const keyRows = narrow ? 3 : 1;
   const { root, sx, sy, area } = frame({
     width,
-    height: 300,
-    margin: { bottom: 58, top: 26 },
+    height: narrow ? 340 : 300,
+    margin: { bottom: narrow ? 74 : 58, top: 8 + 18 * keyRows, left: narrow ? 62 : 56 },
     x: { domain: [-0.7, 6.7] },
     y: {
       domain: [0, 1.1],
@@ -73,47 +79,51 @@ function drawSets(sets, k, colors) {
         svg(
           "text",
           { x: sx(first + i), y: sy(s.p) - 5, "text-anchor": "middle", ...HALO },
-          `loss ${fixed(s.loss, 2)}`,
+          narrow ? fixed(s.loss, 2) : `loss ${fixed(s.loss, 2)}`,
         ),
       );
     });
     const middle = sx(first + 1);
-    root.append(
-      svg(
-        "text",
-        { x: middle, y: area.bottom + 20, "text-anchor": "middle", "font-size": FONT },
-        `set ${set.name}`,
-      ),
-      svg(
-        "text",
-        { x: middle, y: area.bottom + 38, "text-anchor": "middle", "font-size": FONT },
-        `loss ${fixed(set.loss, 3)} · accuracy ${percent(set.accuracy, 0)}`,
-      ),
-    );
+    const summary = narrow
+      ? [`loss ${fixed(set.loss, 3)}`, `accuracy ${percent(set.accuracy, 0)}`]
+      : [`loss ${fixed(set.loss, 3)} · accuracy ${percent(set.accuracy, 0)}`];
+    for (const [j, text] of [`set ${set.name}`, ...summary].entries()) {
+      root.append(
+        svg(
+          "text",
+          { x: middle, y: area.bottom + 20 + 18 * j, "text-anchor": "middle", "font-size": FONT },
+          text,
+        ),
+      );
+    }
   });
   const key = svg("g", { "font-size": FONT });
+  const keyLeft = narrow ? 4 : area.left + 8;
   [
     ["correct", "correct"],
     ["wrong", "wrong"],
   ].forEach(([color, label], i) => {
-    const x = area.left + 8 + 80 * i;
+    const x = keyLeft + 80 * i;
     key.append(
       svg("rect", { x, y: 2, width: 12, height: 12, fill: colors[color] }),
       svg("text", { x: x + 17, y: 13 }, label),
     );
   });
-  const x = area.left + 190;
+  const [x, y] = narrow ? [keyLeft, 18] : [area.left + 190, 0];
   key.append(
     svg("line", {
       x1: x,
       x2: x + 24,
-      y1: 8,
-      y2: 8,
+      y1: y + 8,
+      y2: y + 8,
       stroke: colors.reference,
       "stroke-dasharray": "5 4",
     }),
-    svg("text", { x: x + 30, y: 13 }, `1/${k}: above this line, a sample is correct`),
+    svg("text", { x: x + 30, y: y + 13 }, `1/${k}: above this line, a sample is correct`),
   );
+  if (narrow) {
+    key.append(svg("text", { x: keyLeft, y: 36 + 13 }, "over each bar: its sample's loss"));
+  }
   root.append(key);
   return root;
 }
@@ -186,7 +196,7 @@ function render({ model, el }) {
     const verdict = verdictOf(...sets);
     numbers.verdict.textContent = `${verdict.text}.`;
     sentence.style.color = colors[verdict.disagree ? "disagree" : "agree"];
-    const figure = drawSets(sets, k, colors);
+    const figure = drawSets(sets, k, colors, layoutWidth(holder));
     const described = sets
       .map(
         (s) =>
@@ -212,6 +222,7 @@ function render({ model, el }) {
     });
   }
   update();
+  onResize(holder, update);
   live(el, "prediction");
 }
 

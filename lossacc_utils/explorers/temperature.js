@@ -60,10 +60,16 @@ function calibrate(labels, logits, k, nBins, t) {
   return { nll, accuracy: right / n, ece: pairwiseSum(weighted) / n, bins };
 }
 
-function drawReliability(bins, colors, words) {
-  const width = 640;
+/**
+ * The reliability diagram above the count of samples per bin, laid out for `width` px: at the
+ * natural width, with the key on the right; narrower, the two panels across the whole width and
+ * the key under them.
+ */
+function drawReliability(bins, colors, words, width) {
+  const narrow = width < WIDE;
+  const panelWidth = narrow ? width : 420;
+  const [mainHeight, stripHeight] = [narrow ? 300 : 330, 166];
   const figure = svg("svg", {
-    viewBox: `0 0 ${width} 496`,
     width: "100%",
     role: "img",
     class: "lossacc-figure",
@@ -71,8 +77,8 @@ function drawReliability(bins, colors, words) {
   });
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
   const main = frame({
-    width: 420,
-    height: 330,
+    width: panelWidth,
+    height: mainHeight,
     margin: { bottom: 12, top: 12 },
     x: { domain: [0, 1] },
     y: { domain: [0, 1], ticks, label: "accuracy", format: (t) => fixed(t, 1) },
@@ -108,8 +114,8 @@ function drawReliability(bins, colors, words) {
   );
   const most = Math.max(...filled.map((b) => b.count), 1);
   const strip = frame({
-    width: 420,
-    height: 166,
+    width: panelWidth,
+    height: stripHeight,
     margin: { top: 8, bottom: 44 },
     x: {
       domain: [0, 1],
@@ -133,39 +139,44 @@ function drawReliability(bins, colors, words) {
     );
   }
   main.root.setAttribute("y", 0);
-  strip.root.setAttribute("y", 330);
+  strip.root.setAttribute("y", mainHeight);
   for (const part of [main.root, strip.root]) {
     part.removeAttribute("role");
     part.removeAttribute("style");
-    part.setAttribute("width", 420);
-    part.setAttribute("height", part === main.root ? 330 : 166);
+    part.setAttribute("width", panelWidth);
+    part.setAttribute("height", part === main.root ? mainHeight : stripHeight);
   }
+  // the key: on the right of the panels, or under them, its entries wrapped to the room there is
   const key = svg("g", { "font-size": FONT });
+  const left = narrow ? 8 : 436;
+  const characters = narrow ? Math.floor((width - left - 20) / 7.5) : 24;
   const entries = [
     ["loss", "the bar: accuracy in the bin"],
     ["under_confident", words.under],
     ["over_confident", words.over],
   ];
-  let y = 40;
+  let y = narrow ? mainHeight + stripHeight + 20 : 40;
   for (const [color, label] of entries) {
-    key.append(svg("rect", { x: 436, y: y - 11, width: 14, height: 14, fill: colors[color] }));
-    const lines = wrap(label, 24);
+    key.append(svg("rect", { x: left, y: y - 11, width: 14, height: 14, fill: colors[color] }));
+    const lines = wrap(label, characters);
     for (const [i, line] of lines.entries()) {
-      key.append(svg("text", { x: 456, y: y + 17 * i }, line));
+      key.append(svg("text", { x: left + 20, y: y + 17 * i }, line));
     }
-    y += 17 * lines.length + 12;
+    y += 17 * lines.length + (narrow ? 6 : 12);
   }
   key.append(
     svg("line", {
-      x1: 436,
-      x2: 450,
+      x1: left,
+      x2: left + 14,
       y1: y - 4,
       y2: y - 4,
       stroke: colors.reference,
       "stroke-dasharray": "4 3",
     }),
-    svg("text", { x: 456, y }, "perfect calibration"),
+    svg("text", { x: left + 20, y }, "perfect calibration"),
   );
+  const height = narrow ? y + 8 : 496;
+  figure.setAttribute("viewBox", `0 0 ${width} ${height}`);
   figure.append(main.root, strip.root, key);
   return figure;
 }
@@ -210,7 +221,7 @@ function render({ model, el }) {
     numbers.NLL.textContent = fixed(result.nll, 3);
     numbers.ECE.textContent = fixed(result.ece, 3);
     numbers.accuracy.textContent = percent(result.accuracy, 1);
-    const figure = drawReliability(result.bins, colors, words);
+    const figure = drawReliability(result.bins, colors, words, layoutWidth(holder));
     figure.setAttribute(
       "aria-label",
       `Reliability diagram: accuracy against confidence per bin at ${line.textContent}.`,
@@ -218,6 +229,7 @@ function render({ model, el }) {
     replace(holder, figure);
   }
   follow(model, control, "temperature", (v) => 2 ** v, Math.log2, update);
+  onResize(holder, () => update(2 ** Number(control.input.value)));
   live(el, "temperature");
 }
 

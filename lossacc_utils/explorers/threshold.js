@@ -31,16 +31,23 @@ function scoresAt(labels, values, threshold) {
   };
 }
 
-function drawSweep(sweep, threshold, current, colors) {
+/**
+ * The five scores against the threshold, laid out for `width` px: at the natural width, the key on
+ * the right; narrower, the curves across the whole width, the axis's label on two lines and the
+ * key in two columns under them.
+ */
+function drawSweep(sweep, threshold, current, colors, width) {
+  const narrow = width < WIDE;
+  const height = 330;
   const { root, sx, sy, area } = frame({
-    width: 640,
-    height: 330,
-    margin: { right: 178, top: 14 },
+    width,
+    height,
+    margin: { right: narrow ? 14 : 178, top: 14, bottom: narrow ? 60 : 44 },
     x: {
       domain: [0, 1],
       ticks: [0, 0.2, 0.4, 0.6, 0.8, 1],
       format: (t) => fixed(t, 1),
-      label: "decision threshold: scores above it predict the rare class",
+      label: `decision threshold:${narrow ? "\n" : " "}scores above it predict the rare class`,
     },
     y: { domain: [0, 1.02], ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], format: (t) => fixed(t, 1) },
   });
@@ -65,19 +72,26 @@ function drawSweep(sweep, threshold, current, colors) {
       }),
       svg("circle", { cx: sx(threshold), cy: sy(current[name]), r: 4, fill: colors[color] }),
     );
-    const y = area.top + 12 + 22 * i;
+    // the key's entry: a column on the right, or two columns under the axis
+    const [x, y] = narrow
+      ? [8 + (i % 2) * Math.floor(width / 2), height + 16 + 22 * Math.floor(i / 2)]
+      : [area.right + 10, area.top + 12 + 22 * i];
     root.append(
       svg("line", {
-        x1: area.right + 10,
-        x2: area.right + 30,
+        x1: x,
+        x2: x + 20,
         y1: y - 4,
         y2: y - 4,
         stroke: colors[color],
         "stroke-width": 2,
       }),
-      svg("text", { x: area.right + 35, y, "font-size": FONT }, name),
+      svg("text", { x: x + 25, y, "font-size": FONT }, name),
     );
   });
+  if (narrow) {
+    const rows = Math.ceil(SCORES.length / 2);
+    root.setAttribute("viewBox", `0 0 ${width} ${height + 22 * rows + 4}`);
+  }
   return root;
 }
 
@@ -120,7 +134,7 @@ function render({ model, el }) {
   function update(threshold) {
     const current = scoresAt(labels, values, threshold);
     for (const [name] of SCORES) numbers[name].textContent = fixed(current[name], 3);
-    const figure = drawSweep(sweep, threshold, current, colors);
+    const figure = drawSweep(sweep, threshold, current, colors, layoutWidth(holder));
     const said = SCORES.map(([name]) => `${name} ${fixed(current[name], 3)}`).join(", ");
     figure.setAttribute(
       "aria-label",
@@ -128,7 +142,15 @@ function render({ model, el }) {
     );
     replace(holder, figure);
   }
-  follow(model, control, "threshold", (v) => v, (v) => v, update);
+  follow(
+    model,
+    control,
+    "threshold",
+    (v) => v,
+    (v) => v,
+    update,
+  );
+  onResize(holder, () => update(Number(control.input.value)));
   live(el, "threshold");
 }
 
