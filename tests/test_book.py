@@ -65,6 +65,21 @@ def test_notebook_cell_ids_are_unique(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_the_site_hides_is_folded_in_jupyterlab(path):
+    """What the site leaves out or folds (the checks that keep the prose honest, the code behind a
+    figure) opens folded in JupyterLab too: a student sees the story first."""
+    hidden = {"remove-cell", "hide-input", "remove-input"}
+    unfolded = [
+        i
+        for i, cell in enumerate(json.loads(path.read_text())["cells"])
+        if cell["cell_type"] == "code"
+        and hidden & set(cell["metadata"].get("tags", []))
+        and not cell["metadata"].get("jupyter", {}).get("source_hidden")
+    ]
+    assert unfolded == [], f"{path.name}: cells {unfolded} are hidden on the site, open in JupyterLab"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_run_on_the_python3_kernel(path):
     assert json.loads(path.read_text())["metadata"]["kernelspec"]["name"] == "python3"
 
