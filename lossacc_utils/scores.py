@@ -4,7 +4,10 @@
 is a property of the whole set (a ratio of counts, or a ranking), so none is an average over the
 samples, and none can be split into what each sample contributes. Class 1 is the positive class,
 usually the rare one; a score counts as a prediction of class 1 when it is strictly above the
-threshold, as in Keras.
+threshold, compared as `keras.metrics.Precision` and `Recall` compare them: both the scores and the
+threshold are rounded to float32 first, the dtype those metrics compute in, so that a score of 0.7
+is not above a threshold of 0.7 whatever the dtype it comes in (`metrics.binary_accuracy` follows
+`keras.metrics.binary_accuracy` instead, which compares in the dtype of the scores).
 
 >>> from lossacc_utils import scores
 >>> y, p = [0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9]
@@ -16,8 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .metrics import keras_threshold
-from .validation import as_array, check_binary_labels, match_rank
+from .validation import as_array, check_binary_labels, check_real, match_rank
 
 __all__ = ["balanced_accuracy", "f1_score", "precision", "recall", "roc_auc"]
 
@@ -28,10 +30,27 @@ def _labels_and_scores(y_true, y_pred):
     return check_binary_labels(y_true, "y_true") == 1, y_pred
 
 
+#: The dtype `keras.metrics.Precision` and `Recall` compare in (a metric's dtype, Keras' floatx):
+#: they cast the scores and the threshold to it, whatever the dtype each comes in.
+COMPARED_IN = np.float32
+
+
+def _above(y_pred: np.ndarray, threshold) -> np.ndarray:
+    """Where `y_pred` is strictly above `threshold`, both rounded to `COMPARED_IN` first."""
+    threshold = check_real(threshold, "threshold")
+    if abs(threshold) > float(np.finfo(COMPARED_IN).max):
+        raise ValueError(
+            f"threshold must be within the range of {np.dtype(COMPARED_IN)}, in which Keras' "
+            f"Precision and Recall compare; got {threshold:g}"
+        )
+    with np.errstate(over="ignore"):  # a score beyond float32's range is +-inf there, as in Keras
+        return y_pred.astype(COMPARED_IN) > COMPARED_IN(threshold)
+
+
 def _binary_counts(y_true, y_pred, threshold):
     """True positives, false positives, false negatives and true negatives at `threshold`."""
     actual, y_pred = _labels_and_scores(y_true, y_pred)
-    predicted = y_pred > keras_threshold(threshold)  # strict, as in Keras
+    predicted = _above(y_pred, threshold)
     return (
         int((predicted & actual).sum()),
         int((predicted & ~actual).sum()),

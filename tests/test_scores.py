@@ -57,6 +57,60 @@ def test_roc_auc_is_the_rank_probability_and_close_to_keras(keras, to_numpy, dat
     assert scores.roc_auc(y, coarse) == pytest.approx(float(to_numpy(auc.result())), abs=0.01)
 
 
+def _near(threshold) -> list[float]:
+    """Scores at and next to `threshold`: itself, its float32 rounding, and their neighbours in
+    float64 and in float32 on either side."""
+    t64, t32 = float(threshold), np.float32(threshold)
+    values = {t64, float(t32), t64 + 1e-12, t64 - 1e-12}
+    values |= {float(np.nextafter(t64, side)) for side in (-np.inf, np.inf)}
+    values |= {float(np.nextafter(t32, np.float32(side))) for side in (-np.inf, np.inf)}
+    return sorted(values)
+
+
+NEAR_THRESHOLDS = [0.7, 0.1, 0.3, np.float64(0.7), np.float32(0.7), np.float64(0.30000001)]
+
+
+@pytest.mark.parametrize("threshold", NEAR_THRESHOLDS, ids=repr)
+@pytest.mark.parametrize("kind", ["list", "float64", "float32", "float16"])
+def test_scores_at_and_near_the_threshold_are_keras_precision_and_recall(
+    keras, to_numpy, threshold, kind
+):
+    """Every score at or next to a threshold is read as Keras' Precision and Recall read it (they
+    round both the scores and the threshold to float32): a float64 score of 0.7 is not above a
+    threshold of 0.7, as Keras and scikit-learn say, though it is above 0.7's float32 rounding."""
+
+    def made(values):
+        return list(values) if kind == "list" else np.asarray(values, dtype=kind)
+
+    for value in _near(threshold):
+        for y, p in (([1], [value]), ([0, 1], [value, 0.99])):
+            for ours, theirs in (
+                (scores.precision, keras.metrics.Precision(thresholds=float(threshold))),
+                (scores.recall, keras.metrics.Recall(thresholds=float(threshold))),
+                (scores.f1_score, keras.metrics.F1Score(threshold=float(threshold))),
+            ):
+                if ours is scores.f1_score:  # F1Score takes (samples, classes)
+                    column = [[v] for v in p] if kind == "list" else made(p)[:, None]
+                    theirs.update_state(np.float32(y)[:, None], column)
+                else:
+                    theirs.update_state(y, made(p))
+                expected = float(np.ravel(to_numpy(theirs.result()))[0])
+                assert ours(y, made(p), threshold) == pytest.approx(expected, abs=1e-6), (
+                    f"{ours.__name__} of score {value!r} ({kind}) at threshold {threshold!r}"
+                )
+
+
+def test_a_score_equal_to_the_threshold_is_negative_as_in_scikit_learn():
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    y, p = [1, 0, 1, 0], [0.7, 0.7, 0.9, 0.2]
+    predicted = np.asarray(p) > 0.7
+    assert scores.precision(y, p, 0.7) == precision_score(y, predicted)
+    assert scores.recall(y, p, 0.7) == recall_score(y, predicted) == 0.5
+    assert scores.f1_score(y, np.asarray(p), 0.7) == f1_score(y, predicted)
+    assert scores.balanced_accuracy(y, p, 0.7) == 0.75
+
+
 def test_always_majority_by_hand():
     y = np.r_[np.zeros(90), np.ones(10)]
     always_no = np.zeros(100)  # a score of 0: never predicts the rare class
