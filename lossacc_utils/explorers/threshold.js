@@ -1,6 +1,8 @@
 // The threshold explorer: a binary classifier's scores at any decision threshold. Mirrors
-// metrics.binary_accuracy and the scores module: a score above the threshold predicts class 1,
-// the threshold rounded to float32 first, as Keras rounds a Python float.
+// metrics.binary_accuracy and the scores module: a score above the threshold predicts class 1, the
+// threshold rounded to float32 first, as Keras rounds a Python float. The accuracy compares each
+// score in its own dtype, as keras.metrics.binary_accuracy does; the other four compare it rounded
+// to float32, as Keras' Precision and Recall do.
 
 const SCORES = [
   ["accuracy", "accuracy"],
@@ -13,8 +15,10 @@ const SCORES = [
 function scoresAt(labels, values, threshold) {
   const t = Math.fround(threshold);
   let [tp, fp, fn, tn] = [0, 0, 0, 0];
+  let right = 0;
   for (let i = 0; i < labels.length; i++) {
-    const predicted = values[i] > t;
+    if (values[i] > t === (labels[i] === 1)) right++;
+    const predicted = Math.fround(values[i]) > t;
     if (labels[i] === 1) predicted ? tp++ : fn++;
     else predicted ? fp++ : tn++;
   }
@@ -23,7 +27,7 @@ function scoresAt(labels, values, threshold) {
   if (tp + fn) recalls.push(tp / (tp + fn));
   if (tn + fp) recalls.push(tn / (tn + fp));
   return {
-    accuracy: (tp + tn) / labels.length,
+    accuracy: right / labels.length,
     "balanced accuracy": pairwiseSum(recalls) / recalls.length,
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fn),
