@@ -170,3 +170,113 @@ def check_moves(page, explorer, moves, index: int = 0) -> int:
         assert figure(page, kind, index) != before, f"{kind}: {control} at {value} redrew nothing"
         compared += len(expected)
     return compared
+
+
+#: A phone as many readers hold one: 390 CSS px wide, at twice the pixels, used by touch.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+
+
+def open_offline_on(browser, url: str, device: dict):
+    """Like `open_offline`, in a browser context made with `device`'s options (such as PHONE)."""
+    context = browser.new_context(**device)
+    problems = []
+
+    def only_localhost(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            problems.append(f"asked for {route.request.url}")
+            route.abort()
+
+    context.route("**/*", only_localhost)
+    page = context.new_page()
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+def slider_boxes(page) -> list[dict]:
+    """Every explorer slider on the page: its explorer (kind, and index among that kind), its
+    control, where it is in the window (left, right, width, height, in CSS px) and its range."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-explorer]')].flatMap((explorer) => {
+            const kind = explorer.dataset.explorer;
+            const index = [...document.querySelectorAll(`[data-explorer=${kind}]`)]
+                .indexOf(explorer);
+            return [...explorer.querySelectorAll('input[type=range]')].map((input) => {
+                const box = input.getBoundingClientRect();
+                return {kind, index, control: input.dataset.control, left: box.left,
+                        right: box.right, width: box.width, height: box.height,
+                        value: Number(input.value), min: Number(input.min),
+                        max: Number(input.max), step: Number(input.step)};
+            });
+        })"""
+    )
+
+
+def explorer_text_sizes(page) -> list[dict]:
+    """Each piece of text the explorers show, with the size it is drawn at in CSS px: its font
+    size, times the scale its figure is drawn at for text inside an SVG; the smallest first."""
+    return page.evaluate(
+        """() => {
+            const sizes = [];
+            for (const explorer of document.querySelectorAll('[data-explorer]')) {
+                const walker = document.createTreeWalker(explorer, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const text = node.textContent.trim();
+                    const element = node.parentElement;
+                    const range = document.createRange();
+                    range.selectNodeContents(node);
+                    const box = range.getBoundingClientRect();
+                    if (!text || box.width === 0 || box.height === 0) continue;
+                    if (getComputedStyle(element).visibility !== 'visible') continue;
+                    let px = parseFloat(getComputedStyle(element).fontSize);
+                    if (element.closest('svg')) {
+                        const m = element.getScreenCTM();
+                        px *= Math.hypot(m.a, m.b);
+                    }
+                    sizes.push({kind: explorer.dataset.explorer, text: text.slice(0, 40), px});
+                }
+            }
+            return sizes.sort((a, b) => a.px - b.px);
+        }"""
+    )
+
+
+def slider_value(page, kind: str, control: str, index: int = 0) -> float:
+    return page.evaluate(
+        f"() => Number({_explorer(kind, index)}.querySelector('[data-control=\"{control}\"]')"
+        ".value)"
+    )
+
+
+def point_on_track(page, kind: str, control: str, fraction: float, index: int = 0) -> dict:
+    """The slider scrolled to the middle of the window; the point `fraction` of the way along its
+    track, on the screen (x, y: where a finger or the mouse goes), and what a touch or a click there
+    would land on (`hit`: the slider itself, or what covers it, or "off the screen").
+
+    The screen is the visual viewport: on a phone, a page wider than the screen has a layout
+    viewport larger than what shows, and the page's coordinates are not the screen's."""
+    return page.evaluate(
+        f"""(fraction) => {{
+            const input = {_explorer(kind, index)}.querySelector('[data-control="{control}"]');
+            input.scrollIntoView({{block: "center", inline: "nearest", behavior: "instant"}});
+            const box = input.getBoundingClientRect();
+            const [left, top] = [box.left + fraction * box.width, box.top + box.height / 2];
+            const screen = window.visualViewport;
+            const x = (left - screen.offsetLeft) * screen.scale;
+            const y = (top - screen.offsetTop) * screen.scale;
+            const under = document.elementFromPoint(left, top);
+            let hit = under === input ? "slider" : String(under?.outerHTML).slice(0, 80);
+            const [width, height] = [screen.width * screen.scale, screen.height * screen.scale];
+            if (x < 0 || y < 0 || x > width || y > height) hit = "off the screen";
+            return {{x, y, hit}};
+        }}""",
+        fraction,
+    )

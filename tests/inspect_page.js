@@ -11,6 +11,37 @@ async () => {
   }
   const main = document.querySelector("main") || document.body;
   const count = (selector) => document.querySelectorAll(selector).length;
+  // the elements that stick out past the window's right edge and so let the page scroll sideways:
+  // the outermost of each such branch, leaving out what a box that scrolls or clips holds and what
+  // is fixed to the window (an off-canvas sidebar), which do not widen the page
+  const windowWidth = document.documentElement.clientWidth;
+  const sideways = [];
+  const report = (element, right, text) => {
+    const name = [element.tagName.toLowerCase(), ...element.classList].join(".");
+    sideways.push(`${name} (${Math.round(right)} px): ${text.trim().replace(/\s+/g, " ")}`);
+  };
+  const stickingOut = (element) => {
+    const style = getComputedStyle(element);
+    if (style.display === "none" || style.position === "fixed") return;
+    const box = element.getBoundingClientRect();
+    if (box.right > windowWidth + 0.5 && box.width > 0) {
+      report(element, box.right, (element.textContent || "").slice(0, 80));
+      return;
+    }
+    if (style.overflowX !== "visible") return;
+    for (const child of element.childNodes) {
+      if (child.nodeType === Node.ELEMENT_NODE) {
+        stickingOut(child);
+      } else if (child.nodeType === Node.TEXT_NODE && child.textContent.trim()) {
+        // text running out of its element's box, such as a long word in a narrow column
+        const range = document.createRange();
+        range.selectNodeContents(child);
+        const right = range.getBoundingClientRect().right;
+        if (right > windowWidth + 0.5) report(element, right, child.textContent.slice(0, 80));
+      }
+    }
+  };
+  stickingOut(document.body);
   return {
     title: document.title,
     images: [...document.images].map((i) => ({
@@ -44,6 +75,10 @@ async () => {
           el.getBoundingClientRect().right > main.getBoundingClientRect().right + 1,
       )
       .map((el) => `${el.tagName.toLowerCase()}: ${el.innerText.trim().slice(0, 70)}`),
+    // the page's width against the window's: wider, and a reader scrolls sideways
+    pageWidth: document.documentElement.scrollWidth,
+    windowWidth,
+    sideways,
     // each figure drawn by a cell: its size on the page against its size as drawn
     figures: [...main.querySelectorAll(".cell_output img, .output img")]
       .filter((i) => i.naturalWidth > 0 && i.offsetParent !== null)
