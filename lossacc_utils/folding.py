@@ -11,6 +11,7 @@ The book's environment loads it in every kernel (see `write_kernel_config` in ta
 `%load_ext lossacc_utils.folding`.
 """
 
+import base64
 import html
 
 from IPython.display import HTML, display
@@ -27,20 +28,63 @@ def _outputs_hidden(shell) -> bool:
     return bool(metadata.get("jupyter", {}).get("outputs_hidden"))
 
 
+def _base64(value) -> str:
+    """An image's data as base64 text: IPython sends images as base64 already, SVG as text."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _markdown(text: str) -> str:
+    """Markdown as HTML, as Jupyter renders a `text/markdown` output."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:  # pragma: no cover (markdown-it-py comes with the book's environment)
+        return f"<pre>{html.escape(text)}</pre>"
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def _svg(data) -> str:
+    """An SVG image as an <img> (its ids and styles then cannot clash with the page's)."""
+    svg = data.encode() if isinstance(data, str) else data
+    return f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg).decode("ascii")}" alt="">'
+
+
+def _image(kind: str):
+    return lambda data: f'<img src="data:{kind};base64,{_base64(data)}" alt="">'
+
+
+#: How each kind of output becomes HTML, in JupyterLab's order of preference: an output shows its
+#: richest kind, as in a cell's own output area.
+RENDERERS = {
+    "text/html": lambda data: data,
+    "text/markdown": _markdown,
+    "text/latex": lambda data: f"<div>{html.escape(data)}</div>",  # MathJax typesets it
+    "image/svg+xml": _svg,
+    "image/png": _image("image/png"),
+    "image/jpeg": _image("image/jpeg"),
+    "image/gif": _image("image/gif"),
+    "text/plain": lambda data: f"<pre>{html.escape(data)}</pre>",
+}
+
+
+def _rendered(data: dict) -> str:
+    """The HTML of one output's richest kind (an empty string for an output with none we know)."""
+    for kind, render in RENDERERS.items():
+        if kind in data:
+            return render(data[kind])
+    return ""
+
+
 def folded_html(captured) -> str:
-    """The HTML of a folded block holding `captured`'s outputs (a `CapturedIO`), in order."""
+    """The HTML of a folded block holding `captured`'s outputs (a `CapturedIO`), in order: each
+    output as its richest kind (HTML, Markdown, LaTeX, SVG, PNG, JPEG, GIF, then plain text)."""
     parts = []
     for stream in (captured.stdout, captured.stderr):
         if stream:
             parts.append(f"<pre>{html.escape(stream)}</pre>")
     for output in captured.outputs:
-        data = output.data
-        if "image/png" in data:
-            parts.append(f'<img src="data:image/png;base64,{data["image/png"]}" alt="">')
-        elif "text/html" in data:
-            parts.append(data["text/html"])
-        else:
-            parts.append(f"<pre>{html.escape(data.get('text/plain', ''))}</pre>")
+        parts.append(_rendered(output.data))
     return f"<details><summary>{SUMMARY}</summary>{''.join(parts)}</details>"
 
 
