@@ -9,6 +9,7 @@ both call `source_digest` for it. This module imports nothing but the standard l
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 __all__ = ["PACKAGE", "SOURCE_SUFFIXES", "source_digest"]
@@ -19,10 +20,22 @@ PACKAGE = Path(__file__).resolve().parent
 SOURCE_SUFFIXES = (".py", ".js", ".css")
 
 
+def _add(digest, *fields: bytes) -> None:
+    """Add `fields` to `digest`, each prefixed with its length, so that no two different lists of
+    fields feed it the same bytes (("a\\0b",) and ("a", "b") would, joined by a separator)."""
+    for field in fields:
+        digest.update(len(field).to_bytes(8, "big") + field)
+
+
 def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str:
     """A 16-character digest of every source file under `package` (`SOURCE_SUFFIXES`) and of the
-    `extra` files or strings (a file's path is read; anything else is hashed as text, such as a
-    version number).
+    `extra` files and texts: a `Path` is a file, whose name and contents are hashed; a string is
+    text, hashed as it is (such as a version number).
+
+    A string that names an existing file or folder is refused: pass the file as a `Path` to hash
+    its contents (hashed as text, the digest would not change when the file does), or text that is
+    not a file's name. Every file, text and name is hashed with its length, so that different
+    lists of them give different digests.
 
     The digest covers file names as well as contents, so renaming a module changes it too.
     `only`, a list of file names such as `["data.py"]`, narrows it to those files of `package`:
@@ -33,6 +46,10 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
     >>> source_digest() != source_digest(PACKAGE, "keras 3.15.1")
     True
     """
+    if isinstance(package, str) and not package.strip():
+        raise ValueError(
+            f"package must be a folder of Python source; got the empty path {package!r}"
+        )
     if not isinstance(package, str | Path) or not Path(package).is_dir():
         raise ValueError(f"package must be a folder of Python source; got {package!r}")
     package = Path(package)
@@ -46,16 +63,25 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
                 f"only must name source files of {package}; {missing or 'it is empty'}"
             )
         paths = [path for path in paths if str(path.relative_to(package)) in only]
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for item in extra:
+    parts = []
+    for i, item in enumerate(extra):
         if isinstance(item, Path):
             if not item.is_file():
-                raise ValueError(f"extra must hold existing files or strings; {item} is not a file")
-            digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+                raise ValueError(f"extra[{i}] must be an existing file; {item} is not a file")
+            parts.append((b"file", item.name.encode(), item.read_bytes()))
         elif isinstance(item, str):
-            digest.update(item.encode() + b"\0")
+            if item and os.path.exists(item):
+                kind = "folder" if os.path.isdir(item) else "file"
+                raise ValueError(
+                    f"extra[{i}] is the string {item!r}, which names a {kind}: a string is hashed "
+                    f"as text, so pass Path({item!r}) to hash a file's contents"
+                )
+            parts.append((b"text", item.encode()))
         else:
             raise TypeError(f"extra must hold paths or strings; got {type(item).__name__}")
+    digest = hashlib.sha256()
+    for path in paths:
+        _add(digest, b"source", str(path.relative_to(package)).encode(), path.read_bytes())
+    for part in parts:
+        _add(digest, *part)
     return digest.hexdigest()[:16]
