@@ -10,9 +10,25 @@ import time
 
 import keras
 
+from .validation import check_count, check_real, check_text
+
+
+def _seconds(value, name: str) -> float:
+    """A duration: a finite number of seconds, at least 0."""
+    seconds = check_real(value, name)
+    if seconds < 0:
+        raise ValueError(f"{name} must be a duration of at least 0 seconds; got {seconds:g}")
+    return seconds
+
 
 def progress_line(name: str, done: int, total: int, seconds: float) -> str:
     """The line shown after `done` of `total` epochs of `name`, `seconds` after they began."""
+    name = check_text(name, "name")
+    total = check_count(total, "total")
+    done = check_count(done, "done", low=0)
+    if done > total:
+        raise ValueError(f"done must be at most total, the epochs planned ({total}); got {done}")
+    seconds = _seconds(seconds, "seconds")
     line = f"{name}: epoch {done}/{total}, {seconds:.0f} s"
     if 0 < done < total:
         line += f", about {seconds / done * (total - done):.0f} s left"
@@ -21,6 +37,16 @@ def progress_line(name: str, done: int, total: int, seconds: float) -> str:
 
 def summary_line(trained: list[tuple[str, int, float]]) -> str:
     """The line that sums up a cell's training: `trained` lists (name, epochs, seconds)."""
+    if not isinstance(trained, list | tuple) or not trained:
+        raise TypeError(
+            f"trained must be a non-empty list of (name, epochs, seconds); got {trained!r}"
+        )
+    for i, entry in enumerate(trained):
+        if not isinstance(entry, list | tuple) or len(entry) != 3:
+            raise TypeError(f"trained[{i}] must be (name, epochs, seconds); got {entry!r}")
+        check_text(entry[0], f"trained[{i}]'s name")
+        check_count(entry[1], f"trained[{i}]'s epochs", low=0)
+        _seconds(entry[2], f"trained[{i}]'s seconds")
     if len(trained) == 1:
         name, epochs, seconds = trained[0]
         return f"{name}: trained {epochs} epochs in {seconds:.1f} s"
@@ -75,7 +101,9 @@ def _notebook_shell():
 
 def trained(name: str, epochs: int, seconds: float) -> None:
     """Count, in the cell's summary line, a model that was trained earlier and is handed back."""
-    LINE.add(name, epochs, seconds)
+    name = check_text(name, "name")
+    epochs = check_count(epochs, "epochs", low=0)
+    LINE.add(name, epochs, _seconds(seconds, "seconds"))
 
 
 class EpochProgress(keras.callbacks.Callback):
@@ -84,7 +112,8 @@ class EpochProgress(keras.callbacks.Callback):
 
     def __init__(self, name: str, epochs: int, every: float = 0.5):
         super().__init__()
-        self.name, self.epochs, self.every = name, epochs, every
+        self.name, self.epochs = check_text(name, "name"), check_count(epochs, "epochs")
+        self.every = _seconds(every, "every")
 
     def on_train_begin(self, logs=None):
         self.start = self.shown = time.perf_counter()

@@ -72,3 +72,46 @@ def test_a_cell_that_trains_several_models_keeps_one_line(executed):
     assert re.fullmatch(r"2 models trained, 5 epochs in all, in \d+\.\d s", line)
     streams = [o["text"] for o in executed.cells[2].outputs if o["output_type"] == "stream"]
     assert streams == ["done\n"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("x", 130, 120, 5.0), "done must be at most total"),
+        (("x", -1, 120, 5.0), "done must be a whole number of at least 0"),
+        (("x", 3, 0, 5.0), "total must be a whole number of at least 1"),
+        (("x", 3, 120, -12.0), "seconds must be a duration of at least 0"),
+        (("x", 3, 120, float("nan")), "seconds must be finite"),
+        (("x", 3.0, 120, 5.0), "done must be a whole number"),
+        (("", 3, 120, 5.0), "name must be a non-empty string"),
+    ],
+)
+def test_a_progress_line_refuses_counts_and_times_that_cannot_be(args, message):
+    """Never "epoch 130/120" or "about -12 s left": the line is checked at the door."""
+    with pytest.raises((ValueError, TypeError), match=message):
+        progress.progress_line(*args)
+
+
+@pytest.mark.parametrize(
+    ("trained", "message"),
+    [
+        ([], "trained must be a non-empty list"),
+        ("abc", "trained must be a non-empty list"),
+        ([("a", 3)], r"trained\[0\] must be \(name, epochs, seconds\)"),
+        ([("a", 3, 1.0), ("b", -1, 1.0)], r"trained\[1\]'s epochs"),
+        ([("a", 3, float("nan"))], r"trained\[0\]'s seconds must be finite"),
+        ([("a", 3, -2.0)], r"trained\[0\]'s seconds must be a duration"),
+    ],
+)
+def test_a_summary_refuses_what_no_training_took(trained, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        progress.summary_line(trained)
+
+
+def test_the_callback_and_a_kept_run_are_checked_too():
+    with pytest.raises(ValueError, match="epochs must be a whole number of at least 1"):
+        progress.EpochProgress("x", 0)
+    with pytest.raises(ValueError, match="every must be a duration of at least 0"):
+        progress.EpochProgress("x", 3, every=-1.0)
+    with pytest.raises(ValueError, match="seconds must be finite"):
+        progress.trained("x", 3, float("inf"))
