@@ -280,3 +280,16 @@ def point_on_track(page, kind: str, control: str, fraction: float, index: int = 
         }}""",
         fraction,
     )
+
+
+def explorer_boxes(page) -> list[dict]:
+    """Every explorer on the page: its kind, its width and its figures' widths, in CSS px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-explorer]')].map((explorer) => ({
+            kind: explorer.dataset.explorer,
+            width: explorer.getBoundingClientRect().width,
+            figures: [...explorer.querySelectorAll('svg.lossacc-figure')]
+                .filter((svg) => !svg.parentElement.closest('svg'))  // not a figure's panel
+                .map((svg) => svg.getBoundingClientRect().width),
+        }))"""
+    )

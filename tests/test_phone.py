@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from explorer_pages import (
     PHONE,
+    explorer_boxes,
     explorer_text_sizes,
     figure,
     open_offline_on,
@@ -139,6 +140,7 @@ def phone_pages(browser, site, site_folder):
         report.update(
             explorers=explorers,
             sliders=slider_boxes(page),
+            boxes=explorer_boxes(page),
             text=explorer_text_sizes(page),
             problems=problems,
         )
@@ -175,6 +177,24 @@ def test_every_slider_is_long_enough_for_a_finger_and_on_the_screen(phone_pages,
         assert slider["width"] >= SHORTEST_TRACK["phone"], f"{where} is {slider['width']:.0f} px"
         assert slider["height"] >= SMALLEST_TARGET, f"{where} is {slider['height']:.0f} px high"
         assert slider["left"] >= 0 and slider["right"] <= window, f"{where} is off the screen"
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_each_explorer_is_one_column_on_a_phone(phone_pages, name):
+    """Its sliders one above another, its figure as wide as the explorer: nothing beside it."""
+    page = opened(phone_pages, name)
+    for kind, index in {(s["kind"], s["index"]) for s in page["sliders"]}:
+        lefts = {
+            round(s["left"]) for s in page["sliders"] if (s["kind"], s["index"]) == (kind, index)
+        }
+        assert len(lefts) == 1, f"{name}: {kind}'s sliders stand side by side, at {sorted(lefts)}"
+    for explorer in page["boxes"]:
+        assert explorer["figures"], f"{name}: {explorer['kind']} draws no figure"
+        for width in explorer["figures"]:
+            assert width >= 0.95 * explorer["width"], (
+                f"{name}: {explorer['kind']}'s figure is {width:.0f} px wide in an explorer of "
+                f"{explorer['width']:.0f} px"
+            )
 
 
 @pytest.mark.parametrize("name", toc_files())
