@@ -15,6 +15,7 @@ import pandas as pd
 
 from .metrics import log_softmax
 from .validation import (
+    MAX_ENTRIES,
     as_array,
     check_class_indices,
     check_count,
@@ -40,7 +41,7 @@ def _labels_and_probabilities(y_true, probabilities):
         raise ValueError(
             f"probabilities must have shape (samples, classes); got {probabilities.shape}"
         )
-    labels = check_class_indices(as_array(y_true, "y_true"), probabilities)
+    labels = check_class_indices(as_array(y_true, "y_true"), probabilities, scores="probabilities")
     return labels, probabilities
 
 
@@ -56,7 +57,7 @@ def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     Empty bins have a count of 0 and no accuracy or confidence.
     """
     labels, probabilities = _labels_and_probabilities(y_true, probabilities)
-    n_bins = check_count(n_bins, "n_bins")
+    n_bins = check_count(n_bins, "n_bins", high=MAX_ENTRIES // 100, why=" (it sizes the table)")
     confidence = probabilities.max(axis=1)
     correct = probabilities.argmax(axis=1) == labels
     edges = np.arange(n_bins + 1) / n_bins
@@ -121,7 +122,7 @@ def negative_log_likelihood(y_true, logits, temperature=1.0) -> float:
     With a temperature near 0 a misclassified sample costs a loss near infinity, as it should.
     """
     log_p = _scaled_log_probabilities(logits, temperature)
-    labels = check_class_indices(as_array(y_true, "y_true"), log_p)
+    labels = check_class_indices(as_array(y_true, "y_true"), log_p, scores="logits")
     return float(-log_p[np.arange(len(labels)), labels].mean())
 
 
@@ -134,7 +135,7 @@ def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
     from scipy.optimize import minimize_scalar
 
     logits = _logits(logits)
-    check_class_indices(as_array(y_true, "y_true"), logits)
+    check_class_indices(as_array(y_true, "y_true"), logits, scores="logits")
     if not isinstance(bounds, list | tuple) or len(bounds) != 2:
         raise TypeError(f"bounds must be a pair of temperatures (low, high); got {bounds!r}")
     low, high = (check_positive(b, f"bounds[{i}]") for i, b in enumerate(bounds))

@@ -21,6 +21,7 @@ import pandas as pd
 from . import metrics
 from .metrics import softmax
 from .validation import (
+    MAX_ENTRIES,
     as_array,
     check_class_indices,
     check_count,
@@ -70,7 +71,7 @@ class PredictionSet:
         y_true = as_array(self.y_true, "y_true")
         if y_true.ndim != 1:
             raise ValueError(f"y_true must have shape (samples,); got {y_true.shape}")
-        y_true = check_class_indices(y_true, y_pred)
+        y_true = check_class_indices(y_true, y_pred, scores="y_pred")
         n_classes = y_pred.shape[1]
         if self.class_names == ():
             names = tuple(f"class {k}" for k in range(n_classes))
@@ -202,9 +203,17 @@ def with_true_class_probabilities(y_true, p_true, n_classes=3) -> np.ndarray:
     p_true = check_probabilities(as_array(p_true, "p_true"), "p_true")
     if p_true.ndim != 1:
         raise ValueError(f"p_true must have shape (samples,); got {p_true.shape}")
-    n_classes = check_count(n_classes, "n_classes", low=2)
+    high = MAX_ENTRIES // len(p_true)
+    why = f" for {len(p_true)} samples (it sizes the predictions made)"
+    n_classes = check_count(n_classes, "n_classes", low=2, high=high, why=why)
     y_pred = np.repeat(((1.0 - p_true) / (n_classes - 1))[:, None], n_classes, axis=1)
-    labels = check_class_indices(as_array(y_true, "y_true"), y_pred)
+    y_true = as_array(y_true, "y_true")
+    if len(y_true) != len(p_true):
+        raise ValueError(
+            f"y_true must hold one class index per entry of p_true ({len(p_true)}); "
+            f"got {len(y_true)}"
+        )
+    labels = check_class_indices(y_true, y_pred)
     y_pred[np.arange(len(labels)), labels] = p_true
     return y_pred
 
@@ -215,7 +224,7 @@ def overconfident(n_samples=10, confidence=0.99, p_true_of_miss=1e-4) -> Predict
     Each hit gives its true class `confidence`; the one miss gives its true class only
     `p_true_of_miss`. Two classes, the true class of every sample being class 0.
     """
-    n_samples = check_count(n_samples, "n_samples", low=2)
+    n_samples = check_count(n_samples, "n_samples", low=2, high=MAX_ENTRIES // 2)
     confidence = check_fraction(confidence, "confidence")
     p_true_of_miss = check_fraction(p_true_of_miss, "p_true_of_miss")
     if not confidence > 0.5 > p_true_of_miss:
@@ -237,7 +246,7 @@ def imbalanced(n_samples=100, majority_share=0.9) -> tuple[PredictionSet, Predic
     (clipped to 1 - 1e-7 by the loss), the second gives every sample the share of apples. Both
     predict 'apple' for every fruit, so both score `majority_share` accuracy.
     """
-    n_samples = check_count(n_samples, "n_samples", low=2)
+    n_samples = check_count(n_samples, "n_samples", low=2, high=MAX_ENTRIES // 2)
     share = check_fraction(majority_share, "majority_share")
     n_apples = round(share * n_samples)
     if not 0 < n_apples < n_samples:

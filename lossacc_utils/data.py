@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from .validation import (
+    MAX_ENTRIES,
     as_array,
     check_class_indices,
     check_count,
     check_fraction,
+    check_label_noise,
     check_positive,
     check_real,
     check_seed,
@@ -28,6 +30,10 @@ from .validation import (
 __all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split", "spirals"]
 
 DATASETS = ("digits", "mnist", "fashion_mnist")
+
+#: How many classes each data set has: its labels run from 0 to this number - 1, whether or not a
+#: small split happens to hold every one of them.
+N_CLASSES = {"digits": 10, "mnist": 10, "fashion_mnist": 10}
 
 
 def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
@@ -38,7 +44,7 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     one more. A larger `spread` makes the classes overlap more.
     """
     for name, value, low in (("n_samples", n_samples, 1), ("n_classes", n_classes, 2)):
-        check_count(value, name, low)
+        check_count(value, name, low, high=MAX_ENTRIES // 2, why=" (it sizes the arrays made)")
     spread = check_positive(spread, "spread")
     if spread > 1e6:
         raise ValueError(f"spread must be at most 1e6, or the classes are noise; got {spread:g}")
@@ -63,15 +69,10 @@ def spirals(n_samples=1000, n_classes=3, twist=0.7, label_noise=0.0, seed=0):
 
     Returns (x, y): float32 points of shape (n_samples, 2) and integer labels of shape (n_samples,).
     """
-    n_samples = check_count(n_samples, "n_samples")
-    n_classes = check_count(n_classes, "n_classes", low=2)
+    n_samples = check_count(n_samples, "n_samples", high=MAX_ENTRIES // 8, why=" (it sizes arrays)")
+    n_classes = check_count(n_classes, "n_classes", low=2, high=2**62)
     twist = check_real(twist, "twist")
-    label_noise = check_fraction(label_noise, "label_noise")
-    if 1 - label_noise <= label_noise / (n_classes - 1):
-        raise ValueError(
-            f"label_noise must leave the true class the likeliest label: below "
-            f"{(n_classes - 1) / n_classes:.3g} for {n_classes} classes; got {label_noise!r}"
-        )
+    label_noise = check_label_noise(label_noise, n_classes)
     rng = np.random.default_rng(check_seed(seed))
     radius = np.sqrt(rng.random(n_samples))  # uniform over the disc
     angle = 2 * np.pi * rng.random(n_samples)
@@ -85,7 +86,12 @@ def spirals(n_samples=1000, n_classes=3, twist=0.7, label_noise=0.0, seed=0):
 
 @dataclass(frozen=True)
 class Split:
-    """Images with a channel axis, scaled to [0, 1], and integer labels, in three parts."""
+    """Images with a channel axis, scaled to [0, 1], and integer labels, in three parts.
+
+    `n_classes` is the data set's number of classes (its labels run from 0 to n_classes - 1), which
+    a model's output layer is sized from: by default `N_CLASSES[name]`, not the largest label seen,
+    since a small split need not hold every class.
+    """
 
     name: str
     x_train: np.ndarray
@@ -94,8 +100,18 @@ class Split:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    n_classes: int | None = None
 
     def __post_init__(self):
+        if self.n_classes is None:
+            if self.name not in N_CLASSES:
+                raise ValueError(
+                    f"n_classes must be given for a data set other than {sorted(N_CLASSES)}; "
+                    f"got name {self.name!r} and n_classes None"
+                )
+            object.__setattr__(self, "n_classes", N_CLASSES[self.name])
+        n_classes = check_count(self.n_classes, "n_classes", low=2, high=MAX_ENTRIES)
+        object.__setattr__(self, "n_classes", n_classes)
         for part in ("train", "val", "test"):
             x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
             x = as_array(x, f"x_{part}")
@@ -110,19 +126,41 @@ class Split:
                     f"y_{part} must hold one label per image of x_{part} ({len(x)}); "
                     f"got shape {y.shape}"
                 )
-            labels = check_class_indices(
-                y, np.empty((len(y), int(max(y.max(), 1)) + 1)), f"y_{part}"
-            )
+            classes = np.broadcast_to(0.0, (len(y), n_classes))  # a shape, no memory
+            labels = check_class_indices(y, classes, f"y_{part}")
             object.__setattr__(self, f"x_{part}", x.astype("float32"))
             object.__setattr__(self, f"y_{part}", labels)
 
-    @property
-    def n_classes(self) -> int:
-        return int(max(self.y_train.max(), self.y_val.max(), self.y_test.max())) + 1
+
+def _scaled(images: np.ndarray, name: str) -> np.ndarray:
+    """Images scaled to [0, 1], from the scale they are stored in.
+
+    Integers are pixel values from 0 to 255, divided by 255. Floats already within [0, 1] are kept
+    as they are; floats above 1 must be whole pixel values up to 255, divided by 255. Anything else
+    is refused: its scale cannot be told.
+    """
+    if images.ndim != 3:
+        raise ValueError(f"{name} must have shape (images, height, width); got {images.shape}")
+    if images.dtype == np.bool_ or not (
+        np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)
+    ):
+        raise ValueError(f"{name} must hold pixel values; got dtype {images.dtype}")
+    values = images.astype(np.float64)
+    if not np.isfinite(values).all() or values.min() < 0 or values.max() > 255:
+        raise ValueError(f"{name} must hold pixel values from 0 to 255 or from 0 to 1")
+    if np.issubdtype(images.dtype, np.floating) and values.max() <= 1:
+        return values  # already in [0, 1]
+    if (values != np.round(values)).any():
+        raise ValueError(
+            f"{name} holds fractional values above 1, neither pixel values from 0 to 255 nor "
+            f"intensities from 0 to 1; its scale is ambiguous"
+        )
+    return values / 255.0
 
 
 def _read(name: str, path):
-    """(images, labels, test images, test labels) of a data set, images as uint8 or floats."""
+    """(images, labels, test images, test labels) of a data set, images scaled to [0, 1]; the test
+    parts are None for digits, which has one pool of samples."""
     if name == "digits":
         if path is not None:
             raise ValueError(
@@ -134,6 +172,8 @@ def _read(name: str, path):
         return digits.images / 16.0, digits.target, None, None
     if path is not None:
         path = Path(path)
+        if path.is_dir():
+            raise ValueError(f"path must be an .npz file; {path} is a folder, not a file")
         if not path.is_file():
             raise FileNotFoundError(f"path must be an existing .npz file; {path} does not exist")
         try:
@@ -143,7 +183,17 @@ def _read(name: str, path):
                 missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
                 if missing:
                     raise ValueError(f"it lacks {sorted(missing)}")
-                arrays = f["x_train"] / 255.0, f["y_train"], f["x_test"] / 255.0, f["y_test"]
+                arrays = []
+                for part in ("train", "test"):
+                    x, y = f[f"x_{part}"], f[f"y_{part}"]
+                    if len(x) != len(y):
+                        raise ValueError(
+                            f"x_{part} and y_{part} must have the same length, one label per "
+                            f"image; they hold {len(x)} images and {len(y)} labels"
+                        )
+                    classes = np.broadcast_to(0.0, (len(y), N_CLASSES[name]))
+                    y = check_class_indices(as_array(y, f"y_{part}"), classes, f"y_{part}")
+                    arrays += [_scaled(x, f"x_{part}"), y]
         except (OSError, ValueError, TypeError, EOFError) as error:
             raise ValueError(
                 f"path must be an .npz file holding the arrays x_train, y_train, x_test and "
@@ -170,6 +220,9 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
     The samples are shuffled with `seed`; the first `n_train` train, the next `n_val` validate and
     the next `n_test` (all the rest when None) test. For MNIST and Fashion-MNIST, training and
     validation samples come from the official training set and test samples from its test set.
+    A local `path` holds x_train, y_train, x_test and y_test as Keras' mnist.npz does: images of
+    shape (images, height, width), as whole pixel values from 0 to 255 (scaled to [0, 1]) or as
+    floats already in [0, 1] (kept), and one label from 0 to 9 per image.
     """
     if not isinstance(dataset, str) or dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
@@ -230,7 +283,7 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     pears among the apples), 0 otherwise; scores are sigmoid(z), with z drawn from a normal
     distribution centred at +separation/2 for the rare class and -separation/2 for the rest.
     """
-    n_samples = check_count(n_samples, "n_samples", low=2)
+    n_samples = check_count(n_samples, "n_samples", low=2, high=MAX_ENTRIES // 4)
     if not 0 < check_fraction(minority_share, "minority_share") < 1:
         raise ValueError(f"minority_share must be between 0 and 1; got {minority_share!r}")
     separation = check_real(separation, "separation")

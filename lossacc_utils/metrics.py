@@ -24,7 +24,10 @@ What Keras does, and what these functions do too:
   which Keras first rounds to float32 (0.7 becomes 0.69999999), then compares in the wider dtype;
 - categorical accuracy compares argmaxes, and argmax breaks ties in favour of the smallest index.
 
-Unlike Keras, bad input raises a `ValueError` or `TypeError` that names the argument.
+Unlike Keras, bad input raises a `ValueError` or `TypeError` that names the argument; and a class
+the target gives no weight adds nothing to a cross-entropy, even where its log-probability is -inf
+(a logit 3e38 below the others in float32, or log(1 - p) of a float16 p clipped to 1), where Keras'
+categorical and binary cross-entropies multiply 0 by -inf and return NaN.
 """
 
 from __future__ import annotations
@@ -99,6 +102,24 @@ def _clip(p: np.ndarray) -> np.ndarray:
     return np.clip(p, epsilon, p.dtype.type(1) - epsilon)
 
 
+def _weighted(weights: np.ndarray, logs: np.ndarray) -> np.ndarray:
+    """weights * logs, entry by entry, where a weight of 0 gives 0 even when its log is -inf.
+
+    A class the target gives no weight adds nothing to the loss, however unlikely the model makes
+    it: the log-probability of a logit far below the others (3e38 below, in float32) is -inf, and
+    so is log(1 - p) of a float16 probability clipped to 1, and 0 x -inf would make the loss a NaN
+    (as it does in Keras' categorical and binary cross-entropy) where it is 0.
+    """
+    return np.multiply(weights, logs, out=np.zeros_like(logs), where=weights != 0)
+
+
+def _log_softmax(logits: np.ndarray, dtype) -> np.ndarray:
+    """log_softmax in float64, then in `dtype`, where a log-probability below the dtype's range is
+    -inf (a probability of 0), as it is when Keras computes it in that dtype."""
+    with np.errstate(over="ignore"):
+        return log_softmax(logits).astype(dtype)
+
+
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     """Binary cross-entropy, averaged over the last axis like `keras.losses.binary_crossentropy`.
 
@@ -119,8 +140,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     else:
         p = _clip(check_probabilities(y_pred, "y_pred"))
         # in float16, 1 - EPSILON rounds to 1: log(1 - p) can be -inf there, as it is in Keras
-        with np.errstate(divide="ignore", invalid="ignore"):
-            loss = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+        with np.errstate(divide="ignore"):
+            loss = -(_weighted(y_true, np.log(p)) + _weighted(1 - y_true, np.log(1 - p)))
     return loss.mean(axis=-1, dtype=dtype).astype(np.float64)
 
 
@@ -139,11 +160,11 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if smoothing:
         y_true = y_true * (1.0 - smoothing) + smoothing / n_classes
     if from_logits:
-        log_p = log_softmax(y_pred).astype(dtype)
+        log_p = _log_softmax(y_pred, dtype)
     else:
         check_probabilities(y_pred, "y_pred")
         log_p = np.log(_clip(y_pred / check_positive_rows(y_pred, "y_pred")))
-    return -(y_true * log_p).sum(axis=-1, dtype=dtype).astype(np.float64)
+    return (0.0 - _weighted(y_true, log_p).sum(axis=-1, dtype=dtype)).astype(np.float64)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
@@ -157,12 +178,13 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     dtype = keras_dtype(y_pred)
     y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred").astype(dtype)
     check_class_axis(y_pred, "y_pred", "binary_crossentropy")
-    labels = check_class_indices(y_true, y_pred)
+    labels = check_class_indices(y_true, y_pred, scores="y_pred")
     from_logits = check_bool(from_logits, "from_logits")
     if not from_logits:  # the log of the clipped probabilities, then softmax cross-entropy on it
         y_pred = np.log(_clip(check_probabilities(y_pred, "y_pred")))
-    log_p = log_softmax(y_pred).astype(dtype)
-    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0].astype(np.float64)
+    log_p = _log_softmax(y_pred, dtype)
+    picked = np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+    return (0.0 - picked).astype(np.float64)  # 0 - 0 is 0, where -0 would be -0
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -210,5 +232,5 @@ def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras."""
     y_true, y_pred, _ = _inputs(y_true, y_pred)
     check_class_axis(y_pred, "y_pred", "binary_accuracy")
-    labels = check_class_indices(y_true, y_pred)
+    labels = check_class_indices(y_true, y_pred, scores="y_pred")
     return (labels == y_pred.argmax(axis=-1)).astype(np.float64)

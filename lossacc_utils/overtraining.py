@@ -30,6 +30,7 @@ from .validation import (
     as_array,
     check_count,
     check_fraction,
+    check_model_size,
     check_positive,
     check_seed,
 )
@@ -99,6 +100,15 @@ def convnet(input_shape, n_classes, width=1):
     input_shape = _image_shape(input_shape, smallest=2)  # max-pooling halves height and width
     n_classes = check_count(n_classes, "n_classes", low=2)
     width = check_count(width, "width")
+    height, across, channels = input_shape
+    first, second, dense = 16 * width, 32 * width, 64 * width
+    weights = (
+        (9 * channels + 1) * first
+        + (9 * first + 1) * second
+        + ((height // 2) * (across // 2) * second + 1) * dense
+        + (dense + 1) * n_classes
+    )
+    check_model_size(weights, "input_shape, width and n_classes")
     return keras.Sequential(
         [
             keras.Input(input_shape),
@@ -110,6 +120,19 @@ def convnet(input_shape, n_classes, width=1):
             keras.layers.Dense(n_classes, activation="softmax"),
         ]
     )
+
+
+def _softmax_features(model):
+    """A model from `model`'s input to what its last layer takes in, when that layer is a softmax
+    Dense layer (whose logits are then its kernel and bias applied to it); None otherwise.
+
+    What the last layer takes in is the model's input itself when it is the only layer (softmax
+    regression), and not always the output of the layer listed before it in a functional model.
+    """
+    last = model.layers[-1] if model.layers else None
+    if isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax:
+        return keras.Model(model.inputs[0], last.input)
+    return None
 
 
 class ProbabilityRecorder(keras.callbacks.Callback):
@@ -130,9 +153,7 @@ class ProbabilityRecorder(keras.callbacks.Callback):
         self._features = None
 
     def on_train_begin(self, logs=None):
-        last = self.model.layers[-1]
-        if isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax:
-            self._features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
+        self._features = _softmax_features(self.model)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
@@ -170,12 +191,9 @@ class _Validation(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         import tensorflow as tf
 
-        last = self.model.layers[-1]
-        if not (
-            isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax
-        ):
+        last, features = self.model.layers[-1], _softmax_features(self.model)
+        if features is None:
             raise ValueError("the model must end in a softmax Dense layer, whose logits are read")
-        features = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
         x, y = tf.constant(self.x), tf.constant(self.y_val)
         ops, losses, smoothing = keras.ops, keras.losses, self.label_smoothing
 

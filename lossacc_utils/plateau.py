@@ -18,6 +18,8 @@ accuracy the data allow.
 
 from __future__ import annotations
 
+import itertools
+
 import keras
 import pandas as pd
 
@@ -27,6 +29,8 @@ from .training import in_memory_batches
 from .validation import (
     check_count,
     check_fraction,
+    check_label_noise,
+    check_model_size,
     check_positive,
     check_real,
     check_seed,
@@ -80,14 +84,8 @@ BATCH_SIZE = 128
 
 def bayes_accuracy(label_noise, n_classes=N_CLASSES) -> float:
     """The best accuracy any classifier can reach on `data.spirals` with this `label_noise`."""
-    label_noise = check_fraction(label_noise, "label_noise")
     n_classes = check_count(n_classes, "n_classes", low=2)
-    if 1 - label_noise <= label_noise / (n_classes - 1):
-        raise ValueError(
-            f"label_noise must leave the true class the likeliest label: below "
-            f"{(n_classes - 1) / n_classes:.3g} for {n_classes} classes; got {label_noise!r}"
-        )
-    return 1.0 - label_noise
+    return 1.0 - check_label_noise(label_noise, n_classes)
 
 
 def _hidden(hidden) -> tuple[int, ...]:
@@ -101,6 +99,9 @@ def mlp(hidden=(32, 32), n_features=2, n_classes=N_CLASSES, seed=0):
     hidden = _hidden(hidden)
     n_features = check_count(n_features, "n_features")
     n_classes = check_count(n_classes, "n_classes", low=2)
+    widths = (n_features, *hidden, n_classes)
+    weights = sum((a + 1) * b for a, b in itertools.pairwise(widths))
+    check_model_size(weights, "hidden, n_features and n_classes")
     keras.utils.set_random_seed(check_seed(seed))
     return keras.Sequential(
         [
@@ -210,6 +211,8 @@ def diagnose(results, seed=0) -> pd.Series:
     run = as_run(results["run"], "results['run']")
     bigger = as_run(results["bigger"], "results['bigger']")
     epochs = check_count(results["epochs"], "results['epochs']")
+    twist = check_real(results["twist"], "results['twist']")
+    label_noise = check_label_noise(results["label_noise"], N_CLASSES, "results['label_noise']")
     if epochs > run.epochs:
         raise ValueError(
             f"results['epochs'] (the planned epochs, {epochs}) must be at most the "
@@ -222,8 +225,8 @@ def diagnose(results, seed=0) -> pd.Series:
         "validation loss fell by": float(run.val_loss[0] - run.val_loss[epochs - 1]),
         "after longer training": float(run.val_accuracy[-1]),
         "bigger model": float(bigger.val_accuracy[-1]),
-        "ceiling estimate": ceiling_estimate(results["twist"], results["label_noise"], seed),
-        "best possible": bayes_accuracy(results["label_noise"]),
+        "ceiling estimate": ceiling_estimate(twist, label_noise, seed),
+        "best possible": bayes_accuracy(label_noise),
     }
     now = row["validation accuracy"]
     if row["after longer training"] - now >= HELPS:

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from .validation import check_columns, check_count, check_seed
+from .validation import MAX_ENTRIES, check_columns, check_count, check_seed
 
 __all__ = [
     "LABEL_SHAPES",
@@ -98,7 +98,7 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
         ("n_classes", n_classes, 2),
         ("n_samples", n_samples, 1),
     ):
-        check_count(value, name, low)
+        check_count(value, name, low, high=MAX_ENTRIES // 4, why=" (it sizes arrays)")
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_samples, 2)).astype("float32")

@@ -27,12 +27,24 @@ from .validation import check_class_indices, check_real
 __all__ = ["Run", "as_run", "with_predictions"]
 
 
+def _real(array: np.ndarray) -> bool:
+    """Whether `array` holds real numbers (ints or floats: not None, text, complex or bools)."""
+    return np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+
+
 def _curve(name: str, values) -> np.ndarray:
-    """One value per epoch, real numbers; NaN is kept (a diverged epoch says so)."""
+    """One value per epoch, real numbers; NaN is kept (a diverged epoch says so), but None, text
+    and complex numbers are refused (NumPy would make None a NaN, and drop an imaginary part)."""
     try:
-        array = np.asarray(values, dtype=float)
+        array = np.asarray(values)
     except (TypeError, ValueError):
-        raise TypeError(f"history[{name!r}] must be a list of numbers, one per epoch") from None
+        array = np.asarray(None, dtype=object)
+    if not _real(array):
+        raise TypeError(
+            f"history[{name!r}] must be a list of numbers, one per epoch, and real ones; got "
+            f"dtype {array.dtype} (None, text or complex numbers)"
+        )
+    array = array.astype(float)
     if array.ndim != 1 or not len(array):
         raise ValueError(f"history[{name!r}] must list one number per epoch; got {array.shape}")
     if np.isinf(array).any():
@@ -88,11 +100,20 @@ def _epoch_seconds(values, epochs: int) -> tuple[float, ...]:
         raise ValueError(
             f"epoch_seconds must list one time per epoch ({epochs}); got {len(seconds)}"
         )
+    if seconds and seconds[0] < 0:
+        raise ValueError(f"epoch_seconds must be times of at least 0; got {seconds[0]:g} first")
+    for i in range(1, len(seconds)):
+        if seconds[i] < seconds[i - 1]:
+            raise ValueError(
+                f"epoch_seconds must be times since training began, which never decrease; "
+                f"epoch_seconds[{i}] is {seconds[i]:g}, after {seconds[i - 1]:g}"
+            )
     return seconds
 
 
-def _labels(name: str, labels, n_classes: int | None) -> np.ndarray:
-    """Class indices, from 0 to n_classes - 1 (whole floats accepted); read-only."""
+def _labels(name: str, labels, n_classes: int | None, scores: str | None = None) -> np.ndarray:
+    """Class indices, from 0 to n_classes - 1 (whole floats accepted); read-only. `scores` names
+    what says how many classes there are (the recorded log-probabilities), if anything does."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or not len(labels):
         raise ValueError(f"{name} must be a non-empty list of class indices; got {labels.shape}")
@@ -100,8 +121,8 @@ def _labels(name: str, labels, n_classes: int | None) -> np.ndarray:
         raise TypeError(f"{name} must hold class indices; got dtype {labels.dtype}")
     if n_classes is None:
         n_classes = int(np.nanmax(labels)) + 1 if np.isfinite(labels).all() else 2
-    scores = np.empty((len(labels), max(n_classes, 2)))
-    checked = check_class_indices(labels.astype(float), scores, name)
+    shape = (len(labels), max(n_classes, 2))
+    checked = check_class_indices(labels.astype(float), np.empty(shape), name, scores)
     checked.setflags(write=False)
     return checked
 
@@ -162,10 +183,20 @@ class Run:
             self._set(f"{split}_log_probabilities", recorded)
             if labels is not None:
                 n_classes = next(iter(recorded.values())).shape[1] if recorded else None
-                self._set(f"y_{split}", _labels(f"y_{split}", labels, n_classes))
+                scores = f"{split}_log_probabilities" if recorded else None
+                self._set(f"y_{split}", _labels(f"y_{split}", labels, n_classes, scores))
             images = getattr(self, f"x_{split}")
             if images is not None:
                 images = np.array(images)  # a copy, made read-only below
+                if not (_real(images) or images.dtype == np.bool_):
+                    raise TypeError(f"x_{split} must hold images of numbers; got {images.dtype}")
+                if images.ndim < 2:
+                    raise ValueError(
+                        f"x_{split} must hold one image per label, shape (samples, ...); got "
+                        f"shape {images.shape}"
+                    )
+                if np.issubdtype(images.dtype, np.floating) and not np.isfinite(images).all():
+                    raise ValueError(f"x_{split} must hold finite pixel values")
                 if labels is None or len(images) != len(getattr(self, f"y_{split}")):
                     raise ValueError(f"x_{split} must hold one image per label in y_{split}")
                 images.setflags(write=False)

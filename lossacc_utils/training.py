@@ -24,6 +24,7 @@ from .validation import (
     check_class_indices,
     check_count,
     check_fraction,
+    check_model_size,
     check_real,
     check_seed,
 )
@@ -64,6 +65,11 @@ def tiny_classifier(
     n_features = check_count(n_features, "n_features")
     n_classes = check_count(n_classes, "n_classes", low=2)
     hidden = check_count(hidden, "hidden", low=0)
+    if hidden:
+        weights = (n_features + 1) * hidden + (hidden + 1) * n_classes
+    else:
+        weights = (n_features + 1) * n_classes
+    check_model_size(weights, "n_features, hidden and n_classes")
     dropout = check_fraction(dropout, "dropout")
     if dropout == 1:
         raise ValueError("dropout must be below 1; got 1")
@@ -186,7 +192,7 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     if y.ndim != 1 or len(y) != len(x):
         raise ValueError(f"y must hold one class index per sample of x ({len(x)}); got {y.shape}")
     n_classes = model.outputs[0].shape[-1]
-    y = check_class_indices(y, np.empty((len(y), n_classes)), "y")
+    y = check_class_indices(y, np.empty((len(y), n_classes)), "y", scores="the model")
     rows = []
     try:
         for alpha in alphas:

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from .runs import Run, as_run, with_predictions
-from .validation import as_array, check_count, check_seed, check_text
+from .validation import MAX_ENTRIES, as_array, check_count, check_seed, check_text
 
 __all__ = [
     "accuracy_change",
@@ -149,7 +149,8 @@ def bootstrap_interval(
         )
     (n,) = lengths
     level = _confidence(confidence)
-    n_resamples = check_count(n_resamples, "n_resamples", low=10)
+    why = f" for {n} samples (each draw is {n} indices)"
+    n_resamples = check_count(n_resamples, "n_resamples", low=10, high=MAX_ENTRIES // n, why=why)
     rng = np.random.default_rng(check_seed(seed))
 
     def number(value):  # what the statistic returned: one finite real number, or a clear error

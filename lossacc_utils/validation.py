@@ -7,6 +7,7 @@ traceback from deep inside NumPy.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -21,6 +22,8 @@ __all__ = [
     "check_count",
     "check_distributions",
     "check_fraction",
+    "check_label_noise",
+    "check_model_size",
     "check_names",
     "check_positive",
     "check_positive_rows",
@@ -32,6 +35,21 @@ __all__ = [
     "keras_dtype",
     "match_rank",
 ]
+
+#: The most entries an array made from a count may hold, and the most weights a model made from
+#: counts may have: 10**8 float64 entries are 800 MB. A larger count is refused by name rather
+#: than left to end in a MemoryError.
+MAX_ENTRIES = 10**8
+
+
+def _shown(value) -> str:
+    """`repr(value)`, shortened for an error message (Python cannot print an int of more than
+    4300 digits at all)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        text = f"an integer of {math.floor(value.bit_length() * math.log10(2)) + 1} digits"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _index(array: np.ndarray, mask: np.ndarray) -> tuple[int, ...] | int:
@@ -138,15 +156,20 @@ def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:
     return array
 
 
-def check_same_shape(y_true: np.ndarray, y_pred: np.ndarray) -> None:
-    """Check that y_true and y_pred have the same shape."""
+def check_same_shape(
+    y_true: np.ndarray, y_pred: np.ndarray, names: tuple[str, str] = ("y_true", "y_pred")
+) -> None:
+    """Check that the two arrays (the caller's `names` for them) have the same shape."""
     if y_true.shape != y_pred.shape:
         raise ValueError(
-            f"y_true and y_pred must have the same shape; got {y_true.shape} and {y_pred.shape}"
+            f"{names[0]} and {names[1]} must have the same shape; got {y_true.shape} and "
+            f"{y_pred.shape}"
         )
 
 
-def match_rank(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def match_rank(
+    y_true: np.ndarray, y_pred: np.ndarray, names: tuple[str, str] = ("y_true", "y_pred")
+) -> tuple[np.ndarray, np.ndarray]:
     """Bring (N,) and (N, 1) to the same rank as Keras does, then check the shapes agree.
 
     Keras' `squeeze_or_expand_to_same_rank`: when the ranks differ by one and the longer shape ends
@@ -162,7 +185,7 @@ def match_rank(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.n
                 arrays[longer] = a[..., 0]
             y_true, y_pred = arrays
             break
-    check_same_shape(y_true, y_pred)
+    check_same_shape(y_true, y_pred, names)
     return y_true, y_pred
 
 
@@ -177,19 +200,26 @@ def check_class_axis(y_pred: np.ndarray, name: str, use_instead: str) -> int:
     return n_classes
 
 
-def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y_true") -> np.ndarray:
+def check_class_indices(
+    y_true: np.ndarray, y_pred: np.ndarray, name: str = "y_true", scores: str | None = None
+) -> np.ndarray:
     """Check integer class labels against class scores; return them as an int array.
 
     `y_true` has the shape of `y_pred` without its last (class) axis, or with that axis of size 1,
-    and holds whole numbers from 0 to n_classes - 1.
+    and holds whole numbers from 0 to n_classes - 1. `scores` is the caller's name for `y_pred`,
+    which an error names; leave it None when the caller has no such argument (it made `y_pred`
+    only to say how many classes there are), and an error names `name` alone.
     """
     n_classes = y_pred.shape[-1]
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
     if y_true.shape != y_pred.shape[:-1]:
+        wanted = f"{y_pred.shape[:-1]} (or {(*y_pred.shape[:-1], 1)})"
+        if scores is None:
+            raise ValueError(f"{name} must have shape {wanted}; got shape {y_true.shape}")
         raise ValueError(
-            f"{name} must hold one class index per row of y_pred, shape {y_pred.shape[:-1]} "
-            f"(or {(*y_pred.shape[:-1], 1)}); got shape {y_true.shape}"
+            f"{name} must hold one class index per row of {scores}, shape {wanted}; "
+            f"got shape {y_true.shape}"
         )
     fractional = y_true != np.round(y_true)
     if fractional.any():
@@ -200,9 +230,10 @@ def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y_t
     outside = (y_true < 0) | (y_true >= n_classes)
     if outside.any():
         where = _index(y_true, outside)
+        of = f"{scores} has {n_classes} classes" if scores else f"{n_classes} classes"
         raise ValueError(
-            f"{name} must hold class indices from 0 to {n_classes - 1} (y_pred has {n_classes} "
-            f"classes); got {y_true[where]:g} at index {where}"
+            f"{name} must hold class indices from 0 to {n_classes - 1} ({of}); "
+            f"got {y_true[where]:g} at index {where}"
         )
     return y_true.astype(np.int64)
 
@@ -210,17 +241,28 @@ def check_class_indices(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y_t
 def check_bool(value, name: str) -> bool:
     """Check a flag is a real bool (a string such as "False" would silently count as true)."""
     if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
+        raise TypeError(f"{name} must be True or False; got {_shown(value)}")
     return bool(value)
 
 
 def check_real(value, name: str) -> float:
-    """Check a scalar is a finite real number."""
+    """Check a scalar is a finite real number; return it as a float.
+
+    Any real number a float can hold is accepted: Python and NumPy ints and floats, a
+    `fractions.Fraction`. An int too large for a float (2**1024 and beyond) is refused by name.
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return float(value)
+        raise TypeError(f"{name} must be a real number; got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{name} must be finite and within the range of a float (about 1.8e308); "
+            f"got {_shown(value)}"
+        ) from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite; got {_shown(value)}")
+    return number
 
 
 def check_fraction(value, name: str) -> float:
@@ -231,11 +273,41 @@ def check_fraction(value, name: str) -> float:
     return value
 
 
-def check_count(value, name: str, low: int = 1) -> int:
-    """Check a whole number of at least `low` (a bool is not a count, nor is 2.0)."""
+def check_count(value, name: str, low: int = 1, high: int | None = None, why: str = "") -> int:
+    """Check a whole number of at least `low` (a bool is not a count, nor is 2.0), and at most
+    `high` when given: a count that sizes an array or a model is bounded, `why` saying by what."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number of at least {low}; got {value!r}")
+        raise ValueError(f"{name} must be a whole number of at least {low}; got {_shown(value)}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be at most {high:,}{why}; got {_shown(value)}")
     return int(value)
+
+
+def check_model_size(n_weights: int, names: str) -> int:
+    """Check a model made from counts (`names`, the arguments that size it) fits in memory."""
+    if n_weights > MAX_ENTRIES:
+        count = f"{n_weights:,}" if n_weights < 10**100 else "more than 10**100"
+        raise ValueError(
+            f"{names} must make a model of at most {MAX_ENTRIES:,} weights, to fit in memory; "
+            f"they make one of {count}"
+        )
+    return n_weights
+
+
+def check_label_noise(label_noise, n_classes: int, name: str = "label_noise") -> float:
+    """Check a share of labels replaced by another class drawn evenly among the other
+    `n_classes - 1`: the true class must stay the likeliest label, so the share must be below
+    (n_classes - 1) / n_classes. At that share the true class only ties with each other class
+    (in floats, within rounding: 2/3 written as 0.6666666666666666 ties too)."""
+    label_noise = check_fraction(label_noise, name)
+    bound = (n_classes - 1) / n_classes
+    if label_noise >= bound or math.isclose(label_noise, bound, rel_tol=1e-12):
+        raise ValueError(
+            f"{name} must be below {n_classes - 1}/{n_classes} = {bound:.6g} with {n_classes} "
+            f"classes, so that the true class stays the likeliest label (at {n_classes - 1}/"
+            f"{n_classes} it only ties with each other class); got {label_noise!r}"
+        )
+    return label_noise
 
 
 def check_positive(value, name: str) -> float:
@@ -253,7 +325,7 @@ def check_seed(value, name: str = "seed") -> int:
         or not isinstance(value, numbers.Integral)
         or not 0 <= value < 2**32
     ):
-        raise ValueError(f"{name} must be a whole number from 0 to 2**32 - 1; got {value!r}")
+        raise ValueError(f"{name} must be a whole number from 0 to 2**32 - 1; got {_shown(value)}")
     return int(value)
 
 

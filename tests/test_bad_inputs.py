@@ -21,12 +21,14 @@ refuse a bad argument before any training starts.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -165,7 +167,32 @@ def names_argument(message: str, name: str) -> bool:
     return re.search(pattern, message) is not None
 
 
-def assert_clear_error(exc: BaseException, names: tuple[str, ...]) -> None:
+#: Arguments that a shared check's message names when its caller passes them: a function that
+#: takes no such argument must not have its error name one ("y_pred has 10 classes" from a function
+#: without `y_pred` sends its reader looking for an argument they never passed).
+SHARED_ARGUMENTS = ("y_true", "y_pred", "logits")
+
+
+def foreign_arguments(function: Callable, message: str) -> list[str]:
+    """The `SHARED_ARGUMENTS` that `message` names but `function` does not take (none for a
+    function that takes any keyword, such as a method called through `method`)."""
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return []
+    variable = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    if any(p.kind in variable for p in parameters.values()):
+        return []
+    return [  # a name as a word, but not `y_true=` inside the repr of an object in the message
+        name
+        for name in SHARED_ARGUMENTS
+        if name not in parameters and re.search(rf"(?<![\w.]){name}(?![\w=])", message)
+    ]
+
+
+def assert_clear_error(
+    exc: BaseException, names: tuple[str, ...], function: Callable | None = None
+) -> None:
     wanted = " or ".join(repr(n) for n in names)
     assert isinstance(exc, ValueError | TypeError | FileNotFoundError) and not isinstance(
         exc, KeyError | IndexError | AttributeError | ZeroDivisionError | Warning
@@ -177,6 +204,8 @@ def assert_clear_error(exc: BaseException, names: tuple[str, ...]) -> None:
     assert any(names_argument(str(exc), name) for name in names), (
         f"{_describe(exc)}: the message does not name the argument {wanted}"
     )
+    foreign = foreign_arguments(function, str(exc)) if function is not None else []
+    assert not foreign, f"{_describe(exc)}: names {foreign}, which the function does not take"
 
 
 @pytest.fixture(autouse=True)
@@ -2545,6 +2574,240 @@ answers(PLATEAU_PLOT, "fake", holds(lambda axes: len(axes) == 2), [FAKE_RESULTS]
 
 
 # --------------------------------------------------------------------------------------------------
+# classes of input that once gave a silent wrong answer, or failed inside another library
+# --------------------------------------------------------------------------------------------------
+
+# a score at the threshold is not above it, in any dtype (Keras' Precision and Recall round both
+# to float32; scikit-learn compares 0.7 > 0.7 in float64): the direct formula says the same
+for fn in (scores.precision, scores.recall, scores.f1_score, scores.balanced_accuracy):
+    y_true, y_pred = [1, 0, 1, 0], [0.7, 0.7, 0.9, 0.2]
+    for label, made in (("list", list), ("float64", np.float64), ("float16", np.float16)):
+        expected = _score(fn.__name__, y_true, np.float32(made(y_pred)), 0.7)
+        answers(fn, f"y_pred=threshold=0.7-{label}", close_to(expected), y_true, made(y_pred), 0.7)
+    sweep(fn, {"y_true": Y, "y_pred": P}, "threshold", [("1e39", 1e39), ("-1e39", -1e39)])
+
+# a logit so far below the others that its log-probability is -inf: weight 0 adds nothing
+for dtype, big in ((np.float16, 6e4), (np.float32, 3e38), (np.float64, 1e308)):
+    logits = np.array([[big, 0, -big], [-big, big, 0]], dtype=dtype)
+    label = f"from_logits={np.dtype(dtype).name}-{big:g}"
+    answers(CCE, label, close_to([0.0, 0.0]), np.eye(3)[[0, 1]], logits, from_logits=True)
+    agrees(SCCE, label, [0, 1], logits, from_logits=True)
+answers(
+    BCE,
+    "float16-certain-and-right",
+    close_to([0.0, 0.0]),
+    np.float16(BIN_TRUE),
+    np.float16(BIN_TRUE),
+)
+
+# numbers that are real but not floats: accepted as the float they are, or refused by name
+for label, value in (("2**64", 2**64), ("Fraction(1,3)", Fraction(1, 3)), ("-2**70", -(2**70))):
+    answers(V.check_real, label, equals(float(value)), value, "rate")
+for label, value in (
+    ("2**1024", 2**1024),
+    ("10**5000", 10**5000),
+    ("Fraction(10**400,3)", Fraction(10**400, 3)),
+):
+    rejects(V.check_real, label, "rate", value, "rate")
+answers(V.check_fraction, "Fraction(1,3)", equals(1 / 3), Fraction(1, 3), "share")
+answers(metrics.keras_threshold, "Fraction(1,2)", equals(0.5), Fraction(1, 2))
+sweep(metrics.keras_threshold, {}, "threshold", [("2**1024", 2**1024), ("10**5000", 10**5000)])
+sweep(BLOBS, {}, "spread", [("2**1024", 2**1024)])
+sweep(plateau.bayes_accuracy, {}, "label_noise", [("2**64", 2**64)])
+answers(plateau.bayes_accuracy, "Fraction(1,10)", close_to(0.9), Fraction(1, 10))
+
+# a count that sizes an array or a model is bounded, and refused by name, not by a MemoryError
+rejects(V.check_model_size, "10**8+1", "widths", 10**8 + 1, "widths")
+rejects(V.check_model_size, "10**5000", "widths", 10**5000, "widths")
+answers(V.check_model_size, "10**8", equals(10**8), 10**8, "widths")
+sweep(
+    V.check_label_noise,
+    {"n_classes": 3, "name": "noise"},
+    "label_noise",
+    [*BAD_FRACTIONS, ("2/3", 2 / 3), ("0.7", 0.7)],
+    "noise",
+)
+answers(V.check_label_noise, "0.6", equals(0.6), 0.6, 3, "noise")
+HUGE = [("10**12", 10**12), ("10**5000", 10**5000)]
+sweep(V.check_count, {"name": "count", "high": 10}, "value", [("11", 11)], "count")
+answers(V.check_count, "at-high", equals(10), 10, "count", high=10)
+for fn in (calibration.calibration_bins, calibration.expected_calibration_error):
+    sweep(fn, {"y_true": CY, "probabilities": CP}, "n_bins", HUGE)
+sweep(BLOBS, {}, "n_samples", HUGE)
+sweep(BLOBS, {}, "n_classes", HUGE)
+sweep(data.spirals, {}, "n_samples", HUGE)
+sweep(data.spirals, {"label_noise": 0.0}, "n_classes", [("10**30", 10**30)])
+sweep(data.imbalanced_scores, {}, "n_samples", HUGE)
+sweep(WITH_P, WP_BASE, "n_classes", HUGE)
+sweep(counterexample.overconfident, {}, "n_samples", HUGE)
+sweep(counterexample.imbalanced, {}, "n_samples", HUGE)
+sweep(prose.readable, {"value": 1e-7}, "digits", [("18", 18), *HUGE])
+answers(prose.readable, "digits=17", equals("9.9999999999999995 × 10⁻⁸"), 1e-7, 17)
+for label, value in HUGE:
+    rejects(BI, f"n_resamples={label}", "n_resamples", np.mean, ONES, n_resamples=value)
+sweep(TINY, {}, "n_classes", HUGE)
+sweep(TINY, {"hidden": 10**5}, "n_features", [("10**5", 10**5)])
+sweep(MLP, {}, "hidden", [("(10**5,10**5)", (10**5, 10**5))])
+sweep(MLP, {"hidden": ()}, "n_classes", HUGE)
+sweep(CONV, {"input_shape": (28, 28, 1), "n_classes": 10}, "width", [("16", 16), *HUGE])
+sweep(CONV, {"n_classes": 10}, "input_shape", [("(10**4,10**4,1)", (10**4, 10**4, 1))])
+sweep(CONV, {"input_shape": (8, 8, 1)}, "n_classes", HUGE)
+for argument in ("n_samples", "n_classes", "output_width"):
+    sweep(AR, AR_BASE, argument, HUGE)
+
+# a share of wrong labels at which the true class only ties with another is refused, 2/3 as
+# Python writes it (0.6666666666666666) too
+for label, noise, k in (("2/3", 2 / 3, 3), ("1/2-2-classes", 0.5, 2), ("0.9-10-classes", 0.9, 10)):
+    rejects(plateau.bayes_accuracy, f"label_noise={label}", "label_noise", noise, k)
+    rejects(data.spirals, f"label_noise={label}", "label_noise", 10, k, label_noise=noise)
+for label, noise, k in (("0.66", 0.66, 3), ("0.49-2-classes", 0.49, 2), ("0.89-10", 0.89, 10)):
+    answers(plateau.bayes_accuracy, f"label_noise={label}", close_to(1 - noise), noise, k)
+    answers(
+        data.spirals, f"label_noise={label}", holds(lambda xy: len(xy[1]) == 10), 10, k, 0.7, noise
+    )
+rejects(plateau.train, "label_noise=2/3", "label_noise", label_noise=2 / 3)
+rejects(
+    plateau.diagnose,
+    "results['label_noise']=2/3",
+    "results",
+    {**FAKE_RESULTS, "label_noise": 2 / 3},
+)
+
+# the number of classes is the data set's, not the largest label a small split happens to hold
+for seed in range(10):
+    answers(
+        LOAD,
+        f"n_classes-of-a-tiny-split-seed={seed}",
+        holds(lambda s: s.n_classes == 10),
+        "digits",
+        2,
+        1,
+        1,
+        seed,
+    )
+answers(SPLIT, "n_classes-by-name", holds(lambda s: s.n_classes == 10), **SPLIT_BASE)
+answers(
+    SPLIT,
+    "n_classes-given",
+    holds(lambda s: s.n_classes == 5),
+    **{**SPLIT_BASE, "name": "mine", "n_classes": 5},
+)
+rejects(SPLIT, "name-unknown-no-n_classes", "n_classes", **{**SPLIT_BASE, "name": "mine"})
+sweep(
+    SPLIT,
+    SPLIT_BASE,
+    "n_classes",
+    [("1", 1), ("'10'", "10"), ("3-below-a-label", 3)],
+    ("n_classes", "y_train", "y_val", "y_test"),
+)
+sweep(SPLIT, SPLIT_BASE, "y_test", [("10", np.array([0, 1, 2, 10]))])
+
+
+# a local .npz: images stored as floats in [0, 1] are kept, whole pixel values are scaled;
+# anything else, and labels that are not one per image, are refused by naming path
+def _images_scale_check(top):
+    def check(split):
+        values = np.concatenate([split.x_train.ravel(), split.x_val.ravel(), split.x_test.ravel()])
+        assert values.max() == pytest.approx(top) and values.min() >= 0, values.max()
+
+    return check
+
+
+FLOATS = np.linspace(0, 1, 40 * 28 * 28).reshape(40, 28, 28)
+for label, images, test_images, top in (
+    ("float-images-in-[0,1]", FLOATS, FLOATS[:12], 1.0),
+    ("float32-images-in-[0,1]", np.float32(FLOATS), np.float32(FLOATS[:12]), 1.0),
+    ("uint8-images", np.uint8(FLOATS * 255), np.uint8(FLOATS[:12] * 255), 1.0),
+    ("whole-float-pixels", np.round(FLOATS * 255), np.round(FLOATS[:12] * 255), 1.0),
+):
+    arrays = {**MNIST_LIKE, "x_train": images, "x_test": test_images}
+    answers(
+        LOAD,
+        f"path={label}",
+        _images_scale_check(top),
+        "mnist",
+        30,
+        10,
+        12,
+        0,
+        _npz(f"{label}.npz", **arrays),
+    )
+for label, change in (
+    ("more-labels", {"y_train": np.arange(41) % 10}),
+    ("fewer-test-labels", {"y_test": np.arange(11) % 10}),
+    ("fractional-pixels-above-1", {"x_train": FLOATS * 200}),
+    ("pixels-above-255", {"x_train": FLOATS * 300}),
+    ("negative-pixels", {"x_train": FLOATS - 0.5}),
+    ("label-10", {"y_train": np.arange(40) % 11}),
+    ("images-with-channels", {"x_train": np.zeros((40, 28, 28, 1))}),
+    ("string-images", {"x_train": np.full((40, 28, 28), "a")}),
+):
+    arrays = {**MNIST_LIKE, **change}
+    rejects(LOAD, f"path={label}", "path", "mnist", 20, 10, 5, 0, _npz(f"{label}.npz", **arrays))
+rejects(LOAD, "path=a-folder", "path", "mnist", 20, 10, 5, 0, Lazy(lambda tmp: tmp, "tmp"))
+
+# fingerprint: an empty path is not the working folder; a file must be a Path (a string naming
+# one is refused); the parts are hashed with their lengths, so they cannot run together
+rejects(SD, "package=''", "package", "")
+rejects(SD, "package='  '", "package", "  ")
+rejects(SD, "extra=str-naming-a-file", "extra", PACKAGE, Lazy(lambda tmp: str(_a_file(tmp)), "str"))
+rejects(SD, "extra=str-naming-a-folder", "extra", PACKAGE, Lazy(lambda tmp: str(tmp), "str"))
+answers(SD, "extra=a\\0b", holds(lambda d: d != SD(PACKAGE, "a", "b")), PACKAGE, "a\0b")
+answers(SD, "extra=ab", holds(lambda d: d != SD(PACKAGE, "a", "b")), PACKAGE, "ab")
+answers(SD, "extra=a,b", holds(lambda d: d != SD(PACKAGE, "b", "a")), PACKAGE, "a", "b")
+
+# a Run holds real numbers: None, complex numbers and text are refused, not made NaN or real
+sweep(
+    RUN_CLASS,
+    {},
+    "history",
+    [
+        ("None-in-a-curve", {"loss": [1.0, None]}),
+        ("complex-curve", {"loss": [1.0, 1 + 2j]}),
+        ("bools", {"loss": [True, False]}),
+    ],
+)
+sweep(
+    RUN_CLASS,
+    {"history": HISTORY, "y_val": Y_VAL},
+    "x_val",
+    [
+        ("strings", np.full((4, 2), "a")),
+        ("None", [None] * 4),
+        ("1-D", np.zeros(4)),
+        ("nan", np.full((4, 2), NAN)),
+    ],
+)
+sweep(
+    RUN_CLASS,
+    {"history": HISTORY},
+    "epoch_seconds",
+    [("decreasing", [1.0, 3.0, 2.0]), ("negative", [-1.0, 1.0, 2.0])],
+)
+answers(
+    RUN_CLASS,
+    "epoch_seconds=equal",
+    holds(lambda r: r.epoch_seconds == (1.0, 1.0, 2.0)),
+    HISTORY,
+    epoch_seconds=[1.0, 1.0, 2.0],
+)
+
+# errors from a shared check name the caller's own argument (never y_pred it does not take)
+sweep(LINE, LINE_BASE, "y", [("class-beyond-the-model", [0, 5, 1, 2])])
+rejects(
+    RUN_CLASS,
+    "y_val=beyond-recorded",
+    "y_val",
+    HISTORY,
+    y_val=[0, 1, 2, 3],
+    val_log_probabilities=LOG_P,
+)
+rejects(WITH_P, "y_true=fewer-than-p_true", ("y_true", "p_true"), [0], [0.5, 0.2], 3)
+for fn in (calibration.negative_log_likelihood, calibration.fit_temperature):
+    rejects(fn, "y_true=class-3", "y_true", [0, 3], [[1.0, 0.0, 0.5], [0.2, 0.1, 0.0]])
+
+
+# --------------------------------------------------------------------------------------------------
 # the sweep
 # --------------------------------------------------------------------------------------------------
 
@@ -2597,7 +2860,7 @@ def test_bad_input(case, request):
             assert error is not None, (
                 f"returned {_short(result)} instead of an error naming {wanted}"
             )
-            assert_clear_error(error, case.names)
+            assert_clear_error(error, case.names, case.function)
         else:
             assert error is None, f"{_describe(error)}; expected an answer"
             case.check(result)

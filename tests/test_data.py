@@ -155,9 +155,13 @@ def test_straight_arms_are_linear_and_twisted_ones_are_not():
     assert 0.5 < linear < 0.7 and near > 0.9
 
 
-def test_spirals_refuse_noise_that_leaves_no_class_likeliest():
-    with pytest.raises(ValueError, match="label_noise must leave the true class"):
-        spirals(10, n_classes=3, label_noise=0.7)
+@pytest.mark.parametrize(("n_classes", "label_noise"), [(3, 0.7), (3, 2 / 3), (2, 0.5), (10, 0.9)])
+def test_spirals_refuse_noise_that_leaves_no_class_likeliest(n_classes, label_noise):
+    """At (K - 1) / K the true class only ties with each other class (0.6666666666666666 is 2/3
+    as Python writes it); the error states the bound."""
+    bound = f"below {n_classes - 1}/{n_classes}"
+    with pytest.raises(ValueError, match=f"label_noise must be {bound}"):
+        spirals(10, n_classes=n_classes, label_noise=label_noise)
 
 
 @pytest.mark.parametrize(("n_classes", "twist"), [(3, 0.7), (2, 0.0), (5, -1.3)])
@@ -207,3 +211,48 @@ def test_spirals_refuse_noise_at_or_past_where_a_wrong_class_is_as_likely(n_clas
         spirals(10, n_classes=n_classes, label_noise=past)
     _, y = spirals(10, n_classes=n_classes, label_noise=limit - 0.01)  # just below: allowed
     assert len(y) == 10
+
+
+def test_a_split_has_the_data_sets_classes_whatever_labels_it_happens_to_hold():
+    """Four samples hold at most four of digits' ten classes; the network trained on them must
+    still have an output per class, so n_classes is 10 on every seed, not the largest label + 1."""
+    assert {load_split("digits", 2, 1, 1, seed=seed).n_classes for seed in range(10)} == {10}
+
+
+def test_float_images_already_in_0_1_are_not_divided_by_255_again(tmp_path):
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (30, 28, 28))
+    as_floats, as_bytes = tmp_path / "floats.npz", tmp_path / "bytes.npz"
+    labels = {"y_train": np.arange(20) % 10, "y_test": np.arange(10)}
+    np.savez(as_floats, x_train=pixels[:20] / 255.0, x_test=pixels[20:] / 255.0, **labels)
+    np.savez(as_bytes, x_train=np.uint8(pixels[:20]), x_test=np.uint8(pixels[20:]), **labels)
+    a, b = (load_split("mnist", 15, 5, path=path) for path in (as_floats, as_bytes))
+    np.testing.assert_allclose(a.x_train, b.x_train, rtol=1e-6)
+    assert a.x_train.max() == pytest.approx(pixels[:20].max() / 255.0, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({"y_train": np.arange(21) % 10}, "x_train and y_train must have the same length"),
+        ({"y_test": np.arange(9)}, "x_test and y_test must have the same length"),
+        ({"x_train": np.full((20, 28, 28), 127.5)}, "scale is ambiguous"),
+        ({"y_train": np.arange(20)}, "y_train must hold class indices from 0 to 9"),
+    ],
+)
+def test_a_local_npz_that_cannot_be_read_as_mnist_is_refused(tmp_path, arrays, message):
+    good = {
+        "x_train": np.zeros((20, 28, 28), np.uint8),
+        "y_train": np.arange(20) % 10,
+        "x_test": np.zeros((10, 28, 28), np.uint8),
+        "y_test": np.arange(10),
+    }
+    np.savez(tmp_path / "bad.npz", **{**good, **arrays})
+    with pytest.raises(ValueError, match=message) as error:
+        load_split("mnist", 15, 5, path=tmp_path / "bad.npz")
+    assert str(error.value).startswith("path must be an .npz file")
+
+
+def test_a_folder_given_as_path_is_said_to_be_a_folder(tmp_path):
+    with pytest.raises(ValueError, match="is a folder, not a file"):
+        load_split("mnist", 15, 5, path=tmp_path)

@@ -360,9 +360,14 @@ def test_a_saturated_sigmoid_costs_what_keras_says_in_float32(keras, to_numpy):
 def test_binary_crossentropy_matches_keras_in_every_dtype(keras, to_numpy, dtype, data):
     y_true, y_pred = (as_given(a, dtype) for a in data)
     expected = to_numpy(keras.losses.binary_crossentropy(y_true, y_pred))
-    np.testing.assert_allclose(
-        metrics.binary_crossentropy(y_true, y_pred), expected, **tolerance(dtype)
-    )
+    ours = metrics.binary_crossentropy(y_true, y_pred)
+    # Keras' NaN: in float16 a probability of 1 stays 1 after clipping, and a label of 1 gives
+    # log(1 - 1) = -inf the weight 0; here that term adds nothing (see the test below)
+    nan = np.isnan(expected)
+    certain = (np.asarray(data[0]) == 1) & (np.asarray(y_pred, dtype=float) == 1)
+    assert not np.isnan(ours).any()
+    assert np.array_equal(nan, certain.any(axis=-1) if dtype is np.float16 else nan & False)
+    np.testing.assert_allclose(ours[~nan], expected[~nan], **tolerance(dtype))
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: getattr(d, "__name__", str(d)))
@@ -408,3 +413,41 @@ def test_the_cases_that_float32_rounding_decides(keras, to_numpy):
     assert metrics.binary_accuracy(np.float64([1.0]), np.float64([0.7]), threshold=0.7)[0] == 1
     assert metrics.binary_accuracy(np.float32([1.0]), np.float32([0.3]), threshold=0.3)[0] == 0
     assert metrics.binary_accuracy([1.0], [0.7], threshold=0.7)[0] == 0  # a list is float32
+
+
+@pytest.mark.parametrize(
+    ("dtype", "big"), [("float16", 6e4), ("float32", 3e38), ("float64", 1e308)]
+)
+def test_a_class_the_target_gives_no_weight_adds_nothing_even_at_log_p_minus_inf(
+    keras, to_numpy, dtype, big
+):
+    """Logits so far apart that a class's log-probability is -inf in the dtype: the true class
+    holds all the probability, so the loss is 0 (the closed form: -log softmax of the largest logit,
+    whose exp(-2 big) underflows). Keras' categorical cross-entropy multiplies the one-hot target's
+    0 by -inf there and returns NaN; its sparse one reads the true class alone and returns 0."""
+    logits = np.array([[big, 0, -big], [-big, big, 0], [0, -big, big]], dtype=dtype)
+    labels = np.array([0, 1, 2])
+    one_hot = np.eye(3, dtype=dtype)[labels]
+    loss = metrics.categorical_crossentropy(one_hot, logits, from_logits=True)
+    np.testing.assert_array_equal(loss, 0.0)
+    sparse = metrics.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    np.testing.assert_array_equal(sparse, 0.0)
+    keras_sparse = keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    np.testing.assert_array_equal(sparse, to_numpy(keras_sparse))
+    # a wrong class that certain costs as much as Keras says: the overflow, +inf
+    wrong = metrics.categorical_crossentropy(one_hot[::-1], logits, from_logits=True)
+    keras_wrong = keras.losses.categorical_crossentropy(one_hot[::-1], logits, from_logits=True)
+    np.testing.assert_array_equal(np.isinf(wrong), np.isinf(to_numpy(keras_wrong)))
+
+
+def test_a_certain_binary_prediction_in_float16_costs_0(keras, to_numpy):
+    """In float16, 1 - 1e-7 rounds to 1, so a probability of 1 stays 1 after clipping and
+    log(1 - p) is -inf; a label of 1 gives that term no weight, and the loss is 0 (the closed form:
+    -(1 x log 1 + 0 x log 0) with the term of weight 0 left out). Keras returns NaN."""
+    y_true = np.array([[1.0], [0.0], [1.0]], dtype=np.float16)
+    y_pred = np.array([[1.0], [0.0], [0.5]], dtype=np.float16)
+    loss = metrics.binary_crossentropy(y_true, y_pred)
+    assert loss[0] == 0.0 and not np.isnan(loss).any()
+    expected = to_numpy(keras.losses.binary_crossentropy(y_true, y_pred))
+    np.testing.assert_allclose(loss[1:], expected[1:], rtol=2e-3)
+    assert np.isnan(expected[0])  # what Keras gives, and these functions do not

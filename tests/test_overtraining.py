@@ -54,6 +54,39 @@ def test_recorded_log_probabilities_give_keras_val_loss_even_past_the_clip():
     assert clipped == pytest.approx(-np.log(1e-7) / 2, rel=1e-4)
 
 
+def test_the_recorder_reads_the_logits_of_a_one_layer_softmax_model():
+    """Softmax regression: the last layer takes the model's input itself. Its log-probabilities
+    are log_softmax(x W + b), the closed form, and give the loss Keras reports."""
+    import keras
+
+    layer = keras.layers.Dense(
+        3,
+        activation="softmax",
+        kernel_initializer=keras.initializers.Constant(2.0),
+        bias_initializer=keras.initializers.Constant([0.0, 80.0, 0.0]),
+    )
+    model = keras.Sequential([keras.Input((2,)), layer])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+    x, y = np.array([[1.0, 0.0], [0.0, 3.0]], "float32"), np.array([0, 1])
+    recorder = overtraining.ProbabilityRecorder(x)
+    history = model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[recorder])
+    logits = x @ np.full((2, 3), 2.0) + [0.0, 80.0, 0.0]
+    expected = logits - np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1))[:, None]
+    expected -= logits.max(1, keepdims=True)
+    np.testing.assert_allclose(recorder.log_probabilities[1], expected, rtol=1e-5)
+    loss = -recorder.log_probabilities[1][[0, 1], y].mean()
+    assert loss == pytest.approx(history.history["val_loss"][0], rel=1e-5)
+
+
+def test_the_convnet_has_an_output_per_class_of_the_data_set_not_per_class_seen():
+    """Two training images hold at most two of digits' ten classes: the network still has ten
+    outputs, and a split's n_classes is 10 whatever its labels."""
+    run = overtraining.run_overtraining(
+        seed=3, n_train=2, n_val=3, n_test=1, epochs=1, batch_size=2, record_every=1
+    )
+    assert run.val_log_probabilities[1].shape == (3, 10)
+
+
 def test_run_overtraining_is_deterministic_for_a_seed():
     a = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
     b = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
