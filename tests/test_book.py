@@ -76,7 +76,9 @@ def test_code_the_site_hides_is_folded_in_jupyterlab(path):
         and hidden & set(cell["metadata"].get("tags", []))
         and not cell["metadata"].get("jupyter", {}).get("source_hidden")
     ]
-    assert unfolded == [], f"{path.name}: cells {unfolded} are hidden on the site, open in JupyterLab"
+    assert unfolded == [], (
+        f"{path.name}: cells {unfolded} are hidden on the site, open in JupyterLab"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
