@@ -354,7 +354,7 @@ def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
 def threshold_explorer(y_true, scores, threshold=0.5):
     """A slider over the decision threshold and the scores of a binary classifier at it: accuracy,
     balanced accuracy, precision, recall and F1, and the five curves against the threshold."""
-    labels, values = plots._binary_scores(y_true, scores)
+    labels, values = plots.calibration.check_binary_scores(y_true, scores)
     return ThresholdExplorer(
         labels=_labels(labels.astype(np.int64)),
         scores=_floats(values),

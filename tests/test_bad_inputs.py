@@ -1423,6 +1423,19 @@ two_panels = holds(lambda axes: len(axes) == 2 and all(isinstance(a, plt.Axes) f
 answers(PLOT_RUN, "dict", two_panels, HISTORY)
 answers(PLOT_RUN, "a-Run", two_panels, RUN)
 answers(PLOT_RUN, "a-keras-History", two_panels, FakeHistory(HISTORY))
+
+ANSWER = plots.plot_answer
+ANSWER_RUN = runs.Run(HISTORY, y_val=Y_VAL, val_log_probabilities={**LOG_P, 3: LOG_P[2]})
+sweep(ANSWER, {}, "run", [("a-dict", HISTORY), ("curves-only", CURVES_ONLY), ("no-last", RUN)])
+sweep(ANSWER, {"run": ANSWER_RUN}, "axes", BAD_AX)
+rejects(ANSWER, "axes=one", "axes", ANSWER_RUN, axes=Lazy(lambda _: plt.subplots()[1]))
+answers(ANSWER, "a-Run", two_panels, ANSWER_RUN)
+
+SUBPLOTS = plots.subplots
+sweep(SUBPLOTS, {}, "nrows", [("0", 0), ("'2'", "2")])
+sweep(SUBPLOTS, {}, "height", [("-1", -1.0)])
+sweep(SUBPLOTS, {}, "width", [("9", 9.0), ("0", 0)])
+answers(SUBPLOTS, "two-rows", holds(lambda made: len(made[1]) == 2), 2, 1)
 answers(
     PLOT_RUN,
     "nan-epoch",
@@ -1504,7 +1517,7 @@ sweep(
 )
 sweep(RELIABILITY, {"bins": BINS}, "ax", BAD_AX)
 sweep(RELIABILITY, {"bins": BINS}, "title", [("5", 5)])
-answers(RELIABILITY, "bins", all_of(is_axes, holds(lambda ax: len(ax.patches) == 6)), BINS)
+answers(RELIABILITY, "bins", all_of(is_axes, holds(lambda ax: len(ax.patches) == 4)), BINS)
 
 SWEEP = plots.plot_threshold_sweep
 sweep(

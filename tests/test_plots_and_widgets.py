@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgb, to_rgba
 
 from lossacc_utils import calibration, counterexample, curves, data, plots, scores, widgets
 from lossacc_utils.counterexample import CASE_1, CASE_2, with_true_class_probabilities
+from lossacc_utils.plots import style
 from lossacc_utils.runs import Run
 
 
@@ -108,7 +109,7 @@ def test_simplex_regions_are_where_the_formulas_say():
     ax = plots.plot_simplex(loss_level=-np.log(0.45))
     correct, cheap_but_wrong = ax.patches[0], ax.patches[1:3]
     cheap = next(patch for patch in ax.patches if "(p_true >" in str(patch.get_label()))
-    to_xy = plots._to_xy
+    to_xy = plots.counterexample._to_xy
 
     def inside(patch, probabilities):
         return patch.get_path().contains_point(to_xy(probabilities), radius=-1e-9)
@@ -130,7 +131,7 @@ def test_simplex_marks_each_point_where_it_lies():
     ax = plots.plot_simplex(points={"sure": [0.9, 0.05, 0.05], "torn": [0.4, 0.5, 0.1]})
     marked = [line_data(line) for line in ax.get_lines()]
     for (x, y), probabilities in zip(marked, ([0.9, 0.05, 0.05], [0.4, 0.5, 0.1]), strict=True):
-        np.testing.assert_allclose([x[0], y[0]], plots._to_xy(probabilities))
+        np.testing.assert_allclose([x[0], y[0]], plots.counterexample._to_xy(probabilities))
     assert {"sure", "torn"} <= {t.get_text() for t in ax.texts}
 
 
@@ -159,68 +160,78 @@ def test_along_line_draws_the_frame_with_loss_left_and_accuracy_right():
 
 def test_run_curves_start_at_epoch_one_training_solid_validation_dashed():
     run = make_run()
-    left, right = plots.plot_run(run)
-    lines = {line.get_label(): line for line in left.get_lines() + right.get_lines()}
+    top, bottom = plots.plot_run(run)
+    lines = {line.get_label(): line for line in top.get_lines() + bottom.get_lines()}
     epochs = [1, 2, 3, 4]
-    for quantity in ("loss", "accuracy"):
+    for ax, quantity in ((top, "loss"), (bottom, "accuracy")):
         training, validation = lines[f"training {quantity}"], lines[f"validation {quantity}"]
         np.testing.assert_array_equal(line_data(training), (epochs, run.curve(quantity)))
         np.testing.assert_array_equal(line_data(validation), (epochs, run.curve(f"val_{quantity}")))
         assert training.get_linestyle() == "-" and validation.get_linestyle() == "--"
         assert rgb(training.get_color()) == rgb(validation.get_color())
         assert rgb(training.get_color()) == rgb(plots.COLORS[quantity])
-    legends = [{t.get_text() for t in ax.get_legend().get_texts()} for ax in (left, right)]
-    assert legends == [
-        {"training loss", "validation loss", "lowest validation loss (epoch 2)"},
-        {"training accuracy", "validation accuracy", "after the lowest validation loss"},
-    ]
+        assert ax.get_legend() is None  # the curves are named beside them instead
+        assert {"training", "validation"} <= {t.get_text() for t in ax.texts}
 
 
-def test_run_axes_are_linear_and_hold_every_value():
-    run = make_run(loss=[2.5, 0.6, 0.3, 0.1], accuracy=[0.05, 0.7, 0.9, 1.0])
-    left, right = plots.plot_run(run)
-    assert left.get_yscale() == right.get_yscale() == "linear"
-    low, high = left.get_ylim()
-    assert low == 0 and high >= 2.5
-    low, high = right.get_ylim()
-    assert low <= 0.05 and high >= 1
+def test_run_titles_say_what_the_validation_curves_did_after_the_best_epoch():
+    run = make_run()
+    top, bottom = plots.plot_run(run, title="a run")
+    best = curves.summarize(run)
+    loss_title, accuracy_title = top.get_title(loc="left"), bottom.get_title(loc="left")
+    assert loss_title.startswith("a run\n")
+    assert f"{best['best_val_loss']:.2f} → {best['final_val_loss']:.2f}" in loss_title
+    assert "after epoch 2" in loss_title
+    assert f"{best['val_accuracy_at_best']:.1%} → {best['final_val_accuracy']:.1%}" in (
+        accuracy_title
+    )
 
 
-def test_run_marks_the_lowest_validation_loss_and_shades_what_follows():
+def test_run_axes_show_the_run_after_its_first_epochs():
+    # the loss falls from 3 to 0.19 at epoch 6, then climbs by 0.11: the climb must fill the panel
+    val_loss = [3.0, 1.0, 0.5, 0.3, 0.2, 0.19, 0.21, 0.24, 0.26, 0.28, 0.29, 0.3]
+    val_accuracy = [0.1, 0.5, 0.7, 0.8, 0.84, 0.85, 0.86, 0.86, 0.86, 0.87, 0.87, 0.88]
+    run = make_run(
+        val_loss=val_loss,
+        loss=[2.0, 0.5] + [0.01] * 10,
+        accuracy=[0.2, 0.6] + [1.0] * 10,
+        val_accuracy=val_accuracy,
+    )
+    top, bottom = plots.plot_run(run)
+    assert top.get_yscale() == bottom.get_yscale() == "linear"
+    low, high = top.get_ylim()
+    assert low == 0 and 0.3 <= high < 0.5  # holds the climb, not the first epochs
+    assert (0.3 - 0.19) / high > 0.2  # the climb is a fifth of the panel or more
+    assert top.child_axes == []  # no inset
+    low, high = bottom.get_ylim()
+    assert 0.6 < low <= 0.84 and high >= 1  # around what the accuracies do once settled
+    assert not bottom.patches  # no shading
+
+
+def test_settled_epoch_is_where_the_curve_enters_the_band_it_ends_in():
+    from lossacc_utils.plots.runs import settled_epoch
+
+    loss = [3.0, 1.0, 0.5, 0.3, 0.2, 0.19, 0.21, 0.24, 0.26, 0.28, 0.29, 0.3]
+    # the band from epoch 6 on is [0.19, 0.3]; widened by 0.05 it takes 0.3 (epoch 4) first
+    assert settled_epoch(loss, best=6, floor=0.05) == 4
+    assert settled_epoch(loss, best=6, floor=0.25) == 3  # 0.5 is within 0.3 + 0.25
+    assert settled_epoch([1.0, 0.5], best=2) == 2
+    with pytest.raises(ValueError, match="best must be an epoch of the curve"):
+        settled_epoch(loss, best=13)
+
+
+def test_run_marks_the_lowest_validation_loss_with_a_line_and_a_label():
     run = make_run()
     best = curves.summarize(run)
     assert best["best_epoch"] == 2
-    left, right = plots.plot_run(run)
-    (dot,) = [line for line in left.get_lines() if line.get_marker() == "o"]
+    top, bottom = plots.plot_run(run)
+    (dot,) = [line for line in top.get_lines() if line.get_marker() == "o"]
     np.testing.assert_allclose(np.ravel(line_data(dot)), [2, best["best_val_loss"]])
-    for ax in (left, right):
-        (shade,) = ax.patches
-        assert shade.get_x() == pytest.approx(2) and shade.get_width() == pytest.approx(2)
-
-
-def test_run_magnifies_a_climb_too_small_to_see_and_only_then():
-    # the loss falls from 3 to 0.19 at epoch 6, then climbs by 0.11: a thirtieth of the panel
-    val_loss = [3.0, 1.0, 0.5, 0.3, 0.2, 0.19, 0.21, 0.24, 0.26, 0.28, 0.29, 0.3]
-    twelve = {"accuracy": [0.5] * 12, "val_accuracy": [0.5] * 12}
-    small = make_run(val_loss=val_loss, loss=[2.0, 0.5] + [0.01] * 10, **twelve)
-    left, _ = plots.plot_run(small)
-    (inset,) = left.child_axes
-    (validation,) = [line for line in inset.get_lines() if line.get_label() == "validation loss"]
-    epochs, values = line_data(validation)
-    assert epochs.tolist() == list(range(3, 13)) and values.tolist() == val_loss[2:]  # from 6 // 2
-    assert 0.5 <= inset.get_ylim()[1] < 0.6  # holds what it shows, and magnifies it
-    # the inset, its tick labels included, sits above the curves of the panel it lies on
-    left.figure.canvas.draw()
-    box = inset.get_tightbbox()
-    for line in left.get_lines()[:2]:
-        x, y = left.transData.transform(np.column_stack(line_data(line))).T
-        under = (x >= box.x0) & (x <= box.x1)
-        assert under.any() and (y[under] < box.y0).all(), line.get_label()
-    big = make_run(
-        val_loss=[*val_loss[:6], 1.0, 2.0, 2.5, 3.0, 3.0, 3.0], loss=[2.0] * 12, **twelve
-    )
-    left, _ = plots.plot_run(big)
-    assert left.child_axes == []
+    for ax in (top, bottom):
+        red = rgb(plots.COLORS["disagree"])
+        (mark,) = [m for m in ax.get_lines() if rgb(m.get_color()) == red and m is not dot]
+        assert line_data(mark)[0].tolist() == [2, 2]
+    assert any("epoch 2" in t.get_text() for t in top.texts)
 
 
 def test_run_takes_a_dict_of_curves_as_well_as_a_run():
@@ -237,12 +248,45 @@ def test_loss_by_correctness_stacks_up_to_the_validation_loss():
     run = make_run()
     frame = curves.loss_by_correctness(run)
     ax = plots.plot_loss_by_correctness(frame)
-    correct, wrong = ax.collections
-    tops = wrong.get_paths()[0].vertices  # the outline of the upper part: its top is the sum
+    wrong, correct = ax.collections  # the misclassified samples' part below, the correct on top
+    tops = correct.get_paths()[0].vertices  # the outline of the upper part: its top is the sum
     for epoch, loss in zip(frame.index, run.val_loss, strict=True):
         assert np.isclose(tops, [epoch, loss]).all(axis=1).any(), (epoch, loss)
     assert rgb(correct.get_facecolor()[0]) == rgb(plots.COLORS["correct"])
     assert rgb(wrong.get_facecolor()[0]) == rgb(plots.COLORS["wrong"])
+    assert ax.get_legend() is None and len(ax.texts) == 2  # each part named on the figure
+
+
+def test_answer_shows_the_loss_rising_while_the_wrong_images_barely_change_in_number():
+    run = make_run()
+    left, right = plots.plot_answer(run)
+    frame = curves.loss_by_correctness(run)
+    (loss,) = [line for line in left.get_lines() if line.get_label() == "validation loss"]
+    np.testing.assert_array_equal(line_data(loss), ([1, 2, 3, 4], run.val_loss))
+    twin = next(ax for ax in left.figure.axes if ax not in (left, right))
+    (accuracy,) = twin.get_lines()
+    np.testing.assert_array_equal(line_data(accuracy), ([1, 2, 3, 4], run.val_accuracy))
+    assert loss.get_linestyle() == accuracy.get_linestyle() == "--"  # validation curves
+    assert twin.get_ylim()[1] == 1 and twin.get_ylim()[0] <= min(run.val_accuracy[1:])
+    # the stacked parts add up to the validation loss, the misclassified images' part below
+    wrong, correct = right.collections
+    assert rgb(wrong.get_facecolor()[0]) == rgb(plots.COLORS["wrong"])
+    tops = correct.get_paths()[0].vertices
+    for epoch, value in zip(frame.index, run.val_loss, strict=True):
+        assert np.isclose(tops, [epoch, value]).all(axis=1).any(), (epoch, value)
+    # the lowest validation loss marked in both panels, at the argmin
+    best = int(np.argmin(run.val_loss)) + 1
+    for ax in (left, right):
+        marks = [
+            line
+            for line in ax.get_lines()
+            if rgb(line.get_color()) == rgb(plots.COLORS["disagree"])
+        ]
+        assert [line_data(m)[0].tolist() for m in marks] == [[best, best]]
+    written = [t.get_text() for t in right.texts if t.get_text().endswith("wrong")]
+    assert written == [f"{int(frame.loc[e, 'wrong samples'])} wrong" for e in (best, 4)]
+    assert left.get_legend() is None and right.get_legend() is None
+    assert left.get_ylim() == right.get_ylim()  # one loss scale for both
 
 
 def test_true_class_histograms_count_every_sample_once_per_epoch():
@@ -269,28 +313,41 @@ def test_costliest_shows_the_images_the_table_names():
         assert ax.get_title().startswith(f"true {Y_VAL[sample]}, said {predicted}\n")
 
 
-def test_reliability_diagram_draws_a_bar_per_filled_bin_and_counts_them():
+def test_reliability_diagram_draws_full_bars_and_gap_boxes_and_counts_them():
     y, logits = logits_and_labels()
-    bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
+    probabilities = calibration.apply_temperature(logits, 1.0)
+    bins = calibration.calibration_bins(y, probabilities, 10)
     ax = plots.plot_reliability(bins)
     filled = bins[bins["count"] > 0]
     n = len(filled)
-    assert len(ax.patches) == 3 * n  # the bar up to the lower of the two, then each gap
-    base, under, over = (ax.patches[k * n : (k + 1) * n] for k in range(3))
-    height = lambda bars: np.array([bar.get_height() for bar in bars])  # noqa: E731
-    np.testing.assert_allclose(height(base) + height(under), filled["accuracy"])  # bar top
-    np.testing.assert_allclose(height(base) + height(over), filled["confidence"])
-    assert {rgb(bar.get_facecolor()) for bar in under} == {rgb(plots.COLORS["under_confident"])}
-    assert {rgb(bar.get_facecolor()) for bar in over} == {rgb(plots.COLORS["over_confident"])}
-    assert (height(under) > 0).any() and (height(over) > 0).any()  # both kinds of bin occur here
-    np.testing.assert_allclose(
-        [bar.get_x() + bar.get_width() / 2 for bar in base],
-        (filled["lower"] + filled["upper"]) / 2,
+    bars = ax.patches[:n]
+    gaps = ax.patches[n:]
+    assert len(gaps) == n  # one gap box a bin, hatched or faint
+    height = lambda boxes: np.array([box.get_height() for box in boxes])  # noqa: E731
+    np.testing.assert_allclose(height(bars), filled["accuracy"])  # the bar is the accuracy, whole
+    assert {rgb(bar.get_facecolor()) for bar in bars} == {rgb(plots.COLORS["loss"])}
+    # each gap box spans the bar's top to the bin's mean confidence, whichever is higher
+    spans = sorted((box.get_x(), box.get_y(), box.get_y() + box.get_height()) for box in gaps)
+    expected = sorted(
+        zip(
+            filled["lower"],
+            np.minimum(filled["accuracy"], filled["confidence"]),
+            np.maximum(filled["accuracy"], filled["confidence"]),
+            strict=True,
+        )
     )
+    np.testing.assert_allclose(spans, expected, atol=1e-12)
+    assert {rgb(box.get_facecolor()) for box in gaps} == {rgb(plots.COLORS["gap"])}
+    # bins of few samples are pale, the others solid
+    few = (filled["count"] < max(5, 0.01 * filled["count"].sum())).to_numpy()
+    assert few.any() and not few.all()
+    assert [bar.get_alpha() for bar in bars] == [0.3 if f else 1.0 for f in few]
+    ece = calibration.expected_calibration_error(y, probabilities, 10)
+    assert f"ECE {ece:.3f}" in [t.get_text() for t in ax.texts]
     (strip,) = ax.child_axes
-    legend = [text.get_text() for text in strip.get_legend().get_texts()]
-    assert {plots.OVER_CONFIDENT, plots.UNDER_CONFIDENT} <= set(legend)
     assert sum(bar.get_height() for bar in strip.patches) == 400  # every sample counted below
+    legend = [text.get_text() for text in strip.get_legend().get_texts()]
+    assert legend[:2] == ["accuracy in the bin", "gap to its mean confidence"]
     with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
         plots.plot_reliability(bins.drop(columns="count"))
 
@@ -323,10 +380,9 @@ def test_loss_and_ece_draw_the_validation_curves_dashed_on_linear_axes_that_hold
     np.testing.assert_allclose(line_data(ece)[1], expected)
     np.testing.assert_array_equal(line_data(ece)[0], [1, 2, 3, 4])
     assert loss.get_linestyle() == ece.get_linestyle() == "--"
-    best = next(line for line in ax.get_lines() if line.get_linestyle() == ":")
+    best = next(line for line in ax.get_lines() if line.get_label().startswith("_"))
     assert line_data(best)[0].tolist() == [2, 2]  # the lowest validation loss
-    legend = {text.get_text() for text in ax.get_legend().get_texts()}
-    assert legend == {"validation loss (left axis)", "validation ECE (right axis)"}
+    assert {"loss", "ECE"} <= {text.get_text() for text in ax.texts + right.texts}
     assert ax.get_yscale() == right.get_yscale() == "linear"
     assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= max(run.val_loss)
     assert right.get_ylim()[0] == 0 and right.get_ylim()[1] >= max(expected)
@@ -351,7 +407,7 @@ def test_label_smoothing_gives_each_run_one_colour_in_both_panels():
     assert rgb(cross_entropy.get_color()) == rgb(reported.get_color()) != rgb(plain.get_color())
     bars = right.patches
     np.testing.assert_allclose(
-        [bar.get_height() for bar in bars],
+        [bar.get_width() for bar in bars],
         [
             calibration.expected_calibration_error(r.y_val, r.val_probabilities[4])
             for r in (run, smoothed)
@@ -371,6 +427,7 @@ def test_figures_of_a_trained_run_draw_without_error():
     run = run_overtraining(seed=0, **settings)
     smoothed = run_overtraining(seed=0, label_smoothing=0.1, **settings)
     plots.plot_run(run)
+    plots.plot_answer(run)
     plots.plot_true_class_histograms(run, epochs=[1, 4])
     table = curves.costliest_samples(run, epoch=4, k=3)
     axes = plots.plot_costliest(run, table)
@@ -490,6 +547,7 @@ def plateau_results():
 
 FIGURES = {
     "plot_along_line": lambda: plots.plot_along_line(line_frame()),
+    "plot_answer": lambda: plots.plot_answer(make_run()),
     "plot_clipping": lambda: plots.plot_clipping(clipping_frame()),
     "plot_epoch_losses": lambda: plots.plot_epoch_losses(epoch_table(), 0.4),
     "plot_resolution": lambda: plots.plot_resolution(resolution_table()),
@@ -513,13 +571,19 @@ FIGURES = {
 
 
 def test_all_lists_every_figure_function_and_each_has_a_test_here():
+    modules = [plots.counterexample, plots.keras, plots.runs, plots.calibration, plots.plateau]
     public = {
         name
-        for name, value in inspect.getmembers(plots, inspect.isfunction)
-        if not name.startswith("_") and value.__module__ == plots.__name__
+        for module in modules
+        for name, value in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith("plot_") and value.__module__ == module.__name__
     }
-    assert public == set(plots.__all__) - {"COLORS", "LINESTYLES"}
+    assert public == {name for name in plots.__all__ if name.startswith("plot_")}
     assert public == set(FIGURES)
+    for module in [*modules, style]:  # each module lists what it defines; plots re-exports it
+        assert set(module.__all__) <= set(dir(module))
+        assert {n for n in module.__all__ if n.startswith("plot_")} <= set(plots.__all__)
+    assert all(getattr(plots, name) is not None for name in plots.__all__)
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
@@ -528,11 +592,6 @@ def test_every_colour_drawn_comes_from_COLORS(name):
     allowed = {rgb(color) for color in plots.COLORS.values()}
     assert drawn_colors(fig) - allowed == set()
     assert drawn_colors(fig)  # it did draw
-
-
-#: The smallest type in a figure, in points. The book shows a figure at no less than 3/4 of its
-#: size at 100 dots per inch (tests/test_browser.py checks it), so 9 pt is at least 9 px on a page.
-SMALLEST_TYPE = 9
 
 
 def visible_texts(fig) -> list:
@@ -545,19 +604,48 @@ def visible_texts(fig) -> list:
     ]
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_no_figure_is_drawn_wider_than_the_page_shows_it_whole(name):
-    """9 inches at 100 dots per inch fit the page's column at 1280 px at 3/4 scale or more."""
-    fig = np.ravel(FIGURES[name]())[0].figure
-    assert fig.get_size_inches()[0] <= 9
+def saved_width(fig) -> int:
+    """The width in pixels of the PNG a notebook shows: at 100 dpi, bbox_inches="tight"."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=style.DPI, bbox_inches="tight")
+    buffer.seek(0)
+    return Image.open(buffer).size[0]
+
+
+def test_the_style_rule_is_what_the_measured_columns_imply():
+    # 12 pt at 100 dpi is 16.7 px; a PNG 570 px wide is shown 342 px wide on the phone: 10 px
+    assert style.MAX_SAVED_PX == 570 and style.WIDTH == 5.5
+    assert style.shown_text_px(style.FONT_SIZE, style.MAX_SAVED_PX, style.PHONE_COLUMN_PX) >= 10
+    assert style.shown_text_px(style.FONT_SIZE, style.MAX_SAVED_PX + 5, style.PHONE_COLUMN_PX) < 10
+    assert style.shown_text_px(9, 911, style.DESKTOP_COLUMN_PX) < 10  # the old figures failed
+    with pytest.raises(ValueError, match=r"width must be at most 5\.5 inches"):
+        style.subplots(width=9)
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
-def test_no_text_in_a_figure_is_smaller_than_9_points(name):
+def test_every_text_of_a_figure_shows_at_10_px_on_a_phone_and_a_desktop(name):
     fig = np.ravel(FIGURES[name]())[0].figure
-    small = {t.get_text(): t.get_fontsize() for t in visible_texts(fig)}
-    small = {text: size for text, size in small.items() if size < SMALLEST_TYPE}
-    assert small == {}, f"{name} writes text below {SMALLEST_TYPE} pt: {small}"
+    assert fig.get_size_inches()[0] <= style.WIDTH
+    width = saved_width(fig)
+    assert width <= style.MAX_SAVED_PX, f"{name} is saved {width} px wide"
+    for column in (style.PHONE_COLUMN_PX, style.DESKTOP_COLUMN_PX):
+        small = {
+            t.get_text(): t.get_fontsize()
+            for t in visible_texts(fig)
+            if style.shown_text_px(t.get_fontsize(), width, column) < style.SMALLEST_TEXT_PX
+        }
+        assert small == {}, f"{name}: under 10 px in a column of {column} px: {small}"
+
+
+def test_figures_on_a_notebooks_axes_get_the_house_type_size():
+    fig, axes = plt.subplots(1, 2, figsize=(5, 3))  # made outside the house style, at 10 pt
+    plots.plot_run(make_run(), axes=axes)
+    sizes = {t.get_fontsize() for t in visible_texts(fig)}
+    assert min(sizes) >= style.FONT_SIZE
 
 
 def test_plots_draw_on_the_given_axes_and_return_it():
@@ -601,6 +689,13 @@ BAD_CALLS = [
     ),
     (lambda: plots.plot_run({"loss": [1.0, 0.5]}), ValueError, "no curve 'val_loss'"),
     (lambda: plots.plot_run(make_run(), title=3), TypeError, "title must be a non-empty string"),
+    (lambda: plots.plot_answer(make_run().history), TypeError, "run must be a Run that recorded"),
+    (
+        lambda: plots.plot_answer(make_run(val_log_probabilities={1: LOG_P[1]})),
+        ValueError,
+        r"run must have recorded its validation predictions at its best and last epochs \(2 and",
+    ),
+    (lambda: plots.plot_answer(make_run(), axes=["a", "b"]), TypeError, "axes must be matplotlib"),
     (
         lambda: plots.plot_loss_by_correctness(pd.DataFrame({"loss": [1.0]})),
         ValueError,

@@ -1,0 +1,311 @@
+"""Figures of calibration and of a binary classifier's scores: reliability diagrams, the loss
+against the calibration error, what label smoothing changes, and scores against the threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from .. import calibration, curves, metrics
+from .. import scores as scoring
+from ..runs import Run, with_predictions
+from ..validation import (
+    as_array,
+    check_binary_labels,
+    check_columns,
+    check_count,
+    check_fraction,
+    check_probabilities,
+)
+from .runs import _recorded_epochs, settled_epoch
+from .style import (
+    COLORS,
+    ROW_HEIGHT,
+    axes_for,
+    checked_title,
+    curve,
+    drawn_in_house_style,
+    label_line_end,
+    mark_epoch,
+    new_axes,
+    no_spines,
+)
+
+__all__ = [
+    "OVER_CONFIDENT",
+    "UNDER_CONFIDENT",
+    "check_binary_scores",
+    "plot_label_smoothing",
+    "plot_loss_and_ece",
+    "plot_reliability",
+    "plot_threshold_sweep",
+]
+
+#: How the temperature explorer names its two kinds of gap.
+UNDER_CONFIDENT = "the bar's top, above the mean confidence:\nunder-confident"
+OVER_CONFIDENT = "above the bar, up to the mean confidence:\nover-confident"
+
+#: A reliability bin holding fewer than this share of the samples (or 5 samples) is drawn pale.
+FEW_SAMPLES = 0.01
+
+
+@drawn_in_house_style
+def plot_reliability(bins, ax=None, title=None):
+    """A reliability diagram in the form of Guo et al. (2017): each confidence bin's accuracy as a
+    bar, against the diagonal of perfect calibration.
+
+    `bins` is `calibration.calibration_bins(...)`. Each bar rises to its bin's accuracy. The gap
+    between that and the bin's mean confidence is a hatched red box: above the bar where the model
+    is over-confident, over the bar's top where it is under-confident. Bins holding fewer than 1%
+    of the samples (or 5) are drawn pale: they say little. The expected calibration error, the
+    gaps weighted by their bins' counts, is written in the panel. A strip under the axes counts
+    the samples in each bin (on a log scale), which Guo et al. leave out. Returns `ax`; the strip
+    is `ax.child_axes[0]`.
+    """
+    check_columns(
+        bins,
+        ("lower", "upper", "count", "accuracy", "confidence"),
+        "bins",
+        "calibration.calibration_bins",
+    )
+    title = checked_title(title)
+    ax = new_axes(ax, 5.0, width=4.4)
+    width = float(bins["upper"].iloc[0] - bins["lower"].iloc[0])
+    filled = bins[bins["count"] > 0]
+    centres = ((filled["lower"] + filled["upper"]) / 2).to_numpy()
+    accuracy, confidence = filled["accuracy"].to_numpy(), filled["confidence"].to_numpy()
+    count = filled["count"].to_numpy()
+    few = count < max(5, FEW_SAMPLES * count.sum())
+    strength = np.where(few, 0.3, 1.0)
+    bars = ax.bar(centres, accuracy, width=width, color=COLORS["loss"], edgecolor=COLORS["paper"])
+    for pale in (False, True):  # the gaps of bins with enough samples hatched, the others faint
+        shown = few == pale
+        ax.bar(
+            centres[shown],
+            np.abs(confidence - accuracy)[shown],
+            bottom=np.minimum(accuracy, confidence)[shown],
+            width=width,
+            facecolor=(*to_rgb(COLORS["gap"]), 0.12 if pale else 0.3),
+            edgecolor=(*to_rgb(COLORS["gap"]), 0.0 if pale else 1.0),
+            hatch=None if pale else "//",
+            lw=0.8,
+            label="pale gaps" if pale else "gaps",
+        )
+    for bar, alpha in zip(bars, strength, strict=True):
+        bar.set_alpha(alpha)
+    ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1)
+    ece = float(np.sum(count * np.abs(accuracy - confidence)) / max(count.sum(), 1))
+    ax.text(0.03, 0.97, f"ECE {ece:.3f}", transform=ax.transAxes, va="top")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_yticks([0, 0.5, 1])
+    ax.set_ylabel("accuracy in the bin")
+    ax.tick_params(labelbottom=False)
+    no_spines(ax)
+    if title:
+        ax.set_title(title, loc="left")
+    strip = ax.inset_axes([0, -0.3, 1, 0.22], sharex=ax)
+    strip.bar(centres, count, width=width, color=COLORS["reference"], edgecolor=COLORS["paper"])
+    for bar, alpha in zip(strip.patches, strength, strict=True):
+        bar.set_alpha(alpha)
+    strip.set_yscale("log")
+    strip.set_ylim(0.7, 3 * max(float(count.max()), 1))
+    strip.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    strip.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+    strip.set_ylabel("samples")
+    strip.set_xticks([0, 0.5, 1])
+    strip.set_xlabel("confidence (the largest probability)")
+    no_spines(strip)
+    strip.legend(  # under everything: bars can reach any corner of the diagram
+        handles=[
+            Patch(color=COLORS["loss"], label="accuracy in the bin"),
+            Patch(
+                facecolor=(*to_rgb(COLORS["gap"]), 0.3),
+                edgecolor=COLORS["gap"],
+                hatch="//",
+                label="gap to its mean confidence",
+            ),
+            Patch(color=COLORS["loss"], alpha=0.3, label="pale: under 1% of the samples"),
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.6),
+        ncols=1,
+    )
+    return ax
+
+
+def check_binary_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of 0 and 1 and a score in [0, 1] for each, checked, as `plot_threshold_sweep` and
+    `widgets.threshold_explorer` take them; returns both as arrays.
+
+    >>> check_binary_scores([0, 1], [0.2, 0.9])
+    (array([0., 1.]), array([0.2, 0.9]))
+    """
+    labels = check_binary_labels(as_array(y_true, "y_true"), "y_true")
+    values = check_probabilities(as_array(scores, "scores"), "scores")
+    if labels.shape != values.shape:
+        raise ValueError(
+            f"y_true and scores must have the same shape; got {labels.shape} and {values.shape}"
+        )
+    return labels, values
+
+
+@drawn_in_house_style
+def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
+    """Accuracy, balanced accuracy, precision, recall and F1 of a binary classifier against its
+    decision threshold, with the scores at `threshold` marked and written in the title.
+
+    `y_true` holds 0 and 1 (1 the rare class); `scores` the classifier's score in [0, 1] for each.
+    """
+    y_true, scores = check_binary_scores(y_true, scores)
+    threshold = check_fraction(threshold, "threshold")
+    ax = new_axes(ax, ROW_HEIGHT + 2.2)
+    grid = np.linspace(0.01, 0.99, 99)
+    sweep = {
+        "accuracy": lambda t: float(metrics.binary_accuracy(y_true, scores, t).mean()),
+        "balanced accuracy": lambda t: scoring.balanced_accuracy(y_true, scores, t),
+        "precision": lambda t: scoring.precision(y_true, scores, t),
+        "recall": lambda t: scoring.recall(y_true, scores, t),
+        "F1": lambda t: scoring.f1_score(y_true, scores, t),
+    }
+    for name, score in sweep.items():
+        color = COLORS[name.lower().replace(" ", "_")]
+        ax.plot(grid, [score(t) for t in grid], color=color, lw=1.8, label=name)
+    ax.axvline(threshold, color=COLORS["reference"], lw=1)
+    values = [f"{name} {score(threshold):.2f}" for name, score in sweep.items()]
+    title = (
+        f"threshold {threshold:.2f}: {', '.join(values[:2])},\n"
+        f"{', '.join(values[2:4])},\n{values[4]}"
+    )
+    ax.set_title(title, loc="left", fontweight="normal")
+    ax.set_xlabel("decision threshold:\nscores above it predict the rare class")
+    ax.set_ylim(0, 1.02)
+    ax.legend(  # under the axes: the curves reach every corner of the plot
+        loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=3, columnspacing=1
+    )
+    no_spines(ax)
+    return ax
+
+
+def _ece(run: Run, epoch: int, n_bins: int) -> float:
+    return calibration.expected_calibration_error(run.y_val, run.val_probabilities[epoch], n_bins)
+
+
+@drawn_in_house_style
+def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
+    """The validation loss (left axis) and the expected calibration error (right axis) over the
+    epochs, on linear axes from 0 that hold what they show, with the epoch of the lowest validation
+    loss marked when it is shown. Each curve is named beside it, each axis in its curve's colour.
+
+    `run` is a `runs.Run` that recorded its validation predictions; the ECE (with `n_bins` bins)
+    is computed at each of `epochs` (every recorded epoch when None), the loss drawn at every epoch
+    from the first of them to the last. Both are validation curves, so both are dashed.
+    """
+    run = with_predictions(run)
+    epochs = _recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
+    n_bins = check_count(n_bins, "n_bins")
+    best = curves.summarize(run)["best_epoch"]
+    ece = [_ece(run, epoch, n_bins) for epoch in epochs]
+    span = np.arange(min(epochs), max(epochs) + 1)
+    loss = run.val_loss[span - 1]
+    ax = new_axes(ax, ROW_HEIGHT + 0.6)
+    curve(ax, loss, "validation", COLORS["loss"], "validation loss", span)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation loss", color=COLORS["loss"])
+    ax.tick_params(axis="y", colors=COLORS["loss"])
+    right = ax.twinx()
+    curve(right, ece, "validation", COLORS["ece"], "validation ECE", epochs)
+    right.set_ylabel("calibration error (ECE)", color=COLORS["ece"])
+    right.tick_params(axis="y", colors=COLORS["ece"])
+    ends = []
+    for axis, values in ((ax, loss), (right, ece)):
+        shown = np.asarray(values, dtype=float)
+        shown = shown[np.isfinite(shown)]
+        top = 1.15 * float(shown.max()) if len(shown) and shown.max() > 0 else 1
+        axis.set_ylim(0, top)
+        ends.append(float(values[-1]) / top if np.isfinite(values[-1]) else 0)
+    if len(span) > 1:  # one epoch alone has no width: matplotlib pads it
+        ax.set_xlim(span[0], span[-1])
+    loss_above = ends[0] >= ends[1]
+    label_line_end(ax, span[-1], loss[-1], "loss", COLORS["loss"], loss_above)
+    label_line_end(right, epochs[-1], ece[-1], "ECE", COLORS["ece"], not loss_above)
+    if span[0] <= best <= span[-1]:
+        mark_epoch(ax, best, f"lowest validation\nloss: epoch {best}", y=0.2)
+    no_spines(ax, "top")
+    no_spines(right, "top")
+    return ax
+
+
+@drawn_in_house_style
+def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
+    """What label smoothing changes, in two panels, one above the other.
+
+    Top: the validation losses over the epochs, scaled to the epochs after the first few
+    (`runs.settled_epoch`). `smoothed` is a `runs.Run` trained with label smoothing, whose history
+    holds `val_cross_entropy`, the plain cross-entropy, next to the `val_loss` Keras reports
+    against the smoothed targets (dotted: a loss of another definition); `run` is the same model
+    trained without smoothing, whose `val_loss` is its plain cross-entropy. Below: the validation
+    ECE (with `n_bins` bins) of each run at its last epoch. Each run has one colour. `axes` holds
+    two Axes (a new figure when None); returns them.
+    """
+    run = with_predictions(run, "run")
+    smoothed = with_predictions(smoothed, "smoothed")
+    if "val_cross_entropy" not in smoothed.history:
+        raise ValueError(
+            "smoothed must be a run trained with label smoothing, whose history holds "
+            f"val_cross_entropy; it has {sorted(smoothed.history)}"
+        )
+    for name, r in (("run", run), ("smoothed", smoothed)):
+        if r.epochs not in r.val_log_probabilities:
+            raise ValueError(
+                f"{name} must have recorded its predictions on its last epoch ({r.epochs}), "
+                "whose ECE is drawn"
+            )
+    n_bins = check_count(n_bins, "n_bins")
+    axes = axes_for(
+        axes, 2, (2, 1), height=ROW_HEIGHT + 3.0, gridspec_kw={"height_ratios": [2.4, 1]}
+    )
+    top, bottom = axes[0], axes[1]
+    drawn = [
+        (run.val_loss, "--", COLORS["run"], "without smoothing: val_loss"),
+        (
+            smoothed.curve("val_cross_entropy"),
+            "--",
+            COLORS["second_run"],
+            "with smoothing: plain cross-entropy",
+        ),
+        (
+            smoothed.val_loss,
+            ":",
+            COLORS["second_run"],
+            "with smoothing: reported val_loss\n(against the smoothed targets)",
+        ),
+    ]
+    shown = []
+    for values, style, color, label in drawn:
+        values = np.asarray(values, dtype=float)
+        top.plot(np.arange(1, len(values) + 1), values, color=color, ls=style, lw=2, label=label)
+        best = int(np.nanargmin(values)) + 1
+        start = settled_epoch(values, best, 0.5 * float(np.nanmin(values)))
+        shown.append(values[start - 1 :])
+    finite = np.concatenate(shown)
+    finite = finite[np.isfinite(finite)]
+    top.set_ylim(0, 1.1 * float(finite.max()) if len(finite) else 1)
+    top.set_xlim(1, max(run.epochs, smoothed.epochs))
+    top.set_xlabel("epoch")
+    top.set_ylabel("validation loss")
+    top.set_title("Validation losses", loc="left")
+    top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=1)
+    no_spines(top)
+    names = ["without smoothing", "with smoothing"]
+    ece = [_ece(r, r.epochs, n_bins) for r in (run, smoothed)]
+    bars = bottom.barh(names, ece, color=[COLORS["run"], COLORS["second_run"]], height=0.6)
+    bottom.bar_label(bars, fmt="%.3f", padding=3)
+    bottom.invert_yaxis()
+    bottom.set_xlabel("validation ECE at the last epoch")
+    bottom.set_xlim(0, 1.25 * max(ece) if max(ece) > 0 else 1)
+    bottom.set_title("Calibration at the last epoch", loc="left")
+    no_spines(bottom)
+    return axes

@@ -1,0 +1,172 @@
+"""Figures of what Keras does: the loss it clips, what "accuracy" becomes, the loss it logs for
+one epoch."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+
+from ..validation import check_columns, check_positive
+from .style import COLORS, ROW_HEIGHT, drawn_in_house_style, new_axes, no_spines
+
+__all__ = ["plot_clipping", "plot_epoch_losses", "plot_resolution"]
+
+
+@drawn_in_house_style
+def plot_clipping(frame, ax=None):
+    """The loss of one sample against the probability it gives its true class, as Keras computes
+    it from probabilities and from logits.
+
+    `frame` has a column `p_true` and one column of losses per way of computing them (such as
+    "from probabilities" and "from logits"); the x axis is logarithmic. The level -ln(epsilon) at
+    which Keras clips, epsilon = 1e-7, is marked.
+    """
+    if not isinstance(frame, pd.DataFrame) or "p_true" not in frame or frame.shape[1] < 2:
+        raise ValueError(
+            "frame must be a DataFrame with a column p_true and at least one column of losses"
+        )
+    ax = new_axes(ax, ROW_HEIGHT + 0.8)
+    styles = [("-", COLORS["loss"], 2.5), ("--", COLORS["second_run"], 2)]
+    for (column, values), (style, color, width) in zip(
+        frame.drop(columns="p_true").items(), styles * len(frame.columns), strict=False
+    ):
+        ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=str(column))
+    floor = -np.log(1e-7)
+    ax.axhline(floor, color=COLORS["reference"], lw=0.8, ls=":")
+    ax.annotate(
+        f"-ln(1e-7) = {floor:.3f}",
+        (1, floor),
+        xycoords=("axes fraction", "data"),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        color=COLORS["reference"],
+    )
+    ax.set_xscale("log")
+    ax.set_xlabel("p(true class) (log scale)")
+    ax.set_ylabel("loss of the sample")
+    ax.set_ylim(0, None)
+    ax.legend(loc="lower left")
+    no_spines(ax)
+    return ax
+
+
+#: The colour of each outcome of `resolution.accuracy_resolution`.
+_METRIC_COLORS = {
+    "BinaryAccuracy": "binary_metric",
+    "CategoricalAccuracy": "categorical_metric",
+    "SparseCategoricalAccuracy": "sparse_metric",
+    "refused": "refused",
+}
+
+
+@drawn_in_house_style
+def plot_resolution(table, ax=None):
+    """What `metrics=["accuracy"]` becomes, as a grid: one row per loss, one column per output
+    width and label shape, each cell coloured by the metric Keras chose (grey: Keras refused) and
+    marked when Keras warned. `table` is `resolution.accuracy_resolution_table()`.
+    """
+    from ..resolution import grid
+
+    cells = grid(table)  # checks the table
+    chosen = table["accuracy becomes"].where(table["error"] == "", "refused")
+    metrics = table.assign(metric=chosen).set_index(["loss", "output units", "labels"])["metric"]
+    n_rows = len(cells.index)
+    ax = new_axes(ax, 2.4 + 0.75 * n_rows)
+    for row, loss in enumerate(dict.fromkeys(table["loss"])):
+        for column, (units, labels) in enumerate(cells.columns):
+            text = cells.iloc[row, column]
+            metric = metrics[(loss, units, labels)]
+            ax.add_patch(
+                plt.Rectangle(
+                    (column, row),
+                    1,
+                    1,
+                    facecolor=COLORS[_METRIC_COLORS[metric]],
+                    edgecolor=COLORS["paper"],
+                    lw=2,
+                )
+            )
+            label = text.replace("SparseCategorical", "Sparse\nCategorical").replace(
+                " (warns)", "\n(warns)"
+            )
+            ax.text(column + 0.5, row + 0.5, label, ha="center", va="center")
+    ax.set_xlim(0, len(cells.columns))
+    ax.set_ylim(n_rows, 0)
+    ax.set_yticks(
+        np.arange(n_rows) + 0.5, [str(loss).replace("_", "_\n", 1) for loss in cells.index]
+    )
+    ax.set_xticks(
+        np.arange(len(cells.columns)) + 0.5,
+        [f"{units} unit{'s' if units > 1 else ''}\n{shape}" for units, shape in cells.columns],
+    )
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.legend(
+        handles=[
+            Patch(color=COLORS[color], label=metric.replace("refused", "Keras refused"))
+            for metric, color in _METRIC_COLORS.items()
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        ncols=1,
+    )
+    return ax
+
+
+@drawn_in_house_style
+def plot_epoch_losses(table, loss_after, ax=None):
+    """One training epoch as Keras logs it: each batch's loss, computed before its step, the
+    running mean Keras logs after each step, the epoch's final mean (what History records), and
+    `loss_after`, the loss of the model at the end of the epoch on the same data.
+
+    `table` is `training.BatchLossRecorder.table()`.
+    """
+    check_columns(
+        table,
+        ("batch size", "loss before the step", "running mean"),
+        "table",
+        "training.BatchLossRecorder.table",
+    )
+    loss_after = check_positive(loss_after, "loss_after")
+    ax = new_axes(ax, ROW_HEIGHT + 1.4)
+    batches = np.asarray(table.index, dtype=float)
+    ax.plot(
+        batches,
+        table["loss before the step"],
+        "o",
+        color=COLORS["loss"],
+        label="each batch's loss, before its step",
+    )
+    means = np.asarray(table["running mean"], dtype=float)
+    ax.plot(  # the mean after each batch, across that batch's width: the last one shows too
+        np.r_[batches - 0.5, batches[-1] + 0.5],
+        np.r_[means, means[-1]],
+        color=COLORS["reference"],
+        lw=1.5,
+        drawstyle="steps-post",
+        label="the running mean Keras logs",
+    )
+    history = float(table["running mean"].iloc[-1])
+    ax.axhline(
+        history, color=COLORS["accuracy"], lw=2, ls="--", label=f"History's loss: {history:.3f}"
+    )
+    ax.axhline(
+        loss_after,
+        color=COLORS["disagree"],
+        lw=2,
+        ls=":",
+        label=f"the model after the epoch: {loss_after:.3f}",
+    )
+    ax.set_xlabel("batch of the epoch")
+    ax.set_ylabel("training loss")
+    step = max(1, int(np.ceil(len(batches) / 10)))  # at most ten numbers along the axis
+    ax.set_xticks(batches[::step])
+    ax.set_ylim(0, None)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=1)
+    no_spines(ax)
+    return ax

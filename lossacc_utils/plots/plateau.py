@@ -1,0 +1,122 @@
+"""Figures of a stuck accuracy: points in the plane, and the curves of each plateau experiment."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..validation import as_array, check_class_indices
+from .runs import settled_epoch
+from .style import (
+    COLORS,
+    ROW_HEIGHT,
+    axes_for,
+    checked_title,
+    curve,
+    drawn_in_house_style,
+    new_axes,
+    no_spines,
+    percent,
+    subplots,
+)
+
+__all__ = ["plot_plateau", "plot_points"]
+
+
+@drawn_in_house_style
+def plot_points(x, y, ax=None, title=None):
+    """Points in the plane, coloured by their label, a class from 0 to 3 (`COLORS["class_0"]`
+    and on)."""
+    x = as_array(x, "x")
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must hold points in the plane, of shape (n, 2); got {x.shape}")
+    y = as_array(y, "y")
+    if y.shape != (len(x),):
+        raise ValueError(f"y must hold one label per point of x ({len(x)}); got shape {y.shape}")
+    y = check_class_indices(y, np.empty((len(y), 4)), "y")  # four colours
+    title = checked_title(title)
+    ax = new_axes(ax, 3.6, width=3.4)
+    ax.scatter(x[:, 0], x[:, 1], c=[COLORS[f"class_{c}"] for c in y], s=6, lw=0)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, loc="left")
+    return ax
+
+
+@drawn_in_house_style
+def plot_plateau(experiments, axes=None):
+    """One row per experiment of `plateau.experiment`: losses (left) and accuracies (right).
+
+    The case's model is drawn over the whole longer run, with the planned end marked; the bigger
+    model, in its own colour, over the planned epochs. A grey line marks the best accuracy the data
+    allow. The key, above the panels, names the runs' colours and the lines' styles. `axes` holds
+    two Axes per experiment, row by row (a new figure when None).
+    """
+    if not isinstance(experiments, list | tuple) or not experiments:
+        raise ValueError("experiments must be a list of what plateau.experiment returns")
+    for results in experiments:
+        if not isinstance(results, dict) or not {"run", "bigger", "epochs", "case"} <= set(results):
+            raise ValueError("experiments must be a list of what plateau.experiment returns")
+    from ..plateau import bayes_accuracy
+
+    n = len(experiments)
+    if axes is None:
+        _, axes = subplots(n, 2, height=ROW_HEIGHT * n + 0.9, sharex=True)
+    axes = axes_for(axes, 2 * n)
+    for row, results in enumerate(experiments):
+        left, right = axes[2 * row], axes[2 * row + 1]
+        run, bigger, planned = results["run"], results["bigger"], results["epochs"]
+        for ax, name, label in ((left, "loss", "loss"), (right, "accuracy", "accuracy")):
+            for r, color, who in (
+                (run, COLORS["run"], "the model"),
+                (bigger, COLORS["second_run"], "a bigger model"),
+            ):
+                curve(ax, r.curve(name), "training", color, f"{who}, training")
+                curve(ax, r.curve(f"val_{name}"), "validation", color, f"{who}, validation")
+            ax.axvline(planned, color=COLORS["reference"], lw=1, ls=":")
+            no_spines(ax)
+            ax.set_ylabel(label)
+        losses = [r.curve(c) for r in (run, bigger) for c in ("loss", "val_loss")]
+        finite = np.concatenate([v[np.isfinite(v)] for v in losses])
+        start = settled_epoch(run.val_loss, int(np.nanargmin(run.val_loss)) + 1, 0.5)
+        later = np.concatenate([v[start - 1 :] for v in losses])
+        later = later[np.isfinite(later)]
+        top = float(later.max()) if len(later) else float(finite.max())
+        left.set_ylim(0, 1.1 * top)
+        left.set_title(results["case"], loc="left")
+        left.annotate(
+            "planned end",
+            (planned, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -2),
+            textcoords="offset points",
+            va="top",
+            color=COLORS["reference"],
+        )
+        best = bayes_accuracy(results["label_noise"])
+        right.axhline(best, color=COLORS["reference"], lw=1)
+        right.annotate(
+            f"best possible: {best:.0%}",
+            (run.epochs, best),
+            xytext=(-4, -4),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            color=COLORS["reference"],
+        )
+        shown = np.concatenate(
+            [r.curve(c) for r in (run, bigger) for c in ("accuracy", "val_accuracy")]
+        )
+        right.set_ylim(min(0.3, float(np.nanmin(shown)) - 0.02), 1.02)  # holds every curve
+        percent(right)
+    axes[2 * n - 2].set_xlabel("epoch")
+    axes[2 * n - 1].set_xlabel("epoch")
+    axes[0].figure.legend(
+        handles=axes[0].get_lines()[:4],
+        loc="outside upper center",
+        ncol=2,
+        handlelength=2.2,
+        columnspacing=1,
+    )
+    return axes

@@ -1,0 +1,482 @@
+"""Figures of a training run: its curves, the answer the book gives, where its loss comes from, the
+probabilities it gives the truth, its costliest images, and the spread of runs over seeds.
+
+The functions that draw a run take a `runs.Run`; those that only read its curves also take what
+`runs.as_run` takes (a Keras `History` or a dict of curves). Their axes are scaled to show what
+the run does once its first epochs are over (see `settled_epoch`): the drop of the first epochs
+runs off the top of a loss panel rather than squashing the rest of the run into a strip.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import curves
+from ..runs import Run, as_run, with_predictions
+from ..validation import check_columns, check_count
+from .style import (
+    COLORS,
+    ROW_HEIGHT,
+    axes_for,
+    checked_title,
+    curve,
+    drawn_in_house_style,
+    label_line_end,
+    log_scale,
+    mark_epoch,
+    new_axes,
+    no_spines,
+    percent,
+    subplots,
+)
+
+__all__ = [
+    "plot_answer",
+    "plot_costliest",
+    "plot_loss_by_correctness",
+    "plot_run",
+    "plot_seed_band",
+    "plot_true_class_histograms",
+    "settled_epoch",
+]
+
+
+def settled_epoch(values, best: int, floor: float = 0.0) -> int:
+    """The first epoch (from 1) from which a curve is worth a figure's scale: the first whose value
+    lies within the band the curve covers from epoch `best` on, widened on both sides by a quarter
+    of the band's width or by `floor`, whichever is more.
+
+    A loss that falls from 2.2 to 0.17 at epoch 18 and then climbs to 0.31 settles at the first
+    epoch under 0.31 + 0.042 (a quarter of 0.17: the floor a loss panel passes); an axis that holds
+    the curves from there on shows the climb at nearly full height, and the first epochs run off
+    its top.
+
+    >>> settled_epoch([2.0, 0.9, 0.5, 0.34, 0.2, 0.25, 0.3], best=5, floor=0.05)
+    4
+    """
+    values = np.asarray(values, dtype=float)
+    best = check_count(best, "best")
+    if not 1 <= best <= len(values):
+        raise ValueError(f"best must be an epoch of the curve, 1 to {len(values)}; got {best}")
+    after = values[best - 1 :]
+    after = after[np.isfinite(after)]
+    if not len(after):
+        return best
+    low, high = float(after.min()), float(after.max())
+    margin = max((high - low) / 4, floor)
+    inside = np.flatnonzero((values >= low - margin) & (values <= high + margin))
+    return int(inside[0]) + 1 if len(inside) else best
+
+
+def _finite(*arrays) -> np.ndarray:
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    return values[np.isfinite(values)]
+
+
+def _loss_limits(ax, *losses):
+    """From 0 to just above the highest of `losses` (each already cut to its settled epochs)."""
+    shown = _finite(*losses)
+    ax.set_ylim(0, 1.2 * float(shown.max()) if len(shown) and shown.max() > 0 else 1)
+
+
+def _accuracy_limits(ax, *accuracies, top=None):
+    """Just around the `accuracies` shown (or up to `top`), labelled in percent."""
+    shown = _finite(*accuracies)
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    high = high if top is None else max(high, top)
+    pad = max(0.1 * (high - low), 0.005)
+    ax.set_ylim(max(0.0, low - pad), min(1.0, high) + pad / 2)
+    percent(ax)
+
+
+def _end_labels(ax, x, first, second):
+    """Name two curves at their right end, `x`: the higher one above its line and the lower one
+    below, unless that would put the label outside the panel. `first` and `second` are (values,
+    label, colour); call once the axis limits are set."""
+    low, high = ax.get_ylim()
+    ends = [float(values[-1]) for values, _, _ in (first, second)]
+    height = [(end - low) / (high - low) for end in ends]
+    for k, (_, text, color) in enumerate((first, second)):
+        upper = ends[k] >= ends[1 - k]
+        above = height[k] < 0.86 if upper else height[k] < 0.15
+        label_line_end(ax, x, ends[k], text, color, above)
+
+
+@drawn_in_house_style
+def plot_run(run, axes=None, title=None):
+    """The training curves of a run in two panels, one above the other: losses, then accuracies.
+
+    `run` is a `runs.Run`, a Keras `History` or a dict of its curves `loss`, `accuracy`, `val_loss`
+    and `val_accuracy`. Training curves are solid, validation curves dashed, against epochs from 1,
+    each named at its end. A thin line marks the epoch of the lowest validation loss in both
+    panels, with a dot on that loss. Each panel is scaled to the curves from their settled epoch
+    on (`settled_epoch`): the loss axis from 0 to just above the highest loss from there, the
+    accuracy axis around the accuracies from there; the first epochs may run off the panel. Each
+    panel's title says what its validation curve did from the best epoch to the last (after the
+    optional `title` line). `axes` holds two Axes (a new figure when None); returns them.
+    """
+    run = as_run(run)
+    title = checked_title(title)
+    summary = curves.summarize(run)
+    best, last = summary["best_epoch"], run.epochs
+    axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
+    top, bottom = axes[0], axes[1]
+    for ax, quantity, floor in (
+        (top, "loss", 0.25 * summary["best_val_loss"]),
+        (bottom, "accuracy", 0.02),
+    ):
+        training, validation = run.curve(quantity), run.curve(f"val_{quantity}")
+        curve(ax, training, "training", COLORS[quantity], f"training {quantity}")
+        curve(ax, validation, "validation", COLORS[quantity], f"validation {quantity}")
+        start = settled_epoch(validation, best, floor)
+        if quantity == "loss":  # the training loss falls on: the validation loss sets the top
+            _loss_limits(ax, validation[start - 1 :])
+        else:
+            _accuracy_limits(ax, training[start - 1 :], validation[start - 1 :])
+        ax.set_xlim(1, last)  # summarize refused runs of one epoch
+        ax.set_ylabel(quantity)
+        _end_labels(
+            ax,
+            last,
+            (training, "training", COLORS[quantity]),
+            (validation, "validation", COLORS[quantity]),
+        )
+        no_spines(ax)
+    bottom.set_xlabel("epoch")
+    top.plot(best, summary["best_val_loss"], "o", color=COLORS["disagree"], ms=5)
+    mark_epoch(top, best, f"lowest validation\nloss: epoch {best}")
+    mark_epoch(bottom, best)
+    sentences = (
+        f"Validation loss {summary['best_val_loss']:.2f} → {summary['final_val_loss']:.2f}"
+        f" after epoch {best}",
+        f"Validation accuracy {summary['val_accuracy_at_best']:.1%} →"
+        f" {summary['final_val_accuracy']:.1%}",
+    )
+    for ax, sentence in zip((top, bottom), sentences, strict=True):
+        ax.set_title(sentence if ax is bottom or not title else f"{title}\n{sentence}", loc="left")
+    return axes
+
+
+@drawn_in_house_style
+def plot_answer(run, axes=None):
+    """The book's answer in one figure, for the first screen: the validation loss rises while the
+    accuracy holds, because the few validation images the model gets wrong grow ever more
+    confidently wrong.
+
+    Left, what you see: the validation loss and, on the right-hand axis, the validation accuracy,
+    both dashed (validation curves), each named beside it. Right, why: the validation loss split
+    into what the misclassified images contribute (below) and what the correctly classified ones
+    do (on top), stacked, so that the top of the stack is the validation loss again, with the
+    number of misclassified images written at the epoch of the lowest validation loss and at the
+    last. Both panels share the loss axis, scaled to the epochs after the first few
+    (`settled_epoch`), and mark the epoch of the lowest validation loss with a thin line.
+
+    `run` is a `runs.Run` that recorded its validation predictions (every epoch, or at least the
+    best and the last). `axes` holds two Axes (a new figure when None); returns them.
+    """
+    run = with_predictions(run)
+    summary = curves.summarize(run)
+    best, last = summary["best_epoch"], run.epochs
+    missing = [e for e in (best, last) if e not in run.val_log_probabilities]
+    if missing:
+        raise ValueError(
+            f"run must have recorded its validation predictions at its best and last epochs "
+            f"({best} and {last}); it did not at {missing}"
+        )
+    split = curves.loss_by_correctness(run)
+    axes = axes_for(axes, 2, (1, 2), height=2.8, sharey=True)
+    left, right = axes[0], axes[1]
+    loss, accuracy = run.val_loss, run.val_accuracy
+    curve(left, loss, "validation", COLORS["loss"], "validation loss")
+    # the loss in the lower part of the panel, the accuracy above it, so that the two never cross
+    start = settled_epoch(loss, best, 0.25 * summary["best_val_loss"])
+    shown = _finite(loss[start - 1 :])
+    left.set_ylim(0, 1.7 * float(shown.max()))
+    left.tick_params(axis="y", colors=COLORS["loss"])
+    twin = left.twinx()
+    curve(twin, accuracy, "validation", COLORS["accuracy"], "validation accuracy")
+    lowest = float(_finite(accuracy[settled_epoch(accuracy, best, 0.02) - 1 :]).min())
+    bottom = max(0.0, np.floor(10 * (lowest - 2 * (1 - lowest))) / 10)
+    twin.set_ylim(bottom, 1.0)
+    percent(twin)
+    twin.tick_params(axis="y", colors=COLORS["accuracy"], labelsize=12)
+    no_spines(twin, "top")
+    label_line_end(left, last, loss[-1], "loss", COLORS["loss"], above=False)
+    label_line_end(twin, last, accuracy[-1], "accuracy", COLORS["accuracy"], above=True)
+    left.set_title("What you see:\nloss up, accuracy flat", loc="left")
+    wrong, correct = split["from wrong samples"], split["from correct samples"]
+    right.stackplot(
+        split.index,
+        wrong,
+        correct,
+        colors=[COLORS["wrong"], COLORS["correct"]],
+        alpha=0.85,
+        labels=["from misclassified images", "from correctly classified images"],
+        lw=0,
+    )
+    right.set_title("Why: the few wrong\nimages cost ever more", loc="left")
+    middle = split.index[len(split) // 2]
+    right.annotate(
+        "from the\nmisclassified",
+        (middle, float(wrong.loc[middle]) / 2),
+        ha="center",
+        va="center",
+        color=COLORS["ink"],
+    )
+    right.annotate(
+        "from the correct",
+        (middle, float(wrong.loc[middle] + correct.loc[middle])),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        color=COLORS["correct"],
+    )
+    for epoch, align in ((best, "left"), (last, "right")):
+        right.annotate(
+            f"{int(split.loc[epoch, 'wrong samples'])} wrong",
+            (epoch, 0),
+            xytext=(3 if align == "left" else -3, 3),
+            textcoords="offset points",
+            ha=align,
+            va="bottom",
+            color=COLORS["paper"],
+            fontweight="bold",
+        )
+    for ax in (left, right):
+        ax.set_xlim(1, last)
+        ax.set_xlabel("epoch")
+        mark_epoch(ax, best)
+        no_spines(ax, *(("top",) if ax is left else ()))
+    left.annotate(
+        f"lowest loss:\nepoch {best}",
+        (best, 0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, 4),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        color=COLORS["disagree"],
+    )
+    right.tick_params(labelleft=False)
+    return axes
+
+
+@drawn_in_house_style
+def plot_seed_band(runs, axes=None):
+    """The validation loss (top, log scale) and accuracy (below) of runs that differ only in
+    their seed: each run a thin line, the range between the lowest and the highest shaded, the
+    median thick and dashed (validation curves). The first run is drawn darker: it is the one the
+    text follows. A thin line marks the epoch of the median's lowest loss. Both panels are scaled
+    to the epochs after the first few (`settled_epoch` of the median), each named in its title.
+
+    `runs` is a list of at least two runs of the same length (`runs.Run`, Keras `History` or dicts
+    of curves). `axes` holds two Axes (a new figure when None); returns them.
+    """
+    from ..uncertainty import seed_band
+
+    loss, accuracy = seed_band(runs, "val_loss"), seed_band(runs, "val_accuracy")
+    axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
+    best = int(np.nanargmin(loss["median"].to_numpy())) + 1
+    median_low = float(loss["median"].iloc[best - 1])
+    for ax, band, color, label in (
+        (axes[0], loss, COLORS["loss"], "validation loss"),
+        (axes[1], accuracy, COLORS["accuracy"], "validation accuracy"),
+    ):
+        ax.fill_between(band.index, band["low"], band["high"], color=color, alpha=0.15, lw=0)
+        for column in band.columns[4:]:
+            ax.plot(band.index, band[column], color=color, lw=0.6, alpha=0.5)
+        ax.plot(band.index, band["run 1"], color=COLORS["ink"], lw=0.9, label="the text's run")
+        curve(ax, band["median"], "validation", color, "median", band.index)
+        ax.set_xlim(band.index[0], band.index[-1])
+        no_spines(ax)
+        median = band["median"].to_numpy()
+        floor = 0.25 * median_low if ax is axes[0] else 0.02
+        start = settled_epoch(median, best, floor)
+        shown = band.iloc[start - 1 :][["low", "high"]].to_numpy()
+        if ax is axes[0]:
+            log_scale(ax, label, color)
+            finite = _finite(shown)
+            ax.set_ylim(0.9 * float(finite.min()), 1.1 * float(finite.max()))
+        else:
+            _accuracy_limits(ax, shown)
+            ax.set_ylabel(label, color=color)
+        label_line_end(ax, band.index[-1], median[-1], f"median of {len(runs)}", color, True)
+        mark_epoch(ax, best)
+    axes[0].set_title(f"Validation loss, {len(runs)} seeds: lowest at epoch {best}", loc="left")
+    axes[1].set_title(f"Validation accuracy of {len(runs)} seeds", loc="left")
+    axes[1].set_xlabel("epoch")
+    axes[1].annotate(
+        "shaded: lowest to highest;\nblack: the text's run",
+        (1, 0),
+        xycoords="axes fraction",
+        xytext=(-2, 2),
+        textcoords="offset points",
+        ha="right",
+        color=COLORS["reference"],
+    )
+    return axes
+
+
+def _recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
+    """`epochs` as a non-empty list of epoch numbers that `run` recorded."""
+    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):
+        raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r}")
+    epochs = list(epochs)
+    if not epochs:
+        raise ValueError(f"{name} must name at least one epoch; it is empty")
+    for epoch in epochs:
+        check_count(epoch, f"each of {name}")
+    recorded = list(run.val_log_probabilities)
+    missing = [int(e) for e in epochs if e not in run.val_log_probabilities]
+    if missing:
+        raise ValueError(
+            f"{name} must be recorded epochs of the run; {missing} were not (recorded epochs run "
+            f"from {recorded[0]} to {recorded[-1]})"
+        )
+    return [int(e) for e in epochs]
+
+
+@drawn_in_house_style
+def plot_loss_by_correctness(frame, ax=None):
+    """The validation loss over epochs, split into what its wrong and correct samples contribute.
+
+    `frame` is `curves.loss_by_correctness(run)`; the two parts are stacked, the misclassified
+    samples' part below and the correct samples' on top, so that the top of the stack is the
+    validation loss. Each part is named on the figure; the loss axis is scaled to the epochs after
+    the first few (`settled_epoch`).
+    """
+    check_columns(
+        frame,
+        ("from correct samples", "from wrong samples"),
+        "frame",
+        "curves.loss_by_correctness",
+    )
+    ax = new_axes(ax, ROW_HEIGHT + 0.4)
+    wrong, correct = frame["from wrong samples"], frame["from correct samples"]
+    ax.stackplot(
+        frame.index,
+        wrong,
+        correct,
+        colors=[COLORS["wrong"], COLORS["correct"]],
+        alpha=0.85,
+        labels=["from misclassified samples", "from correctly classified samples"],
+        lw=0,
+    )
+    total = (wrong + correct).to_numpy()
+    if len(frame) > 1:
+        best = int(np.nanargmin(total))
+        start = settled_epoch(total, best + 1, 0.25 * float(total[best]))
+        _loss_limits(ax, total[start - 1 :])
+        ax.set_xlim(frame.index[0], frame.index[-1])
+    middle = frame.index[len(frame) // 2]
+    ax.annotate(
+        "from the misclassified samples",
+        (middle, float(wrong.loc[middle]) / 2),
+        ha="center",
+        va="center",
+        color=COLORS["ink"],
+    )
+    ax.annotate(
+        "from the correctly classified ones",
+        (middle, float(wrong.loc[middle] + correct.loc[middle])),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        color=COLORS["correct"],
+    )
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation loss")
+    ax.set_title("The validation loss, by where it comes from", loc="left")
+    no_spines(ax)
+    return ax
+
+
+@drawn_in_house_style
+def plot_true_class_histograms(run, epochs, axes=None):
+    """For each of `epochs`, a histogram of the probability each validation sample gives its
+    true class: correct samples in green, misclassified ones in orange, stacked (counts on a log
+    scale). `run` is a `runs.Run` that recorded its validation predictions on those epochs; `axes`
+    holds one Axes per epoch (a new figure when None: one row of up to three, more in rows).
+    Returns the array of axes."""
+    run = with_predictions(run)
+    epochs = _recorded_epochs(run, epochs)
+    shape = (-(-len(epochs) // 3), min(len(epochs), 3))
+    if axes is None:
+        _, grid = subplots(*shape, height=(ROW_HEIGHT + 0.4) * shape[0], sharey=True)
+        axes = np.atleast_1d(grid).ravel()
+        for ax in axes[len(epochs) :]:
+            ax.axis("off")
+    axes = axes_for(axes, len(epochs))
+    y = run.y_val
+    bins = np.linspace(0, 1, 11)
+    for ax, epoch in zip(axes, epochs, strict=False):
+        p = run.val_probabilities[epoch]
+        p_true = p[np.arange(len(y)), y]
+        correct = p.argmax(axis=1) == y
+        ax.hist(
+            [p_true[correct], p_true[~correct]],
+            bins=bins,
+            stacked=True,
+            log=True,
+            color=[COLORS["correct"], COLORS["wrong"]],
+            label=["correct", "wrong"],
+        )
+        ax.set_title(f"epoch {epoch}")
+        ax.set_xlabel("p(true class)")
+        ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        no_spines(ax)
+    axes[0].set_ylabel("validation samples")
+    axes[0].legend(loc="upper center", handlelength=1)
+    return axes
+
+
+#: The columns `plot_costliest` reads from `curves.costliest_samples`.
+_COSTLIEST_COLUMNS = ("sample", "true class", "predicted", "p(true class)", "loss")
+
+
+@drawn_in_house_style
+def plot_costliest(run, table, axes=None):
+    """The validation images listed in `table` (from `curves.costliest_samples(run, ...)`), each
+    titled with its true and predicted class, the probability given to the truth, and its loss.
+
+    `run` is a `runs.Run` holding its validation images; `axes` holds at least one Axes per row of
+    `table` (a new grid of four columns when None; any Axes left over is hidden). Returns the array
+    of axes.
+    """
+    run = with_predictions(run, images=True)
+    check_columns(table, _COSTLIEST_COLUMNS, "table", "curves.costliest_samples")
+    samples = table["sample"].to_numpy()
+    n_images = len(run.x_val)
+    whole = np.issubdtype(samples.dtype, np.integer)
+    if not whole or ((samples < 0) | (samples >= n_images)).any():
+        raise ValueError(
+            f"table's sample column must index the run's {n_images} validation images "
+            f"(0 to {n_images - 1}); got {samples.tolist()}"
+        )
+    labels = table["true class"].to_numpy()
+    if (labels != run.y_val[samples]).any():
+        raise ValueError(
+            "table must come from curves.costliest_samples of this run: its true classes are not "
+            "the run's labels of those samples"
+        )
+    if axes is None:
+        rows, columns = -(-len(table) // 4), min(len(table), 4)
+        _, grid = subplots(rows, columns, height=2.3 * rows)
+        axes = np.atleast_1d(grid).ravel()
+        for ax in axes[len(table) :]:
+            ax.axis("off")
+    axes = axes_for(axes, len(table))
+    for ax, (_, row) in zip(axes, table.iterrows(), strict=False):
+        image = run.x_val[int(row["sample"])]
+        if image.ndim == 3 and image.shape[-1] == 1:  # one channel, last
+            image = image[..., 0]
+        ax.imshow(image, cmap="gray_r")
+        ax.set_title(
+            f"true {int(row['true class'])}, said {int(row['predicted'])}\n"
+            f"p(true) {row['p(true class)']:.0e}\nloss {row['loss']:.1f}",
+            fontweight="normal",
+        )
+        ax.axis("off")
+    return axes

@@ -1,0 +1,263 @@
+"""The house style of the book's figures, decided once: colours, line styles, type sizes, widths.
+
+**The rule.** Every piece of text in a figure must show at least `SMALLEST_TEXT_PX` CSS pixels
+high wherever the book shows the figure. A notebook's figure is saved as a PNG at `DPI` dots per
+inch (matplotlib's default, which the inline backend keeps) with `bbox_inches="tight"` (the inline
+backend's default, which pads the drawing by `SAVE_PAD` inches on every side), and the page shows
+the PNG at min(its width, the column's width). Text of `s` points is then
+
+    s * DPI / 72 * min(1, column / saved width)   CSS pixels high.
+
+The column was measured on the built site: a cell's image is at most `DESKTOP_COLUMN_PX` wide on a
+page 1280 px wide, and `PHONE_COLUMN_PX` on a phone 390 px wide. The phone decides: there a figure
+shrinks by column / width, so the widest figure whose smallest text still shows at 10 px is
+`FONT_SIZE * DPI / 72 * PHONE_COLUMN_PX / SMALLEST_TEXT_PX` pixels wide (`MAX_SAVED_PX`, 570 px
+for 12 pt), that is `WIDTH` = 5.5 inches once the padding is taken off. At that width the desktop
+shows the figure unscaled, its 12 pt text at 16.7 px, about the size of the prose around it.
+Every figure is therefore at most `WIDTH` inches wide and writes nothing smaller than `FONT_SIZE`;
+a figure of several panels that would be crowded at that width puts them in rows.
+
+**Colours** (`COLORS`) mean the same thing in every figure, and so do line styles
+(`LINESTYLES`): training curves are solid and validation curves dashed; epochs count from 1. A
+figure of one run colours its quantities (the loss, the accuracy, the calibration error); a figure
+comparing runs gives each run one colour, as tensorflow_docs' `HistoryPlotter` keeps one colour
+per run. Curves are named by labels written beside them rather than by a legend box where they fit.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from ..validation import check_count, check_positive, check_text
+
+__all__ = [
+    "COLORS",
+    "DESKTOP_COLUMN_PX",
+    "DPI",
+    "FONT_SIZE",
+    "LINESTYLES",
+    "MAX_SAVED_PX",
+    "PHONE_COLUMN_PX",
+    "ROW_HEIGHT",
+    "SAVE_PAD",
+    "SMALLEST_TEXT_PX",
+    "WIDTH",
+    "shown_text_px",
+    "subplots",
+]
+
+COLORS = {
+    "correct": "#2a9d8f",  # a sample counted as correct
+    "wrong": "#e76f51",  # a sample counted as wrong
+    "low_loss": "#264653",  # the predictions whose loss is below a level
+    "disagree": "#c1121f",  # loss and accuracy rank things differently; the lowest validation loss
+    "agree": "#333333",
+    "loss": "#1d3557",  # a loss curve
+    "accuracy": "#9a7b16",  # an accuracy curve (dark enough to read as text on white)
+    "ece": "#7b2cbf",  # the expected calibration error
+    "balanced_accuracy": "#8c564b",  # the scores of a binary classifier, besides accuracy
+    "precision": "#3a86ff",
+    "recall": "#55a630",
+    "f1": "#ff006e",
+    "run": "#0072b2",  # the first run of a figure that compares runs
+    "second_run": "#d55e00",  # the second run
+    "class_0": "#0072b2",  # the classes of points in the plane (plot_points), in order
+    "class_1": "#d55e00",
+    "class_2": "#009e73",
+    "class_3": "#cc79a7",
+    "ink": "#000000",  # outlines, marked points and labels
+    "reference": "#4d4d4d",  # reference lines and notes: diagonals, thresholds, counts
+    "over_confident": "#f4a3a8",  # a reliability bin's gap when its confidence exceeds its accuracy
+    "under_confident": "#8ecae6",  # and when its accuracy exceeds its confidence
+    "gap": "#d62828",  # a reliability bin's gap between its accuracy and its mean confidence
+    "binary_metric": "#a6cee3",  # what Keras makes of "accuracy": BinaryAccuracy
+    "categorical_metric": "#b2df8a",  # CategoricalAccuracy
+    "sparse_metric": "#fdbf6f",  # SparseCategoricalAccuracy
+    "refused": "#bdbdbd",  # Keras raised an error
+    "shade": "#e0e0e0",  # background areas
+    "paper": "#ffffff",  # the background, and the gaps between bars
+}
+
+#: How a curve is drawn in every figure: training solid, validation dashed.
+LINESTYLES = {"training": "-", "validation": "--"}
+
+#: Dots per inch of a figure's PNG: matplotlib's default, which the inline backend keeps.
+DPI = 100
+#: The padding, in inches, that bbox_inches="tight" adds around the drawing (savefig.pad_inches).
+SAVE_PAD = 0.1
+#: The widest a cell's image is shown, in CSS px, measured on the built site: on a page 1280 px wide
+#: and on a phone 390 px wide (its content column is 358 px, an output's image 342 px of it).
+DESKTOP_COLUMN_PX = 672
+PHONE_COLUMN_PX = 342
+#: The smallest a letter may show, in CSS px, on either.
+SMALLEST_TEXT_PX = 10
+#: Every text of every figure, in points: tick labels, axis labels, legends, notes and titles.
+FONT_SIZE = 12
+#: The widest PNG whose `FONT_SIZE` text shows at `SMALLEST_TEXT_PX` on the phone, in px.
+MAX_SAVED_PX = math.floor(FONT_SIZE * DPI / 72 * PHONE_COLUMN_PX / SMALLEST_TEXT_PX)
+#: The width of every figure, in inches: `MAX_SAVED_PX` less the padding of a tight save.
+WIDTH = math.floor(10 * (MAX_SAVED_PX / DPI - 2 * SAVE_PAD)) / 10
+#: The height of one row of panels, in inches.
+ROW_HEIGHT = 2.6
+
+#: matplotlib's settings while a figure function draws: its text and its spines.
+RC = {
+    "font.size": FONT_SIZE,
+    "axes.titlesize": FONT_SIZE,
+    "axes.titleweight": "bold",
+    "axes.labelsize": FONT_SIZE,
+    "xtick.labelsize": FONT_SIZE,
+    "ytick.labelsize": FONT_SIZE,
+    "legend.fontsize": FONT_SIZE,
+    "legend.title_fontsize": FONT_SIZE,
+    "legend.frameon": False,
+    "legend.handlelength": 1.6,
+    "figure.titlesize": FONT_SIZE,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": DPI,
+}
+
+
+def shown_text_px(points: float, saved_width_px: float, column_px: float) -> float:
+    """How many CSS px high text of `points` shows in a PNG `saved_width_px` wide (drawn at `DPI`)
+    on a page whose column is `column_px` wide: the page shrinks the PNG to the column, never
+    enlarges it.
+
+    >>> round(shown_text_px(12, 570, PHONE_COLUMN_PX), 1), round(shown_text_px(12, 570, 672), 1)
+    (10.0, 16.7)
+    """
+    return points * DPI / 72 * min(1.0, column_px / saved_width_px)
+
+
+def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
+    """A new figure of `nrows` by `ncols` panels, `width` inches wide (at most `WIDTH`) and
+    `height` inches high (a `ROW_HEIGHT` a row when None), laid out by matplotlib's constrained
+    layout: what a notebook calls to place figures of this package side by side or one above the
+    other. Other keyword arguments go to `plt.subplots` (`sharex=True`, say). Returns the figure
+    and its axes."""
+    nrows, ncols = check_count(nrows, "nrows"), check_count(ncols, "ncols")
+    height = ROW_HEIGHT * nrows if height is None else check_positive(height, "height")
+    width = check_positive(width, "width")
+    if width > WIDTH:
+        raise ValueError(f"width must be at most {WIDTH} inches, the widest a phone shows legibly")
+    for name in ("figsize", "layout"):
+        if name in kwargs:
+            raise TypeError(f"{name} is decided by the house style; pass height instead")
+    with plt.rc_context(RC):
+        return plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+
+
+def drawn_in_house_style(function):
+    """Run a figure function in the house style: its text and spines set by `RC` while it draws,
+    then every tick label and axis label of the figures it drew on set to `FONT_SIZE`, since those
+    may have been made before (in the axes a notebook passed in) or are made later (at draw)."""
+
+    @functools.wraps(function)
+    def drawing(*args, **kwargs):
+        with plt.rc_context(RC):
+            result = function(*args, **kwargs)
+        for figure in {id(ax.figure): ax.figure for ax in np.ravel(result)}.values():
+            for ax in figure.axes:
+                ax.tick_params(which="both", labelsize=FONT_SIZE)
+                ax.xaxis.label.set_fontsize(FONT_SIZE)
+                ax.yaxis.label.set_fontsize(FONT_SIZE)
+                for title in (ax.title, ax._left_title, ax._right_title):
+                    title.set_fontsize(max(title.get_fontsize(), FONT_SIZE))
+        return result
+
+    return drawing
+
+
+def new_axes(ax, height, width=WIDTH):
+    """`ax`, checked, or the axes of a new figure `width` wide and `height` inches high."""
+    if ax is None:
+        _, ax = subplots(height=height, width=width)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
+    return ax
+
+
+def axes_for(axes, count: int, shape=None, height=None, **kwargs) -> np.ndarray:
+    """`axes` as a flat array of at least `count` Axes, or a new figure of `shape` (rows,
+    columns) panels, one row of `count` when None."""
+    if axes is None:
+        rows, columns = (1, count) if shape is None else shape
+        _, axes = subplots(rows, columns, height=height, **kwargs)
+    flat = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
+    if not all(isinstance(ax, Axes) for ax in flat):
+        raise TypeError("axes must be matplotlib Axes (an array of them) or None")
+    if len(flat) < count:
+        raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
+    return flat
+
+
+def checked_title(title) -> str | None:
+    return None if title is None else check_text(title, "title")
+
+
+def curve(ax, values, split: str, color: str, label: str, epochs=None):
+    """Draw one curve against its epochs (from 1), in the convention of `LINESTYLES`."""
+    epochs = np.arange(1, len(values) + 1) if epochs is None else epochs
+    width = 1.5 if split == "training" else 2
+    (line,) = ax.plot(epochs, values, color=color, ls=LINESTYLES[split], lw=width, label=label)
+    return line
+
+
+def log_scale(ax, label: str, color: str):
+    """A log-scaled y axis labelled with plain numbers (0.3 rather than 3 x 10^-1)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(  # between the powers of ten, 2, 3 and 5 times them only
+        FuncFormatter(lambda value, _: f"{value:g}" if f"{value:.0e}"[0] in "235" else "")
+    )
+    ax.set_ylabel(f"{label} (log scale)", color=color)
+
+
+def percent(ax, decimals=0):
+    """Label `ax`'s y axis in percent."""
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.{decimals}%}"))
+
+
+def no_spines(ax, *sides):
+    ax.spines[list(sides or ("top", "right"))].set_visible(False)
+
+
+def label_line_end(ax, x, y, text, color, above=True):
+    """Write `text` at the end of a curve, at (x, y), just above or below it, right-aligned."""
+    return ax.annotate(
+        text,
+        (x, y),
+        xytext=(-2, 4 if above else -4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom" if above else "top",
+        color=color,
+    )
+
+
+def mark_epoch(ax, epoch, text=None, y=1.0, color=None):
+    """A thin vertical line at `epoch`, with `text` beside it at height `y` (a fraction of the
+    axes), on the side where there is more room."""
+    color = COLORS["disagree"] if color is None else color
+    ax.axvline(epoch, color=color, lw=1, ls="-", zorder=1)
+    if text is None:
+        return None
+    low, high = ax.get_xlim()
+    right = epoch < (low + high) / 2
+    return ax.annotate(
+        text,
+        (epoch, y),
+        xycoords=("data", "axes fraction"),
+        xytext=(4 if right else -4, 0),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        va="top",
+        color=color,
+    )
