@@ -40,8 +40,9 @@ SCREENSHOTS = Path(tasks.ROOT) / "_build" / "screenshots" / "phone"
 # What a page looks like once its scripts have run (MathJax too), gathered in the page.
 INSPECT = (Path(__file__).parent / "inspect_page.js").read_text()
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-#: The shortest slider track a finger can set a value on, in CSS px: on a phone, more than half of
-#: the column; at 1280 px, what the sliders had before the explorers were laid out for phones.
+#: The shortest slider track, in CSS px: on a phone, more than half of the column, what a finger
+#: can set a value on; at 1280 px, a little under the 172 px of the shortest (the prediction
+#: explorer's, two sets side by side) before the explorers were laid out for phones.
 SHORTEST_TRACK = {"phone": 200, "desktop": 150}
 #: The least height of a slider, in CSS px: a touch anywhere on it moves it (WCAG's 24 px target).
 SMALLEST_TARGET = 24
