@@ -90,15 +90,16 @@ def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None, title=None):
     return ax
 
 
-def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None):
+def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None, legend=True):
     """The reliability diagram of softmax(logits / temperature), titled with its NLL, ECE and
-    accuracy (the numbers the temperature explorer shows); return the ax."""
+    accuracy (the numbers the temperature explorer shows), with its key unless `legend=False`;
+    return the ax."""
     numbers, bins = _temperature_state(y_true, logits, temperature, n_bins)
     title = (
         f"T = {numbers['temperature']}: NLL {numbers['NLL']}, ECE {numbers['ECE']}, "
         f"accuracy {numbers['accuracy']}"
     )
-    return plots.plot_reliability(bins, ax=ax, title=title)
+    return plots.plot_reliability(bins, ax=ax, title=title, legend=legend)
 
 
 def _temperature_state(y_true, logits, temperature, n_bins):

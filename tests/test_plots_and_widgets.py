@@ -313,40 +313,49 @@ def test_costliest_shows_the_images_the_table_names():
         assert ax.get_title().startswith(f"true {Y_VAL[sample]}, said {predicted}\n")
 
 
+def test_reliability_diagram_leaves_its_key_out_when_asked():
+    y, logits = logits_and_labels()
+    bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
+    assert plots.plot_reliability(bins).get_legend() is not None
+    assert plots.plot_reliability(bins, legend=False).get_legend() is None
+    with pytest.raises(TypeError, match="legend"):
+        plots.plot_reliability(bins, legend="no")
+
+
 def test_reliability_diagram_draws_full_bars_and_gap_boxes_and_counts_them():
     y, logits = logits_and_labels()
     probabilities = calibration.apply_temperature(logits, 1.0)
     bins = calibration.calibration_bins(y, probabilities, 10)
     ax = plots.plot_reliability(bins)
     filled = bins[bins["count"] > 0]
-    n = len(filled)
-    bars = ax.patches[:n]
-    gaps = ax.patches[n:]
-    assert len(gaps) == n  # one gap box a bin, hatched or faint
+    few = (filled["count"] < max(5, 0.01 * filled["count"].sum())).to_numpy()
+    assert few.any() and not few.all()
+    many = filled[~few]
+    n = len(many)
+    bars, gaps, outlines = ax.patches[:n], ax.patches[n : 2 * n], ax.patches[2 * n :]
+    assert len(outlines) == few.sum()  # the thin bins only outlined, with no gap box
     height = lambda boxes: np.array([box.get_height() for box in boxes])  # noqa: E731
-    np.testing.assert_allclose(height(bars), filled["accuracy"])  # the bar is the accuracy, whole
+    np.testing.assert_allclose(height(bars), many["accuracy"])  # the bar is the accuracy, whole
+    np.testing.assert_allclose(height(outlines), filled[few]["accuracy"])
     assert {rgb(bar.get_facecolor()) for bar in bars} == {rgb(plots.COLORS["loss"])}
+    assert all(box.get_facecolor()[3] == 0 for box in outlines)  # hollow
     # each gap box spans the bar's top to the bin's mean confidence, whichever is higher
     spans = sorted((box.get_x(), box.get_y(), box.get_y() + box.get_height()) for box in gaps)
     expected = sorted(
         zip(
-            filled["lower"],
-            np.minimum(filled["accuracy"], filled["confidence"]),
-            np.maximum(filled["accuracy"], filled["confidence"]),
+            many["lower"],
+            np.minimum(many["accuracy"], many["confidence"]),
+            np.maximum(many["accuracy"], many["confidence"]),
             strict=True,
         )
     )
     np.testing.assert_allclose(spans, expected, atol=1e-12)
     assert {rgb(box.get_facecolor()) for box in gaps} == {rgb(plots.COLORS["gap"])}
-    # bins of few samples are pale, the others solid
-    few = (filled["count"] < max(5, 0.01 * filled["count"].sum())).to_numpy()
-    assert few.any() and not few.all()
-    assert [bar.get_alpha() for bar in bars] == [0.3 if f else 1.0 for f in few]
     ece = calibration.expected_calibration_error(y, probabilities, 10)
     assert f"ECE {ece:.3f}" in [t.get_text() for t in ax.texts]
     (strip,) = ax.child_axes
     assert sum(bar.get_height() for bar in strip.patches) == 400  # every sample counted below
-    legend = [text.get_text() for text in strip.get_legend().get_texts()]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend[:2] == ["accuracy in the bin", "gap to its mean confidence"]
     with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
         plots.plot_reliability(bins.drop(columns="count"))

@@ -14,6 +14,7 @@ from ..runs import Run, with_predictions
 from ..validation import (
     as_array,
     check_binary_labels,
+    check_bool,
     check_columns,
     check_count,
     check_fraction,
@@ -47,22 +48,23 @@ __all__ = [
 UNDER_CONFIDENT = "the bar's top, above the mean confidence:\nunder-confident"
 OVER_CONFIDENT = "above the bar, up to the mean confidence:\nover-confident"
 
-#: A reliability bin holding fewer than this share of the samples (or 5 samples) is drawn pale.
+#: A reliability bin holding fewer than this share of the samples (or 5 samples) is only outlined.
 FEW_SAMPLES = 0.01
 
 
 @drawn_in_house_style
-def plot_reliability(bins, ax=None, title=None):
+def plot_reliability(bins, ax=None, title=None, legend=True):
     """A reliability diagram in the form of Guo et al. (2017): each confidence bin's accuracy as a
     bar, against the diagonal of perfect calibration.
 
     `bins` is `calibration.calibration_bins(...)`. Each bar rises to its bin's accuracy. The gap
     between that and the bin's mean confidence is a hatched red box: above the bar where the model
     is over-confident, over the bar's top where it is under-confident. Bins holding fewer than 1%
-    of the samples (or 5) are drawn pale: they say little. The expected calibration error, the
-    gaps weighted by their bins' counts, is written in the panel. A strip under the axes counts
-    the samples in each bin (on a log scale), which Guo et al. leave out. Returns `ax`; the strip
-    is `ax.child_axes[0]`.
+    of the samples (or 5) are only outlined, with no gap: they say little. The expected
+    calibration error, the gaps weighted by their bins' counts, is written in the panel. A strip
+    under the axes counts the samples in each bin (on a log scale), which Guo et al. leave out.
+    `legend=False` leaves out the key, for the second of two diagrams drawn one above the other.
+    Returns `ax`; the strip is `ax.child_axes[0]`.
     """
     check_columns(
         bins,
@@ -71,6 +73,7 @@ def plot_reliability(bins, ax=None, title=None):
         "calibration.calibration_bins",
     )
     title = checked_title(title)
+    legend = check_bool(legend, "legend")
     ax = new_axes(ax, 5.0, width=4.4)
     width = float(bins["upper"].iloc[0] - bins["lower"].iloc[0])
     filled = bins[bins["count"] > 0]
@@ -79,22 +82,30 @@ def plot_reliability(bins, ax=None, title=None):
     count = filled["count"].to_numpy()
     few = count < max(5, FEW_SAMPLES * count.sum())
     strength = np.where(few, 0.3, 1.0)
-    bars = ax.bar(centres, accuracy, width=width, color=COLORS["loss"], edgecolor=COLORS["paper"])
-    for pale in (False, True):  # the gaps of bins with enough samples hatched, the others faint
-        shown = few == pale
-        ax.bar(
-            centres[shown],
-            np.abs(confidence - accuracy)[shown],
-            bottom=np.minimum(accuracy, confidence)[shown],
-            width=width,
-            facecolor=(*to_rgb(COLORS["gap"]), 0.12 if pale else 0.3),
-            edgecolor=(*to_rgb(COLORS["gap"]), 0.0 if pale else 1.0),
-            hatch=None if pale else "//",
-            lw=0.8,
-            label="pale gaps" if pale else "gaps",
-        )
-    for bar, alpha in zip(bars, strength, strict=True):
-        bar.set_alpha(alpha)
+    # bins with enough samples: a solid bar, and the gap to the mean confidence hatched red;
+    # the others only outlined, with no gap drawn: a handful of samples says little
+    ax.bar(
+        centres[~few], accuracy[~few], width=width, color=COLORS["loss"], edgecolor=COLORS["paper"]
+    )
+    ax.bar(
+        centres[~few],
+        np.abs(confidence - accuracy)[~few],
+        bottom=np.minimum(accuracy, confidence)[~few],
+        width=width,
+        facecolor=(*to_rgb(COLORS["gap"]), 0.3),
+        edgecolor=COLORS["gap"],
+        hatch="//",
+        lw=0.8,
+    )
+    ax.bar(
+        centres[few],
+        accuracy[few],
+        width=width,
+        facecolor="none",
+        edgecolor=COLORS["reference"],
+        lw=0.8,
+        ls=":",
+    )
     ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1)
     ece = float(np.sum(count * np.abs(accuracy - confidence)) / max(count.sum(), 1))
     ax.text(0.03, 0.97, f"ECE {ece:.3f}", transform=ax.transAxes, va="top")
@@ -118,7 +129,9 @@ def plot_reliability(bins, ax=None, title=None):
     strip.set_xticks([0, 0.5, 1])
     strip.set_xlabel("confidence (the largest probability)")
     no_spines(strip)
-    strip.legend(  # under everything: bars can reach any corner of the diagram
+    if not legend:
+        return ax
+    ax.legend(  # above the diagonal's low end, where a trained network's bins are few and thin
         handles=[
             Patch(color=COLORS["loss"], label="accuracy in the bin"),
             Patch(
@@ -127,11 +140,17 @@ def plot_reliability(bins, ax=None, title=None):
                 hatch="//",
                 label="gap to its mean confidence",
             ),
-            Patch(color=COLORS["loss"], alpha=0.3, label="pale: under 1% of the samples"),
+            Patch(
+                facecolor="none",
+                edgecolor=COLORS["reference"],
+                ls=":",
+                label="outlined: under 1% of the samples",
+            ),
         ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.6),
-        ncols=1,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.9),
+        framealpha=0.9,
+        edgecolor="none",
     )
     return ax
 
