@@ -19,6 +19,7 @@ from explorer_pages import check_moves, explorers_of, open_offline, wait_until_l
 from test_book import toc_files
 
 import tasks
+from lossacc_utils.plots import style
 
 pytestmark = pytest.mark.book
 
@@ -144,9 +145,10 @@ def test_no_table_or_code_block_is_wider_than_the_page(pages, name):
     assert pages[name]["tooWide"] == [], f"{name}: a reader must scroll sideways to read these"
 
 
-#: The smallest scale a figure may be shown at: drawn at 100 dots per inch with no text under 9 pt
-#: (tests/test_plots_and_widgets.py), its smallest text is then at least 9 px on the page.
-SMALLEST_SCALE = 0.72
+#: The smallest scale a figure may be shown at: drawn at `style.DPI` dots per inch with no text
+#: under `style.FONT_SIZE` points (tests/test_plots_and_widgets.py checks every figure), its
+#: smallest text is then at least `style.SMALLEST_TEXT_PX` on the page, on a desktop and on a phone.
+SMALLEST_SCALE = style.SMALLEST_TEXT_PX / (style.FONT_SIZE * style.DPI / 72)
 
 
 @pytest.mark.parametrize("name", toc_files())

@@ -31,6 +31,7 @@ from explorer_pages import (
     wait_until_live,
 )
 from test_book import toc_files
+from test_browser import SMALLEST_SCALE
 
 import tasks
 
@@ -244,3 +245,9 @@ def test_at_1280_px_the_sliders_keep_their_length_and_follow_the_mouse(
     assert all(abs(settled - aim) <= TOUCH_TOLERANCE for _, settled, aim in moved), moved
     assert [t for t in text if t["px"] < SMALLEST_TEXT] == []
     assert problems == []
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_figures_are_shown_large_enough_to_read_on_a_phone(phone_pages, name):
+    shrunk = [f for f in opened(phone_pages, name)["figures"] if f["scale"] < SMALLEST_SCALE]
+    assert shrunk == [], f"{name}: figures shown too small to read on a phone: {shrunk}"
