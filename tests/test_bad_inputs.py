@@ -1497,7 +1497,7 @@ BINS = pd.DataFrame(
     {
         "lower": [0.0, 0.5],
         "upper": [0.5, 1.0],
-        "count": [1, 3],
+        "count": [10, 30],  # enough samples in each bin for a bar and a gap box
         "accuracy": [0.0, 1.0],
         "confidence": [0.4, 0.7],
         "gap": [-0.4, 0.3],
@@ -1517,6 +1517,7 @@ sweep(
 )
 sweep(RELIABILITY, {"bins": BINS}, "ax", BAD_AX)
 sweep(RELIABILITY, {"bins": BINS}, "title", [("5", 5)])
+sweep(RELIABILITY, {"bins": BINS}, "legend", [("'no'", "no"), ("None", None)])
 answers(RELIABILITY, "bins", all_of(is_axes, holds(lambda ax: len(ax.patches) == 4)), BINS)
 
 SWEEP = plots.plot_threshold_sweep
@@ -1692,6 +1693,7 @@ sweep(DTS, DTS_BASE, "logits", [("None", None), ("nan", spoiled(CL)[0][1]), *BAD
 sweep(DTS, DTS_BASE, "temperature", BAD_POSITIVES)
 sweep(DTS, DTS_BASE, "n_bins", [("0", 0), ("2.5", 2.5), ("True", True), ("None", None)])
 sweep(DTS, DTS_BASE, "ax", BAD_AX)
+sweep(DTS, DTS_BASE, "legend", [("'no'", "no"), ("1", 1)])
 answers(
     DTS,
     "temperature=2",
