@@ -208,10 +208,12 @@ def test_explorers_are_live_offline_and_show_what_python_computes(browser, site,
 def test_notebook_pages_have_copy_and_download_buttons(pages, open_page):
     notebooks = [name for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
     assert len(notebooks) >= 4
-    for name in notebooks:
+    for name in notebooks:  # the introduction shows no code: its first screen is the answer
         page = pages[name]
-        assert page["copyButtons"] >= page["codeCells"] > 0, name
+        assert page["copyButtons"] >= page["codeCells"], name
         assert any(link.endswith(f"{name}.ipynb") for link in page["downloads"]), name
+    showing_code = [name for name in notebooks if pages[name]["codeCells"] > 0]
+    assert len(showing_code) >= len(notebooks) - 1, showing_code
 
 
 def test_the_download_button_gives_the_chapters_notebook(browser, site):
