@@ -218,9 +218,16 @@ class TemperatureExplorer(Explorer):
     logits = traitlets.Dict().tag(sync=True)
     n_bins = traitlets.Int(15).tag(sync=True)
     temperature = traitlets.Float(1.0).tag(sync=True)
-    words = traitlets.Dict({"under": plots.UNDER_CONFIDENT, "over": plots.OVER_CONFIDENT}).tag(
-        sync=True
-    )
+    # the reliability diagram's form and its key, as plots.plot_reliability draws them: a bin
+    # holding fewer than `few_samples` of the samples (or 5) is only outlined
+    few_samples = traitlets.Float(plots.calibration.FEW_SAMPLES).tag(sync=True)
+    words = traitlets.Dict(
+        {
+            "under": plots.UNDER_CONFIDENT,
+            "over": plots.OVER_CONFIDENT,
+            "few": f"outlined: under {plots.calibration.FEW_SAMPLES:.0%} of the samples",
+        }
+    ).tag(sync=True)
     STATE = ("labels", "logits", "n_bins", "temperature")
 
     @traitlets.validate("temperature")

@@ -13,7 +13,15 @@ import threading
 
 import numpy as np
 import pytest
-from explorer_pages import check_moves, open_offline, sliders, wait_until_live, write_page
+from explorer_pages import (
+    apply,
+    check_moves,
+    move,
+    open_offline,
+    sliders,
+    wait_until_live,
+    write_page,
+)
 
 from lossacc_utils import widgets
 from lossacc_utils.counterexample import with_true_class_probabilities
@@ -158,3 +166,116 @@ def test_sums_are_added_in_numpys_order(browser):
     lists = [a.tolist() for a in arrays]
     sums = in_browser(browser, "(arrays) => arrays.map((a) => pairwiseSum(a))", lists)
     assert sums == [float(np.add.reduce(a)) for a in arrays]  # to the last bit
+
+
+def thin_and_thick_bins(n=2000, k=10, seed=3):
+    """Labels and logits of a confident network: at most temperatures, a few bins thin enough to be
+    only outlined, and both over- and under-confident bins."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, n)
+    logits = rng.normal(scale=2.0, size=(n, k))
+    logits[np.arange(n), y] += rng.normal(8, 3, n)
+    return y, logits
+
+
+DIAGRAM = """(explorer) => {
+    // the diagram's first panel: its height, its solid bars, its gap boxes and its outlined bins,
+    // each as [top, bottom] in the panel's units
+    const main = explorer.querySelector('svg.lossacc-figure svg');
+    const span = (top, height) => [Number(top), Number(top) + Number(height)];
+    const rects = [...main.querySelectorAll('rect')];
+    return {
+        height: Number(main.getAttribute('height')),
+        bars: rects.filter((r) => r.getAttribute('fill') === '%s')
+            .map((r) => span(r.getAttribute('y'), r.getAttribute('height'))),
+        gaps: rects.filter((r) => (r.getAttribute('fill') || '').startsWith('url('))
+            .map((r) => span(r.getAttribute('y'), r.getAttribute('height'))),
+        outlined: [...main.querySelectorAll('path[fill=none]')].map((p) => {
+            const [, bottom, top] = p.getAttribute('d').match(/^M[^,]+,([^V]+)V([^h]+)h/);
+            return [Number(top), Number(bottom)];
+        }),
+        ece: [...main.querySelectorAll('text')].map((t) => t.textContent)
+            .find((t) => t.startsWith('ECE')),
+    };
+}"""
+
+
+def panel_value(at, height):
+    """The value at `at` px down a reliability panel `height` px tall (its margins 12 px)."""
+    return (height - 12 - at) / (height - 24)
+
+
+def test_the_temperature_explorers_diagram_has_the_static_diagrams_form(browser, served):
+    """As plots.plot_reliability draws it: each bar rises to its bin's accuracy, the gap to its
+    mean confidence is a box of its own, and the thin bins are only outlined, with no gap."""
+    from lossacc_utils import calibration, plots
+
+    folder, url = served
+    y, logits = thin_and_thick_bins()
+    explorer = widgets.temperature_explorer(y, logits)
+    name = write_page(folder, [explorer])
+    page, problems = open_offline(browser, url + name)
+    wait_until_live(page, 1)
+    kinds = set()
+    for log2_t in (-2, 0, 1.5, 3):
+        move(page, "temperature", "log2_temperature", log2_t)
+        apply(explorer, "log2_temperature", log2_t)
+        handle = page.query_selector("[data-explorer=temperature]")
+        drawn = page.evaluate(DIAGRAM % plots.COLORS["loss"], handle)
+        probabilities = calibration.apply_temperature(logits, explorer.temperature)
+        bins = calibration.calibration_bins(y, probabilities, explorer.n_bins)
+        bins = bins[bins["count"] > 0]
+        few = bins["count"] < max(5, plots.calibration.FEW_SAMPLES * bins["count"].sum())
+        value = functools.partial(panel_value, height=drawn["height"])
+        thick, thin = bins[~few], bins[few]
+        assert len(drawn["bars"]) == len(thick) and len(drawn["outlined"]) == len(thin)
+        for (high, low), b in zip(drawn["bars"], thick.itertuples(), strict=True):
+            assert value(low) == pytest.approx(0, abs=1e-9)
+            assert value(high) == pytest.approx(b.accuracy)  # the bar is the accuracy, always
+        for (high, low), b in zip(drawn["outlined"], thin.itertuples(), strict=True):
+            assert value(low) == pytest.approx(0, abs=1e-9)
+            assert value(high) == pytest.approx(b.accuracy)
+        gapped = thick[thick["accuracy"] != thick["confidence"]]
+        assert len(drawn["gaps"]) == len(gapped)
+        for (high, low), b in zip(drawn["gaps"], gapped.itertuples(), strict=True):
+            assert value(high) == pytest.approx(max(b.accuracy, b.confidence))
+            assert value(low) == pytest.approx(min(b.accuracy, b.confidence))
+            kinds.add("over" if b.confidence > b.accuracy else "under")
+        assert drawn["ece"] == f"ECE {explorer.readout()['ECE']}"
+        kinds |= {"thin"} if len(thin) else set()
+    page.context.close()
+    assert problems == []
+    assert kinds == {"over", "under", "thin"}  # the data showed every case
+
+
+def test_the_explorers_figures_keep_their_text_inside_them_on_a_phone(browser, served):
+    """At the narrowest a figure is laid out for (300 px) and at its natural width, every text of
+    the prediction and temperature explorers' figures lies inside its figure; the prediction
+    explorer's line at 1/k says why a sample above it is correct there."""
+    folder, url = served
+    y, logits = thin_and_thick_bins()
+    name = write_page(
+        folder, [widgets.prediction_explorer(), widgets.temperature_explorer(y, logits)]
+    )
+    page, problems = open_offline(browser, url + name)
+    wait_until_live(page, 2)
+    for width in (672, 300):
+        page.evaluate(f"() => {{ document.body.style.width = '{width}px'; }}")
+        page.wait_for_timeout(200)  # the explorers redraw on the next frame
+        outside = page.evaluate(
+            """() => [...document.querySelectorAll('[data-explorer] .lossacc-figure-holder > svg')]
+                .flatMap((figure) => {
+                    const box = figure.getBoundingClientRect();
+                    return [...figure.querySelectorAll('text')].filter((t) => {
+                        const r = t.getBoundingClientRect();
+                        return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+                    }).map((t) => t.textContent);
+                })"""
+        )
+        assert outside == [], f"at {width} px"
+        key = page.evaluate(
+            "() => document.querySelector('[data-explorer=prediction] svg').textContent"
+        )
+        assert "1/3: above it, correct" in key and "(the rest split equally)" in key
+    page.context.close()
+    assert problems == []

@@ -34,12 +34,14 @@ function verdictOf(a, b) {
 
 /**
  * The bars of both sets, laid out for `width` px: at the natural width, the key on one line and
- * each bar labelled "loss 0.11"; narrower, the key on three lines, the bars labelled with their
- * loss alone and each set's summary on two lines, so that no label runs into the next.
+ * each bar labelled "loss 0.11"; narrower, the key on four lines, the bars labelled with their
+ * loss alone and each set's summary on two lines, so that no label runs into the next. The line
+ * at 1/k: a sample above it is correct here, where the rest of its probability is split equally
+ * among the other classes (explorer_sets), not in general.
  */
 function drawSets(sets, k, colors, width) {
   const narrow = width < WIDE;
-  const keyRows = narrow ? 3 : 1;
+  const keyRows = narrow ? 4 : 1;
   const { root, sx, sy, area } = frame({
     width,
     height: narrow ? 340 : 300,
@@ -119,10 +121,13 @@ function drawSets(sets, k, colors, width) {
       stroke: colors.reference,
       "stroke-dasharray": "5 4",
     }),
-    svg("text", { x: x + 30, y: y + 13 }, `1/${k}: above this line, a sample is correct`),
   );
+  const chanceWords = [`1/${k}: above it, correct`, "(the rest split equally)"];
+  for (const [i, text] of (narrow ? chanceWords : [chanceWords.join(" ")]).entries()) {
+    key.append(svg("text", { x: x + 30, y: y + 13 + 18 * i }, text));
+  }
   if (narrow) {
-    key.append(svg("text", { x: keyLeft, y: 36 + 13 }, "over each bar: its sample's loss"));
+    key.append(svg("text", { x: keyLeft, y: 54 + 13 }, "over each bar: its sample's loss"));
   }
   root.append(key);
   return root;

@@ -60,12 +60,18 @@ function calibrate(labels, logits, k, nBins, t) {
   return { nll, accuracy: right / n, ece: pairwiseSum(weighted) / n, bins };
 }
 
+let hatches = 0; // each figure's hatch pattern has an id of its own
+
 /**
  * The reliability diagram above the count of samples per bin, laid out for `width` px: at the
  * natural width, with the key on the right; narrower, the two panels across the whole width and
- * the key under them.
+ * the key under them. Drawn as plots.plot_reliability draws it: each bar rises to its bin's
+ * accuracy; the gap to the bin's mean confidence (`ece`, their weighted mean, written in the
+ * diagram) is a hatched red box, above the bar where the model is over-confident, over the bar's
+ * top where it is under-confident; a bin holding fewer than `few` of the samples (or 5) is only
+ * outlined, with no gap, and paler in the count.
  */
-function drawReliability(bins, colors, words, width) {
+function drawReliability(bins, ece, colors, words, few, width) {
   const narrow = width < WIDE;
   const panelWidth = narrow ? width : 420;
   const [mainHeight, stripHeight] = [narrow ? 300 : 330, 166];
@@ -75,32 +81,55 @@ function drawReliability(bins, colors, words, width) {
     class: "lossacc-figure",
     style: `max-width:${width}px`,
   });
+  const hatch = `lossacc-hatch-${++hatches}`;
+  figure.append(
+    svg(
+      "defs",
+      {},
+      svg(
+        "pattern",
+        { id: hatch, patternUnits: "userSpaceOnUse", width: 6, height: 6 },
+        svg("rect", { width: 6, height: 6, fill: colors.gap, "fill-opacity": 0.3 }),
+        svg("path", {
+          d: "M-1,7 L7,-1 M-4,4 L4,-4 M2,10 L10,2",
+          stroke: colors.gap,
+          "stroke-width": 0.8,
+        }),
+      ),
+    ),
+  );
+  const gapBox = (x, y, w, h) =>
+    svg("rect", { x, y, width: w, height: h, fill: `url(#${hatch})`, stroke: colors.gap });
+  const outline = (x, y, w, h) =>
+    svg("path", {
+      d: `M${x},${y + h}V${y}h${w}V${y + h}Z`,
+      fill: "none",
+      stroke: colors.reference,
+      "stroke-dasharray": "1.5 2",
+    });
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
   const main = frame({
     width: panelWidth,
     height: mainHeight,
     margin: { bottom: 12, top: 12 },
     x: { domain: [0, 1] },
-    y: { domain: [0, 1], ticks, label: "accuracy", format: (t) => fixed(t, 1) },
+    y: { domain: [0, 1], ticks, label: "accuracy in the bin", format: (t) => fixed(t, 1) },
   });
   const filled = bins.filter((b) => b.count > 0);
+  const total = filled.reduce((sum, b) => sum + b.count, 0);
+  const isFew = (b) => b.count < Math.max(5, few * total);
   const { sx, sy } = main;
   for (const b of filled) {
     const x = sx(b.lower) + 0.5;
     const w = sx(b.upper) - sx(b.lower) - 1;
-    const low = Math.min(b.accuracy, b.confidence);
-    const parts = [
-      [0, low, "loss"],
-      [b.confidence, b.accuracy, "under_confident"],
-      [b.accuracy, b.confidence, "over_confident"],
-    ];
-    for (const [from, to, color] of parts) {
-      if (to > from) {
-        main.root.append(
-          svg("rect", { x, width: w, y: sy(to), height: sy(from) - sy(to), fill: colors[color] }),
-        );
-      }
+    const top = sy(b.accuracy);
+    if (isFew(b)) {
+      main.root.append(outline(x, top, w, sy(0) - top));
+      continue;
     }
+    main.root.append(svg("rect", { x, width: w, y: top, height: sy(0) - top, fill: colors.loss }));
+    const [low, high] = [Math.min(b.accuracy, b.confidence), Math.max(b.accuracy, b.confidence)];
+    if (high > low) main.root.append(gapBox(x, sy(high), w, sy(low) - sy(high)));
   }
   main.root.append(
     svg("line", {
@@ -111,6 +140,7 @@ function drawReliability(bins, colors, words, width) {
       stroke: colors.reference,
       "stroke-dasharray": "5 4",
     }),
+    svg("text", { x: sx(0.03), y: sy(0.97) + 10, ...HALO }, `ECE ${fixed(ece, 3)}`),
   );
   const most = Math.max(...filled.map((b) => b.count), 1);
   const strip = frame({
@@ -134,9 +164,8 @@ function drawReliability(bins, colors, words, width) {
     const x = strip.sx(b.lower) + 0.5;
     const w = strip.sx(b.upper) - strip.sx(b.lower) - 1;
     const top = strip.sy(b.count);
-    strip.root.append(
-      svg("rect", { x, width: w, y: top, height: strip.sy(0.7) - top, fill: colors.reference }),
-    );
+    const bar = { x, width: w, y: top, height: strip.sy(0.7) - top, fill: colors.reference };
+    strip.root.append(svg("rect", { ...bar, "fill-opacity": isFew(b) ? 0.3 : 1 }));
   }
   main.root.setAttribute("y", 0);
   strip.root.setAttribute("y", mainHeight);
@@ -146,18 +175,22 @@ function drawReliability(bins, colors, words, width) {
     part.setAttribute("width", panelWidth);
     part.setAttribute("height", part === main.root ? mainHeight : stripHeight);
   }
-  // the key: on the right of the panels, or under them, its entries wrapped to the room there is
+  // the key: on the right of the panels, or under them, its entries wrapped to the room there is;
+  // each gap's swatch is a small bar with its gap as the diagram draws it
   const key = svg("g", { "font-size": FONT });
   const left = narrow ? 8 : 436;
   const characters = narrow ? Math.floor((width - left - 20) / 7.5) : 24;
+  const bar = (y, height) =>
+    svg("rect", { x: left, y: y + 14 - height, width: 14, height, fill: colors.loss });
   const entries = [
-    ["loss", "the bar: accuracy in the bin"],
-    ["under_confident", words.under],
-    ["over_confident", words.over],
+    [(y) => [bar(y, 14)], "the bar: accuracy in the bin"],
+    [(y) => [bar(y, 14), gapBox(left, y, 14, 6)], words.under],
+    [(y) => [bar(y, 8), gapBox(left, y, 14, 6)], words.over],
+    [(y) => [outline(left, y, 14, 14)], words.few],
   ];
   let y = narrow ? mainHeight + stripHeight + 20 : 40;
-  for (const [color, label] of entries) {
-    key.append(svg("rect", { x: left, y: y - 11, width: 14, height: 14, fill: colors[color] }));
+  for (const [swatch, label] of entries) {
+    key.append(...swatch(y - 11));
     const lines = wrap(label, characters);
     for (const [i, line] of lines.entries()) {
       key.append(svg("text", { x: left + 20, y: y + 17 * i }, line));
@@ -184,6 +217,7 @@ function drawReliability(bins, colors, words, width) {
 function render({ model, el }) {
   const colors = model.get("colors");
   const words = model.get("words");
+  const few = model.get("few_samples");
   const labels = unpack(model.get("labels"));
   const logits = unpack(model.get("logits"));
   const k = model.get("logits").shape[1];
@@ -221,7 +255,14 @@ function render({ model, el }) {
     numbers.NLL.textContent = fixed(result.nll, 3);
     numbers.ECE.textContent = fixed(result.ece, 3);
     numbers.accuracy.textContent = percent(result.accuracy, 1);
-    const figure = drawReliability(result.bins, colors, words, layoutWidth(holder));
+    const figure = drawReliability(
+      result.bins,
+      result.ece,
+      colors,
+      words,
+      few,
+      layoutWidth(holder),
+    );
     figure.setAttribute(
       "aria-label",
       `Reliability diagram: accuracy against confidence per bin at ${line.textContent}.`,
