@@ -156,6 +156,28 @@ def test_along_line_draws_the_frame_with_loss_left_and_accuracy_right():
     assert rgb(ax.yaxis.label.get_color()) == rgb(loss.get_color()) == rgb(plots.COLORS["loss"])
     assert rgb(right.yaxis.label.get_color()) == rgb(accuracy.get_color())
     assert rgb(accuracy.get_color()) == rgb(plots.COLORS["accuracy"])
+    assert ax.get_xlabel().startswith("α")  # as the text calls it
+    lines = [(ax, frame["alpha"], frame["loss"]), (right, frame["alpha"], frame["accuracy"])]
+    for text in ax.texts + right.texts:
+        if text.get_text() in ("loss", "accuracy"):
+            assert_clear(text, lines)
+
+
+def assert_clear(text, lines, margin=1.0):
+    """`text`'s box, as drawn, lies clear of every curve in `lines` ((axes, xs, ys), drawn point to
+    point) by `margin` px: no curve runs through it."""
+    figure = text.figure
+    figure.canvas.draw()
+    box = text.get_window_extent()
+    for axes, xs, ys in lines:
+        shown = axes.transData.transform(np.column_stack([xs, ys]).astype(float))
+        # the curve, finely interpolated, inside the box's width
+        x = np.linspace(box.x0, box.x1, 200)
+        order = np.argsort(shown[:, 0])
+        inside = (x >= shown[order, 0][0]) & (x <= shown[order, 0][-1])
+        y = np.interp(x[inside], shown[order, 0], shown[order, 1])
+        hits = (y > box.y0 - margin) & (y < box.y1 + margin)
+        assert not hits.any(), f"{text.get_text()!r} is crossed by a curve"
 
 
 def test_run_curves_start_at_epoch_one_training_solid_validation_dashed():
@@ -172,6 +194,34 @@ def test_run_curves_start_at_epoch_one_training_solid_validation_dashed():
         assert rgb(training.get_color()) == rgb(plots.COLORS[quantity])
         assert ax.get_legend() is None  # the curves are named beside them instead
         assert {"training", "validation"} <= {t.get_text() for t in ax.texts}
+
+
+def noisy_curves(epochs=400, seed=0) -> dict:
+    """Curves like the book's run: the training loss to 0 and accuracy to 100%, the validation
+    loss rising from epoch 18, the validation accuracy noisy around 95% to the end."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(1, epochs + 1)
+    val_loss = 0.17 + 0.14 * np.log1p(np.maximum(t - 18, 0)) / np.log(epochs - 17)
+    val_loss[:17] = np.linspace(1.0, 0.18, 17)
+    return {
+        "loss": np.maximum(1.0 - t / 20, 0) + 1e-4,
+        "accuracy": np.minimum(0.9 + t / 200, 1.0),
+        "val_loss": val_loss,
+        "val_accuracy": 0.95 + 0.003 * rng.standard_normal(epochs) - 0.00001 * t,
+    }
+
+
+def test_run_names_each_curve_at_its_end_clear_of_both_curves():
+    history = noisy_curves()
+    top, bottom = plots.plot_run(history)
+    epochs = np.arange(1, 401)
+    for ax, quantity in ((top, "loss"), (bottom, "accuracy")):
+        lines = [(ax, epochs, history[quantity]), (ax, epochs, history[f"val_{quantity}"])]
+        names = [t for t in ax.texts if t.get_text() in ("training", "validation")]
+        assert len(names) == 2
+        for text in names:
+            assert_clear(text, lines)
+            assert ax.get_window_extent().contains(*text.get_window_extent().corners()[0])
 
 
 def test_run_titles_say_what_the_validation_curves_did_after_the_best_epoch():
@@ -255,6 +305,8 @@ def test_loss_by_correctness_stacks_up_to_the_validation_loss():
     assert rgb(correct.get_facecolor()[0]) == rgb(plots.COLORS["correct"])
     assert rgb(wrong.get_facecolor()[0]) == rgb(plots.COLORS["wrong"])
     assert ax.get_legend() is None and len(ax.texts) == 2  # each part named on the figure
+    (correctly,) = [t for t in ax.texts if "correctly" in t.get_text()]
+    assert_clear(correctly, [(ax, frame.index, run.val_loss)])  # above the stack, not on it
 
 
 def test_answer_shows_the_loss_rising_while_the_wrong_images_barely_change_in_number():
@@ -283,10 +335,23 @@ def test_answer_shows_the_loss_rising_while_the_wrong_images_barely_change_in_nu
             if rgb(line.get_color()) == rgb(plots.COLORS["disagree"])
         ]
         assert [line_data(m)[0].tolist() for m in marks] == [[best, best]]
-    written = [t.get_text() for t in right.texts if t.get_text().endswith("wrong")]
-    assert written == [f"{int(frame.loc[e, 'wrong samples'])} wrong" for e in (best, 4)]
+    counts = [t for t in right.texts if t.get_text().endswith("wrong")]
+    assert [t.get_text().replace("\n", " ") for t in counts] == [
+        f"epoch {e}: {int(frame.loc[e, 'wrong samples'])} wrong" for e in (best, 4)
+    ]
+    stack = [(right, frame.index, run.val_loss)]
+    for text in counts:  # over the stack, where no area is drawn
+        assert_clear(text, stack)
     assert left.get_legend() is None and right.get_legend() is None
-    assert left.get_ylim() == right.get_ylim()  # one loss scale for both
+    assert left.get_ylim() == right.get_ylim()  # one loss scale for both, numbered in both
+    right.figure.canvas.draw()
+    assert [t.get_text() for t in right.get_yticklabels() if t.get_visible() and t.get_text()]
+    # each curve's name clear of both curves
+    epochs = np.arange(1, 5)
+    lines = [(left, epochs, run.val_loss), (twin, epochs, run.val_accuracy)]
+    for text in left.texts + twin.texts:
+        if text.get_text() in ("loss", "accuracy"):
+            assert_clear(text, lines)
 
 
 def test_true_class_histograms_count_every_sample_once_per_epoch():
@@ -316,8 +381,15 @@ def test_costliest_shows_the_images_the_table_names():
 def test_reliability_diagram_leaves_its_key_out_when_asked():
     y, logits = logits_and_labels()
     bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
-    assert plots.plot_reliability(bins).get_legend() is not None
-    assert plots.plot_reliability(bins, legend=False).get_legend() is None
+    ax = plots.plot_reliability(bins)
+    (strip,) = ax.child_axes
+    key = strip.get_legend()  # under the strip, outside the diagram
+    assert key is not None and ax.get_legend() is None
+    ax.figure.canvas.draw()
+    assert key.get_window_extent().y1 < strip.xaxis.label.get_window_extent().y0
+    assert key.get_window_extent().y1 < ax.get_window_extent().y0  # it covers no bar
+    left_out = plots.plot_reliability(bins, legend=False)
+    assert left_out.get_legend() is None and left_out.child_axes[0].get_legend() is None
     with pytest.raises(TypeError, match="legend"):
         plots.plot_reliability(bins, legend="no")
 
@@ -355,7 +427,7 @@ def test_reliability_diagram_draws_full_bars_and_gap_boxes_and_counts_them():
     assert f"ECE {ece:.3f}" in [t.get_text() for t in ax.texts]
     (strip,) = ax.child_axes
     assert sum(bar.get_height() for bar in strip.patches) == 400  # every sample counted below
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    legend = [text.get_text() for text in strip.get_legend().get_texts()]
     assert legend[:2] == ["accuracy in the bin", "gap to its mean confidence"]
     with pytest.raises(ValueError, match=r"bins must come from calibration\.calibration_bins"):
         plots.plot_reliability(bins.drop(columns="count"))
@@ -391,7 +463,13 @@ def test_loss_and_ece_draw_the_validation_curves_dashed_on_linear_axes_that_hold
     assert loss.get_linestyle() == ece.get_linestyle() == "--"
     best = next(line for line in ax.get_lines() if line.get_label().startswith("_"))
     assert line_data(best)[0].tolist() == [2, 2]  # the lowest validation loss
-    assert {"loss", "ECE"} <= {text.get_text() for text in ax.texts + right.texts}
+    names = [t for t in ax.texts + right.texts if t.get_text() in ("loss", "ECE")]
+    assert sorted(t.get_text() for t in names) == ["ECE", "loss"]
+    lines = [(ax, [1, 2, 3, 4], run.val_loss), (right, [1, 2, 3, 4], expected)]
+    for text in names:  # where no line runs, each in its curve's colour
+        assert_clear(text, lines)
+        colour = plots.COLORS["loss" if text.get_text() == "loss" else "ece"]
+        assert rgb(text.get_color()) == rgb(colour)
     assert ax.get_yscale() == right.get_yscale() == "linear"
     assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= max(run.val_loss)
     assert right.get_ylim()[0] == 0 and right.get_ylim()[1] >= max(expected)
@@ -469,6 +547,33 @@ def test_plateau_accuracy_axes_hold_every_curve():
     assert plots.plot_plateau([plateau_results()])[1].get_ylim()[0] == pytest.approx(0.3)
 
 
+def test_plateau_names_the_best_accuracy_where_no_curve_runs():
+    from lossacc_utils.plateau import bayes_accuracy
+    from lossacc_utils.runs import as_run
+
+    t = np.arange(1, 121)
+    slow = 1 - 0.6 * np.exp(-t / 60)  # still climbing at the end, towards 100%
+    fast = 1 - 0.5 * np.exp(-t[:30] / 8)  # the bigger model: 95% by the planned end
+    run = as_run({"loss": 1 - slow, "val_loss": 1 - slow, "accuracy": slow, "val_accuracy": slow})
+    bigger = as_run(
+        {"loss": 1 - fast, "val_loss": 1 - fast, "accuracy": fast, "val_accuracy": fast}
+    )
+    results = {**plateau_results(), "run": run, "bigger": bigger, "epochs": 30, "label_noise": 0.0}
+    right = plots.plot_plateau([results])[1]
+    (best,) = [t for t in right.texts if t.get_text().startswith("best possible")]
+    assert best.get_text() == f"best possible:\n{bayes_accuracy(0.0):.0%}"
+    drawn = [
+        (right, np.arange(1, r.epochs + 1), r.curve(c))
+        for r in (run, bigger)
+        for c in ("accuracy", "val_accuracy")
+    ]
+    assert_clear(best, drawn)
+    box = best.get_window_extent()
+    planned = right.transData.transform((30, 0))[0]  # nor the dotted line of the planned end
+    assert not box.x0 <= planned <= box.x1
+    assert box.y0 > right.transData.transform((0, bayes_accuracy(0.0)))[1]  # over its line
+
+
 #: Each public figure function, called on small inputs: name -> what it draws.
 def clipping_frame():
     p = np.array([1e-9, 1e-7, 1e-3, 0.5, 1.0])
@@ -521,13 +626,16 @@ def test_clipping_draws_each_column_against_p_true_on_a_log_axis():
 def test_resolution_colours_each_cell_by_the_metric_keras_chose():
     ax = plots.plot_resolution(resolution_table())
     cells = {(p.get_x(), p.get_y()): rgb(p.get_facecolor()) for p in ax.patches}
-    # rows: the losses in order; columns: (1 unit, (N,)) then (3 units, (N,))
+    # columns: the losses in order; rows: (1 unit, (N,)) then (3 units, (N,))
     assert cells[(0, 0)] == rgb(plots.COLORS["binary_metric"])
-    assert cells[(1, 0)] == rgb(plots.COLORS["refused"])
-    assert cells[(0, 1)] == rgb(plots.COLORS["binary_metric"])
+    assert cells[(0, 1)] == rgb(plots.COLORS["refused"])
+    assert cells[(1, 0)] == rgb(plots.COLORS["binary_metric"])
     assert cells[(1, 1)] == rgb(plots.COLORS["sparse_metric"])
-    texts = [t.get_text() for t in ax.texts]
-    assert texts == ["Binary", "refused", "Binary\n(warns)", "Sparse\nCategorical"]
+    texts = [t.get_text() for t in ax.texts if t.get_position()[0] > 0]  # the cells, by column
+    assert texts == ["Binary", "refused", "Binary\n(warns)", "Sparse"]
+    headers = [t.get_text() for t in ax.get_xticklabels()]
+    assert headers == ["binary\ncross-\nentropy", "mean\nsquared\nerror"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1 unit\n(N,)", "3 units\n(N,)"]
 
 
 def test_epoch_losses_draw_the_batches_the_running_mean_and_both_epoch_numbers():

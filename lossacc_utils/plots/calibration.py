@@ -28,7 +28,7 @@ from .style import (
     checked_title,
     curve,
     drawn_in_house_style,
-    label_line_end,
+    label_clear_of,
     mark_epoch,
     new_axes,
     no_spines,
@@ -63,8 +63,9 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     of the samples (or 5) are only outlined, with no gap: they say little. The expected
     calibration error, the gaps weighted by their bins' counts, is written in the panel. A strip
     under the axes counts the samples in each bin (on a log scale), which Guo et al. leave out.
-    `legend=False` leaves out the key, for the second of two diagrams drawn one above the other.
-    Returns `ax`; the strip is `ax.child_axes[0]`.
+    The key goes under the strip, outside the axes (a tight save holds it), where nothing else is
+    drawn: of two diagrams one above the other, give it to the lower one and `legend=False` to the
+    upper. Returns `ax`; the strip, which holds the key, is `ax.child_axes[0]`.
     """
     check_columns(
         bins,
@@ -131,7 +132,7 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     no_spines(strip)
     if not legend:
         return ax
-    ax.legend(  # above the diagonal's low end, where a trained network's bins are few and thin
+    strip.legend(  # under the strip, outside the diagram: it covers no bar
         handles=[
             Patch(color=COLORS["loss"], label="accuracy in the bin"),
             Patch(
@@ -147,10 +148,8 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
                 label="outlined: under 1% of the samples",
             ),
         ],
-        loc="upper left",
-        bbox_to_anchor=(0.0, 0.9),
-        framealpha=0.9,
-        edgecolor="none",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.75),
     )
     return ax
 
@@ -238,22 +237,24 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     curve(right, ece, "validation", COLORS["ece"], "validation ECE", epochs)
     right.set_ylabel("calibration error (ECE)", color=COLORS["ece"])
     right.tick_params(axis="y", colors=COLORS["ece"])
-    ends = []
     for axis, values in ((ax, loss), (right, ece)):
         shown = np.asarray(values, dtype=float)
         shown = shown[np.isfinite(shown)]
         top = 1.15 * float(shown.max()) if len(shown) and shown.max() > 0 else 1
         axis.set_ylim(0, top)
-        ends.append(float(values[-1]) / top if np.isfinite(values[-1]) else 0)
     if len(span) > 1:  # one epoch alone has no width: matplotlib pads it
         ax.set_xlim(span[0], span[-1])
-    loss_above = ends[0] >= ends[1]
-    label_line_end(ax, span[-1], loss[-1], "loss", COLORS["loss"], loss_above)
-    label_line_end(right, epochs[-1], ece[-1], "ECE", COLORS["ece"], not loss_above)
     if span[0] <= best <= span[-1]:
         mark_epoch(ax, best, f"lowest validation\nloss: epoch {best}", y=0.2)
     no_spines(ax, "top")
     no_spines(right, "top")
+    # each curve named at the left, under the curves, where neither runs (nor the note above):
+    # the loss first, then the ECE beside it
+    lines = [(ax, span, loss), (right, epochs, ece)]
+    first = label_clear_of(ax, span[0], "loss", COLORS["loss"], lines, "left", "below")
+    end = first.get_window_extent(ax.figure.canvas.get_renderer()).x1 + ax.figure.dpi / 6
+    beside = float(ax.transData.inverted().transform((end, 0))[0])
+    label_clear_of(right, beside, "ECE", COLORS["ece"], lines[::-1], "left", "below")
     return ax
 
 

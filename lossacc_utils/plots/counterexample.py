@@ -15,7 +15,7 @@ from .style import (
     ROW_HEIGHT,
     checked_title,
     drawn_in_house_style,
-    label_line_end,
+    label_clear_of,
     new_axes,
     no_spines,
     percent,
@@ -259,16 +259,17 @@ def plot_along_line(frame, ax=None):
     """Loss (left axis) and accuracy (right axis) of a model whose weights move along a line.
 
     `frame` has columns alpha, loss and accuracy, as `training.loss_and_accuracy_along_line`
-    returns it; alpha 0 is the starting weights and alpha 1 the trained ones. The loss is a smooth
-    curve; the accuracy moves in steps, and is flat between them, where its gradient is zero. Each
-    curve is named beside it, and each axis in its curve's colour.
+    returns it; alpha (α on the x axis) 0 is the starting weights and alpha 1 the trained ones.
+    The loss is a smooth curve; the accuracy moves in steps, and is flat between them, where its
+    gradient is zero. Each curve is named beside it, clear of both, and each axis in its curve's
+    colour.
     """
     check_columns(
         frame, ("alpha", "loss", "accuracy"), "frame", "training.loss_and_accuracy_along_line"
     )
     ax = new_axes(ax, ROW_HEIGHT + 0.6)
     ax.plot(frame["alpha"], frame["loss"], color=COLORS["loss"], lw=2, label="loss (left axis)")
-    ax.set_xlabel("position along the line\n(0: initial weights, 1: trained weights)")
+    ax.set_xlabel("α along the line (0: initial weights, 1: trained)")
     ax.set_ylabel("loss", color=COLORS["loss"])
     ax.tick_params(axis="y", colors=COLORS["loss"])
     ax.set_ylim(0, 1.1 * float(np.nanmax(frame["loss"])))
@@ -298,9 +299,11 @@ def plot_along_line(frame, ax=None):
         )
     alpha = np.asarray(frame["alpha"], dtype=float)
     loss, accuracy = (np.asarray(frame[c], dtype=float) for c in ("loss", "accuracy"))
-    at = int(np.argmin(np.abs(alpha - 0.5)))  # half-way along, where the curves are apart
-    label_line_end(ax, alpha[at], loss[at], "loss", COLORS["loss"], above=True)
-    label_line_end(right, alpha[-1], accuracy[-1], "accuracy", COLORS["accuracy"], above=False)
     no_spines(ax, "top")
     no_spines(right, "top")
+    # each curve named once the panel is laid out, clear of both: the loss under its start, where
+    # it is high and the accuracy low, the accuracy under its end
+    lines = [(ax, alpha, loss), (right, alpha, accuracy)]
+    label_clear_of(ax, alpha[0], "loss", COLORS["loss"], lines, "left", "below")
+    label_clear_of(right, alpha[-1], "accuracy", COLORS["accuracy"], lines[::-1], prefer="below")
     return ax

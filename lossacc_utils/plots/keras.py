@@ -62,22 +62,38 @@ _METRIC_COLORS = {
 }
 
 
+#: How a cell names the metric: short enough for a column of the grid.
+_SHORT_NAMES = {"SparseCategorical": "Sparse"}
+
+
+def _loss_header(loss: str) -> str:
+    """A loss's name in lines short enough for a column: "binary\ncross-\nentropy"."""
+    words = str(loss).replace("_", " ").replace("crossentropy", "cross- entropy").split()
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= 8 and not lines[-1].endswith("-"):
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 @drawn_in_house_style
 def plot_resolution(table, ax=None):
-    """What `metrics=["accuracy"]` becomes, as a grid: one row per loss, one column per output
-    width and label shape, each cell coloured by the metric Keras chose (grey: Keras refused) and
-    marked when Keras warned. `table` is `resolution.accuracy_resolution_table()`.
+    """What `metrics=["accuracy"]` becomes, as a grid: one column per loss, one row per output
+    width and label shape, each cell coloured by the metric Keras chose (grey: Keras refused),
+    named in short (Binary, Categorical, Sparse for SparseCategorical, or "refused") and marked
+    "(warns)" when Keras only warned. `table` is `resolution.accuracy_resolution_table()`.
     """
     from ..resolution import grid
 
     cells = grid(table)  # checks the table
     chosen = table["accuracy becomes"].where(table["error"] == "", "refused")
     metrics = table.assign(metric=chosen).set_index(["loss", "output units", "labels"])["metric"]
-    n_rows = len(cells.index)
-    ax = new_axes(ax, 2.4 + 0.75 * n_rows)
-    for row, loss in enumerate(dict.fromkeys(table["loss"])):
-        for column, (units, labels) in enumerate(cells.columns):
-            text = cells.iloc[row, column]
+    losses, shapes = list(dict.fromkeys(table["loss"])), list(cells.columns)
+    ax = new_axes(ax, 1.9 + 0.55 * len(shapes))
+    for column, loss in enumerate(losses):
+        for row, (units, labels) in enumerate(shapes):
             metric = metrics[(loss, units, labels)]
             ax.add_patch(
                 plt.Rectangle(
@@ -89,18 +105,27 @@ def plot_resolution(table, ax=None):
                     lw=2,
                 )
             )
-            label = text.replace("SparseCategorical", "Sparse\nCategorical").replace(
-                " (warns)", "\n(warns)"
-            )
-            ax.text(column + 0.5, row + 0.5, label, ha="center", va="center")
-    ax.set_xlim(0, len(cells.columns))
-    ax.set_ylim(n_rows, 0)
+            text = cells.iloc[column, row]
+            for name, short in _SHORT_NAMES.items():
+                text = text.replace(name, short)
+            ax.text(column + 0.5, row + 0.5, text.replace(" (warns)", "\n(warns)"), ha="center",
+                    va="center")  # fmt: skip
+    ax.set_xlim(0, len(losses))
+    ax.set_ylim(len(shapes), 0)
+    ax.set_xticks(np.arange(len(losses)) + 0.5, [_loss_header(loss) for loss in losses])
     ax.set_yticks(
-        np.arange(n_rows) + 0.5, [str(loss).replace("_", "_\n", 1) for loss in cells.index]
+        np.arange(len(shapes)) + 0.5,
+        [f"{units} unit{'s' if units > 1 else ''}\n{shape}" for units, shape in shapes],
     )
-    ax.set_xticks(
-        np.arange(len(cells.columns)) + 0.5,
-        [f"{units} unit{'s' if units > 1 else ''}\n{shape}" for units, shape in cells.columns],
+    ax.annotate(  # the corner above the rows' names names them
+        "output,\nlabels",
+        (0, 1),
+        xycoords="axes fraction",
+        xytext=(-6, 4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        color=COLORS["reference"],
     )
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
@@ -113,7 +138,8 @@ def plot_resolution(table, ax=None):
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, 0),
-        ncols=1,
+        ncols=2,
+        columnspacing=1,
     )
     return ax
 

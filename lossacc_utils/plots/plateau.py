@@ -13,6 +13,7 @@ from .style import (
     checked_title,
     curve,
     drawn_in_house_style,
+    label_clear_of,
     new_axes,
     no_spines,
     percent,
@@ -50,8 +51,9 @@ def plot_plateau(experiments, axes=None):
 
     The case's model is drawn over the whole longer run, with the planned end marked; the bigger
     model, in its own colour, over the planned epochs. A grey line marks the best accuracy the data
-    allow. The key, above the panels, names the runs' colours and the lines' styles. `axes` holds
-    two Axes per experiment, row by row (a new figure when None).
+    allow, named over it (the axis leaves room above 100%) where no curve runs. The key, above the
+    panels, names the runs' colours and the lines' styles. `axes` holds two Axes per experiment,
+    row by row (a new figure when None).
     """
     if not isinstance(experiments, list | tuple) or not experiments:
         raise ValueError("experiments must be a list of what plateau.experiment returns")
@@ -64,6 +66,7 @@ def plot_plateau(experiments, axes=None):
     if axes is None:
         _, axes = subplots(n, 2, height=ROW_HEIGHT * n + 0.9, sharex=True)
     axes = axes_for(axes, 2 * n)
+    notes = []
     for row, results in enumerate(experiments):
         left, right = axes[2 * row], axes[2 * row + 1]
         run, bigger, planned = results["run"], results["bigger"], results["epochs"]
@@ -96,20 +99,15 @@ def plot_plateau(experiments, axes=None):
         )
         best = bayes_accuracy(results["label_noise"])
         right.axhline(best, color=COLORS["reference"], lw=1)
-        right.annotate(
-            f"best possible: {best:.0%}",
-            (run.epochs, best),
-            xytext=(-4, -4),
-            textcoords="offset points",
-            ha="right",
-            va="top",
-            color=COLORS["reference"],
-        )
         shown = np.concatenate(
             [r.curve(c) for r in (run, bigger) for c in ("accuracy", "val_accuracy")]
         )
-        right.set_ylim(min(0.3, float(np.nanmin(shown)) - 0.02), 1.02)  # holds every curve
+        low = min(0.3, float(np.nanmin(shown)) - 0.02)
+        # holds every curve, and two lines of text over the best accuracy, where no curve runs
+        right.set_ylim(low, max(1.02, best + 0.35 * (best - low)))
+        right.set_yticks([tick for tick in right.get_yticks() if low <= tick <= 1])
         percent(right)
+        notes.append((right, best, run, bigger, planned))
     axes[2 * n - 2].set_xlabel("epoch")
     axes[2 * n - 1].set_xlabel("epoch")
     axes[0].figure.legend(
@@ -119,4 +117,13 @@ def plot_plateau(experiments, axes=None):
         handlelength=2.2,
         columnspacing=1,
     )
+    for right, best, run, bigger, planned in notes:  # once the figure is laid out
+        low, high = right.get_ylim()
+        lines = [(right, [1, run.epochs], [best, best]), (right, [planned] * 2, [low, high])]
+        for r in (run, bigger):
+            for name in ("accuracy", "val_accuracy"):
+                values = r.curve(name)
+                lines.append((right, np.arange(1, len(values) + 1), values))
+        text = f"best possible:\n{best:.0%}"
+        label_clear_of(right, run.epochs, text, COLORS["reference"], lines, prefer="above")
     return axes

@@ -21,6 +21,7 @@ from .style import (
     checked_title,
     curve,
     drawn_in_house_style,
+    label_clear_of,
     label_line_end,
     log_scale,
     mark_epoch,
@@ -90,16 +91,17 @@ def _accuracy_limits(ax, *accuracies, top=None):
 
 
 def _end_labels(ax, x, first, second):
-    """Name two curves at their right end, `x`: the higher one above its line and the lower one
-    below, unless that would put the label outside the panel. `first` and `second` are (values,
-    label, colour); call once the axis limits are set."""
-    low, high = ax.get_ylim()
+    """Name two curves of `ax` at their right end, `x`: the higher one above its line and the lower
+    one below, each clear of both curves over the width of its text (`label_clear_of`). `first`
+    and `second` are (values, label, colour), drawn against epochs from 1; call once the axis
+    limits and titles are set."""
     ends = [float(values[-1]) for values, _, _ in (first, second)]
-    height = [(end - low) / (high - low) for end in ends]
-    for k, (_, text, color) in enumerate((first, second)):
-        upper = ends[k] >= ends[1 - k]
-        above = height[k] < 0.86 if upper else height[k] < 0.15
-        label_line_end(ax, x, ends[k], text, color, above)
+    for k, (values, text, color) in enumerate((first, second)):
+        other = (first, second)[1 - k][0]
+        epochs = np.arange(1, len(values) + 1)
+        lines = [(ax, epochs, values), (ax, np.arange(1, len(other) + 1), other)]
+        prefer = "above" if ends[k] >= ends[1 - k] else "below"
+        label_clear_of(ax, x, text, color, lines, prefer=prefer)
 
 
 @drawn_in_house_style
@@ -135,12 +137,6 @@ def plot_run(run, axes=None, title=None):
             _accuracy_limits(ax, training[start - 1 :], validation[start - 1 :])
         ax.set_xlim(1, last)  # summarize refused runs of one epoch
         ax.set_ylabel(quantity)
-        _end_labels(
-            ax,
-            last,
-            (training, "training", COLORS[quantity]),
-            (validation, "validation", COLORS[quantity]),
-        )
         no_spines(ax)
     bottom.set_xlabel("epoch")
     top.plot(best, summary["best_val_loss"], "o", color=COLORS["disagree"], ms=5)
@@ -154,6 +150,13 @@ def plot_run(run, axes=None, title=None):
     )
     for ax, sentence in zip((top, bottom), sentences, strict=True):
         ax.set_title(sentence if ax is bottom or not title else f"{title}\n{sentence}", loc="left")
+    for ax, quantity in ((top, "loss"), (bottom, "accuracy")):  # once the panels are laid out
+        _end_labels(
+            ax,
+            last,
+            (run.curve(quantity), "training", COLORS[quantity]),
+            (run.curve(f"val_{quantity}"), "validation", COLORS[quantity]),
+        )
     return axes
 
 
@@ -184,7 +187,9 @@ def plot_answer(run, axes=None):
             f"({best} and {last}); it did not at {missing}"
         )
     split = curves.loss_by_correctness(run)
-    axes = axes_for(axes, 2, (1, 2), height=2.8, sharey=True)
+    # the right panel a little wider: its counts share the top of the panel
+    layout = {"gridspec_kw": {"width_ratios": [1, 1.2]}}
+    axes = axes_for(axes, 2, (1, 2), height=2.8, sharey=True, **layout)
     left, right = axes[0], axes[1]
     loss, accuracy = run.val_loss, run.val_accuracy
     curve(left, loss, "validation", COLORS["loss"], "validation loss")
@@ -201,8 +206,6 @@ def plot_answer(run, axes=None):
     percent(twin)
     twin.tick_params(axis="y", colors=COLORS["accuracy"], labelsize=12)
     no_spines(twin, "top")
-    label_line_end(left, last, loss[-1], "loss", COLORS["loss"], above=False)
-    label_line_end(twin, last, accuracy[-1], "accuracy", COLORS["accuracy"], above=True)
     left.set_title("What you see:\nloss up, accuracy flat", loc="left")
     wrong, correct = split["from wrong samples"], split["from correct samples"]
     right.stackplot(
@@ -215,34 +218,8 @@ def plot_answer(run, axes=None):
         lw=0,
     )
     right.set_title("Why: the few wrong\nimages cost ever more", loc="left")
-    middle = split.index[len(split) // 2]
-    right.annotate(
-        "from the\nmisclassified",
-        (middle, float(wrong.loc[middle]) / 2),
-        ha="center",
-        va="center",
-        color=COLORS["ink"],
-    )
-    right.annotate(
-        "from the correct",
-        (middle, float(wrong.loc[middle] + correct.loc[middle])),
-        xytext=(0, 3),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        color=COLORS["correct"],
-    )
-    for epoch, align in ((best, "left"), (last, "right")):
-        right.annotate(
-            f"{int(split.loc[epoch, 'wrong samples'])} wrong",
-            (epoch, 0),
-            xytext=(3 if align == "left" else -3, 3),
-            textcoords="offset points",
-            ha=align,
-            va="bottom",
-            color=COLORS["paper"],
-            fontweight="bold",
-        )
+    right.set_ylim(left.get_ylim())  # the left panel's loss scale, numbered, shared or not
+    right.tick_params(axis="y", labelleft=True)
     for ax in (left, right):
         ax.set_xlim(1, last)
         ax.set_xlabel("epoch")
@@ -258,7 +235,36 @@ def plot_answer(run, axes=None):
         va="bottom",
         color=COLORS["disagree"],
     )
-    right.tick_params(labelleft=False)
+    # how many images are wrong, at the top of the panel where no area is drawn: at the best
+    # epoch beside its red line, at the last by the panel's right edge
+    count = split["wrong samples"]
+    for epoch, color, side in ((best, COLORS["disagree"], 1), (last, COLORS["ink"], -1)):
+        right.annotate(
+            f"epoch {epoch}:\n{int(count.loc[epoch])} wrong",
+            (epoch, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4 * side, -2),
+            textcoords="offset points",
+            ha="left" if side > 0 else "right",
+            va="top",
+            color=color,
+        )
+    epochs = split.index.to_numpy()
+    middle = split.index[len(split) // 2]
+    right.annotate(
+        "from the\nmisclassified",
+        (middle, float(wrong.loc[middle]) / 2),
+        ha="center",
+        va="center",
+        color=COLORS["ink"],
+    )
+    above = [(right, epochs, (wrong + correct).to_numpy())]
+    label_clear_of(right, middle, "from the correct", COLORS["correct"], above, "center")
+    # the curves' names, once the panels are laid out: each clear of both curves, the loss under
+    # its line (the accuracy runs close above it), the accuracy above its own
+    lines = [(left, np.arange(1, last + 1), loss), (twin, np.arange(1, last + 1), accuracy)]
+    label_clear_of(left, last, "loss", COLORS["loss"], lines, prefer="below")
+    label_clear_of(twin, last, "accuracy", COLORS["accuracy"], lines[::-1])
     return axes
 
 
@@ -377,19 +383,15 @@ def plot_loss_by_correctness(frame, ax=None):
         va="center",
         color=COLORS["ink"],
     )
-    ax.annotate(
-        "from the correctly classified ones",
-        (middle, float(wrong.loc[middle] + correct.loc[middle])),
-        xytext=(0, 3),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        color=COLORS["correct"],
-    )
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation loss")
     ax.set_title("The validation loss, by where it comes from", loc="left")
     no_spines(ax)
+    # above the stack over the whole width of the text, once the panel is laid out
+    top = [(ax, frame.index.to_numpy(), total)]
+    label_clear_of(
+        ax, middle, "from the correctly classified ones", COLORS["correct"], top, "center"
+    )
     return ax
 
 

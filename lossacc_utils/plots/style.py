@@ -48,6 +48,7 @@ __all__ = [
     "SAVE_PAD",
     "SMALLEST_TEXT_PX",
     "WIDTH",
+    "label_clear_of",
     "shown_text_px",
     "subplots",
 ]
@@ -240,6 +241,96 @@ def label_line_end(ax, x, y, text, color, above=True):
         va="bottom" if above else "top",
         color=color,
     )
+
+
+def _occupied(ax, xs, ys, left: float, right: float):
+    """The band of display heights (low, high) that the curve (xs, ys) of `ax`, drawn point to
+    point, covers between the display abscissas `left` and `right`, or None where it does not
+    run. The points just outside the span count too, which also covers steps drawn between
+    points."""
+    points = np.column_stack([np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)])
+    points = points[np.isfinite(points).all(axis=1)]
+    if not len(points):
+        return None
+    shown = ax.transData.transform(points)
+    order = np.argsort(shown[:, 0], kind="stable")
+    px, py = shown[order, 0], shown[order, 1]
+    first = max(int(np.searchsorted(px, left, side="left")) - 1, 0)
+    last = min(int(np.searchsorted(px, right, side="right")) + 1, len(px))
+    if px[-1] < left or px[0] > right:
+        return None
+    within = py[first:last]
+    return float(within.min()), float(within.max())
+
+
+def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.0, **kwargs):
+    """Write `text` beside the point `x` of a curve, at the height nearest that curve where its box
+    lies inside `ax` and clear, by `pad` points, of every curve in `lines` and of the texts
+    already written in their axes; returns the annotation.
+
+    `lines` holds (axes, xs, ys) in each axes' data coordinates (twin axes too), the curve the
+    text names first: the text goes just above it (`prefer="above"`) or below it where that is
+    clear, else at the clear height nearest it on the preferred side, else on the other.
+    `ha="right"` ends the text at `x` (a curve's end), `"left"` starts it there, `"center"` centres
+    it on it. Call once the axis limits are set and the panel's titles written: the figure is laid
+    out to measure the text."""
+    figure = ax.figure
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    dpi_pad = pad * figure.dpi / 72
+    nudge = {"right": -2, "left": 2, "center": 0}[ha]
+    note = ax.annotate(  # measured where it is drawn: inside the axes
+        text,
+        (x, float(np.mean(ax.get_ylim()))),
+        xytext=(nudge, 0),
+        textcoords="offset points",
+        ha=ha,
+        va="bottom",
+        color=color,
+        annotation_clip=False,
+        **kwargs,
+    )
+    box = note.get_window_extent(renderer)
+    width, height = box.width, box.height
+    anchor = ax.transData.transform((x, ax.get_ylim()[0]))[0] + nudge * figure.dpi / 72
+    left = anchor - width * {"right": 1, "left": 0, "center": 0.5}[ha]
+    right = left + width
+    bands = [_occupied(axes, xs, ys, left - dpi_pad, right + dpi_pad) for axes, xs, ys in lines]
+    others = [
+        t.get_window_extent(renderer)
+        for axes in {id(a): a for a in [ax, *(a for a, _, _ in lines)]}.values()
+        for t in axes.texts
+        if t is not note and t.get_visible() and t.get_text()
+    ]
+    frame = ax.get_window_extent(renderer)
+
+    def clear(bottom):
+        top = bottom + height
+        if bottom < frame.y0 + 1 or top > frame.y1 - 1:
+            return False
+        for band in bands:
+            if band is not None and bottom - dpi_pad < band[1] and top + dpi_pad > band[0]:
+                return False
+        return not any(
+            o.x0 < right + 2 and o.x1 > left - 2 and o.y0 < top + 2 and o.y1 > bottom - 2
+            for o in others
+        )
+
+    target = bands[0] or (frame.y0, frame.y0)
+    above, below = target[1] + dpi_pad, target[0] - dpi_pad - height
+    preferred = [above, below] if prefer == "above" else [below, above]
+    middle = (target[0] + target[1]) / 2
+    heights = np.arange(frame.y0 + 1, frame.y1 - height - 1, 2.0)
+    sides = [heights[heights + height / 2 > middle], heights[heights + height / 2 <= middle]]
+    sides = sides if prefer == "above" else sides[::-1]
+    candidates = [  # the preferred side first, each side nearest the curve first
+        b
+        for start, side in zip(preferred, sides, strict=True)
+        for b in [start, *sorted(side, key=lambda b: abs(b + height / 2 - middle))]
+    ]
+    bottom = next((b for b in candidates if clear(b)), preferred[0])
+    note.xy = (x, ax.transData.inverted().transform((anchor, bottom))[1])
+    return note
 
 
 def mark_epoch(ax, epoch, text=None, y=1.0, color=None):
