@@ -378,6 +378,21 @@ def test_costliest_shows_the_images_the_table_names():
         assert ax.get_title().startswith(f"true {Y_VAL[sample]}, said {predicted}\n")
 
 
+def test_two_reliability_diagrams_one_above_the_other_keep_clear_of_each_other():
+    y, logits = logits_and_labels()
+    bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)
+    fig, (upper, lower) = plots.subplots(2, 1, height=8.6)
+    plots.plot_reliability(bins, ax=upper, title="above", legend=False)
+    plots.plot_reliability(bins, ax=lower, title="below")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (strip,) = upper.child_axes
+    label = strip.xaxis.label.get_window_extent(renderer)
+    title = lower.title.get_window_extent(renderer)
+    assert label.y0 > title.y1  # the upper strip's label sits wholly above the lower title
+    plt.close(fig)
+
+
 def test_reliability_diagram_leaves_its_key_out_when_asked():
     y, logits = logits_and_labels()
     bins = calibration.calibration_bins(y, calibration.apply_temperature(logits, 1.0), 10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.colors import to_rgb
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
@@ -50,6 +51,20 @@ OVER_CONFIDENT = "above the bar, up to the mean confidence:\nover-confident"
 
 #: A reliability bin holding fewer than this share of the samples (or 5 samples) is only outlined.
 FEW_SAMPLES = 0.01
+
+
+#: The room between two rows of a constrained layout, as a share of a row's height, that a
+#: reliability diagram's strip and its axis label take below the diagram.
+STRIP_ROOM = 0.12
+
+
+def _make_room_below(ax, room: float) -> None:
+    """Widen the gap between rows of `ax`'s figure to at least `room` (a share of a row): the
+    constrained layout ignores the strip hung under the axes, so a diagram drawn above another
+    would otherwise have its strip's label run into the next one's title."""
+    engine = ax.figure.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(hspace=max(engine.get()["hspace"], room))
 
 
 @drawn_in_house_style
@@ -119,6 +134,7 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     if title:
         ax.set_title(title, loc="left")
     strip = ax.inset_axes([0, -0.3, 1, 0.22], sharex=ax)
+    _make_room_below(ax, STRIP_ROOM)
     strip.bar(centres, count, width=width, color=COLORS["reference"], edgecolor=COLORS["paper"])
     for bar, alpha in zip(strip.patches, strength, strict=True):
         bar.set_alpha(alpha)
