@@ -389,7 +389,8 @@ def test_two_reliability_diagrams_one_above_the_other_keep_clear_of_each_other()
     (strip,) = upper.child_axes
     label = strip.xaxis.label.get_window_extent(renderer)
     title = lower.title.get_window_extent(renderer)
-    assert label.y0 > title.y1  # the upper strip's label sits wholly above the lower title
+    line = plots.style.FONT_SIZE * plots.style.DPI / 72  # a line of the figure's text, in px
+    assert label.y0 - title.y1 >= line  # a line's room between the upper label and the title
     plt.close(fig)
 
 
