@@ -28,10 +28,11 @@ STATE = re.compile(
 )
 
 
-def open_offline(browser, url: str | None):
-    """The page at `url` (a blank page if None) with every request to another host refused;
-    the page, and a list that collects what went wrong on it (errors, requests refused)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def open_offline(browser, url: str | None, device: dict | None = None):
+    """The page at `url` (a blank page if None) with every request to another host refused, in a
+    browser context made with `device`'s options (a 1280 x 900 window by default; PHONE for a
+    phone); the page, and a list that collects what went wrong on it (errors, requests refused)."""
+    context = browser.new_context(**(device or {"viewport": {"width": 1280, "height": 900}}))
     problems = []
 
     def only_localhost(route):
@@ -179,26 +180,6 @@ PHONE = {
     "has_touch": True,
     "device_scale_factor": 2,
 }
-
-
-def open_offline_on(browser, url: str, device: dict):
-    """Like `open_offline`, in a browser context made with `device`'s options (such as PHONE)."""
-    context = browser.new_context(**device)
-    problems = []
-
-    def only_localhost(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            problems.append(f"asked for {route.request.url}")
-            route.abort()
-
-    context.route("**/*", only_localhost)
-    page = context.new_page()
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.goto(url, wait_until="networkidle")
-    return page, problems
 
 
 def slider_boxes(page) -> list[dict]:

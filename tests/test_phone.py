@@ -23,7 +23,7 @@ from explorer_pages import (
     explorer_boxes,
     explorer_text_sizes,
     figure,
-    open_offline_on,
+    open_offline,
     point_on_track,
     shown,
     slider_boxes,
@@ -135,7 +135,7 @@ def phone_pages(browser, site, site_folder):
     for name in toc_files():
         if not (site_folder / f"{name}.html").exists():
             continue  # each test then says that the page is missing
-        page, problems = open_offline_on(browser, site + f"{name}.html", PHONE)
+        page, problems = open_offline(browser, site + f"{name}.html", PHONE)
         report = page.evaluate(INSPECT)
         explorers = explorers_expected(site_folder, name)
         wait_until_live(page, explorers)
@@ -226,7 +226,7 @@ def test_at_1280_px_the_sliders_keep_their_length_and_follow_the_mouse(
     explorers = explorers_expected(site_folder, name)
     if not explorers:
         pytest.skip(f"{name} has no explorer")
-    page, problems = open_offline_on(browser, site + f"{name}.html", DESKTOP)
+    page, problems = open_offline(browser, site + f"{name}.html", DESKTOP)
     wait_until_live(page, explorers)
     report = page.evaluate(INSPECT)
     boxes = slider_boxes(page)

@@ -160,6 +160,22 @@ def plot_run(run, axes=None, title=None):
     return axes
 
 
+def _stack_loss_split(ax, frame):
+    """The validation loss of `frame` (`curves.loss_by_correctness`) stacked on `ax`: the
+    misclassified samples' part below, the correct samples' on top; returns the two parts."""
+    wrong, correct = frame["from wrong samples"], frame["from correct samples"]
+    ax.stackplot(
+        frame.index,
+        wrong,
+        correct,
+        colors=[COLORS["wrong"], COLORS["correct"]],
+        alpha=0.85,
+        labels=["from misclassified samples", "from correctly classified samples"],
+        lw=0,
+    )
+    return wrong, correct
+
+
 @drawn_in_house_style
 def plot_answer(run, axes=None):
     """The book's answer in one figure, for the first screen: the validation loss rises while the
@@ -207,16 +223,7 @@ def plot_answer(run, axes=None):
     twin.tick_params(axis="y", colors=COLORS["accuracy"], labelsize=12)
     no_spines(twin, "top")
     left.set_title("What you see:\nloss up, accuracy flat", loc="left")
-    wrong, correct = split["from wrong samples"], split["from correct samples"]
-    right.stackplot(
-        split.index,
-        wrong,
-        correct,
-        colors=[COLORS["wrong"], COLORS["correct"]],
-        alpha=0.85,
-        labels=["from misclassified images", "from correctly classified images"],
-        lw=0,
-    )
+    wrong, correct = _stack_loss_split(right, split)
     right.set_title("Why: the few wrong\nimages cost ever more", loc="left")
     right.set_ylim(left.get_ylim())  # the left panel's loss scale, numbered, shared or not
     right.tick_params(axis="y", labelleft=True)
@@ -359,16 +366,7 @@ def plot_loss_by_correctness(frame, ax=None):
         "curves.loss_by_correctness",
     )
     ax = new_axes(ax, ROW_HEIGHT + 0.4)
-    wrong, correct = frame["from wrong samples"], frame["from correct samples"]
-    ax.stackplot(
-        frame.index,
-        wrong,
-        correct,
-        colors=[COLORS["wrong"], COLORS["correct"]],
-        alpha=0.85,
-        labels=["from misclassified samples", "from correctly classified samples"],
-        lw=0,
-    )
+    wrong, correct = _stack_loss_split(ax, frame)
     total = (wrong + correct).to_numpy()
     if len(frame) > 1:
         best = int(np.nanargmin(total))
