@@ -176,6 +176,20 @@ def _stack_loss_split(ax, frame):
     return wrong, correct
 
 
+def _name_the_wrong_part(ax, frame, text):
+    """Write `text` in the middle of the misclassified samples' part of a stacked loss split;
+    returns the epoch it stands at."""
+    middle = frame.index[len(frame) // 2]
+    ax.annotate(
+        text,
+        (middle, float(frame["from wrong samples"].loc[middle]) / 2),
+        ha="center",
+        va="center",
+        color=COLORS["ink"],
+    )
+    return middle
+
+
 @drawn_in_house_style
 def plot_answer(run, axes=None):
     """The book's answer in one figure, for the first screen: the validation loss rises while the
@@ -257,14 +271,7 @@ def plot_answer(run, axes=None):
             color=color,
         )
     epochs = split.index.to_numpy()
-    middle = split.index[len(split) // 2]
-    right.annotate(
-        "from the\nmisclassified",
-        (middle, float(wrong.loc[middle]) / 2),
-        ha="center",
-        va="center",
-        color=COLORS["ink"],
-    )
+    middle = _name_the_wrong_part(right, split, "from the\nmisclassified")
     above = [(right, epochs, (wrong + correct).to_numpy())]
     label_clear_of(right, middle, "from the correct", COLORS["correct"], above, "center")
     # the curves' names, once the panels are laid out: each clear of both curves, the loss under
@@ -373,14 +380,7 @@ def plot_loss_by_correctness(frame, ax=None):
         start = settled_epoch(total, best + 1, 0.25 * float(total[best]))
         _loss_limits(ax, total[start - 1 :])
         ax.set_xlim(frame.index[0], frame.index[-1])
-    middle = frame.index[len(frame) // 2]
-    ax.annotate(
-        "from the misclassified samples",
-        (middle, float(wrong.loc[middle]) / 2),
-        ha="center",
-        va="center",
-        color=COLORS["ink"],
-    )
+    middle = _name_the_wrong_part(ax, frame, "from the misclassified samples")
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation loss")
     ax.set_title("The validation loss, by where it comes from", loc="left")
