@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/build_speed.py
 
-Copies the book's sources into a temporary folder (so the working tree is never touched) and builds
-the copy three times, as `python3 tasks.py book` does:
+Copies the files git tracks (a fresh clone's) into a temporary folder, so that the working tree is
+never touched, and builds the copy three times, as `python3 tasks.py book` does:
 
 1. clean: an empty execution cache, so every notebook is executed;
 2. unchanged: nothing changed, so nothing is executed;
@@ -31,16 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import tasks  # noqa: E402
 
-SOURCES = [
-    "_config.yml",
-    "_toc.yml",
-    "references.bib",
-    "constraints.txt",
-    "chapters",
-    "lossacc_utils",
-    "assignments",
-    "tasks.py",  # the instructors' page reads the assignments with it
-]
+
+def tracked_files() -> list[str]:
+    """Every file git tracks: what a fresh clone builds from."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return [name for name in listed.split("\0") if name]
 
 
 def build(copy: Path) -> dict:
@@ -80,13 +77,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "book"
         copy.mkdir()
-        for name in SOURCES:
-            source = ROOT / name
-            if source.is_dir():
-                ignore = shutil.ignore_patterns("__pycache__", "downloads", ".ipynb_checkpoints")
-                shutil.copytree(source, copy / name, ignore=ignore)
-            else:
-                shutil.copy(source, copy / name)
+        for name in tracked_files():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / name, copy / name)
         imported = subprocess.run(
             [str(tasks.PYTHON), "-c", "import lossacc_utils; print(lossacc_utils.__file__)"],
             env={**os.environ, "PYTHONPATH": str(copy)},

@@ -15,8 +15,12 @@ One module per idea:
 - `resolution`: which metric Keras makes of "accuracy", read off real compiled models;
 - `training`: small Keras models, what `History`'s loss is batch by batch, loss in weight space,
   data kept in memory for `fit`;
-- `overtraining`: the over-training experiment, a ConvNet trained far past its best epoch, its
-  configuration and the cache that trains each run once;
+- `overtraining`: the over-training experiment, a ConvNet trained far past its best epoch, and its
+  configurations;
+- `recording`: what a model predicts while it trains, read from its logits, and validation with
+  the numbers Keras' own would give;
+- `workers`: runs trained side by side in worker processes, one per core, each on one thread;
+- `run_cache`: every over-training run trained once, and handed back when asked for again;
 - `runs`: a training run as one checked, read-only record: its curves and its predictions;
 - `data`: the data sets, with deterministic splits (scikit-learn's digits by default), and points
   in the plane whose best possible accuracy is known;

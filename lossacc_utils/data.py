@@ -27,13 +27,26 @@ from .validation import (
     check_seed,
 )
 
-__all__ = ["DATASETS", "Split", "blobs", "imbalanced_scores", "load_split", "spirals"]
+__all__ = [
+    "DATASETS",
+    "SIZES",
+    "Split",
+    "blobs",
+    "check_split_sizes",
+    "imbalanced_scores",
+    "load_split",
+    "spirals",
+]
 
 DATASETS = ("digits", "mnist", "fashion_mnist")
 
 #: How many classes each data set has: its labels run from 0 to this number - 1, whether or not a
 #: small split happens to hold every one of them.
 N_CLASSES = {"digits": 10, "mnist": 10, "fashion_mnist": 10}
+
+#: How many samples each data set has: (its pool, or its training set; its test set, or None when
+#: it has one pool of samples, as digits has).
+SIZES = {"digits": (1797, None), "mnist": (60000, 10000), "fashion_mnist": (60000, 10000)}
 
 
 def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
@@ -158,6 +171,43 @@ def _scaled(images: np.ndarray, name: str) -> np.ndarray:
     return values / 255.0
 
 
+def check_split_sizes(dataset, n_train, n_val, n_test=None) -> int:
+    """Check that `dataset` (as shipped or downloaded, see `SIZES`) has the samples a split of
+    `n_train`, `n_val` and `n_test` asks for, as `load_split` does before it reads anything;
+    return the number of test samples (all that are left when `n_test` is None)."""
+    if not isinstance(dataset, str) or dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
+    for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
+        if value is not None or name != "n_test":
+            check_count(value, name)
+    pool, test_pool = SIZES[dataset]
+    return _split_sizes(dataset, n_train, n_val, n_test, pool, test_pool or False)
+
+
+def _split_sizes(dataset, n_train, n_val, n_test, pool, test_pool) -> int:
+    """The number of test samples of a split, or a clear error when the data set, with `pool`
+    samples (and `test_pool` test samples, or False when it has one pool), cannot give it."""
+    if test_pool is False:  # one pool: train, validation and test all come from it
+        available = pool - n_train - n_val
+        n_test = available if n_test is None else n_test
+        if available < max(n_test, 1):
+            asked = f"{n_train} + {n_val} + {n_test}" if n_test > 0 else f"{n_train} + {n_val}"
+            raise ValueError(
+                f"n_train + n_val + n_test must leave every part a sample of the {pool} in "
+                f"{dataset}; got {asked}"
+            )
+        return n_test
+    if n_train + n_val > pool:
+        raise ValueError(
+            f"n_train + n_val must be at most the {pool} training samples of {dataset}; "
+            f"got {n_train} + {n_val}"
+        )
+    n_test = test_pool if n_test is None else n_test
+    if n_test > test_pool:
+        raise ValueError(f"n_test asks for {n_test} samples; {dataset} has {test_pool}")
+    return n_test
+
+
 def _read(name: str, path):
     """(images, labels, test images, test labels) of a data set, images scaled to [0, 1]; the test
     parts are None for digits, which has one pool of samples."""
@@ -236,26 +286,13 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
     x, y, x_test, y_test = _read(dataset, path)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(x))
+    n_test = _split_sizes(
+        dataset, n_train, n_val, n_test, len(x), x_test is not None and len(x_test)
+    )
     if x_test is None:  # one pool: train, validation and test all come from it
-        available = len(x) - n_train - n_val
-        n_test = available if n_test is None else n_test
-        if available < max(n_test, 1):
-            asked = f"{n_train} + {n_val} + {n_test}" if n_test > 0 else f"{n_train} + {n_val}"
-            raise ValueError(
-                f"n_train + n_val + n_test must leave every part a sample of the {len(x)} in "
-                f"{dataset}; got {asked}"
-            )
         parts = np.split(order[: n_train + n_val + n_test], [n_train, n_train + n_val])
         x_test, y_test, test_order = x, y, parts[2]
     else:
-        if n_train + n_val > len(x):
-            raise ValueError(
-                f"n_train + n_val must be at most the {len(x)} training samples of {dataset}; "
-                f"got {n_train} + {n_val}"
-            )
-        n_test = len(x_test) if n_test is None else n_test
-        if n_test > len(x_test):
-            raise ValueError(f"n_test asks for {n_test} samples; {dataset} has {len(x_test)}")
         parts = np.split(order[: n_train + n_val], [n_train])
         test_order = rng.permutation(len(x_test))[:n_test]
 

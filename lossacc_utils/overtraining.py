@@ -1,47 +1,46 @@
 """The over-training experiment: a small ConvNet trained far past its best validation loss.
 
-- `OVERTRAINING`: the chapter's configuration; `run_overtraining` trains it (or a variant) and
-  returns a `runs.Run` holding History's curves and the predictions of every epoch;
+- `OVERTRAINING`: the chapter's configuration, and `RISING`, the second regime's changes to it;
+- `run_overtraining` trains it (or a variant) and returns a `runs.Run` holding History's curves,
+  the predictions of every epoch, the seed and the settings; `run_overtraining_many` trains several
+  seeds of several variants side by side;
 - `convnet`: the model it trains;
-- `ProbabilityRecorder`: the callback that records what the model predicts on every epoch.
+- `keras_history`: the same training validated by Keras' own `fit(validation_data=...)`, the
+  reference a run's `History` is checked against.
 
-When the environment variable `LOSSACC_RUN_CACHE` names a folder, `run_overtraining` keeps every
-run it trains there (with joblib's `Memory`) and hands back the kept run when asked for the same one
-again, so that two chapters built one after the other train a model once. The key is the seed, the
-configuration, the source of this package and the versions of Keras and TensorFlow; the book's
-build sets the variable.
+Runs train in worker processes, one per core (see `workers`), and when the environment variable
+`LOSSACC_RUN_CACHE` names a folder, each run is trained once and kept there (see `run_cache`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
 import keras
 import numpy as np
 
-from . import data, metrics, progress
-from .fingerprint import source_digest
+from . import data, progress, run_cache, workers
+from .recording import ValidationRecorder
 from .runs import Run
 from .training import in_memory_batches
 from .validation import (
-    as_array,
     check_count,
     check_fraction,
     check_model_size,
     check_positive,
+    check_real,
     check_seed,
 )
 
 __all__ = [
     "OVERTRAINING",
     "RISING",
-    "RUN_CACHE",
-    "ProbabilityRecorder",
     "convnet",
+    "keras_history",
     "run_overtraining",
+    "run_overtraining_many",
 ]
 
 #: The over-training chapter's configuration: `run_overtraining` uses it unless told otherwise.
@@ -59,7 +58,11 @@ OVERTRAINING = {
     "label_noise": 0.0,  # share of training and validation labels replaced by a wrong class
     "val_label_noise": 0.0,  # share of validation labels only, as the label errors of test sets
     "label_smoothing": 0.0,  # a > 0: train on targets y (1 - a) + a / K
-    "record_every": 1,  # record the validation probabilities every this many epochs
+    "dropout": 0.0,  # share of units dropped in training, after the pooling and the dense layer
+    "weight_decay": 0.0,  # > 0: AdamW, shrinking each weight by this x the learning rate a step
+    "record_every": 1,  # record the predictions every this many epochs (0: only those below)
+    # and always at the last epoch and wherever the validation loss or accuracy reaches a new
+    # best, so that early stopping on either, with any patience, finds its epoch recorded
     "steps_per_execution": 10,  # run 10 training steps per call into TensorFlow
     "log_every": 0,  # print a progress line every this many epochs (0: only at the end)
 }
@@ -72,9 +75,6 @@ RISING = {
     "learning_rate": 0.001,  # slower learning: the accuracy's rise spreads over tens of epochs
     "epochs": 150,
 }
-
-#: The environment variable naming the folder where `run_overtraining` keeps its runs.
-RUN_CACHE = "LOSSACC_RUN_CACHE"
 
 
 def _image_shape(input_shape, smallest: int = 1) -> tuple[int, int, int]:
@@ -91,15 +91,17 @@ def _image_shape(input_shape, smallest: int = 1) -> tuple[int, int, int]:
     return height, width, channels
 
 
-def convnet(input_shape, n_classes, width=1):
+def convnet(input_shape, n_classes, width=1, dropout=0.0):
     """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output.
 
     `input_shape` is (height, width, channels); `width` multiplies the numbers of filters and
-    units.
+    units; with `dropout` > 0, that share of the units is dropped in training after the pooling
+    and after the dense layer.
     """
     input_shape = _image_shape(input_shape, smallest=2)  # max-pooling halves height and width
     n_classes = check_count(n_classes, "n_classes", low=2)
     width = check_count(width, "width")
+    dropout = _check_dropout(dropout)
     height, across, channels = input_shape
     first, second, dense = 16 * width, 32 * width, 64 * width
     weights = (
@@ -109,6 +111,7 @@ def convnet(input_shape, n_classes, width=1):
         + (dense + 1) * n_classes
     )
     check_model_size(weights, "input_shape, width and n_classes")
+    dropped = [keras.layers.Dropout(dropout)] if dropout else []
     return keras.Sequential(
         [
             keras.Input(input_shape),
@@ -116,145 +119,19 @@ def convnet(input_shape, n_classes, width=1):
             keras.layers.Conv2D(32 * width, 3, padding="same", activation="relu"),
             keras.layers.MaxPooling2D(),
             keras.layers.Flatten(),
+            *dropped,
             keras.layers.Dense(64 * width, activation="relu"),
+            *dropped,
             keras.layers.Dense(n_classes, activation="softmax"),
         ]
     )
 
 
-def _softmax_features(model):
-    """A model from `model`'s input to what its last layer takes in, when that layer is a softmax
-    Dense layer (whose logits are then its kernel and bias applied to it); None otherwise.
-
-    What the last layer takes in is the model's input itself when it is the only layer (softmax
-    regression), and not always the output of the layer listed before it in a functional model.
-    """
-    last = model.layers[-1] if model.layers else None
-    if isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax:
-        return keras.Model(model.inputs[0], last.input)
-    return None
-
-
-class ProbabilityRecorder(keras.callbacks.Callback):
-    """Record the model's predictions for `x` at the end of every `every`-th epoch.
-
-    `log_probabilities` and `probabilities` map the epoch number (from 1) to arrays of shape
-    (samples, classes), from a forward pass with `training=False`, as validation does. When the
-    model ends in a softmax Dense layer, the log-probabilities come from its logits, so that the
-    loss of a sample is not capped at -ln(1e-7) = 16.1 as a loss recomputed from probabilities is:
-    they match the `val_loss` Keras computes inside the model.
-    """
-
-    def __init__(self, x, every=1):
-        super().__init__()
-        self.x = as_array(x, "x").astype("float32")
-        self.every = check_count(every, "every")
-        self.log_probabilities, self.probabilities = {}, {}
-        self._features = None
-
-    def on_train_begin(self, logs=None):
-        self._features = _softmax_features(self.model)
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
-            return
-        if self._features is not None:
-            last = self.model.layers[-1]
-            logits = keras.ops.matmul(self._features(self.x, training=False), last.kernel)
-            log_p = keras.ops.log_softmax(logits + last.bias, axis=-1)
-        else:
-            p = keras.ops.clip(self.model(self.x, training=False), metrics.EPSILON, 1.0)
-            log_p = keras.ops.log(p)
-        log_p = keras.ops.convert_to_numpy(log_p).astype(np.float64)
-        self.log_probabilities[epoch + 1] = log_p
-        self.probabilities[epoch + 1] = np.exp(log_p)
-
-
-class _Validation(keras.callbacks.Callback):
-    """Validate after every epoch as `fit(validation_data=...)` does, and record predictions.
-
-    One forward pass with `training=False` over the validation and test samples together gives the
-    logits. From the validation part come the numbers Keras' own validation would put in `History`,
-    by the same Keras functions on the same logits: `val_loss` (the compiled loss, unclipped as
-    Keras computes it inside a model whose output is a softmax), `val_accuracy`, and with label
-    smoothing `val_cross_entropy`. Every `every`-th epoch, the log-probabilities of both parts are
-    kept. Keras' validation would otherwise make the validation samples' forward pass a second time.
-    """
-
-    def __init__(self, x_val, y_val, x_test, every, label_smoothing):
-        super().__init__()
-        self.x = np.concatenate([x_val, x_test])
-        self.y_val, self.n_val = np.asarray(y_val), len(x_val)
-        self.every, self.label_smoothing = every, label_smoothing
-        self.val_log_probabilities, self.test_log_probabilities = {}, {}
-
-    def on_train_begin(self, logs=None):
-        import tensorflow as tf
-
-        last, features = self.model.layers[-1], _softmax_features(self.model)
-        if features is None:
-            raise ValueError("the model must end in a softmax Dense layer, whose logits are read")
-        x, y = tf.constant(self.x), tf.constant(self.y_val)
-        ops, losses, smoothing = keras.ops, keras.losses, self.label_smoothing
-
-        @tf.function  # one compiled pass: eager execution would take twice as long
-        def validate():
-            logits = ops.matmul(features(x, training=False), last.kernel) + last.bias
-            val = logits[: self.n_val]
-            results = {}
-            if smoothing:  # the compiled loss smooths; the tracked metric does not
-                one_hot = ops.one_hot(y, val.shape[-1])
-                loss = losses.categorical_crossentropy(
-                    one_hot, val, from_logits=True, label_smoothing=smoothing
-                )
-                plain = losses.categorical_crossentropy(one_hot, val, from_logits=True)
-                results["val_cross_entropy"] = ops.sum(plain)
-            else:
-                loss = losses.sparse_categorical_crossentropy(y, val, from_logits=True)
-            results["val_loss"] = ops.mean(loss)
-            predicted = ops.argmax(ops.softmax(val), axis=-1)  # as the accuracy metric reads it
-            results["val_accuracy"] = ops.sum(ops.cast(ops.equal(predicted, y), "float32"))
-            return results, ops.log_softmax(logits, axis=-1)
-
-        self._validate = validate
-
-    def on_epoch_end(self, epoch, logs=None):
-        results, log_p = self._validate()
-        penalties = sum(float(penalty) for penalty in self.model.losses)  # evaluate() adds them
-        logs["val_loss"] = float(results.pop("val_loss")) + penalties
-        n = np.float32(self.n_val)  # a metric is a float32 total over a float32 count, in Keras
-        logs.update({name: float(np.float32(total) / n) for name, total in results.items()})
-        if (epoch + 1) % self.every == 0:
-            log_p = keras.ops.convert_to_numpy(log_p).astype(np.float64)
-            self.val_log_probabilities[epoch + 1] = log_p[: self.n_val]
-            self.test_log_probabilities[epoch + 1] = log_p[self.n_val :]
-
-
-class _ProgressLog(keras.callbacks.Callback):
-    """Keep the time since training began at the end of every epoch; print every `every`-th."""
-
-    def __init__(self, every, epochs):
-        super().__init__()
-        self.every, self.epochs, self.start = every, epochs, time.perf_counter()
-        self.seconds = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.start)
-        line = _progress_line(
-            epoch + 1, self.every, self.epochs, logs["val_loss"], logs["val_accuracy"], self.seconds
-        )
-        if line:
-            print(line, flush=True)
-
-
-def _progress_line(epoch, every, epochs, val_loss, val_accuracy, seconds):
-    """The progress line printed after `epoch` (from 1), or None when none is due."""
-    if not every or epoch % every or epoch >= epochs:
-        return None
-    return (
-        f"epoch {epoch:4d}/{epochs}  val_loss {val_loss:.4f}  "
-        f"val_accuracy {val_accuracy:.4f}  ({seconds[epoch - 1]:.1f} s)"
-    )
+def _check_dropout(dropout) -> float:
+    dropout = check_fraction(dropout, "dropout")
+    if dropout == 1:
+        raise ValueError("dropout must be below 1; with 1 every unit would be dropped")
+    return dropout
 
 
 def _name(seed: int, config: dict) -> str:
@@ -267,23 +144,6 @@ def _name(seed: int, config: dict) -> str:
     return f"ConvNet seed {seed}" + (f" ({', '.join(changed)})" if changed else "")
 
 
-def _print_progress(run: Run, every: int, seed: int) -> None:
-    """Print the progress lines a kept run printed, or would have printed with `every`, and show
-    (in a notebook) the line that sums up its training."""
-    for epoch in range(1, run.epochs + 1):
-        line = _progress_line(
-            epoch,
-            every,
-            run.epochs,
-            run.val_loss[epoch - 1],
-            run.val_accuracy[epoch - 1],
-            run.epoch_seconds,
-        )
-        if line:
-            print(line, flush=True)
-    progress.trained(_name(seed, run.config), run.epochs, run.seconds)
-
-
 def run_overtraining(seed=0, **overrides) -> Run:
     """Train the chapter's ConvNet far past its best validation loss; return the `runs.Run`.
 
@@ -293,53 +153,110 @@ def run_overtraining(seed=0, **overrides) -> Run:
     sample, computed from the logits as Keras' `val_loss` is; `x_val`, `y_val` and `y_train` are the
     data as used (after any label noise); the held-out `x_test`, `y_test` and
     `test_log_probabilities` are recorded like the validation ones; `seconds` is the time `fit`
-    took and `epoch_seconds` the time since training began at the end of every epoch. With
-    `label_smoothing`, the history also has `cross_entropy` and `val_cross_entropy`, unsmoothed.
-    The same seed gives the same run on one machine. With `LOSSACC_RUN_CACHE` set, a run trained
-    before is handed back instead (see the module's docstring).
+    took and `epoch_seconds` the time since training began at the end of every epoch; `seed` and
+    `config` say which run it is. With `label_smoothing`, the history also has `cross_entropy` and
+    `val_cross_entropy`, the plain cross-entropy. The same seed and settings
+    give the same run, bit for bit, on one machine. With `LOSSACC_RUN_CACHE` set, a run trained
+    before is handed back instead (see `run_cache`).
     """
     seed = check_seed(seed)
     config = _checked_config(overrides)
-    settings = {name: value for name, value in config.items() if name != "log_every"}
-    folder = os.environ.get(RUN_CACHE)
-    if not folder:
-        run = _train(seed, settings, log_every=config["log_every"])
-    else:
-        import joblib
+    return _train_all([(seed, config)])[0]
 
-        train = joblib.Memory(folder, verbose=0).cache(_train, ignore=["log_every"])
-        key = (seed, settings, _fingerprint())
-        if train.check_call_in_cache(*key):
-            run = train(*key)
-            _print_progress(run, config["log_every"], seed)
+
+def run_overtraining_many(variants, seeds) -> dict[str, list[Run]]:
+    """Train every seed of `seeds` with each variant of `variants`, side by side; return, for each
+    variant's name, its runs in the order of `seeds`.
+
+    `variants` maps a name to the settings that variant changes (as `run_overtraining` takes them),
+    such as ``{"as in the chapter": {}, "dropout": {"dropout": 0.3}}``. Each run is the run
+    `run_overtraining` gives for its seed and settings; training them together only keeps every
+    core busy.
+    """
+    if not isinstance(variants, Mapping) or not variants:
+        raise TypeError(
+            f"variants must map a name to the settings it changes, such as {{'chapter': {{}}}}; "
+            f"got {variants!r}"
+        )
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
+        raise TypeError(f"seeds must be a list of seeds, such as range(5); got {seeds!r}")
+    seeds = [check_seed(seed) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    requests = []
+    for name, overrides in variants.items():
+        if not isinstance(name, str):
+            raise TypeError(f"variants must be named by text; got the name {name!r}")
+        if not isinstance(overrides, Mapping):
+            raise TypeError(f"variants[{name!r}] must map settings to values; got {overrides!r}")
+        config = _checked_config(dict(overrides))
+        requests += [(seed, config) for seed in seeds]
+    runs = iter(_train_all(requests))
+    return {name: [next(runs) for _ in seeds] for name in variants}
+
+
+def _train_all(requests: list[tuple[int, dict]]) -> list[Run]:
+    """The runs for (seed, checked configuration) `requests`: kept ones from the run cache, the
+    others trained in the workers (and kept)."""
+    where, key = run_cache.folder(), run_cache.fingerprint()
+    runs, jobs, missing = [None] * len(requests), [], []
+    for i, (seed, config) in enumerate(requests):
+        settings = _settings(config)
+        if where and run_cache.keeper(_train, where, _NOT_IN_KEY).check_call_in_cache(
+            seed, settings, key
+        ):
+            run = run_cache.keeper(_train, where, _NOT_IN_KEY)(seed, settings, key)
+            name = _name(seed, config)
+            progress.replay(name, config["log_every"], run.history, run.epoch_seconds, run.seconds)
+            runs[i] = dataclasses.replace(run, config=config)
         else:
-            run = train(*key, log_every=config["log_every"])
-            with (Path(folder) / "trained.log").open("a") as log:  # no model is trained twice
-                log.write(f"seed {seed} {settings}\n")
-    return dataclasses.replace(run, config=config)
+            arguments = (seed, settings, key, config["log_every"], where)
+            jobs.append((_train_kept, arguments, _name(seed, config), config["epochs"]))
+            missing.append(i)
+    for i, run in zip(missing, workers.run_all(jobs), strict=True):
+        progress.trained(_name(*requests[i]), run.epochs, run.seconds)
+        runs[i] = dataclasses.replace(run, config=requests[i][1])
+    return runs
 
 
-#: The modules a trained run depends on: this one and what it imports from the package. Editing
-#: any other (a figure, say) keeps the kept runs.
-RUN_SOURCES = (
-    "overtraining.py",
-    "data.py",
-    "metrics.py",
-    "progress.py",
-    "runs.py",
-    "training.py",
-    "validation.py",
-    "fingerprint.py",
-)
+#: The arguments of `_train` that do not change the run, and so are not part of the cache's key.
+_NOT_IN_KEY = ("log_every",)
 
 
-def _fingerprint() -> str:
-    """What a kept run depends on besides its settings: the modules that train it and the Keras
-    it ran on."""
+def _settings(config: dict) -> dict:
+    """What makes the run: the configuration without `log_every`, which only prints."""
+    return {name: value for name, value in config.items() if name != "log_every"}
+
+
+def _train_kept(seed, settings, key, log_every, where) -> Run:
+    """In a worker: train the run (and keep it, when `where` names the run cache's folder)."""
+    if not where:
+        return _train(seed, settings, key, log_every=log_every)
+    run = run_cache.keeper(_train, where, _NOT_IN_KEY)(seed, settings, key, log_every=log_every)
+    run_cache.log_trained(where, f"seed {seed} {settings}")  # no model is trained twice
+    return run
+
+
+def keras_history(seed=0, **overrides) -> dict:
+    """The `History` of the run `run_overtraining(seed, **overrides)` trains, with its validation
+    done by Keras itself (`fit(validation_data=...)`) instead of by the run's own forward pass;
+    trained in a worker, as every run is. A run's history must equal it, bit for bit."""
+    seed = check_seed(seed)
+    config = _checked_config(overrides)
+    return workers.call(_keras_history, seed, _settings(config))
+
+
+def _keras_history(seed, config) -> dict:
     import tensorflow as tf
 
-    here = Path(__file__).parent
-    return source_digest(here, keras.__version__, tf.__version__, only=RUN_SOURCES)
+    made = _compiled(seed, config)
+    model, split, (train_targets, val_targets) = made["model"], made["split"], made["targets"]
+    train = in_memory_batches(split.x_train, train_targets, config["batch_size"], seed)
+    val = tf.data.Dataset.from_tensor_slices((split.x_val, val_targets)).batch(len(split.x_val))
+    history = model.fit(
+        train, validation_data=val, epochs=config["epochs"], shuffle=False, verbose=0
+    )
+    return history.history
 
 
 def _checked_config(overrides) -> dict:
@@ -355,10 +272,14 @@ def _checked_config(overrides) -> dict:
     for name in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
         config[name] = check_count(config[name], name)
     config["width"] = check_count(config["width"], "width")
-    config["record_every"] = check_count(config["record_every"], "record_every")
+    config["record_every"] = check_count(config["record_every"], "record_every", low=0)
     config["log_every"] = check_count(config["log_every"], "log_every", low=0)
     for name in ("label_noise", "val_label_noise", "label_smoothing"):
         config[name] = check_fraction(config[name], name)
+    config["dropout"] = _check_dropout(config["dropout"])
+    config["weight_decay"] = check_real(config["weight_decay"], "weight_decay")
+    if config["weight_decay"] < 0:
+        raise ValueError(f"weight_decay must be at least 0; got {config['weight_decay']:g}")
     for name in ("label_noise", "val_label_noise"):
         if config[name] == 1:
             raise ValueError(f"{name} must be below 1; with 1 no label would be right")
@@ -368,6 +289,7 @@ def _checked_config(overrides) -> dict:
             f"labels only), not both; got {config['label_noise']} and {config['val_label_noise']}"
         )
     config["learning_rate"] = check_positive(config["learning_rate"], "learning_rate")
+    data.check_split_sizes(config["dataset"], config["n_train"], config["n_val"], config["n_test"])
     return config
 
 
@@ -379,11 +301,9 @@ def _with_label_noise(labels, share, n_classes, rng):
     return labels
 
 
-def _train(seed, config, fingerprint="", log_every=0) -> Run:
-    """Train the run `run_overtraining` describes, from a checked `config` (without `log_every`).
-
-    `fingerprint` is not used here: it is part of the cache's key (see `_fingerprint`).
-    """
+def _compiled(seed, config) -> dict:
+    """The run's data (after any label noise) and its model, compiled: what `_train` and
+    `_keras_history` both start from."""
     noise, smoothing = config["label_noise"], config["label_smoothing"]
     split = data.load_split(
         config["dataset"],
@@ -399,33 +319,67 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
         y_val = _with_label_noise(y_val, noise, split.n_classes, rng)
     if config["val_label_noise"]:
         y_val = _with_label_noise(y_val, config["val_label_noise"], split.n_classes, rng)
+    keras.backend.clear_session()  # a worker trains many models: start each one afresh
     keras.utils.set_random_seed(seed)
-    model = convnet(split.x_train.shape[1:], split.n_classes, config["width"])
+    model = convnet(split.x_train.shape[1:], split.n_classes, config["width"], config["dropout"])
+    targets = (y_train, y_val)
     if smoothing:  # only the one-hot loss smooths; the unsmoothed loss is kept as a metric
         loss = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)
         tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]
         one_hot = np.eye(split.n_classes, dtype="float32")
-        train_targets = one_hot[y_train]
+        targets = (one_hot[y_train], one_hot[y_val])
     else:
         loss, tracked = "sparse_categorical_crossentropy", []
-        train_targets = y_train
+    if config["weight_decay"]:
+        optimizer = keras.optimizers.AdamW(config["learning_rate"], config["weight_decay"])
+    else:
+        optimizer = keras.optimizers.Adam(config["learning_rate"])
     model.compile(
-        optimizer=keras.optimizers.Adam(config["learning_rate"]),
+        optimizer=optimizer,
         loss=loss,
         metrics=["accuracy", *tracked],
         steps_per_execution=config["steps_per_execution"],
     )
-    train = in_memory_batches(split.x_train, train_targets, config["batch_size"], seed)
-    validation = _Validation(split.x_val, y_val, split.x_test, config["record_every"], smoothing)
-    callbacks = [
-        validation,
-        progress.EpochProgress(_name(seed, config), config["epochs"]),
-        _ProgressLog(log_every, config["epochs"]),
-    ]
+    return {"model": model, "split": split, "labels": (y_train, y_val), "targets": targets}
+
+
+class _Report(keras.callbacks.Callback):
+    """Keep the time since training began at the end of every epoch, and report the epoch (and,
+    every `every` epochs, a line of its validation numbers) to the process that asked for it."""
+
+    def __init__(self, every, epochs):
+        super().__init__()
+        self.every, self.epochs, self.start = every, epochs, time.perf_counter()
+        self.seconds = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self.start
+        self.seconds.append(seconds)
+        workers.report_epoch(epoch + 1, seconds)
+        line = progress.epoch_line(
+            epoch + 1, self.every, self.epochs, logs["val_loss"], logs["val_accuracy"], seconds
+        )
+        if line:
+            workers.report_line(line)
+
+
+def _train(seed, config, fingerprint="", log_every=0) -> Run:
+    """Train the run `run_overtraining` describes, from a checked `config` (without `log_every`).
+
+    `fingerprint` is not used here: it is part of the cache's key (see `run_cache.fingerprint`).
+    """
+    made = _compiled(seed, config)
+    model, split = made["model"], made["split"]
+    y_train, y_val = made["labels"]
+    train = in_memory_batches(split.x_train, made["targets"][0], config["batch_size"], seed)
+    validation = ValidationRecorder(
+        split.x_val, y_val, split.x_test, config["record_every"], config["label_smoothing"]
+    )
+    report = _Report(log_every, config["epochs"])
     start = time.perf_counter()
     # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
     history = model.fit(
-        train, epochs=config["epochs"], shuffle=False, verbose=0, callbacks=callbacks
+        train, epochs=config["epochs"], shuffle=False, verbose=0, callbacks=[validation, report]
     )
     seconds = time.perf_counter() - start
     return Run(
@@ -439,5 +393,6 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
         y_train=y_train,
         config={**config, "log_every": log_every},
         seconds=seconds,
-        epoch_seconds=callbacks[-1].seconds,
+        epoch_seconds=report.seconds,
+        seed=seed,
     )

@@ -4,6 +4,9 @@ changes in place, and then one line that sums up the cell's training.
 In a notebook the line is one display per cell, which every update replaces: a cell that trains
 several models still shows one line, and a notebook saved after the cell ran (or the page built
 from it) keeps only the summary. Outside a notebook (a script, a test) nothing is shown.
+
+Asked for, a run also prints a line of its validation numbers every few epochs (`epoch_line`), and
+a run handed back from the run cache prints the same lines again (`replay`).
 """
 
 import time
@@ -11,6 +14,16 @@ import time
 import keras
 
 from .validation import check_count, check_real, check_text
+
+__all__ = [
+    "EpochProgress",
+    "epoch_line",
+    "progress_line",
+    "replay",
+    "runs_line",
+    "summary_line",
+    "trained",
+]
 
 
 def _seconds(value, name: str) -> float:
@@ -33,6 +46,58 @@ def progress_line(name: str, done: int, total: int, seconds: float) -> str:
     if 0 < done < total:
         line += f", about {seconds / done * (total - done):.0f} s left"
     return line
+
+
+def runs_line(finished: int, total: int, slowest: str | None) -> str:
+    """The line shown while `total` runs train side by side: how many have `finished`, and the
+    `progress_line` of the run furthest from its end (None when none is training)."""
+    total = check_count(total, "total")
+    finished = check_count(finished, "finished", low=0)
+    if finished > total:
+        raise ValueError(
+            f"finished must be at most total, the runs planned ({total}); got {finished}"
+        )
+    line = f"{finished} of {total} runs trained"
+    return line if slowest is None else f"{line}; {check_text(slowest, 'slowest')}"
+
+
+def epoch_line(
+    epoch: int, every: int, epochs: int, val_loss: float, val_accuracy: float, seconds: float
+) -> str | None:
+    """The line a run prints after `epoch` (from 1) of `epochs` when asked for one every `every`
+    epochs (0: none), `seconds` after training began; None when none is due. The last epoch gets
+    none: the summary line says when training ended."""
+    epochs = check_count(epochs, "epochs")
+    epoch = check_count(epoch, "epoch")
+    if epoch > epochs:
+        raise ValueError(f"epoch must be at most epochs ({epochs}); got {epoch}")
+    every = check_count(every, "every", low=0)
+    if not every or epoch % every or epoch == epochs:
+        return None
+    return (  # a diverged run's NaN is printed as such
+        f"epoch {epoch:4d}/{epochs}  val_loss {float(val_loss):.4f}  "
+        f"val_accuracy {float(val_accuracy):.4f}  ({_seconds(seconds, 'seconds'):.1f} s)"
+    )
+
+
+def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> None:
+    """Print the lines a run printed as it trained (or would have, with `every`) from its
+    `history` and `epoch_seconds`, and count it in the cell's summary line, as a run handed back
+    from the cache does."""
+    val_loss, val_accuracy = history["val_loss"], history["val_accuracy"]
+    epochs = len(val_loss)
+    for epoch in range(1, epochs + 1):
+        line = epoch_line(
+            epoch,
+            every,
+            epochs,
+            val_loss[epoch - 1],
+            val_accuracy[epoch - 1],
+            epoch_seconds[epoch - 1],
+        )
+        if line:
+            print(line, flush=True)
+    trained(name, epochs, seconds)
 
 
 def summary_line(trained: list[tuple[str, int, float]]) -> str:

@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .validation import check_class_indices, check_real
+from .validation import check_class_indices, check_real, check_seed
 
 __all__ = ["Run", "as_run", "with_predictions"]
 
@@ -139,7 +139,8 @@ class Run:
     - `y_test`, `test_log_probabilities`, `x_test`: the same for a held-out test split;
     - `y_train`: the training labels as trained on (after any label noise);
     - `config`: the settings of the run; `seconds`: how long `fit` took; `epoch_seconds`: the time
-      since training began at the end of every epoch.
+      since training began at the end of every epoch;
+    - `seed`: the seed it was trained from (None when unknown).
 
     Everything is checked when the run is made and is read-only afterwards.
     """
@@ -155,6 +156,7 @@ class Run:
     config: Mapping = field(default_factory=dict)
     seconds: float = 0.0
     epoch_seconds: tuple[float, ...] = ()
+    seed: int | None = None
 
     def __post_init__(self):
         history = getattr(self.history, "history", self.history)  # a keras History, or its dict
@@ -210,6 +212,8 @@ class Run:
             raise ValueError(f"seconds must be at least 0; got {self.seconds!r}")
         self._set("seconds", float(self.seconds))
         self._set("epoch_seconds", _epoch_seconds(self.epoch_seconds, epochs))
+        if self.seed is not None:
+            self._set("seed", check_seed(self.seed))
 
     def _set(self, name, value):
         object.__setattr__(self, name, value)

@@ -49,6 +49,7 @@ from lossacc_utils import (
     plateau,
     plots,
     prose,
+    recording,
     resolution,
     runs,
     scores,
@@ -2003,7 +2004,17 @@ def _line_check(frame):
 answers(LINE, "start=end", _line_check, **LINE_BASE)
 answers(LINE, "float-labels", _line_check, **{**LINE_BASE, "y": [0.0, 1.0, 2.0, 0.0]})
 
-PR = overtraining.ProbabilityRecorder
+VR = recording.ValidationRecorder
+VR_BASE = {"x_val": IMAGES, "y_val": [0, 1, 2, 3], "x_test": IMAGES}
+sweep(VR, VR_BASE, "x_val", [("None", None), ("'abc'", "abc")])
+rejects(VR, "y_val-too-short", ("y_val", "x_val"), **{**VR_BASE, "y_val": [0, 1]})
+sweep(VR, VR_BASE, "every", [("-1", -1), ("2.5", 2.5), ("True", True), ("None", None)])
+answers(VR, "valid", holds(lambda r: r.every == 0), **VR_BASE, every=0)
+LO = recording.logits_of
+rejects(LO, "model=None", "model", None)
+answers(LO, "no-softmax", holds(lambda f: f is None), Lazy(lambda _: _linear_model(), "model"))
+
+PR = recording.ProbabilityRecorder
 sweep(PR, {}, "x", [("None", None), ("'abc'", "abc"), ("nan", np.full((2, 8, 8, 1), NAN))])
 sweep(PR, {"x": IMAGES}, "every", bad_counts(1))
 answers(PR, "valid", holds(lambda r: r.every == 2), IMAGES, every=2)
@@ -2038,9 +2049,11 @@ sweep(RUN_OT, TINY_RUN, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 sweep(RUN_OT, TINY_RUN, "dataset", [("'abc'", "abc"), ("None", None), ("5", 5)])
 for setting in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
     sweep(RUN_OT, TINY_RUN, setting, bad_counts(1))
-for setting in ("width", "record_every"):
-    sweep(RUN_OT, TINY_RUN, setting, [("0", 0), ("2.5", 2.5), ("True", True), ("None", None)])
-sweep(RUN_OT, TINY_RUN, "log_every", [("-1", -1), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(RUN_OT, TINY_RUN, "width", [("0", 0), ("2.5", 2.5), ("True", True), ("None", None)])
+for setting in ("record_every", "log_every"):
+    sweep(RUN_OT, TINY_RUN, setting, [("-1", -1), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(RUN_OT, TINY_RUN, "dropout", [*BAD_FRACTIONS, ("1", 1)])
+sweep(RUN_OT, TINY_RUN, "weight_decay", [("-1", -1), ("nan", NAN), ("None", None), ("'a'", "a")])
 sweep(RUN_OT, TINY_RUN, "label_noise", [*BAD_FRACTIONS, ("1", 1)])
 sweep(RUN_OT, TINY_RUN, "label_smoothing", BAD_FRACTIONS)
 sweep(RUN_OT, TINY_RUN, "learning_rate", BAD_POSITIVES)
@@ -2054,12 +2067,51 @@ rejects(
     **TINY_RUN,
 )
 rejects(RUN_OT, "unknown-setting", "foo", foo=1, **TINY_RUN)
+
+CSS = data.check_split_sizes
+sweep(CSS, {"n_train": 10, "n_val": 10}, "dataset", [("'abc'", "abc"), ("None", None)])
+for setting in ("n_train", "n_val"):
+    sweep(CSS, {"dataset": "mnist", "n_train": 10, "n_val": 10}, setting, bad_counts(1))
+rejects(CSS, "digits-too-many", "n_train", "digits", 1000, 800)
+rejects(CSS, "mnist-test-too-many", "n_test", "mnist", 10, 10, 10001)
+answers(CSS, "digits-rest", holds(lambda n: n == 1797 - 300), "digits", 200, 100)
+answers(CSS, "mnist-all-tests", holds(lambda n: n == 10000), "mnist", 200, 100)
+
+KH = overtraining.keras_history
+sweep(KH, TINY_RUN, "seed", BAD_SEEDS)
+sweep(KH, TINY_RUN, "epochs", bad_counts(1))
+rejects(KH, "n_train=2000", "n_train", **{**TINY_RUN, "n_train": 2000})
+answers(KH, "tiny", holds(lambda h: len(h["val_loss"]) == 1), **TINY_RUN)
+
+MANY = overtraining.run_overtraining_many
+BAD_VARIANTS = [("list", [TINY_RUN]), ("empty", {}), ("None", None), ("int-name", {1: {}})]
+for label, bad in BAD_VARIANTS:
+    rejects(MANY, f"variants={label}", "variants", bad, [0])
+rejects(MANY, "variants-setting", "foo", {"a": {**TINY_RUN, "foo": 1}}, [0])
+rejects(MANY, "variants-value", "variants", {"a": 5}, [0])
+for label, seeds in (("'01'", "01"), ("None", None), ("empty", []), ("3", 3)):
+    rejects(MANY, f"seeds={label}", "seeds", {"a": TINY_RUN}, seeds)
+for label, seeds in BAD_SEEDS:
+    rejects(MANY, f"seeds=[{label}]", "seed", {"a": TINY_RUN}, [seeds])
+answers(
+    MANY,
+    "two-seeds",
+    holds(lambda runs: [r.seed for r in runs["a"]] == [3, 4]),
+    {"a": TINY_RUN},
+    [3, 4],
+)
 rejects(RUN_OT, "n_train=2000", "n_train", **{**TINY_RUN, "n_train": 2000})
 rejects(RUN_OT, "n_test=2000", ("n_test", "n_train", "n_val"), **{**TINY_RUN, "n_test": 2000})
 
 RM = resolution.resolved_metrics
 sweep(RM, {}, "model", [("None", None), ("'abc'", "abc"), ("5", 5)])
 rejects(RM, "model=not-yet-evaluated", "model", Lazy(lambda _: training.tiny_classifier(), "model"))
+
+
+def _linear_model():
+    import keras
+
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
 
 
 def _evaluated(_tmp):
@@ -2841,6 +2893,7 @@ def test_every_public_function_and_class_has_cases():
         data,
         training,
         overtraining,
+        recording,
         resolution,
         fingerprint,
         validation,

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lossacc_utils import fingerprint, overtraining
+from lossacc_utils import fingerprint, overtraining, run_cache, workers
+from lossacc_utils.recording import ProbabilityRecorder
 from lossacc_utils.runs import Run
 
 
@@ -16,7 +17,8 @@ def test_run_overtraining_records_history_and_probabilities():
     run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, epochs=6, record_every=2)
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         assert len(run.curve(key)) == 6 and np.isfinite(run.curve(key)).all()
-    assert sorted(run.val_probabilities) == [2, 4, 6]
+    assert {2, 4, 6} <= set(run.val_probabilities)
+    assert run.seed == 0
     p = run.val_probabilities[6]
     assert p.shape == (40, 10)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
@@ -45,7 +47,7 @@ def test_recorded_log_probabilities_give_keras_val_loss_even_past_the_clip():
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2), layer])
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
     x, y = np.ones((2, 1), "float32"), np.array([0, 1])
-    recorder = overtraining.ProbabilityRecorder(x)
+    recorder = ProbabilityRecorder(x)
     history = model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[recorder])
     run = Run(history.history, y_val=y, val_log_probabilities=recorder.log_probabilities)
     assert curves.loss_by_correctness(run).loc[1, "loss"] == pytest.approx(50.0, rel=1e-5)
@@ -68,7 +70,7 @@ def test_the_recorder_reads_the_logits_of_a_one_layer_softmax_model():
     model = keras.Sequential([keras.Input((2,)), layer])
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
     x, y = np.array([[1.0, 0.0], [0.0, 3.0]], "float32"), np.array([0, 1])
-    recorder = overtraining.ProbabilityRecorder(x)
+    recorder = ProbabilityRecorder(x)
     history = model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[recorder])
     logits = x @ np.full((2, 3), 2.0) + [0.0, 80.0, 0.0]
     expected = logits - np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1))[:, None]
@@ -92,6 +94,96 @@ def test_run_overtraining_is_deterministic_for_a_seed():
     b = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
     np.testing.assert_array_equal(a.val_loss, b.val_loss)
     np.testing.assert_array_equal(a.loss, b.loss)
+
+
+def test_predictions_are_recorded_at_every_new_best_and_the_last_epoch():
+    """With no fixed interval, a run records the epochs where early stopping on the validation
+    loss or accuracy could stop, whatever its patience, and the last: and no other."""
+    from lossacc_utils import curves
+
+    run = overtraining.run_overtraining(seed=4, n_train=60, n_val=40, epochs=30, record_every=0)
+    loss, accuracy = run.val_loss, run.val_accuracy
+    expected = {
+        e + 1
+        for e in range(30)
+        if e == 0 or e == 29 or loss[e] < loss[:e].min() or accuracy[e] > accuracy[:e].max()
+    }
+    assert set(run.val_log_probabilities) == set(run.test_log_probabilities) == expected
+    assert len(expected) < 30
+    for monitor in ("val_loss", "val_accuracy"):
+        for patience in (0, 3, 10, 100):
+            best = curves.early_stopping(run, monitor=monitor, patience=patience)["best_epoch"]
+            assert best in run.val_log_probabilities
+
+
+def test_a_run_trained_beside_others_is_the_run_trained_alone():
+    """Each worker computes on one thread, so neither the worker nor the company changes a
+    number: the same seed and settings give the same run, bit for bit."""
+    settings = {"n_train": 60, "n_val": 40, "n_test": 20, "epochs": 5}
+    alone = overtraining.run_overtraining(seed=6, **settings)
+    many = overtraining.run_overtraining_many(
+        {"plain": settings, "dropout": {**settings, "dropout": 0.3}}, seeds=[5, 6, 7]
+    )
+    together = many["plain"][1]
+    assert [r.seed for r in many["plain"]] == [5, 6, 7]
+    assert many["dropout"][0].config["dropout"] == 0.3
+    for name in alone.history:
+        np.testing.assert_array_equal(together.curve(name), alone.curve(name), err_msg=name)
+    np.testing.assert_array_equal(together.val_log_probabilities[5], alone.val_log_probabilities[5])
+    assert not np.array_equal(many["dropout"][1].val_loss, alone.val_loss)
+
+
+def test_a_run_s_first_epochs_are_a_shorter_run_of_the_same_seed():
+    """Nothing in a run depends on how many epochs are still to come: its first epochs are the
+    shorter run's, which lets a table compare runs of different lengths on their common epochs."""
+    settings = {"n_train": 60, "n_val": 40, "n_test": 20}
+    short = overtraining.run_overtraining(seed=8, epochs=4, **settings)
+    long = overtraining.run_overtraining(seed=8, epochs=9, **settings)
+    for name in short.history:
+        np.testing.assert_array_equal(long.curve(name)[:4], short.curve(name), err_msg=name)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"dropout": 1}, "dropout must be below 1"),
+        ({"dropout": -0.1}, r"dropout must be in \[0, 1\]"),
+        ({"weight_decay": -1}, "weight_decay must be at least 0"),
+        ({"weight_decay": "a lot"}, "weight_decay must be a real number"),
+        ({"record_every": -1}, "record_every must be"),
+    ],
+)
+def test_the_remedies_settings_are_checked(settings, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        overtraining.run_overtraining(**settings)
+
+
+@pytest.mark.parametrize(
+    ("variants", "seeds", "message"),
+    [
+        ([{}], [0], "variants must map a name"),
+        ({}, [0], "variants must map a name"),
+        ({1: {}}, [0], "variants must be named by text"),
+        ({"a": 3}, [0], r"variants\['a'\] must map settings"),
+        ({"a": {"colour": 1}}, [0], "unknown settings"),
+        ({"a": {}}, "01", "seeds must be a list of seeds"),
+        ({"a": {}}, [], "seeds must hold at least one seed"),
+        ({"a": {}}, [0.5], "seed must be a whole number"),
+    ],
+)
+def test_run_overtraining_many_refuses_what_it_cannot_train(variants, seeds, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        overtraining.run_overtraining_many(variants, seeds)
+
+
+def test_weight_decay_and_dropout_change_the_run_and_nothing_else():
+    settings = {"n_train": 60, "n_val": 40, "n_test": 20, "epochs": 3}
+    plain = overtraining.run_overtraining(seed=1, **settings)
+    for change in ({"weight_decay": 0.1}, {"dropout": 0.3}):
+        other = overtraining.run_overtraining(seed=1, **settings, **change)
+        assert not np.array_equal(other.loss, plain.loss), change
+        np.testing.assert_array_equal(other.y_val, plain.y_val)
+        assert sorted(other.history) == sorted(plain.history)
 
 
 def test_label_noise_changes_the_stated_share_of_training_and_validation_labels():
@@ -173,14 +265,16 @@ TINY_RUN = {"n_train": 40, "n_val": 20, "n_test": 10, "epochs": 3}
 
 
 def test_a_kept_run_is_handed_back_without_training(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    monkeypatch.setenv(run_cache.RUN_CACHE, str(tmp_path))
     first = overtraining.run_overtraining(seed=2, **TINY_RUN, log_every=1)
     printed = capsys.readouterr().out
 
-    def no_training(*args, **kwargs):
-        raise AssertionError("the kept run was trained again")
+    def no_training(jobs):
+        if jobs:
+            raise AssertionError("the kept run was trained again")
+        return []
 
-    monkeypatch.setattr(overtraining, "convnet", no_training)
+    monkeypatch.setattr(workers, "run_all", no_training)
     again = overtraining.run_overtraining(seed=2, **TINY_RUN, log_every=1)
     assert capsys.readouterr().out == printed  # the same progress lines, from the kept run
     np.testing.assert_array_equal(again.val_loss, first.val_loss)
@@ -195,7 +289,7 @@ def test_a_kept_run_is_handed_back_without_training(tmp_path, monkeypatch, capsy
 
 
 def test_a_different_seed_or_setting_trains_a_new_run(tmp_path, monkeypatch):
-    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    monkeypatch.setenv(run_cache.RUN_CACHE, str(tmp_path))
     a = overtraining.run_overtraining(seed=2, **TINY_RUN)
     b = overtraining.run_overtraining(seed=3, **TINY_RUN)
     c = overtraining.run_overtraining(seed=2, **{**TINY_RUN, "batch_size": 8})
@@ -206,9 +300,9 @@ def test_a_different_seed_or_setting_trains_a_new_run(tmp_path, monkeypatch):
 
 
 def test_a_change_to_the_package_trains_anew(tmp_path, monkeypatch):
-    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    monkeypatch.setenv(run_cache.RUN_CACHE, str(tmp_path))
     overtraining.run_overtraining(seed=2, **TINY_RUN)
-    monkeypatch.setattr(overtraining, "_fingerprint", lambda: "another version of the package")
+    monkeypatch.setattr(run_cache, "fingerprint", lambda: "another version of the package")
     overtraining.run_overtraining(seed=2, **TINY_RUN)
     assert len((tmp_path / "trained.log").read_text().splitlines()) == 2
 
@@ -217,6 +311,7 @@ def test_a_kept_run_depends_on_every_module_that_trains_it_and_on_no_other():
     """RUN_SOURCES names overtraining.py and every module of the package it imports, directly or
     through another one; editing a figure does not retrain."""
     package = Path(overtraining.__file__).parent
+    sources = run_cache.RUN_SOURCES
 
     def imported(name):
         tree = ast.parse((package / name).read_text())
@@ -233,20 +328,20 @@ def test_a_kept_run_depends_on_every_module_that_trains_it_and_on_no_other():
         if name not in needed:
             needed.add(name)
             todo += list(imported(name))
-    assert needed == set(overtraining.RUN_SOURCES)
-    whole = fingerprint.source_digest(package, only=overtraining.RUN_SOURCES)
+    assert needed == set(sources)
+    whole = fingerprint.source_digest(package, only=sources)
     assert whole != fingerprint.source_digest(package)  # plots.py and the rest are left out
 
 
 def test_without_the_variable_nothing_is_kept(tmp_path, monkeypatch):
-    monkeypatch.delenv(overtraining.RUN_CACHE, raising=False)
+    monkeypatch.delenv(run_cache.RUN_CACHE, raising=False)
     monkeypatch.chdir(tmp_path)
     overtraining.run_overtraining(seed=2, **TINY_RUN)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_settings_are_rejected_before_the_cache_is_looked_at(tmp_path, monkeypatch):
-    monkeypatch.setenv(overtraining.RUN_CACHE, str(tmp_path))
+    monkeypatch.setenv(run_cache.RUN_CACHE, str(tmp_path))
     with pytest.raises(ValueError, match="n_test must be"):
         overtraining.run_overtraining(n_test=0)
     assert list(tmp_path.iterdir()) == []
@@ -256,40 +351,20 @@ def test_bad_settings_are_rejected_before_the_cache_is_looked_at(tmp_path, monke
 def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing):
     """The run validates in one forward pass of its own (which also records the predictions);
     History must hold exactly the numbers `fit(validation_data=...)` would have put there."""
-    import keras
-    import tensorflow as tf
-
-    from lossacc_utils import data, training
-
     settings = {"n_train": 100, "n_val": 60, "n_test": 40, "epochs": 12, "batch_size": 32}
     run = overtraining.run_overtraining(seed=3, label_smoothing=label_smoothing, **settings)
-    split = data.load_split("digits", n_train=100, n_val=60, n_test=40, seed=3)
-    keras.utils.set_random_seed(3)
-    model = overtraining.convnet(split.x_train.shape[1:], 10)
-    one_hot = np.eye(10, dtype="float32")
-    if label_smoothing:
-        loss = keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
-        tracked = [keras.metrics.CategoricalCrossentropy(name="cross_entropy")]
-        train_y, val_y = one_hot[split.y_train], one_hot[split.y_val]
-    else:
-        loss, tracked, train_y, val_y = (
-            "sparse_categorical_crossentropy",
-            [],
-            split.y_train,
-            split.y_val,
-        )
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.01),
-        loss=loss,
-        metrics=["accuracy", *tracked],
-        steps_per_execution=10,
-    )
-    train = training.in_memory_batches(split.x_train, train_y, 32, seed=3)
-    val = tf.data.Dataset.from_tensor_slices((split.x_val, val_y)).batch(60)
-    history = model.fit(train, validation_data=val, epochs=12, shuffle=False, verbose=0).history
+    history = overtraining.keras_history(seed=3, label_smoothing=label_smoothing, **settings)
     assert sorted(history) == sorted(run.history)
     for name, values in history.items():
         np.testing.assert_array_equal(run.curve(name), values, err_msg=name)
+
+
+def test_keras_own_validation_is_an_oracle_that_can_disagree():
+    """The reference is not the run read back: another seed gives another history."""
+    settings = {"n_train": 60, "n_val": 30, "n_test": 10, "epochs": 2}
+    run = overtraining.run_overtraining(seed=3, **settings)
+    other = overtraining.keras_history(seed=4, **settings)
+    assert not np.array_equal(run.val_loss, other["val_loss"])
 
 
 def test_both_label_noises_are_refused_by_an_error_naming_both():

@@ -1,0 +1,65 @@
+"""The run cache: every over-training run trained once, and handed back when asked for again.
+
+When the environment variable `LOSSACC_RUN_CACHE` names a folder, the runs are kept there (with
+joblib's `Memory`), so that chapters built one after the other train a model once. A run's key is
+its seed, its settings and `fingerprint()`: the source of the modules that train it and the
+versions of Keras and TensorFlow. The book's build sets the variable; `trained.log` in the folder
+lists every run trained into it, one line each, so that a run trained twice shows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .fingerprint import source_digest
+
+__all__ = ["RUN_CACHE", "RUN_SOURCES", "fingerprint", "folder", "keeper", "log_trained"]
+
+#: The environment variable naming the folder where runs are kept.
+RUN_CACHE = "LOSSACC_RUN_CACHE"
+
+#: The modules a trained run depends on: those that train it and what they import from the
+#: package. Editing any other (a figure, say) keeps the kept runs.
+RUN_SOURCES = (
+    "overtraining.py",
+    "recording.py",
+    "workers.py",
+    "run_cache.py",
+    "data.py",
+    "metrics.py",
+    "progress.py",
+    "runs.py",
+    "training.py",
+    "validation.py",
+    "fingerprint.py",
+)
+
+
+def folder() -> str | None:
+    """The folder the runs are kept in, or None when runs are not kept."""
+    return os.environ.get(RUN_CACHE) or None
+
+
+def fingerprint() -> str:
+    """What a kept run depends on besides its settings: the modules that train it and the Keras
+    and TensorFlow it ran on."""
+    import keras
+    import tensorflow as tf
+
+    here = Path(__file__).parent
+    return source_digest(here, keras.__version__, tf.__version__, only=RUN_SOURCES)
+
+
+def keeper(train, where: str, ignore=()):
+    """`train` wrapped so that its results are kept in the folder `where`, keyed by its arguments
+    except those named in `ignore`."""
+    import joblib
+
+    return joblib.Memory(where, verbose=0).cache(train, ignore=list(ignore))
+
+
+def log_trained(where: str, line: str) -> None:
+    """Add `line` to the list of runs trained into the folder `where`."""
+    with (Path(where) / "trained.log").open("a") as log:
+        log.write(line + "\n")
