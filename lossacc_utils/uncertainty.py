@@ -19,7 +19,7 @@ another, the randomness of training itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ __all__ = [
     "bootstrap_interval",
     "loss_ratio_interval",
     "noise_report",
+    "noise_reports",
     "seed_band",
 ]
 
@@ -223,6 +224,32 @@ def noise_report(run, confidence=0.95) -> dict:
         "accuracy_change_high": change["high"],
         "p_value": change["p_value"],
     }
+
+
+def noise_reports(runs: Mapping, confidence=0.95) -> pd.DataFrame:
+    """`noise_report` of every run of several variants: one row per (variant, seed).
+
+    `runs` maps a variant's name to its runs, as `overtraining.run_overtraining_many` returns
+    them; each run must carry its seed. The column `rises` says whether the accuracy rose from the
+    lowest loss to the end beyond its noise (the whole interval of the change above 0), and
+    `falls` whether it fell beyond it.
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"runs must map a variant's name to its runs; got {type(runs).__name__}")
+    rows = []
+    for name, by_seed in runs.items():
+        if isinstance(by_seed, Run) or not isinstance(by_seed, Sequence) or not by_seed:
+            raise TypeError(f"runs[{name!r}] must be a list of runs, one per seed")
+        for i, run in enumerate(by_seed):
+            run = as_run(run, f"runs[{name!r}][{i}]")
+            if run.seed is None:
+                raise ValueError(f"runs[{name!r}][{i}] must carry its seed (run.seed)")
+            report = noise_report(run, confidence)
+            rows.append({"variant": name, "seed": run.seed, **report})
+    table = pd.DataFrame(rows).set_index(["variant", "seed"])
+    table["rises"] = table["accuracy_change_low"] > 0
+    table["falls"] = table["accuracy_change_high"] < 0
+    return table
 
 
 def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:

@@ -27,6 +27,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import time
 
@@ -49,8 +50,13 @@ def cores() -> int:
 
 
 def _start_worker(messages) -> None:
-    """Make this worker compute on one thread; keep the queue its jobs report to."""
+    """Make this worker compute on one thread; keep the queue its jobs report to.
+
+    An interrupt (Ctrl-C, or a notebook's stop button) is for the process that asked for the
+    jobs, which then cancels those not yet begun; a worker finishes the job in hand, and ends
+    with that process."""
     global _JOB
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up notes
     import tensorflow as tf
 
@@ -159,13 +165,18 @@ def run_all(jobs) -> list:
     ]
     state = {"epochs": [(0, 0.0)] * len(jobs), "done": set(), "batch": batch}
     shown, pending = 0.0, set(futures)
-    while pending:
-        _, pending = concurrent.futures.wait(pending, timeout=0.2)
-        _drain(messages, jobs, state)
-        now = time.perf_counter()
-        if now - shown >= 0.5 or not pending:
-            shown = now
-            progress.LINE.show(_line(jobs, futures, state["epochs"]))
+    try:
+        while pending:
+            _, pending = concurrent.futures.wait(pending, timeout=0.2)
+            _drain(messages, jobs, state)
+            now = time.perf_counter()
+            if now - shown >= 0.5 or not pending:
+                shown = now
+                progress.LINE.show(_line(jobs, futures, state["epochs"]))
+    except BaseException:  # an interrupt: the jobs not yet begun are not begun
+        for future in futures:
+            future.cancel()
+        raise
     deadline = time.perf_counter() + 5  # the last reports may still be on their way
     while len(state["done"]) < len(jobs) and time.perf_counter() < deadline:
         _drain(messages, jobs, state, wait=0.1)

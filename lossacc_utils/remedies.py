@@ -1,0 +1,111 @@
+"""What each remedy does to an over-trained network, measured side by side over several seeds.
+
+- `REMEDIES`: the remedies that change the training (weight decay, dropout, label smoothing), as
+  settings of `overtraining.run_overtraining`, each at the strength chosen on seeds the book does
+  not report;
+- `kept_model`: the numbers of the model a remedy keeps: the validation loss against the lowest
+  the run reached, the validation and test accuracy, the test loss and the test ECE;
+- `remedy_scores`: those numbers for every seed of every remedy, the three that need no new
+  training (early stopping on the loss or on the accuracy, temperature scaling) read off the runs
+  trained without a remedy;
+- `mean_and_interval`: the mean of each number over the seeds, with a 95% t-interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import calibration, curves
+from .runs import with_predictions
+from .validation import check_count
+
+__all__ = ["NONE", "REMEDIES", "kept_model", "mean_and_interval", "remedy_scores"]
+
+#: The name of the runs trained without any remedy.
+NONE = "no remedy"
+
+#: The remedies that change the training, as settings of `run_overtraining`. Each strength was
+#: chosen among three on seeds 100 to 102 of the chapter's run, as the one with the lowest final
+#: validation cross-entropy (benchmarks/remedies.py --choose); the book reports seeds 0 to 4.
+REMEDIES = {
+    "weight decay": {"weight_decay": 0.1},
+    "dropout": {"dropout": 0.5},
+    "label smoothing": {"label_smoothing": 0.05},
+}
+
+
+def _plain_val_loss(run) -> np.ndarray:
+    """The validation cross-entropy, epoch by epoch: with label smoothing, the unsmoothed one."""
+    return run.curve("val_cross_entropy" if "val_cross_entropy" in run.history else "val_loss")
+
+
+def _test_logits(run, epoch) -> np.ndarray:
+    return run.test_log_probabilities[epoch]  # log-probabilities are logits up to a constant
+
+
+def kept_model(run, epoch=None, temperature=1.0) -> dict:
+    """The numbers of the model at `epoch` (the last when None), its logits divided by
+    `temperature`: its validation cross-entropy over the lowest the run reached (1 when it is the
+    lowest), its validation and test accuracy, its test cross-entropy and its test ECE (15 bins)."""
+    run = with_predictions(run)
+    if run.y_test is None or not run.test_log_probabilities:
+        raise ValueError("run must hold recorded test predictions (test_log_probabilities)")
+    epoch = run.epochs if epoch is None else check_count(epoch, "epoch")
+    val_log_p = run.recorded(epoch)
+    if epoch not in run.test_log_probabilities:
+        raise ValueError(f"epoch {epoch} has no recorded test predictions")
+    test_log_p = _test_logits(run, epoch)
+    val_loss = calibration.negative_log_likelihood(run.y_val, val_log_p, temperature)
+    test_p = calibration.apply_temperature(test_log_p, temperature)
+    return {
+        "val loss / lowest": val_loss / np.nanmin(_plain_val_loss(run)),
+        "val accuracy": float((val_log_p.argmax(axis=1) == run.y_val).mean()),
+        "test accuracy": float((test_log_p.argmax(axis=1) == run.y_test).mean()),
+        "test loss": calibration.negative_log_likelihood(run.y_test, test_log_p, temperature),
+        "test ECE": calibration.expected_calibration_error(run.y_test, test_p),
+    }
+
+
+def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
+    """`kept_model`'s numbers for every remedy and seed: one row per (remedy, seed).
+
+    `runs` maps a remedy's name to its runs, one per seed, as `run_overtraining_many` returns
+    them; the runs of `NONE` also give early stopping on the validation loss and on the
+    validation accuracy (with `patience`, keeping the best weights, as Keras'
+    `EarlyStopping(restore_best_weights=True)` does) and temperature scaling (fitted on the
+    validation set at the last epoch).
+    """
+    if not isinstance(runs, Mapping) or NONE not in runs:
+        raise ValueError(f"runs must map remedies to their runs, {NONE!r} among them")
+    patience = check_count(patience, "patience", low=0)
+    rows = []
+    for name, by_seed in runs.items():
+        for run in by_seed:
+            rows.append({"remedy": name, "seed": run.seed, **kept_model(run)})
+    for run in runs[NONE]:
+        for monitor in ("val_loss", "val_accuracy"):
+            best = curves.early_stopping(run, monitor=monitor, patience=patience)["best_epoch"]
+            name = f"early stopping on {monitor.removeprefix('val_')}"
+            rows.append({"remedy": name, "seed": run.seed, **kept_model(run, best)})
+        temperature = calibration.fit_temperature(run.y_val, run.recorded(run.epochs))
+        rows.append(
+            {"remedy": "temperature scaling", "seed": run.seed, **kept_model(run, None, temperature)}
+        )
+    return pd.DataFrame(rows).set_index(["remedy", "seed"])
+
+
+def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
+    """For every remedy (the first level of `scores`' index) and number: the mean over the seeds
+    and the half-width of its t-interval, in columns (number, "mean") and (number, "±")."""
+    if not isinstance(scores, pd.DataFrame) or scores.index.nlevels != 2:
+        raise TypeError("scores must be a table indexed by (remedy, seed), as remedy_scores gives")
+    grouped = scores.groupby(level=0, sort=False)
+    mean, sd, n = grouped.mean(), grouped.std(ddof=1), grouped.size()
+    t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+    half = sd.mul(t / np.sqrt(n), axis=0)
+    table = pd.concat({"mean": mean, "±": half}, axis=1).swaplevel(axis=1)
+    return table[[(c, part) for c in scores.columns for part in ("mean", "±")]]
