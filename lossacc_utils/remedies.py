@@ -8,7 +8,10 @@
 - `remedy_scores`: those numbers for every seed of every remedy, the three that need no new
   training (early stopping on the loss or on the accuracy, temperature scaling) read off the runs
   trained without a remedy;
-- `mean_and_interval`: the mean of each number over the seeds, with a 95% t-interval.
+- `mean_and_interval`: the mean of each number over the seeds, with a 95% t-interval;
+- `against_none`: each remedy's change of each number from no remedy, seed by seed, and whether
+  the change is beyond its noise: what the remedy fixes, and what it costs; `verdicts` writes it
+  as a table to read, one row per remedy.
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ from . import calibration, curves
 from .runs import with_predictions
 from .validation import check_count
 
-__all__ = ["NONE", "REMEDIES", "kept_model", "mean_and_interval", "remedy_scores"]
+__all__ = [
+    "BETTER",
+    "NONE",
+    "REMEDIES",
+    "against_none",
+    "kept_model",
+    "mean_and_interval",
+    "remedy_scores",
+    "verdicts",
+]
 
 #: The name of the runs trained without any remedy.
 NONE = "no remedy"
@@ -35,6 +47,16 @@ REMEDIES = {
     "weight decay": {"weight_decay": 0.1},
     "dropout": {"dropout": 0.5},
     "label smoothing": {"label_smoothing": 0.05},
+}
+
+
+#: Which way each number of `kept_model` is better: +1 higher, -1 lower.
+BETTER = {
+    "val loss / lowest": -1,
+    "val accuracy": +1,
+    "test accuracy": +1,
+    "test loss": -1,
+    "test ECE": -1,
 }
 
 
@@ -109,3 +131,58 @@ def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     half = sd.mul(t / np.sqrt(n), axis=0)
     table = pd.concat({"mean": mean, "±": half}, axis=1).swaplevel(axis=1)
     return table[[(c, part) for c in scores.columns for part in ("mean", "±")]]
+
+
+def _t_half_width(values: np.ndarray, confidence: float) -> float:
+    n = len(values)
+    return float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
+
+
+def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
+    """Each remedy's change of each number from `NONE`, on the same seeds: one row per (remedy,
+    number), with the mean change, the half-width of its t-interval (paired by seed, so the
+    seed's own luck cancels) and the verdict: "better" or "worse" when the whole interval is on
+    one side of 0, "no clear change" otherwise."""
+    if not isinstance(scores, pd.DataFrame) or scores.index.nlevels != 2:
+        raise TypeError("scores must be a table indexed by (remedy, seed), as remedy_scores gives")
+    if NONE not in scores.index.get_level_values(0):
+        raise ValueError(f"scores must hold the runs of {NONE!r}, the reference")
+    none = scores.loc[NONE]
+    rows = []
+    for remedy in scores.index.get_level_values(0).unique():
+        if remedy == NONE:
+            continue
+        own = scores.loc[remedy]
+        seeds = own.index.intersection(none.index)
+        if len(seeds) < 2:
+            raise ValueError(f"{remedy!r} must share at least two seeds with {NONE!r}")
+        for number in scores.columns:
+            change = (own.loc[seeds, number] - none.loc[seeds, number]).to_numpy(float)
+            mean, half = float(change.mean()), _t_half_width(change, confidence)
+            direction = BETTER.get(number, 0) * np.sign(mean)
+            verdict = "no clear change"
+            if abs(mean) > half and direction:
+                verdict = "better" if direction > 0 else "worse"
+            rows.append(
+                {"remedy": remedy, "number": number, "change": mean, "±": half, "verdict": verdict}
+            )
+    return pd.DataFrame(rows).set_index(["remedy", "number"])
+
+
+def verdicts(changes: pd.DataFrame, numbers=("test accuracy", "test loss", "test ECE")):
+    """`against_none`'s changes of `numbers` as text, one row per remedy: "+2.0 points, better",
+    "-0.117, better", "no clear change"."""
+    if not isinstance(changes, pd.DataFrame) or "verdict" not in changes.columns:
+        raise TypeError("changes must be the table against_none gives")
+    table = {}
+    for (remedy, number), row in changes.iterrows():
+        if number not in numbers:
+            continue
+        if row["verdict"] == "no clear change":
+            text = "no clear change"
+        elif "accuracy" in number:
+            text = f"{100 * row['change']:+.1f} points, {row['verdict']}"
+        else:
+            text = f"{row['change']:+.3f}, {row['verdict']}"
+        table.setdefault(number, {})[remedy] = text.replace("-", "−")
+    return pd.DataFrame(table)[list(numbers)]
