@@ -26,9 +26,12 @@ One module per idea:
   in the plane whose best possible accuracy is known;
 - `curves`: what a run's curves say: the best epoch, opposite moves, where the loss comes from;
 - `uncertainty`: whether a number is bigger than its noise: intervals, paired changes, seed bands;
-- `plateau`: an accuracy stuck while both losses fall: three causes, told apart by experiment;
+- `plateau`: an accuracy stuck while both losses fall: five causes, told apart by
+  checks and experiments;
 - `progress`: what a training cell shows as it runs (epochs done, time left) and when it is done;
 - `calibration`: expected calibration error, per-bin statistics, temperature scaling;
+- `remedies`: what each remedy for over-training fixes and costs, measured over seeds against no
+  remedy;
 - `folding`: an IPython extension that keeps an exercise's solution output folded after Run All;
 - `variants`: each student's own numbers for the course assignments, drawn from their student id;
 - `validation`: the argument checks every public function makes first;

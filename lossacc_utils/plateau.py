@@ -1,7 +1,8 @@
-"""Both losses fall and the accuracy is stuck near 60%: three causes, told apart by experiment.
+"""Both losses fall and the accuracy is stuck: five causes, told apart by experiment.
 
-The data are `data.spirals`: three classes of points in the plane, whose best possible accuracy is
-known exactly. Each of `CASES` shows the same symptom a different way:
+Each of `CASES` shows the symptom a different way. The first three use `data.spirals`, three
+classes of points in the plane whose best possible accuracy is known exactly, and are stuck near
+60%:
 
 - "the data allow no better": 40% of the labels are wrong, so no model can be right on more than
   60% of the points;
@@ -9,11 +10,21 @@ known exactly. Each of `CASES` shows the same symptom a different way:
 - "training is too slow": clean labels and a network that could follow it, with a learning rate
   too low to get there in the epochs planned.
 
+The last two use real images, scikit-learn's 8x8 digits, and are stuck at a number that says
+nothing about the digits:
+
+- "the classes are imbalanced": is the digit a zero? Nine images in ten say no, and the accuracy
+  sits at that share while the network learns the shares;
+- "the metric does not fit the labels": the ten digits' labels given to one sigmoid unit with
+  binary cross-entropy, which Keras accepts; the loss falls without end and the accuracy, which
+  Keras made `BinaryAccuracy`, counts something else.
+
 `experiment` trains a case for the planned epochs and `longer` times as long (one run: the curves
 up to the planned epoch are those of a run that stopped there), and a bigger model for the planned
-epochs. `diagnose` reads the results as a reader could with their own model: training against
-validation accuracy, what longer training and a bigger model change, and an estimate of the best
-accuracy the data allow.
+epochs. `diagnose` reads the results as a reader could with their own model: whether the labels
+fit the output and its metric, the accuracy against the share of the most common class, training
+against validation accuracy, what longer training and a bigger model change, and an estimate of
+the best accuracy the data allow.
 """
 
 from __future__ import annotations
@@ -21,9 +32,10 @@ from __future__ import annotations
 import itertools
 
 import keras
+import numpy as np
 import pandas as pd
 
-from . import data, progress
+from . import data, progress, resolution
 from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
@@ -40,7 +52,9 @@ from .validation import (
 __all__ = [
     "BIGGER",
     "CASES",
+    "DATASETS",
     "HELPS",
+    "OUTPUTS",
     "bayes_accuracy",
     "ceiling_estimate",
     "diagnose",
@@ -49,8 +63,9 @@ __all__ = [
     "train",
 ]
 
-#: The three causes of a stuck accuracy: the data (label noise), the model (its hidden layers) and
-#: the training (its learning rate). Settings chosen on seeds 100 to 104, reported on 1000 to 1009
+#: The five causes of a stuck accuracy. On spirals: the data (label noise), the model (its hidden
+#: layers) and the training (its learning rate); on real images: imbalanced classes, and labels
+#: that do not fit the output. Settings chosen on seeds 100 to 104, reported on 1000 to 1009
 #: (benchmarks/plateau_seeds.py).
 CASES = {
     "the data allow no better": {
@@ -71,7 +86,31 @@ CASES = {
         "hidden": (32, 32),
         "learning_rate": 3e-4,
     },
+    # real images; settings chosen on seeds 100 to 104, reported on 1000 to 1009
+    "the classes are imbalanced": {
+        "dataset": "digits: zero or not",  # one image in ten is a zero
+        "hidden": (32, 32),
+        "learning_rate": 1e-4,  # slow enough to learn the shares first, and little else
+    },
+    "the metric does not fit the labels": {
+        "dataset": "digits",
+        "output": "one sigmoid unit",  # binary cross-entropy on labels 0 to 9
+        "hidden": (32, 32),
+        "learning_rate": 0.01,
+    },
 }
+
+#: The cases on spirals, whose best possible accuracy is known, and those on real images.
+ON_SPIRALS = tuple(case for case, s in CASES.items() if s.get("dataset", "spirals") == "spirals")
+ON_DIGITS = tuple(case for case in CASES if case not in ON_SPIRALS)
+
+#: The data sets a case can use: `data.spirals`, scikit-learn's digits (flattened to 64
+#: features), or the same digits labelled 1 for a zero and 0 for any other digit.
+DATASETS = ("spirals", "digits", "digits: zero or not")
+
+#: The outputs a model can have: a softmax over the classes, trained with sparse categorical
+#: cross-entropy, or one sigmoid unit, trained with binary cross-entropy.
+OUTPUTS = ("softmax", "one sigmoid unit")
 
 #: The bigger model tried in place of each model: a linear classifier gets two hidden layers, a
 #: network of two layers of 32 units gets three of 128.
@@ -79,6 +118,7 @@ BIGGER = {(): (32, 32), (32, 32): (128, 128, 128)}
 
 N_CLASSES = 3
 SAMPLES = {"n_train": 2000, "n_val": 2000}
+DIGIT_SAMPLES = {"n_train": 1000, "n_val": 700}
 BATCH_SIZE = 128
 
 
@@ -94,38 +134,69 @@ def _hidden(hidden) -> tuple[int, ...]:
     return tuple(check_count(units, "hidden") for units in hidden)
 
 
-def mlp(hidden=(32, 32), n_features=2, n_classes=N_CLASSES, seed=0):
-    """A softmax classifier with ReLU hidden layers of the widths in `hidden` (none: linear)."""
+def mlp(hidden=(32, 32), n_features=2, n_classes=N_CLASSES, seed=0, output="softmax"):
+    """A classifier with ReLU hidden layers of the widths in `hidden` (none: linear) and a softmax
+    over `n_classes`, or with `output="one sigmoid unit"`, one sigmoid unit."""
     hidden = _hidden(hidden)
     n_features = check_count(n_features, "n_features")
     n_classes = check_count(n_classes, "n_classes", low=2)
-    widths = (n_features, *hidden, n_classes)
+    output = _output(output)
+    units = n_classes if output == "softmax" else 1
+    widths = (n_features, *hidden, units)
     weights = sum((a + 1) * b for a, b in itertools.pairwise(widths))
     check_model_size(weights, "hidden, n_features and n_classes")
     keras.utils.set_random_seed(check_seed(seed))
     return keras.Sequential(
         [
             keras.Input((n_features,)),
-            *(keras.layers.Dense(units, activation="relu") for units in hidden),
-            keras.layers.Dense(n_classes, activation="softmax"),
+            *(keras.layers.Dense(width, activation="relu") for width in hidden),
+            keras.layers.Dense(units, activation="softmax" if units > 1 else "sigmoid"),
         ]
     )
 
 
-def _data(twist, label_noise, seed):
-    """Training and validation spirals for `seed`, drawn independently."""
-    n_train, n_val = SAMPLES["n_train"], SAMPLES["n_val"]
-    x, y = data.spirals(n_train + n_val, N_CLASSES, twist, label_noise, seed)
-    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+def _output(output) -> str:
+    if not isinstance(output, str) or output not in OUTPUTS:
+        raise ValueError(f"output must be one of {OUTPUTS}; got {output!r}")
+    return output
+
+
+def _dataset(dataset) -> str:
+    if not isinstance(dataset, str) or dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
+    return dataset
+
+
+def _data(twist, label_noise, seed, dataset="spirals"):
+    """Training and validation samples of `dataset` for `seed`, and the number of classes."""
+    if dataset == "spirals":
+        n_train, n_val = SAMPLES["n_train"], SAMPLES["n_val"]
+        x, y = data.spirals(n_train + n_val, N_CLASSES, twist, label_noise, seed)
+        return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:]), N_CLASSES
+    split = data.load_split("digits", **DIGIT_SAMPLES, seed=seed)
+    x, x_val = (images.reshape(len(images), -1) for images in (split.x_train, split.x_val))
+    y, y_val = split.y_train, split.y_val
+    if dataset == "digits: zero or not":
+        return (x, (y == 0).astype(int)), (x_val, (y_val == 0).astype(int)), 2
+    return (x, y), (x_val, y_val), split.n_classes
 
 
 def train(
-    hidden=(32, 32), learning_rate=0.01, twist=0.7, label_noise=0.0, epochs=30, seed=0
+    hidden=(32, 32),
+    learning_rate=0.01,
+    twist=0.7,
+    label_noise=0.0,
+    epochs=30,
+    seed=0,
+    dataset="spirals",
+    output="softmax",
 ) -> Run:
-    """Train `mlp(hidden)` with Adam on spirals of `twist` and `label_noise`; return the `runs.Run`.
+    """Train `mlp(hidden, output=output)` with Adam and `metrics=["accuracy"]` on `dataset` (for
+    spirals, of `twist` and `label_noise`); return the `runs.Run`.
 
     Its history has `loss`, `accuracy`, `val_loss` and `val_accuracy`, as `fit` logs them; its
-    config has the arguments.
+    config has the arguments, the number of output units, and the metric Keras made of
+    "accuracy" (`accuracy becomes`).
     """
     config = {
         "hidden": _hidden(hidden),
@@ -134,13 +205,19 @@ def train(
         "label_noise": check_fraction(label_noise, "label_noise"),
         "epochs": check_count(epochs, "epochs"),
         "seed": check_seed(seed),
+        "dataset": _dataset(dataset),
+        "output": _output(output),
     }
     bayes_accuracy(label_noise)  # refuses a noise that leaves no class the likeliest
-    (x, y), validation = _data(config["twist"], label_noise, seed)
-    model = mlp(config["hidden"], seed=seed)
+    if dataset != "spirals" and label_noise:
+        raise ValueError(f"label_noise is for the spirals only; got {label_noise} for {dataset!r}")
+    (x, y), validation, n_classes = _data(config["twist"], label_noise, seed, dataset)
+    model = mlp(config["hidden"], x.shape[1], n_classes, seed, output)
+    config["output units"] = int(model.output_shape[-1])
+    loss = "sparse_categorical_crossentropy" if output == "softmax" else "binary_crossentropy"
     model.compile(
         optimizer=keras.optimizers.Adam(config["learning_rate"]),
-        loss="sparse_categorical_crossentropy",
+        loss=loss,
         metrics=["accuracy"],
         steps_per_execution=16,
     )
@@ -152,6 +229,7 @@ def train(
         verbose=0,
         callbacks=[progress.EpochProgress(f"MLP {config['hidden']}", epochs)],
     )
+    config["accuracy becomes"] = resolution.resolved_metrics(model)["accuracy"]
     return Run(history.history, y_val=validation[1], config=config)
 
 
@@ -159,7 +237,7 @@ def experiment(case, epochs=30, longer=4, seed=0) -> dict:
     """Train one of `CASES` for `epochs`, and on to `longer` times as many; and a bigger model.
 
     Returns {"run": the run of `longer * epochs` epochs, "bigger": the bigger model's run of
-    `epochs`, "epochs": epochs, "case": case, "label_noise": its label noise}.
+    `epochs`, "epochs": epochs, "case": case, "dataset", "twist" and "label_noise": its data}.
     """
     case = check_text(case, "case")
     if case not in CASES:
@@ -171,25 +249,29 @@ def experiment(case, epochs=30, longer=4, seed=0) -> dict:
     return {
         "case": case,
         "epochs": epochs,
-        "twist": settings["twist"],
-        "label_noise": settings["label_noise"],
+        "dataset": settings.get("dataset", "spirals"),
+        "twist": settings.get("twist", 0.7),
+        "label_noise": settings.get("label_noise", 0.0),
         "run": train(**settings, epochs=longer * epochs, seed=seed),
         "bigger": train(**bigger, epochs=epochs, seed=seed),
     }
 
 
-def ceiling_estimate(twist, label_noise, seed=0, neighbours=50) -> float:
+def ceiling_estimate(twist, label_noise, seed=0, neighbours=50, dataset="spirals") -> float:
     """An estimate of the best possible accuracy that needs no network: the validation accuracy of
-    a vote among the `neighbours` nearest training points (k nearest neighbours)."""
+    a vote among the `neighbours` nearest training samples (k nearest neighbours)."""
     from sklearn.neighbors import KNeighborsClassifier
 
+    dataset = _dataset(dataset)
     neighbours = check_count(neighbours, "neighbours")
-    if neighbours > SAMPLES["n_train"]:
+    n_train = (SAMPLES if dataset == "spirals" else DIGIT_SAMPLES)["n_train"]
+    if neighbours > n_train:
         raise ValueError(
-            f"neighbours must be at most the {SAMPLES['n_train']} training points; got {neighbours}"
+            f"neighbours must be at most the {n_train} training samples; got {neighbours}"
         )
     label_noise = check_fraction(label_noise, "label_noise")
-    (x, y), (x_val, y_val) = _data(check_real(twist, "twist"), label_noise, check_seed(seed))
+    twist, seed = check_real(twist, "twist"), check_seed(seed)
+    (x, y), (x_val, y_val), _ = _data(twist, label_noise, seed, dataset)
     return float(KNeighborsClassifier(neighbours).fit(x, y).score(x_val, y_val))
 
 
@@ -198,12 +280,31 @@ def ceiling_estimate(twist, label_noise, seed=0, neighbours=50) -> float:
 HELPS = 0.03
 
 
+def _labels_fit(labels, units) -> bool:
+    """Whether class indices `labels` fit a model of `units` outputs: 0 or 1 for one unit, one of
+    the units' classes for several."""
+    classes = units if units > 1 else 2
+    labels = np.asarray(labels)
+    return bool(((labels >= 0) & (labels < classes) & (labels == np.round(labels))).all())
+
+
+def _shares(labels) -> np.ndarray:
+    labels = np.asarray(labels).astype(int)
+    return np.bincount(labels - labels.min()) / len(labels)
+
+
 def diagnose(results, seed=0) -> pd.Series:
     """What a reader can measure about one `experiment`, and the cause it points to.
 
-    The verdict checks, in order: does longer training help (the training is too slow)? does a
-    bigger model help (the model is too small)? does the accuracy already reach the estimated
-    ceiling (the data allow no better)?
+    The verdict checks, in order: do the labels fit the model's output, and so the metric Keras
+    made of "accuracy" (if not, the metric does not fit the labels)? is the accuracy within `HELPS`
+    of the share of the most common class while that share is well above an even one (the classes
+    are imbalanced, and the accuracy is that share)? does longer training help (the training is too
+    slow)? does a bigger model help (the model is too small)? does the accuracy already reach the
+    estimated ceiling (the data allow no better)?
+
+    Beside them: the majority share, the loss of a model that knows only the class shares (their
+    entropy, in nats), and the best accuracy possible where it is known (spirals), else NaN.
     """
     keys = {"run", "bigger", "epochs", "twist", "label_noise"}
     if not isinstance(results, dict) or not keys <= set(results):
@@ -218,18 +319,31 @@ def diagnose(results, seed=0) -> pd.Series:
             f"results['epochs'] (the planned epochs, {epochs}) must be at most the "
             f"{run.epochs} epochs of results['run']"
         )
+    dataset = _dataset(results.get("dataset", "spirals"))
+    units = run.config.get("output units", N_CLASSES)
+    labels = run.y_val
+    shares = _shares(labels) if labels is not None else np.array([np.nan])
     row = {
+        "accuracy becomes": run.config.get("accuracy becomes", "SparseCategoricalAccuracy"),
+        "labels fit the output": labels is None or _labels_fit(labels, units),
+        "majority share": float(shares.max()),
+        "loss of the class shares": float(-(shares[shares > 0] * np.log(shares[shares > 0])).sum()),
         "training accuracy": float(run.accuracy[epochs - 1]),
         "validation accuracy": float(run.val_accuracy[epochs - 1]),
         "training loss fell by": float(run.loss[0] - run.loss[epochs - 1]),
         "validation loss fell by": float(run.val_loss[0] - run.val_loss[epochs - 1]),
         "after longer training": float(run.val_accuracy[-1]),
         "bigger model": float(bigger.val_accuracy[-1]),
-        "ceiling estimate": ceiling_estimate(twist, label_noise, seed),
-        "best possible": bayes_accuracy(label_noise),
+        "ceiling estimate": ceiling_estimate(twist, label_noise, seed, dataset=dataset),
+        "best possible": bayes_accuracy(label_noise) if dataset == "spirals" else np.nan,
     }
-    now = row["validation accuracy"]
-    if row["after longer training"] - now >= HELPS:
+    now, floor = row["validation accuracy"], row["majority share"]
+    even = 1 / max(len(shares), 2)
+    if not row["labels fit the output"]:
+        verdict = "the metric does not fit the labels"
+    elif now - floor < HELPS and floor - even >= HELPS:
+        verdict = "the classes are imbalanced"
+    elif row["after longer training"] - now >= HELPS:
         verdict = "training is too slow"
     elif row["bigger model"] - now >= HELPS:
         verdict = "the model is too small"

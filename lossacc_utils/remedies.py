@@ -114,9 +114,8 @@ def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
             name = f"early stopping on {monitor.removeprefix('val_')}"
             rows.append({"remedy": name, "seed": run.seed, **kept_model(run, best)})
         temperature = calibration.fit_temperature(run.y_val, run.recorded(run.epochs))
-        rows.append(
-            {"remedy": "temperature scaling", "seed": run.seed, **kept_model(run, None, temperature)}
-        )
+        scaled = kept_model(run, None, temperature)
+        rows.append({"remedy": "temperature scaling", "seed": run.seed, **scaled})
     return pd.DataFrame(rows).set_index(["remedy", "seed"])
 
 

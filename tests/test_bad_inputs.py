@@ -50,6 +50,7 @@ from lossacc_utils import (
     plots,
     prose,
     recording,
+    remedies,
     resolution,
     runs,
     scores,
@@ -1031,6 +1032,16 @@ Y_VAL = [0, 1, 2, 2]
 LOG_P = {epoch: np.log(p) for epoch, p in VAL_P.items()}
 RUN = runs.Run(HISTORY, y_val=Y_VAL, val_log_probabilities=LOG_P, x_val=np.zeros((4, 8, 8, 1)))
 CURVES_ONLY = runs.Run(HISTORY)
+EVERY_LOG_P = {1: LOG_P[1], 2: LOG_P[2], 3: LOG_P[2]}
+
+
+def _seeded(seed):
+    """A run that recorded every epoch on validation and test samples, and knows its seed."""
+    recorded = {"val_log_probabilities": EVERY_LOG_P, "test_log_probabilities": EVERY_LOG_P}
+    return runs.Run(HISTORY, y_val=Y_VAL, y_test=Y_VAL, seed=seed, **recorded)
+
+
+SEEDED = [_seeded(0), _seeded(1)]
 
 
 class FakeHistory:
@@ -2077,6 +2088,39 @@ rejects(CSS, "mnist-test-too-many", "n_test", "mnist", 10, 10, 10001)
 answers(CSS, "digits-rest", holds(lambda n: n == 1797 - 300), "digits", 200, 100)
 answers(CSS, "mnist-all-tests", holds(lambda n: n == 10000), "mnist", 200, 100)
 
+NR = uncertainty.noise_reports
+for label, bad in (("None", None), ("{}", {}), ("not-a-list", {"a": RUN}), ("empty", {"a": []})):
+    rejects(NR, f"runs={label}", "runs", bad)
+rejects(NR, "no-seed", "runs", {"a": [RUN]})
+answers(NR, "two-seeds", holds(lambda t: list(t.index) == [("a", 0), ("a", 1)]), {"a": SEEDED})
+
+KM = remedies.kept_model
+for label, bad in (("None", None), ("curves-only", CURVES_ONLY), ("no-test", RUN)):
+    rejects(KM, f"run={label}", "run", bad)
+sweep(KM, {"run": SEEDED[0]}, "epoch", [("0", 0), ("1.5", 1.5), ("'3'", "3"), ("4", 4)])
+rejects(KM, "temperature=0", "temperature", SEEDED[0], 3, 0.0)
+answers(KM, "valid", holds(lambda row: 0 <= row["test ECE"] <= 1), SEEDED[0])
+RS = remedies.remedy_scores
+for label, bad in (("None", None), ("no-none", {"dropout": SEEDED})):
+    rejects(RS, f"runs={label}", "runs", bad)
+sweep(RS, {"runs": {remedies.NONE: SEEDED}}, "patience", [("-1", -1), ("1.5", 1.5)])
+SCORES = remedies.remedy_scores({remedies.NONE: SEEDED, "dropout": SEEDED})
+answers(RS, "valid", holds(lambda t: len(t) == 2 + 3 * 2), {remedies.NONE: SEEDED})
+for function in (remedies.mean_and_interval, remedies.against_none):
+    rejects(function, "scores=None", "scores", None)
+    rejects(function, "scores=flat", "scores", SCORES.reset_index())
+rejects(remedies.against_none, "no-reference", "scores", SCORES.drop(index=remedies.NONE, level=0))
+answers(remedies.mean_and_interval, "valid", holds(lambda t: len(t) == 5), SCORES)
+CHANGES = remedies.against_none(SCORES)
+answers(
+    remedies.against_none,
+    "same-runs",
+    holds(lambda t: (t.loc["dropout", "verdict"] == "no clear change").all()),
+    SCORES,
+)
+rejects(remedies.verdicts, "changes=None", "changes", None)
+answers(remedies.verdicts, "valid", holds(lambda t: t.shape == (4, 3)), CHANGES)
+
 KH = overtraining.keras_history
 sweep(KH, TINY_RUN, "seed", BAD_SEEDS)
 sweep(KH, TINY_RUN, "epochs", bad_counts(1))
@@ -2501,6 +2545,10 @@ sweep(TRAIN, {}, "twist", BAD_REALS)
 sweep(TRAIN, {}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
 sweep(TRAIN, {}, "epochs", bad_counts(1))
 sweep(TRAIN, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+BAD_NAMES = [("None", None), ("'abc'", "abc"), ("5", 5)]
+sweep(TRAIN, {}, "dataset", BAD_NAMES)
+sweep(TRAIN, {}, "output", BAD_NAMES)
+rejects(TRAIN, "digits-with-label-noise", "label_noise", dataset="digits", label_noise=0.2)
 
 EXPERIMENT = plateau.experiment
 sweep(EXPERIMENT, {}, "case", [("None", None), ("'abc'", "abc"), ("5", 5)])
@@ -2514,6 +2562,15 @@ sweep(CEILING, {"label_noise": 0.0}, "twist", BAD_REALS)
 sweep(CEILING, {"twist": 0.0}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
 sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "neighbours", [*bad_counts(1), ("10**6", 10**6)])
+sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "dataset", BAD_NAMES)
+answers(
+    CEILING,
+    "digits",
+    holds(lambda accuracy: 0.5 < accuracy <= 1),
+    twist=0.0,
+    label_noise=0.0,
+    dataset="digits",
+)
 
 sweep(plateau.diagnose, {}, "results", [("None", None), ("{}", {}), ("a-run", RUN), ("5", 5)])
 FAKE_RESULTS = {
@@ -2894,6 +2951,7 @@ def test_every_public_function_and_class_has_cases():
         training,
         overtraining,
         recording,
+        remedies,
         resolution,
         fingerprint,
         validation,

@@ -141,3 +141,64 @@ def test_diagnose_reports_the_ceilings_it_compares_with(monkeypatch):
     assert row["ceiling estimate"] == 0.61
     assert row["best possible"] == pytest.approx(1 - 0.4)
     assert row.name == "made up"
+
+
+def test_a_one_unit_model_on_ten_classes_is_told_its_metric_does_not_fit():
+    """Keras is the oracle: it makes "accuracy" BinaryAccuracy for one sigmoid unit, whatever the
+    labels, and binary cross-entropy on labels above 1 falls below zero."""
+    run = plateau.train(dataset="digits", output="one sigmoid unit", epochs=3, seed=1)
+    assert run.config["accuracy becomes"] == "BinaryAccuracy"
+    assert run.config["output units"] == 1
+    assert run.val_loss[-1] < 0 < run.val_loss[0] or run.val_loss[-1] < run.val_loss[0] < 0
+    results = {"case": "x", "epochs": 2, "dataset": "digits", "twist": 0.7, "label_noise": 0.0}
+    row = plateau.diagnose({**results, "run": run, "bigger": run})
+    assert not row["labels fit the output"]
+    assert row["verdict"] == "the metric does not fit the labels"
+
+
+def test_a_softmax_on_fitting_labels_is_not_told_so():
+    run = plateau.train(dataset="digits", hidden=(8,), epochs=2, seed=1)
+    assert run.config["accuracy becomes"] == "SparseCategoricalAccuracy"
+    results = {"case": "x", "epochs": 2, "dataset": "digits", "twist": 0.7, "label_noise": 0.0}
+    row = plateau.diagnose({**results, "run": run, "bigger": run})
+    assert row["labels fit the output"]
+    assert row["verdict"] != "the metric does not fit the labels"
+
+
+def test_an_accuracy_at_the_majority_share_is_called_imbalance(monkeypatch):
+    """Nine labels in ten are 0 and the model answers 0: the accuracy is the share, the verdict
+    imbalance, and the loss of the shares is their entropy."""
+    monkeypatch.setattr(plateau, "ceiling_estimate", lambda *args, **kwargs: 0.99)
+    y_val = np.array([0] * 90 + [1] * 10)
+    results = fake_results(0.9, 0.99, 0.99)
+    results["run"] = Run(dict(results["run"].history), y_val=y_val, config={"output units": 2})
+    row = plateau.diagnose(results)
+    assert row["majority share"] == pytest.approx(0.9)
+    assert row["loss of the class shares"] == pytest.approx(
+        -(0.9 * np.log(0.9) + 0.1 * np.log(0.1))
+    )
+    assert row["verdict"] == "the classes are imbalanced"
+    balanced = np.array([0] * 50 + [1] * 50)  # the same accuracy with even classes: not imbalance
+    results["run"] = Run(dict(results["run"].history), y_val=balanced, config={"output units": 2})
+    assert plateau.diagnose(results)["verdict"] == "training is too slow"
+
+
+def test_the_zero_or_not_labels_are_the_digits_zeros():
+    from lossacc_utils import data as datasets
+
+    run = plateau.train(dataset="digits: zero or not", hidden=(8,), epochs=1, seed=2)
+    split = datasets.load_split("digits", **plateau.DIGIT_SAMPLES, seed=2)
+    np.testing.assert_array_equal(run.y_val, (split.y_val == 0).astype(int))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"dataset": "cifar"}, "dataset must be one of"),
+        ({"output": "two sigmoids"}, "output must be one of"),
+        ({"dataset": "digits", "label_noise": 0.2}, "label_noise is for the spirals only"),
+    ],
+)
+def test_train_refuses_data_and_outputs_it_does_not_know(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plateau.train(epochs=1, **kwargs)

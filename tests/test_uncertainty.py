@@ -302,3 +302,18 @@ def test_seed_band_reads_any_curve_of_runs():
 def test_seed_band_refuses_a_curve_some_run_lacks():
     with pytest.raises(ValueError, match="name must be a curve of every run"):
         uncertainty.seed_band([{"val_loss": [1.0], "loss": [1.0]}, {"val_loss": [0.5]}], "loss")
+
+
+def test_noise_reports_give_each_seed_its_own_report_and_call_a_rise_by_its_interval():
+    from lossacc_utils.overtraining import run_overtraining_many
+
+    settings = {"n_train": 60, "n_val": 40, "n_test": 10, "epochs": 8}
+    runs = run_overtraining_many({"tiny": settings}, seeds=[4, 5])
+    table = uncertainty.noise_reports(runs)
+    assert list(table.index) == [("tiny", 4), ("tiny", 5)]
+    for run in runs["tiny"]:
+        expected = uncertainty.noise_report(run)
+        row = table.loc[("tiny", run.seed)]
+        assert row["best_epoch"] == expected["best_epoch"]
+        assert row["rises"] == (expected["accuracy_change_low"] > 0)
+        assert row["falls"] == (expected["accuracy_change_high"] < 0)

@@ -51,9 +51,11 @@ def plot_plateau(experiments, axes=None):
 
     The case's model is drawn over the whole longer run, with the planned end marked; the bigger
     model, in its own colour, over the planned epochs. A grey line marks the best accuracy the data
-    allow, named over it (the axis leaves room above 100%) where no curve runs. The key, above the
-    panels, names the runs' colours and the lines' styles. `axes` holds two Axes per experiment,
-    row by row (a new figure when None).
+    allow where it is known (spirals), and otherwise the share of the most common class, named
+    where no curve runs (the axis leaves room above 100%). A loss below zero, which no
+    cross-entropy of fitting labels can reach, is drawn as it is. The key, above the panels, names
+    the runs' colours and the lines' styles. `axes` holds two Axes per experiment, row by row (a
+    new figure when None).
     """
     if not isinstance(experiments, list | tuple) or not experiments:
         raise ValueError("experiments must be a list of what plateau.experiment returns")
@@ -86,7 +88,8 @@ def plot_plateau(experiments, axes=None):
         later = np.concatenate([v[start - 1 :] for v in losses])
         later = later[np.isfinite(later)]
         top = float(later.max()) if len(later) else float(finite.max())
-        left.set_ylim(0, 1.1 * top)
+        bottom = min(0.0, float(finite.min()))
+        left.set_ylim(1.1 * bottom, 1.1 * top if top > 0 else 0.1 * abs(bottom))
         left.set_title(results["case"], loc="left")
         left.annotate(
             "planned end",
@@ -97,7 +100,13 @@ def plot_plateau(experiments, axes=None):
             va="top",
             color=COLORS["reference"],
         )
-        best = bayes_accuracy(results["label_noise"])
+        if results.get("dataset", "spirals") == "spirals":
+            best = bayes_accuracy(results["label_noise"])
+            name = f"best possible:\n{best:.0%}"
+        else:
+            labels = np.asarray(run.y_val).astype(int)
+            best = float(np.bincount(labels - labels.min()).max() / len(labels))
+            name = f"most common\nclass: {best:.0%}"
         right.axhline(best, color=COLORS["reference"], lw=1)
         shown = np.concatenate(
             [r.curve(c) for r in (run, bigger) for c in ("accuracy", "val_accuracy")]
@@ -107,7 +116,7 @@ def plot_plateau(experiments, axes=None):
         right.set_ylim(low, max(1.02, best + 0.35 * (best - low)))
         right.set_yticks([tick for tick in right.get_yticks() if low <= tick <= 1])
         percent(right)
-        notes.append((right, best, run, bigger, planned))
+        notes.append((right, best, name, run, bigger, planned))
     axes[2 * n - 2].set_xlabel("epoch")
     axes[2 * n - 1].set_xlabel("epoch")
     axes[0].figure.legend(
@@ -117,13 +126,12 @@ def plot_plateau(experiments, axes=None):
         handlelength=2.2,
         columnspacing=1,
     )
-    for right, best, run, bigger, planned in notes:  # once the figure is laid out
+    for right, best, text, run, bigger, planned in notes:  # once the figure is laid out
         low, high = right.get_ylim()
         lines = [(right, [1, run.epochs], [best, best]), (right, [planned] * 2, [low, high])]
         for r in (run, bigger):
             for name in ("accuracy", "val_accuracy"):
                 values = r.curve(name)
                 lines.append((right, np.arange(1, len(values) + 1), values))
-        text = f"best possible:\n{best:.0%}"
         label_clear_of(right, run.epochs, text, COLORS["reference"], lines, prefer="above")
     return axes
