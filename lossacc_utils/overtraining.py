@@ -152,7 +152,8 @@ def run_overtraining(seed=0, **overrides) -> Run:
     `val_log_probabilities` maps every recorded epoch to the log-probabilities of every validation
     sample, computed from the logits as Keras' `val_loss` is; `x_val`, `y_val` and `y_train` are the
     data as used (after any label noise); the held-out `x_test`, `y_test` and
-    `test_log_probabilities` are recorded like the validation ones; `seconds` is the time `fit`
+    `test_log_probabilities` are recorded at the last epoch and wherever the validation loss or
+    accuracy reached a new best (see `recording.ValidationRecorder`); `seconds` is the time `fit`
     took and `epoch_seconds` the time since training began at the end of every epoch; `seed` and
     `config` say which run it is. With `label_smoothing`, the history also has `cross_entropy` and
     `val_cross_entropy`, the plain cross-entropy. The same seed and settings

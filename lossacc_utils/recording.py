@@ -83,18 +83,18 @@ class ProbabilityRecorder(keras.callbacks.Callback):
 class ValidationRecorder(keras.callbacks.Callback):
     """Validate after every epoch as `fit(validation_data=...)` does, and record predictions.
 
-    One forward pass with `training=False` over the validation and test samples together gives the
-    logits. From the validation part come the numbers Keras' own validation would put in `History`,
-    by the same Keras functions on the same logits: `val_loss` (the compiled loss with the model's
-    penalties), `val_accuracy`, and with label smoothing `val_cross_entropy`. Keras' validation
-    would otherwise make the validation samples' forward pass a second time. The model must end in
-    a softmax Dense layer.
+    One forward pass with `training=False` over the validation samples gives the logits, and from
+    them the numbers Keras' own validation would put in `History`, by the same Keras functions:
+    `val_loss` (the compiled loss with the model's penalties), `val_accuracy`, and with label
+    smoothing `val_cross_entropy`. Keras' validation would otherwise make the same forward pass a
+    second time, to record the predictions. The model must end in a softmax Dense layer.
 
-    The log-probabilities of both parts are kept in `val_log_probabilities` and
-    `test_log_probabilities` every `every`-th epoch (0: at no fixed interval), at the last epoch,
-    and wherever the validation loss reaches a new low or the validation accuracy a new high:
-    there `keras.callbacks.EarlyStopping` on either, with any patience, finds its best epoch, so
-    that what the stopped model predicts on the test samples is known.
+    The validation log-probabilities are kept in `val_log_probabilities` every `every`-th epoch
+    (0: at no fixed interval), at the last epoch, and wherever the validation loss reaches a new
+    low or the validation accuracy a new high: there `keras.callbacks.EarlyStopping` on either,
+    with any patience, finds its best epoch. At those last two kinds of epoch only, the test
+    samples' are kept too, in `test_log_probabilities`: what a model stopped early, or trained to
+    the end, predicts on samples that chose nothing.
     """
 
     def __init__(self, x_val, y_val, x_test, every=1, label_smoothing=0.0):
@@ -106,7 +106,7 @@ class ValidationRecorder(keras.callbacks.Callback):
                 f"y_val must hold one label per image of x_val; got {len(y_val)} labels for "
                 f"{len(x_val)} images"
             )
-        self.x = np.concatenate([x_val, x_test]).astype("float32")
+        self.x_val, self.x_test = x_val.astype("float32"), x_test.astype("float32")
         self.y_val, self.n_val = y_val, len(x_val)
         self.every = check_count(every, "every", low=0)
         self.label_smoothing = label_smoothing
@@ -119,13 +119,13 @@ class ValidationRecorder(keras.callbacks.Callback):
         logits_of_x = logits_of(self.model)
         if logits_of_x is None:
             raise ValueError("the model must end in a softmax Dense layer, whose logits are read")
-        x, y = tf.constant(self.x), tf.constant(self.y_val)
+        x, y = tf.constant(self.x_val), tf.constant(self.y_val)
+        x_test = tf.constant(self.x_test)
         ops, losses, smoothing = keras.ops, keras.losses, self.label_smoothing
 
         @tf.function  # one compiled pass: eager execution would take twice as long
         def validate():
-            logits = logits_of_x(x)
-            val = logits[: self.n_val]
+            val = logits_of_x(x)
             results = {}
             if smoothing:  # the compiled loss smooths; the tracked metric does not
                 one_hot = ops.one_hot(y, val.shape[-1])
@@ -139,9 +139,13 @@ class ValidationRecorder(keras.callbacks.Callback):
             results["val_loss"] = ops.mean(loss)
             predicted = ops.argmax(ops.softmax(val), axis=-1)  # as the accuracy metric reads it
             results["val_accuracy"] = ops.sum(ops.cast(ops.equal(predicted, y), "float32"))
-            return results, ops.log_softmax(logits, axis=-1)
+            return results, ops.log_softmax(val, axis=-1)
 
-        self._validate = validate
+        @tf.function
+        def test():
+            return ops.log_softmax(logits_of_x(x_test), axis=-1)
+
+        self._validate, self._test = validate, test
 
     def on_epoch_end(self, epoch, logs=None):
         results, log_p = self._validate()
@@ -157,6 +161,6 @@ class ValidationRecorder(keras.callbacks.Callback):
         if logs["val_accuracy"] > self._highest_accuracy:
             self._highest_accuracy, best = logs["val_accuracy"], True
         if due or last or best:
-            log_p = _float64(log_p)
-            self.val_log_probabilities[epoch + 1] = log_p[: self.n_val]
-            self.test_log_probabilities[epoch + 1] = log_p[self.n_val :]
+            self.val_log_probabilities[epoch + 1] = _float64(log_p)
+        if last or best:
+            self.test_log_probabilities[epoch + 1] = _float64(self._test())

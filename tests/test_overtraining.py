@@ -239,11 +239,18 @@ def test_run_overtraining_rejects_bad_settings(kwargs, message):
         overtraining.run_overtraining(**kwargs)
 
 
-def test_the_test_split_is_recorded_every_epoch():
-    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, n_test=30, epochs=2)
+def test_the_test_split_is_recorded_where_early_stopping_could_stop_and_at_the_end():
+    run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, n_test=30, epochs=12)
     assert run.x_test.shape == (30, 8, 8, 1) and len(run.y_test) == 30
-    assert sorted(run.test_log_probabilities) == [1, 2]
-    np.testing.assert_allclose(np.exp(run.test_log_probabilities[2]).sum(axis=1), 1, rtol=1e-5)
+    assert sorted(run.val_log_probabilities) == list(range(1, 13))  # every epoch
+    loss, accuracy = run.val_loss, run.val_accuracy
+    expected = {
+        e + 1
+        for e in range(12)
+        if e in (0, 11) or loss[e] < loss[:e].min() or accuracy[e] > accuracy[:e].max()
+    }
+    assert set(run.test_log_probabilities) == expected
+    np.testing.assert_allclose(np.exp(run.test_log_probabilities[12]).sum(axis=1), 1, rtol=1e-5)
 
 
 def test_label_smoothing_trains_on_smoothed_targets_and_keeps_the_plain_cross_entropy():
