@@ -35,7 +35,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from . import data, progress, resolution
+from . import data, progress, resolution, workers
 from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
@@ -59,6 +59,7 @@ __all__ = [
     "ceiling_estimate",
     "diagnose",
     "experiment",
+    "experiments",
     "mlp",
     "train",
 ]
@@ -239,22 +240,46 @@ def experiment(case, epochs=30, longer=4, seed=0) -> dict:
     Returns {"run": the run of `longer * epochs` epochs, "bigger": the bigger model's run of
     `epochs`, "epochs": epochs, "case": case, "dataset", "twist" and "label_noise": its data}.
     """
-    case = check_text(case, "case")
-    if case not in CASES:
-        raise ValueError(f"case must be one of {list(CASES)}; got {case!r}")
+    return experiments([case], epochs, longer, seed)[0]
+
+
+def experiments(cases, epochs=30, longer=4, seed=0) -> list[dict]:
+    """`experiment` for each of `cases`, every model trained side by side in the workers (see
+    `workers`): the same results, sooner."""
+    if isinstance(cases, str) or not isinstance(cases, list | tuple) or not cases:
+        raise TypeError(f"cases must be a list of names from CASES; got {cases!r}")
+    for case in cases:
+        case = check_text(case, "case")
+        if case not in CASES:
+            raise ValueError(f"case must be one of {list(CASES)}; got {case!r}")
     epochs = check_count(epochs, "epochs", low=2)
     longer = check_count(longer, "longer", low=2)
-    settings = CASES[case]
-    bigger = {**settings, "hidden": BIGGER[settings["hidden"]]}
-    return {
-        "case": case,
-        "epochs": epochs,
-        "dataset": settings.get("dataset", "spirals"),
-        "twist": settings.get("twist", 0.7),
-        "label_noise": settings.get("label_noise", 0.0),
-        "run": train(**settings, epochs=longer * epochs, seed=seed),
-        "bigger": train(**bigger, epochs=epochs, seed=seed),
-    }
+    seed = check_seed(seed)
+    jobs = []
+    for case in cases:
+        settings = CASES[case]
+        bigger = {**settings, "hidden": BIGGER[settings["hidden"]]}
+        for planned, shape in ((longer * epochs, settings), (epochs, bigger)):
+            name = f"{case}: MLP {shape['hidden']}"
+            jobs.append((_train_with, (shape, planned, seed), name, planned))
+    trained = iter(workers.run_all(jobs))
+    return [
+        {
+            "case": case,
+            "epochs": epochs,
+            "dataset": CASES[case].get("dataset", "spirals"),
+            "twist": CASES[case].get("twist", 0.7),
+            "label_noise": CASES[case].get("label_noise", 0.0),
+            "run": next(trained),
+            "bigger": next(trained),
+        }
+        for case in cases
+    ]
+
+
+def _train_with(settings, epochs, seed) -> Run:
+    """In a worker: `train` with a case's settings."""
+    return train(**settings, epochs=epochs, seed=seed)
 
 
 def ceiling_estimate(twist, label_noise, seed=0, neighbours=50, dataset="spirals") -> float:

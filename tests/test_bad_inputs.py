@@ -2557,6 +2557,11 @@ sweep(EXPERIMENT, {"case": CASE}, "epochs", bad_counts(2))
 sweep(EXPERIMENT, {"case": CASE}, "longer", bad_counts(2))
 sweep(EXPERIMENT, {"case": CASE}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 
+EXPERIMENTS = plateau.experiments
+for label, bad in (("None", None), ("'abc'", "abc"), ("empty", []), ("unknown", ["the moon"])):
+    rejects(EXPERIMENTS, f"cases={label}", ("cases", "case"), bad)
+sweep(EXPERIMENTS, {"cases": [CASE]}, "epochs", bad_counts(2))
+
 CEILING = plateau.ceiling_estimate
 sweep(CEILING, {"label_noise": 0.0}, "twist", BAD_REALS)
 sweep(CEILING, {"twist": 0.0}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
