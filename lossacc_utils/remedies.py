@@ -7,7 +7,8 @@
   the run reached, the validation and test accuracy, the test loss and the test ECE;
 - `remedy_scores`: those numbers for every seed of every remedy, the three that need no new
   training (early stopping on the loss or on the accuracy, temperature scaling) read off the runs
-  trained without a remedy;
+  trained without a remedy; `measure` trains every remedy on several settings of the
+  over-training run, all side by side, and scores them;
 - `mean_and_interval`: the mean of each number over the seeds, with a 95% t-interval;
 - `against_none`: each remedy's change of each number from no remedy, seed by seed, and whether
   the change is beyond its noise: what the remedy fixes, and what it costs; `verdicts` writes it
@@ -33,6 +34,7 @@ __all__ = [
     "against_none",
     "kept_model",
     "mean_and_interval",
+    "measure",
     "remedy_scores",
     "verdicts",
 ]
@@ -117,6 +119,32 @@ def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
         scaled = kept_model(run, None, temperature)
         rows.append({"remedy": "temperature scaling", "seed": run.seed, **scaled})
     return pd.DataFrame(rows).set_index(["remedy", "seed"])
+
+
+def measure(regimes: Mapping[str, Mapping], seeds, patience=20) -> dict[str, pd.DataFrame]:
+    """`remedy_scores` of `NONE` and every remedy of `REMEDIES`, for each regime of `regimes` (a
+    name mapped to settings of `run_overtraining`, such as ``{"the chapter's run": {}}``), on
+    every seed of `seeds`. All the runs train side by side in one batch. The runs of a remedy keep
+    their predictions only where early stopping could restore them and at the last epoch: less to
+    keep, and all that `kept_model` reads."""
+    from .overtraining import run_overtraining_many
+
+    if not isinstance(regimes, Mapping) or not regimes:
+        raise TypeError(f"regimes must map a name to settings; got {regimes!r}")
+    variants = {}
+    for regime, base in regimes.items():
+        if not isinstance(regime, str) or not isinstance(base, Mapping):
+            raise TypeError(f"regimes must map a name to settings; got {regime!r}: {base!r}")
+        variants[(regime, NONE)] = dict(base)
+        for name, setting in REMEDIES.items():
+            variants[(regime, name)] = {**base, **setting, "record_every": 0}
+    names = {f"{regime}: {remedy}": key for key, (regime, remedy) in enumerate(variants)}
+    trained = run_overtraining_many(dict(zip(names, variants.values(), strict=True)), seeds)
+    by_regime = {}
+    for label, runs in trained.items():
+        regime, remedy = list(variants)[names[label]]
+        by_regime.setdefault(regime, {})[remedy] = runs
+    return {regime: remedy_scores(runs, patience=patience) for regime, runs in by_regime.items()}
 
 
 def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:

@@ -2118,6 +2118,8 @@ answers(
     holds(lambda t: (t.loc["dropout", "verdict"] == "no clear change").all()),
     SCORES,
 )
+for label, bad in (("None", None), ("{}", {}), ("settings-5", {"a": 5}), ("int-name", {1: {}})):
+    rejects(remedies.measure, f"regimes={label}", "regimes", bad, [0])
 rejects(remedies.verdicts, "changes=None", "changes", None)
 answers(remedies.verdicts, "valid", holds(lambda t: t.shape == (4, 3)), CHANGES)
 

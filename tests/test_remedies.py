@@ -106,3 +106,11 @@ def test_a_run_without_test_predictions_is_refused_by_name():
     )
     with pytest.raises(ValueError, match="run must hold recorded test predictions"):
         remedies.kept_model(run, epoch=1)
+
+
+def test_measure_scores_each_regime_as_its_runs_scored_one_by_one(monkeypatch, tiny_runs):
+    monkeypatch.setattr(remedies, "REMEDIES", {"dropout": {"dropout": 0.3}})
+    measured = remedies.measure({"tiny": TINY}, seeds=[0, 1, 2], patience=3)
+    assert list(measured) == ["tiny"]
+    expected = remedies.remedy_scores(tiny_runs, patience=3)
+    pd.testing.assert_frame_equal(measured["tiny"], expected)
