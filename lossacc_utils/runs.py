@@ -24,7 +24,7 @@ import numpy as np
 
 from .validation import check_class_indices, check_real, check_seed
 
-__all__ = ["Run", "as_run", "with_predictions"]
+__all__ = ["Run", "as_run", "first_epochs", "with_predictions"]
 
 
 def _real(array: np.ndarray) -> bool:
@@ -307,3 +307,33 @@ def with_predictions(run, name: str = "run", images: bool = False) -> Run:
     if images and run.x_val is None:
         raise ValueError(f"{name} must hold its validation images (x_val); it has none")
     return run
+
+
+def first_epochs(run, epochs: int) -> Run:
+    """`run` as it stood after its first `epochs` epochs: its curves and times cut there, the
+    predictions it recorded up to there, and its settings saying so. Nothing in a training run
+    depends on the epochs still to come, so this is the run that training for `epochs` gives (the
+    tests check it for `overtraining.run_overtraining`)."""
+    from .validation import check_count
+
+    run = as_run(run)
+    epochs = check_count(epochs, "epochs")
+    if epochs > run.epochs:
+        raise ValueError(f"epochs must be at most the run's {run.epochs}; got {epochs}")
+    config = dict(run.config)
+    if "epochs" in config:
+        config["epochs"] = epochs
+    return Run(
+        {name: values[:epochs] for name, values in run.history.items()},
+        y_val=run.y_val,
+        val_log_probabilities={e: p for e, p in run.val_log_probabilities.items() if e <= epochs},
+        x_val=run.x_val,
+        y_test=run.y_test,
+        test_log_probabilities={e: p for e, p in run.test_log_probabilities.items() if e <= epochs},
+        x_test=run.x_test,
+        y_train=run.y_train,
+        config=config,
+        seconds=run.epoch_seconds[epochs - 1] if run.epoch_seconds else run.seconds,
+        epoch_seconds=run.epoch_seconds[:epochs],
+        seed=run.seed,
+    )

@@ -2088,6 +2088,13 @@ rejects(CSS, "mnist-test-too-many", "n_test", "mnist", 10, 10, 10001)
 answers(CSS, "digits-rest", holds(lambda n: n == 1797 - 300), "digits", 200, 100)
 answers(CSS, "mnist-all-tests", holds(lambda n: n == 10000), "mnist", 200, 100)
 
+FE = runs.first_epochs
+sweep(FE, {"run": RUN}, "epochs", [*bad_counts(1), ("4", 4)])
+rejects(FE, "run=None", "run", None, 2)
+answers(
+    FE, "two", holds(lambda r: r.epochs == 2 and sorted(r.val_log_probabilities) == [1, 2]), RUN, 2
+)
+
 NR = uncertainty.noise_reports
 for label, bad in (("None", None), ("{}", {}), ("not-a-list", {"a": RUN}), ("empty", {"a": []})):
     rejects(NR, f"runs={label}", "runs", bad)

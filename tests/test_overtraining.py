@@ -137,10 +137,18 @@ def test_a_run_s_first_epochs_are_a_shorter_run_of_the_same_seed():
     """Nothing in a run depends on how many epochs are still to come: its first epochs are the
     shorter run's, which lets a table compare runs of different lengths on their common epochs."""
     settings = {"n_train": 60, "n_val": 40, "n_test": 20}
+    from lossacc_utils.runs import first_epochs
+
     short = overtraining.run_overtraining(seed=8, epochs=4, **settings)
     long = overtraining.run_overtraining(seed=8, epochs=9, **settings)
+    cut = first_epochs(long, 4)
     for name in short.history:
         np.testing.assert_array_equal(long.curve(name)[:4], short.curve(name), err_msg=name)
+        np.testing.assert_array_equal(cut.curve(name), short.curve(name), err_msg=name)
+    assert sorted(cut.val_log_probabilities) == sorted(short.val_log_probabilities)
+    for epoch, log_p in short.val_log_probabilities.items():
+        np.testing.assert_array_equal(cut.val_log_probabilities[epoch], log_p)
+    assert cut.config["epochs"] == 4 and cut.seed == 8 and cut.epochs == 4
 
 
 @pytest.mark.parametrize(
