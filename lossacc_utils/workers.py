@@ -143,7 +143,11 @@ def call(function, *arguments):
     """`function(*arguments)` computed in a worker (so on one thread, as every run is trained).
     `function` must be importable by name: a module-level function of the package."""
     executor, _ = _pool()
-    return _submit(executor, None, function, arguments).result()
+    try:
+        return _submit(executor, None, function, arguments).result()
+    except concurrent.futures.process.BrokenProcessPool:
+        _forget_pool()
+        raise
 
 
 def run_all(jobs) -> list:
@@ -180,7 +184,20 @@ def run_all(jobs) -> list:
     deadline = time.perf_counter() + 5  # the last reports may still be on their way
     while len(state["done"]) < len(jobs) and time.perf_counter() < deadline:
         _drain(messages, jobs, state, wait=0.1)
-    return [future.result() for future in futures]  # raises the first job's error, if any
+    try:
+        return [future.result() for future in futures]  # raises the first job's error, if any
+    except concurrent.futures.process.BrokenProcessPool:
+        _forget_pool()  # a worker died (out of memory, killed): the next jobs get new workers
+        raise
+
+
+def _forget_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        executor, messages = _POOL
+        _POOL = None
+        executor.shutdown(wait=False, cancel_futures=True)
+        messages.close()
 
 
 def _drain(messages, jobs, state, wait=0.0) -> None:

@@ -402,3 +402,15 @@ def test_val_label_noise_gives_wrong_but_valid_classes_and_keeps_the_test_labels
     assert set(run.y_val[changed]) <= set(range(10))
     np.testing.assert_array_equal(run.y_train, clean.y_train)
     np.testing.assert_array_equal(run.y_test, clean.y_test)
+
+
+def test_a_worker_that_dies_is_replaced_for_the_next_runs():
+    """A worker that dies mid-job (out of memory, say: here it aborts) breaks that batch with a
+    clear error; the next batch gets new workers."""
+    import concurrent.futures
+    import os
+
+    with pytest.raises(concurrent.futures.process.BrokenProcessPool):
+        workers.call(os.abort)
+    run = overtraining.run_overtraining(seed=0, **TINY_RUN)
+    assert run.epochs == TINY_RUN["epochs"]
