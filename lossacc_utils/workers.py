@@ -31,7 +31,6 @@ import signal
 import sys
 import time
 
-from . import progress
 from .validation import check_count
 
 __all__ = ["call", "cores", "report_epoch", "report_line", "run_all"]
@@ -57,8 +56,19 @@ def _start_worker(messages) -> None:
     with that process."""
     global _JOB
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up notes
-    import tensorflow as tf
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # TensorFlow writes its start-up notes (no GPU, absl's logging not set up) from C++, where
+    # TF_CPP_MIN_LOG_LEVEL does not reach: they would land in the caller's terminal or log, once
+    # per worker. The import is made with standard error sent to /dev/null; its errors still
+    # raise. (This module imports nothing that imports TensorFlow before it.)
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            import tensorflow as tf
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -176,7 +186,7 @@ def run_all(jobs) -> list:
             now = time.perf_counter()
             if now - shown >= 0.5 or not pending:
                 shown = now
-                progress.LINE.show(_line(jobs, futures, state["epochs"]))
+                _show(_line(jobs, futures, state["epochs"]))
     except BaseException:  # an interrupt: the jobs not yet begun are not begun
         for future in futures:
             future.cancel()
@@ -219,8 +229,16 @@ def _drain(messages, jobs, state, wait=0.0) -> None:
             state["done"].add(number)
 
 
+def _show(line: str) -> None:
+    from . import progress  # imported here: a worker, importing this module, needs none of it
+
+    progress.LINE.show(line)
+
+
 def _line(jobs, futures, epochs_done) -> str:
     """The progress line: one job's own, or for several, how many are done and the slowest."""
+    from . import progress
+
     if len(jobs) == 1:
         (_, _, name, epochs), (done, seconds) = jobs[0], epochs_done[0]
         return progress.progress_line(name, min(done, epochs), epochs, seconds)
