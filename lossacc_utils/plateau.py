@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, progress, resolution, workers
+from .prose import readable as readable_number
 from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
@@ -61,6 +62,7 @@ __all__ = [
     "experiment",
     "experiments",
     "mlp",
+    "readable",
     "train",
 ]
 
@@ -378,3 +380,63 @@ def diagnose(results, seed=0) -> pd.Series:
         verdict = "undecided"
     row["verdict"] = verdict
     return pd.Series(row, name=results.get("case"))
+
+
+#: Short names of the cases and of `diagnose`'s rows, for a table a phone can show.
+SHORT_CASES = {
+    "the data allow no better": "data",
+    "the model is too small": "model",
+    "training is too slow": "training",
+    "the classes are imbalanced": "imbalance",
+    "the metric does not fit the labels": "metric",
+    "undecided": "undecided",
+}
+_ROWS = {
+    "accuracy becomes": "accuracy metric",
+    "labels fit the output": "labels fit",
+    "majority share": "most common class",
+    "loss of the class shares": "loss of the shares",
+    "validation accuracy": "accuracy",
+    "validation loss fell by": "val. loss fell by",
+    "after longer training": "longer training",
+    "bigger model": "bigger model",
+    "ceiling estimate": "neighbours",
+    "best possible": "best possible",
+    "verdict": "verdict",
+}
+
+
+def readable(diagnosis: pd.DataFrame) -> pd.DataFrame:
+    """`diagnose`'s rows (one per case, as a DataFrame of them) as a table to read, one column per
+    case under its short name: accuracies as percentages, yes or no, a metric's name in words,
+    "unknown" where nothing is known, large numbers as powers of ten."""
+    if not isinstance(diagnosis, pd.DataFrame) or "verdict" not in diagnosis.columns:
+        raise TypeError("diagnosis must be a DataFrame of diagnose's rows, one per case")
+    percent = {
+        "majority share",
+        "validation accuracy",
+        "after longer training",
+        "bigger model",
+        "ceiling estimate",
+        "best possible",
+    }
+
+    def shown(name, value):
+        if name == "verdict":
+            return SHORT_CASES.get(value, value)
+        if name == "accuracy becomes":
+            words = "".join(f" {c.lower()}" if c.isupper() else c for c in value).strip()
+            return words.removesuffix(" accuracy")
+        if name == "labels fit the output":
+            return "yes" if value else "no"
+        if pd.isna(value):
+            return "unknown"
+        if name in percent:
+            return f"{value:.1%}"
+        return readable_number(float(value), 2)
+
+    table = {
+        SHORT_CASES.get(case, case): {_ROWS[n]: shown(n, row[n]) for n in _ROWS}
+        for case, row in diagnosis.iterrows()
+    }
+    return pd.DataFrame(table)

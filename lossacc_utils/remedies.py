@@ -12,7 +12,7 @@
 - `mean_and_interval`: the mean of each number over the seeds, with a 95% t-interval;
 - `against_none`: each remedy's change of each number from no remedy, seed by seed, and whether
   the change is beyond its noise: what the remedy fixes, and what it costs; `verdicts` writes it
-  as a table to read, one row per remedy.
+  as a table a phone can show, one row per remedy.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ __all__ = [
     "BETTER",
     "NONE",
     "REMEDIES",
+    "SHORT",
     "against_none",
     "kept_model",
     "mean_and_interval",
@@ -196,20 +197,29 @@ def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["remedy", "number"])
 
 
+#: Short names for a table a phone can show: the remedies, and the numbers of `kept_model`.
+SHORT = {
+    "weight decay": "weight decay",
+    "dropout": "dropout",
+    "label smoothing": "smoothing",
+    "early stopping on loss": "stop on loss",
+    "early stopping on accuracy": "stop on acc.",
+    "temperature scaling": "temperature",
+    "test accuracy": "accuracy",
+    "test loss": "loss",
+    "test ECE": "ECE",
+}
+
+
 def verdicts(changes: pd.DataFrame, numbers=("test accuracy", "test loss", "test ECE")):
-    """`against_none`'s changes of `numbers` as text, one row per remedy: "+2.0 points, better",
-    "-0.117, better", "no clear change"."""
+    """`against_none`'s verdicts on `numbers`, one row per remedy, in words short enough for a
+    phone: "better", "worse" or "–" (no clear change), under the short names of `SHORT`."""
     if not isinstance(changes, pd.DataFrame) or "verdict" not in changes.columns:
         raise TypeError("changes must be the table against_none gives")
+    words = {"better": "better", "worse": "worse", "no clear change": "–"}
     table = {}
     for (remedy, number), row in changes.iterrows():
-        if number not in numbers:
-            continue
-        if row["verdict"] == "no clear change":
-            text = "no clear change"
-        elif "accuracy" in number:
-            text = f"{100 * row['change']:+.1f} points, {row['verdict']}"
-        else:
-            text = f"{row['change']:+.3f}, {row['verdict']}"
-        table.setdefault(number, {})[remedy] = text.replace("-", "−")
-    return pd.DataFrame(table)[list(numbers)]
+        if number in numbers:
+            name = SHORT.get(remedy, remedy)
+            table.setdefault(SHORT.get(number, number), {})[name] = words[row["verdict"]]
+    return pd.DataFrame(table)[[SHORT.get(n, n) for n in numbers]]

@@ -2571,6 +2571,9 @@ for label, bad in (("None", None), ("'abc'", "abc"), ("empty", []), ("unknown", 
     rejects(EXPERIMENTS, f"cases={label}", ("cases", "case"), bad)
 sweep(EXPERIMENTS, {"cases": [CASE]}, "epochs", bad_counts(2))
 
+rejects(plateau.readable, "diagnosis=None", "diagnosis", None)
+rejects(plateau.readable, "diagnosis=frame-without-verdict", "diagnosis", pd.DataFrame({"a": [1]}))
+
 CEILING = plateau.ceiling_estimate
 sweep(CEILING, {"label_noise": 0.0}, "twist", BAD_REALS)
 sweep(CEILING, {"twist": 0.0}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])

@@ -2,6 +2,7 @@
 the runs it trains and the verdicts it reaches."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lossacc_utils import data, plateau
@@ -202,3 +203,19 @@ def test_the_zero_or_not_labels_are_the_digits_zeros():
 def test_train_refuses_data_and_outputs_it_does_not_know(kwargs, message):
     with pytest.raises(ValueError, match=message):
         plateau.train(epochs=1, **kwargs)
+
+
+def test_readable_writes_each_number_as_a_reader_reads_it(monkeypatch):
+    monkeypatch.setattr(plateau, "ceiling_estimate", lambda *args, **kwargs: 0.95)
+    row = plateau.diagnose(fake_results(0.60, 0.85, 0.90))
+    table = plateau.readable(pd.DataFrame([row]))
+    column = table["made up"]
+    assert column["accuracy"] == "60.0%" and column["neighbours"] == "95.0%"
+    assert column["labels fit"] == "yes" and column["verdict"] == "training"
+    assert column["accuracy metric"] == "sparse categorical"
+    assert column["most common class"] == "unknown"  # the made-up run has no labels
+
+
+def test_readable_refuses_what_is_not_a_diagnosis():
+    with pytest.raises(TypeError, match="diagnosis must be"):
+        plateau.readable({"verdict": "x"})

@@ -91,13 +91,14 @@ def plot_plateau(experiments, axes=None):
         bottom = min(0.0, float(finite.min()))
         left.set_ylim(1.1 * bottom, 1.1 * top if top > 0 else 0.1 * abs(bottom))
         left.set_title(results["case"], loc="left")
+        at_top = bottom >= 0  # where the curves are not: above them, or below zero's line
         left.annotate(
             "planned end",
-            (planned, 1),
+            (planned, 1 if at_top else 0),
             xycoords=("data", "axes fraction"),
-            xytext=(4, -2),
+            xytext=(4, -2 if at_top else 2),
             textcoords="offset points",
-            va="top",
+            va="top" if at_top else "bottom",
             color=COLORS["reference"],
         )
         if results.get("dataset", "spirals") == "spirals":
@@ -133,5 +134,6 @@ def plot_plateau(experiments, axes=None):
             for name in ("accuracy", "val_accuracy"):
                 values = r.curve(name)
                 lines.append((right, np.arange(1, len(values) + 1), values))
-        label_clear_of(right, run.epochs, text, COLORS["reference"], lines, prefer="above")
+        side = "below" if run.val_accuracy[-1] > best + 0.02 else "above"  # away from the end
+        label_clear_of(right, run.epochs, text, COLORS["reference"], lines, prefer=side)
     return axes
