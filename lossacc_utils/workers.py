@@ -88,12 +88,13 @@ def _pool():
     return _POOL
 
 
-def _stop() -> None:
+def _stop(wait: bool = True) -> None:
+    """End the workers (waiting for the job in hand when `wait`); the next job starts new ones."""
     global _POOL
     if _POOL is not None:
         executor, messages = _POOL
         _POOL = None
-        executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=wait, cancel_futures=True)
         messages.close()
 
 
@@ -156,7 +157,7 @@ def call(function, *arguments):
     try:
         return _submit(executor, None, function, arguments).result()
     except concurrent.futures.process.BrokenProcessPool:
-        _forget_pool()
+        _stop(wait=False)
         raise
 
 
@@ -197,17 +198,8 @@ def run_all(jobs) -> list:
     try:
         return [future.result() for future in futures]  # raises the first job's error, if any
     except concurrent.futures.process.BrokenProcessPool:
-        _forget_pool()  # a worker died (out of memory, killed): the next jobs get new workers
+        _stop(wait=False)  # a worker died (out of memory, killed): the next jobs get new workers
         raise
-
-
-def _forget_pool() -> None:
-    global _POOL
-    if _POOL is not None:
-        executor, messages = _POOL
-        _POOL = None
-        executor.shutdown(wait=False, cancel_futures=True)
-        messages.close()
 
 
 def _drain(messages, jobs, state, wait=0.0) -> None:
