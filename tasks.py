@@ -5,6 +5,7 @@
     python3 tasks.py book --student  the same, with the exercise solutions left out
     python3 tasks.py assignments     students' notebooks and autograders from assignments/
     python3 tasks.py grade NAME FOLDER  grade every submission in FOLDER: FOLDER/grades.csv
+    python3 tasks.py instructors     the download with the assignments and keys, for instructors
     python3 tasks.py test            install the test tools too, then lint and run every test
     python3 tasks.py test --fast     the same without the book builds, the browser tests and the
                                      assignments: a developer's loop of about a minute
@@ -246,157 +247,53 @@ def book(student: bool = False) -> None:
     )
 
 
-def build_assignments(output: Path, names: list[str] | None = None) -> list[Path]:
-    """Run otter assign on the master notebooks in assignments/; return the output folders.
-
-    `names` picks masters by name; by default, every one, and OUTPUT is emptied first. Each master
-    is copied into a staging folder with what it needs: the grading requirements; its answer key,
-    keys/<name>.py, as answer_key.py, with grading.py, which the autograder alone gets; and
-    lossacc_utils, in which the functions the key names in `WITHHELD` are replaced by ones that
-    say the question asks for them, so that neither the students nor a submission run by the
-    autograder can call the reference answer. answer_key.json records the digest of that copy.
-    Otter executes the solutions and runs every test on them, public and hidden, before it writes
-    OUTPUT/<name>/student and OUTPUT/<name>/autograder; the students' folder gets a requirements
-    file, and OUTPUT/<name>-student.zip is that folder ready to hand out.
-    """
-    import json
-
-    masters = sorted((ROOT / "assignments").glob("*.ipynb"))
-    if not masters:  # the students' download of the book leaves them out
-        sys.exit("There are no master notebooks in assignments/ to make the assignments from.")
-    grading = load_module(ROOT / "assignments" / "grading.py")
-    if names is None and output.exists():
-        shutil.rmtree(output)
-    masters = [master for master in masters if names is None or master.stem in names]
-    # otter's kernels import the staged lossacc_utils; PYTHONPATH could put another one before it
-    env = {key: value for key, value in environment().items() if key != "PYTHONPATH"}
-    folders = []
-    for master in masters:
-        name, stage = master.stem, output / ".stage" / master.stem
-        for stale in (output / name, stage):
-            if stale.exists():
-                shutil.rmtree(stale)
-        key = ROOT / "assignments" / "keys" / f"{name}.py"
-        shutil.copytree(
-            ROOT / "lossacc_utils",
-            stage / "lossacc_utils",
-            ignore=shutil.ignore_patterns("__pycache__"),
-        )
-        withhold(stage / "lossacc_utils", withheld(key))
-        shutil.copy(key, stage / "answer_key.py")
-        shutil.copy(ROOT / "assignments" / "grading.py", stage)
-        digest = grading.package_digest(stage / "lossacc_utils")
-        (stage / grading.RECORD).write_text(json.dumps({"assignment": name, "package": digest}))
-        shutil.copy(ROOT / "assignments" / "requirements.txt", stage)
-        shutil.copy(master, stage)
-        say(f"Assigning {master.relative_to(ROOT)} (the solutions run against every test)")
-        result = subprocess.run(
-            [BIN / "otter", "assign", master.name, output / name], cwd=stage, env=env, check=False
-        )
-        if result.returncode != 0:
-            sys.exit(f"otter assign failed on {master.relative_to(ROOT)}")
-        (output / name / "student" / "requirements.txt").write_text(student_requirements())
-        shutil.make_archive(str(output / f"{name}-student"), "zip", output / name / "student")
-        folders.append(output / name)
-    shutil.rmtree(output / ".stage")
-    return folders
-
-
-def withheld(key: Path) -> dict[str, tuple[str, ...]]:
-    """The answer key's `WITHHELD`: question -> the functions ("module.function") of lossacc_utils
-    that compute its answer. Read from the key's source, without importing it."""
-    import ast
-
-    for node in ast.parse(key.read_text()).body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["WITHHELD"]:
-            return ast.literal_eval(node.value)
-    return {}
-
-
-def withhold(package: Path, functions: dict[str, tuple[str, ...]]) -> None:
-    """Replace, in the copy of lossacc_utils at `package`, each function named in `functions`
-    (question -> "module.function" names) by one of the same name that raises, naming the
-    question; every other line of the module stays as it is."""
-    import ast
-
-    for question, names in functions.items():
-        for dotted in names:
-            module, name = dotted.split(".")
-            path = package / f"{module}.py"
-            source = path.read_text()
-            (node,) = [
-                node
-                for node in ast.parse(source).body
-                if isinstance(node, ast.FunctionDef) and node.name == name
-            ]
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
-            message = (
-                f"{dotted} is left out of this assignment's lossacc_utils: question {question} "
-                "asks for it"
-            )
-            stub = f'def {name}(*args, **kwargs):\n    raise NotImplementedError("{message}")\n'
-            lines = source.splitlines(keepends=True)
-            lines[first : node.end_lineno] = [stub]
-            path.write_text("".join(lines))
-            compile(path.read_text(), str(path), "exec")  # still a module
-
-
-def student_requirements() -> str:
-    """The students' requirements.txt: what the assignments import (the grading requirements,
-    with TensorFlow's full build, which has wheels for every platform, for the grading machine's
-    CPU build), otter-grader and JupyterLab, each at the book's pin."""
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if "==" in line and not line.startswith("#"):
-            pins[line.split("==")[0]] = line
-    grading = (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
-    names = [line.split("==")[0] for line in grading if "==" in line and not line.startswith("#")]
-    names = [name.removesuffix("-cpu") for name in names] + ["otter-grader", "jupyterlab"]
-    return (
-        "# What this assignment needs, at the versions of the book it goes with. In an\n"
-        "# environment of your own (Python 3.11 to 3.13): pip install -r requirements.txt,\n"
-        "# then jupyter lab.\n" + "".join(f"{pins[name]}\n" for name in names)
-    )
-
-
-def master_questions(master: Path) -> list[dict]:
-    """The questions of an otter master notebook, in order: each question's settings (its `name`
-    and `points`, as written under `# BEGIN QUESTION`) and how many `public` and `hidden` tests it
-    has. The instructors' page and the assignment tests both read the masters through this."""
-    import nbformat
-    import yaml
-
-    questions, in_tests = [], False
-    for cell in nbformat.read(master, as_version=4).cells:
-        if cell.source.startswith("# BEGIN QUESTION"):
-            settings = yaml.safe_load(cell.source.split("\n", 1)[1])
-            questions.append({**settings, "public": 0, "hidden": 0})
-        elif cell.source.startswith(("# BEGIN TESTS", "# END TESTS")):
-            in_tests = cell.source.startswith("# BEGIN TESTS")
-        elif in_tests and cell.cell_type == "code":
-            questions[-1]["hidden" if cell.source.startswith("# HIDDEN") else "public"] += 1
-    return questions
-
-
 def assignments() -> None:
-    folders = build_assignments(BUILD / "assignments")
+    from course.build import build_assignments
+
+    folders = build_assignments(BUILD / "assignments", environment())
     print(f"\n{len(folders)} assignments in {(BUILD / 'assignments').relative_to(ROOT)}:")
     for folder in folders:
         print(f"    {folder.name}/student, {folder.name}/autograder, {folder.name}-student.zip")
 
 
-def grade(name: str, folder: Path, timeout: float) -> None:
+def instructors() -> None:
+    """Write the instructors' edition of the book's download: the book with its assignments'
+    masters, their answer keys and the page for instructors, which the site never carries."""
+    download = load_module(ROOT / "_ext" / "book_download.py")
+    target = BUILD / "instructors" / f"{download.NAME}-instructors.zip"
+    download.write_zip(target, instructors=True)
+    print(
+        f"\nThe instructors' edition is {target.relative_to(ROOT)}: hand it to instructors alone "
+        "(a private course space, not the book's site); it holds every answer key."
+    )
+
+
+def grade(name: str, folder: Path, timeout: float, jobs: int, no_sandbox: bool) -> None:
     """Grade every submission (.ipynb or .zip) in `folder` with assignment `name`'s autograder,
-    each in a fresh folder and kernel within `timeout` seconds; write `folder`/grades.csv.
+    `jobs` at a time, each in a sandbox of its own within `timeout` seconds; write
+    `folder`/grades.csv.
 
     The assignment is graded as built in _build/assignments/<name>, which is what its students
-    were handed; it is built first if it is not there. assignments/submissions.py does the work.
+    were handed; it is built first if it is not there. `course.grade` does the work.
     """
+    from course import build, sandbox
+    from course.grade import grade_folder
+
+    if not no_sandbox and sandbox.available():
+        sys.exit(
+            f"No sandbox can be made on this machine: {sandbox.available()}. Without one, each "
+            "submission's code runs as you, and can read the answer key, change other grades and "
+            "files of yours, and reach the network; grade with --no-sandbox only submissions you "
+            "trust, or in a container of their own (see the page for instructors)."
+        )
     built = BUILD / "assignments" / name
-    if not (built / "autograder" / "answer_key.py").is_file():
-        say(f"Building assignment {name} first: _build/assignments/{name} has no autograder")
-        build_assignments(BUILD / "assignments", [name])
-    load_module(ROOT / "assignments" / "submissions.py").grade_folder(built, folder, timeout)
+    if not (built / build.RECORD).is_file():
+        say(f"Building assignment {name} first: _build/assignments/{name} was not made")
+        build.build_assignments(BUILD / "assignments", environment(), [name])
+    try:
+        grade_folder(built, folder, timeout, jobs=jobs, sandboxed=not no_sandbox)
+    except build.BuildChanged as error:
+        sys.exit(f"Not graded: {error}.")
 
 
 def test(pytest_args: list[str], fast: bool = False) -> None:
@@ -555,6 +452,13 @@ def seconds(text: str) -> float:
     return value
 
 
+def jobs(text: str) -> int:
+    """An argument that must be a whole number from 1 up (`grade --jobs`)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 up")
+    return int(text)
+
+
 def notebook_file(name: str) -> Path:
     """An argument that must name a notebook file (for `execute`)."""
     if not (name.endswith(".ipynb") and Path(name).is_file()):
@@ -585,11 +489,16 @@ def parser() -> argparse.ArgumentParser:
         "--student", action="store_true", help="leave the exercise solutions out"
     )
     command(assignments, "requirements.txt", "Make the students' notebooks and autograders.")
+    command(
+        instructors,
+        None,
+        "Write the instructors' edition of the download, with the assignments and answer keys.",
+    )
     grading = command(
         grade,
         "requirements.txt",
         "Grade every submission (.ipynb or .zip) in FOLDER with assignment NAME's autograder, "
-        "each in a fresh folder and kernel, and write FOLDER/grades.csv.",
+        "each in a sandbox of its own, and write FOLDER/grades.csv.",
     )
     grading.add_argument("name", type=assignment_name, metavar="NAME", help="the assignment")
     grading.add_argument("folder", type=submissions_folder, metavar="FOLDER")
@@ -600,6 +509,19 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"the time each submission may take (default: {GRADE_TIMEOUT:g}); a submission that "
         "takes longer is stopped, and keeps the points of the questions graded before",
+    )
+    grading.add_argument(
+        "--jobs",
+        type=jobs,
+        default=1,
+        metavar="N",
+        help="how many submissions to grade at once, each in its own sandbox (default: 1)",
+    )
+    grading.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade where no sandbox can be made: each submission's code then runs as you, "
+        "and can read the answer key and change your files; only for submissions you trust",
     )
     command(
         test,

@@ -3,15 +3,15 @@
 A reader of the site cannot run a notebook they download from a page: it imports `lossacc_utils`.
 Each build of the book writes `chapters/downloads/why-loss-and-accuracy-disagree.zip`, which the
 page *Run it yourself* links and Sphinx copies into the site like any download. It holds one
-folder: the chapters' notebooks, the package, the pinned requirements, `tasks.py` and what its
-commands need (the book's settings, its extensions, the bibliography, the assignment masters), and
-a README.md with the two commands that start JupyterLab.
+folder: the chapters' notebooks, the packages, the pinned requirements, `tasks.py` and what its
+commands need (the book's settings, its extensions, the bibliography), and a README.md with the
+two commands that start JupyterLab. It never holds the assignments' masters, their answer keys or
+the page for instructors, which reads them: `python3 tasks.py instructors` writes an edition with
+them, to hand to instructors alone.
 
 The same source gives the same zip, byte for byte: the entries are sorted and all dated
 1980-01-01. The students' edition (`student_mode`, see student_mode.py) gives students no more
-than its pages do: the notebooks lose their exercise solutions, and the assignment masters, which
-hold the assignments' solutions and hidden tests, are left out with the page for instructors that
-reads them.
+than its pages do: the notebooks lose their exercise solutions.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ FILES = (
     "tasks.py",
 )
 #: ...and every file under these folders, but for hidden files, caches and what the build writes.
-FOLDERS = ("_ext", "assignments", "chapters", "lossacc_utils")
+FOLDERS = ("_ext", "assignments", "chapters", "course", "lossacc_utils")
 WRITTEN = ("chapters", "downloads")
-#: What the students' edition leaves out: the page for instructors and the masters it reads.
+#: What only the instructors' edition holds: the assignments' masters (with their solutions and
+#: hidden tests) and answer keys, and the page for instructors, which reads them.
 INSTRUCTORS_PAGE = "chapters/instructors"
 FOR_INSTRUCTORS = ("assignments/", f"{INSTRUCTORS_PAGE}.ipynb")
 DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can have
@@ -74,6 +75,11 @@ Other commands:
 STUDENT_EDITION = (
     "\n\nThis is the students' edition: the exercises are there, their solutions are not."
 )
+INSTRUCTORS_EDITION = (
+    "\n\nThis is the instructors' edition: it holds the course's assignments, with their\n"
+    "solutions and answer keys, and the page for instructors. Keep it among instructors: do not\n"
+    "publish it, nor hand it to students."
+)
 
 
 def book_files(root: Path = ROOT) -> list[str]:
@@ -88,24 +94,32 @@ def book_files(root: Path = ROOT) -> list[str]:
     return sorted(names)
 
 
-def contents(root: Path = ROOT, student: bool = False) -> dict[str, bytes]:
-    """The download's files, each path inside its folder mapped to the file's bytes."""
+def contents(root: Path = ROOT, student: bool = False, instructors: bool = False) -> dict:
+    """The download's files, each path inside its folder mapped to the file's bytes.
+
+    The site's download, either edition, never holds the assignments or the page for instructors
+    (`FOR_INSTRUCTORS`); the instructors' edition, which `python3 tasks.py instructors` writes
+    for them alone, does."""
     files = {name: (root / name).read_bytes() for name in book_files(root)}
-    files["README.md"] = README.format(edition=STUDENT_EDITION if student else "").encode()
-    if student:
+    edition = INSTRUCTORS_EDITION if instructors else STUDENT_EDITION if student else ""
+    files["README.md"] = README.format(edition=edition).encode()
+    if not instructors:
         files = {name: data for name, data in files.items() if not name.startswith(FOR_INSTRUCTORS)}
+        files["_toc.yml"] = toc_without(root / "_toc.yml", INSTRUCTORS_PAGE)
+    if student:
         for name in files:
             if name.startswith("chapters/") and name.endswith(".ipynb"):
                 files[name] = without_solutions(root / name)
-        files["_toc.yml"] = toc_without(root / "_toc.yml", INSTRUCTORS_PAGE)
     return files
 
 
-def write_zip(target: Path, root: Path = ROOT, student: bool = False) -> None:
+def write_zip(
+    target: Path, root: Path = ROOT, student: bool = False, instructors: bool = False
+) -> None:
     """Write the download of the book in `root` to `target`: its `contents` in one folder, NAME."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w") as archive:
-        for name, data in sorted(contents(root, student).items()):
+        for name, data in sorted(contents(root, student, instructors).items()):
             entry = zipfile.ZipInfo(f"{NAME}/{name}", date_time=DATE)
             entry.create_system = 3  # Unix, so that the permissions below count everywhere
             entry.external_attr = 0o644 << 16

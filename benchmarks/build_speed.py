@@ -41,13 +41,15 @@ def tracked_files() -> list[str]:
 
 
 def build(copy: Path) -> dict:
-    cache = tasks.execution_cache(copy)
-    config = tasks.write_config(copy / "_build" / "config")
-    env = tasks.environment(cache)
+    copied = tasks.load_module(copy / "tasks.py")  # whose config names the copy's extensions
+    copied.BIN, copied.PYTHON = tasks.BIN, tasks.PYTHON  # and this folder's .venv
+    cache = copied.execution_cache(copy)
+    config = copied.write_config(copy / "_build" / "config")
+    env = copied.environment(cache)
     env["PYTHONPATH"] = str(copy)  # the kernels import the copy's lossacc_utils
     start = time.perf_counter()
     result = subprocess.run(
-        [str(c) for c in tasks.build_command(copy, config, source=copy)],
+        [str(c) for c in copied.build_command(copy, config, source=copy)],
         cwd=copy,
         env=env,
         capture_output=True,
@@ -59,6 +61,10 @@ def build(copy: Path) -> dict:
         sys.exit(f"the build failed:\n{log[-4000:]}")
     trained_log = cache / "runs" / "trained.log"
     trained = trained_log.read_text().splitlines() if trained_log.exists() else []
+    for page, page_seconds in re.findall(
+        r"chapters/(\w+)\.ipynb: Executed notebook in ([\d.]+)", log
+    ):
+        print(f"    {page:<20}{float(page_seconds):7.1f} s")
     return {
         "seconds": seconds,
         "executed": len(re.findall(r"Executed notebook in", log)),

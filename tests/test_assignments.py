@@ -15,16 +15,29 @@ with otter, what otter cannot stop.
 import ast
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from hostile import (
+    HARMS,
+    LEAKS,
+    LOOK,
+    STOPS,
+    Listener,
+    malformed_zips,
+    processes_with,
+    tree_digest,
+)
 
 import tasks
+from course import build
 from lossacc_utils import calibration, curves, variants
 
 pytestmark = pytest.mark.assignments
@@ -97,7 +110,7 @@ function(**arguments)
 def built(tmp_path_factory):
     """Every assignment, as `python3 tasks.py assignments` builds it (into BUILD/assignments)."""
     output = tmp_path_factory.mktemp("build") / "assignments"
-    folders = tasks.build_assignments(output)
+    folders = build.build_assignments(output, tasks.environment())
     assert [folder.name for folder in folders] == ASSIGNMENTS
     return output
 
@@ -122,10 +135,10 @@ def otter_run(folder: Path, submission: Path, tmp_path: Path, debug: bool = Fals
     return {test["name"]: test for test in tests}
 
 
-def grade_command(built: Path, name: str, folder: Path, timeout: float = 600):
-    """Grade `folder` as `python3 tasks.py grade NAME FOLDER --timeout T` does; the rows of its
-    grades.csv by submission, and what it printed."""
-    command = ["grade", name, str(folder), "--timeout", str(timeout)]
+def grade_command(built: Path, name: str, folder: Path, timeout: float = 600, jobs: int = 1):
+    """Grade `folder` as `python3 tasks.py grade NAME FOLDER --timeout T --jobs J` does; the rows
+    of its grades.csv by submission, and what it printed."""
+    command = ["grade", name, str(folder), "--timeout", str(timeout), "--jobs", str(jobs)]
     result = subprocess.run(
         [sys.executable, "-c", GRADE, str(built.parent), *command],
         cwd=ROOT,
@@ -143,13 +156,13 @@ def grade_command(built: Path, name: str, folder: Path, timeout: float = 600):
 
 def questions(name: str) -> list[str]:
     """The question names of an assignment, read off its master notebook."""
-    return [q["name"] for q in tasks.master_questions(ROOT / "assignments" / f"{name}.ipynb")]
+    return [q["name"] for q in build.master_questions(ROOT / "assignments" / f"{name}.ipynb")]
 
 
 def points(name: str) -> dict[str, int]:
     return {
         q["name"]: q["points"]
-        for q in tasks.master_questions(ROOT / "assignments" / f"{name}.ipynb")
+        for q in build.master_questions(ROOT / "assignments" / f"{name}.ipynb")
     }
 
 
@@ -270,13 +283,14 @@ def test_the_students_folder_has_no_solution_and_no_hidden_test(built, name):
         leaked = [line for line in secrets if line in text]
         assert not leaked, f"{path.relative_to(student)} shows {leaked[:3]}"
     assert not list(student.rglob("*autograder*")), "the autograder is in the students' folder"
-    for private in ("answer_key.py", "answer_key.json", "grading.py"):
-        assert not list(student.rglob(private)), f"{private} is in the students' folder"
+    for private in ("answer_key.py", "answer_key.json", "course/key.py"):
+        assert not (student / private).exists(), f"{private} is in the students' folder"
+        assert not list(student.rglob(Path(private).name)), f"{private} is in the students' folder"
         assert (built / name / "autograder" / private).is_file()
     assert (student / "lossacc_utils" / "__init__.py").is_file()  # the notebooks import it
     with zipfile.ZipFile(built / f"{name}-student.zip") as archive:
         held = set(archive.namelist())
-        assert archive.read("requirements.txt").decode() == tasks.student_requirements()
+        assert archive.read("requirements.txt").decode() == build.student_requirements()
     assert {f"{name}.ipynb", "lossacc_utils/__init__.py"} <= held
 
 
@@ -284,7 +298,7 @@ def test_the_students_folder_has_no_solution_and_no_hidden_test(built, name):
 def test_the_students_lossacc_utils_raises_where_the_book_would_give_an_answer(built, name):
     """Every function the key withholds is, in the students' copy (which the autograder carries
     too), one that raises NotImplementedError; the rest of the package is the book's."""
-    withheld = tasks.withheld(ROOT / "assignments" / "keys" / f"{name}.py")
+    withheld = build.withheld(ROOT / "assignments" / "keys" / f"{name}.py")
     copies = [built / name / where / "lossacc_utils" for where in ("student", "autograder")]
     stubbed = {dotted for functions in withheld.values() for dotted in functions}
     for path in (ROOT / "lossacc_utils").rglob("*.py"):
@@ -384,9 +398,9 @@ from pathlib import Path
 found = {}
 for folder in (Path.cwd(), Path.cwd().parent):
     for path in folder.rglob("*.py"):
-        if path.name in ("answer_key.py", "grading.py") or path.parent.name == "tests":
-            found[str(path)] = path.read_text()
-for name in ("answer_key", "grading"):
+        if path.name in ("answer_key.py", "key.py") or path.parent.name == "tests":
+            found[str(path)] = path.read_text(errors="replace")
+for name in ("answer_key", "course.key"):
     if name in sys.modules:
         found[name] = repr(sys.modules[name])
 tests = json.loads(Path("calibration.ipynb").read_text())["metadata"]["otter"]["tests"]
@@ -526,3 +540,113 @@ def test_grade_grades_a_batch_of_hostile_submissions_as_intended(built, tmp_path
     )
     assert float(rows["loops.ipynb"]["seconds"]) >= 60
     assert sorted(rows) == sorted([*expected, "no-id.ipynb"])
+
+
+# ---- a hostile class ---------------------------------------------------------------------------
+
+
+SITE_PACKAGES = Path(nbformat.__file__).parents[1]
+
+
+def test_a_hostile_class_cannot_raise_its_marks_lower_anothers_learn_the_key_or_stop_the_batch(
+    built, tmp_path
+):
+    """One batch of the calibration assignment, graded two at a time in sandboxes, 60 s each:
+    honest students among cheats, vandals and saboteurs of every kind the module names."""
+    import secrets
+
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    listener, secret = Listener(), secrets.token_hex(16)
+    look = LOOK.format(secret=secret, port=listener.port)
+    numbers = iter(range(1_000_100, 1_000_999))
+
+    def solution():
+        return with_id(solutions(built, "calibration"), f"s{next(numbers)}")
+
+    right_q1 = answer_cell(solutions(built, "calibration"), "q1").source
+    wrong_q1 = "def ece(y_true, probabilities, n_bins=15):\n    return 0.0"
+    indent = lambda text: "\n".join("    " + line for line in text.splitlines())  # noqa: E731
+    expected = {}  # submission -> its total, or None where only its note is known
+    for name, attack in LEAKS.items():
+        notebook = solution()
+        answer_cell(
+            notebook, "q1"
+        ).source = f"{look}\n{attack}\nif leaked:\n{indent(right_q1)}\nelse:\n{indent(wrong_q1)}"
+        nbformat.write(notebook, folder / f"leak-{name}.ipynb")
+        expected[f"leak-{name}.ipynb"] = 8
+    for group, attacks in (("harm", HARMS), ("stop", STOPS)):
+        for name, attack in attacks.items():
+            notebook = solution()
+            cell = answer_cell(notebook, "q2")
+            cell.source = f"{look}\n{attack}\n{cell.source}"
+            nbformat.write(notebook, folder / f"{group}-{name}.ipynb")
+            expected[f"{group}-{name}.ipynb"] = None
+    # honest students, one sorted after every attack, whose marks no attack may lower
+    for name in ("honest-a", "victim-z"):
+        nbformat.write(solution(), folder / f"{name}.ipynb")
+        expected[f"{name}.ipynb"] = 11
+    # two tries: a wrong answer at its check, the right one after it
+    two = solution()
+    right_q2 = answer_cell(two, "q2").source
+    answer_cell(two, "q2").source = "temperature = 1.0"
+    two.cells.insert(check_cell(two, "q2") + 1, nbformat.v4.new_code_cell(right_q2))
+    nbformat.write(two, folder / "two-tries.ipynb")
+    expected["two-tries.ipynb"] = 9
+    # ids that are a formula, or not text that can be written
+    for name, student_id in (("formula-id", '=HYPERLINK("http://x")'), ("surrogate-id", "\udc80")):
+        nbformat.write(
+            with_id(solutions(built, "calibration"), student_id), folder / f"{name}.ipynb"
+        )
+        expected[f"{name}.ipynb"] = None
+    # 200,000 quick cells: the deadline is the deadline
+    many = solution()
+    many.cells[1:1] = [nbformat.v4.new_code_cell("x = 1", id=f"quick-{i}") for i in range(200_000)]
+    nbformat.write(many, folder / "many-cells.ipynb")
+    expected["many-cells.ipynb"] = 0
+    # file names and zips that are not what they say
+    odd = os.fsdecode(b"odd-\xff-name.ipynb")
+    nbformat.write(solution(), folder / odd)
+    expected["odd-\\udcff-name.ipynb"] = 11  # as grades.csv writes the name
+    good = nbformat.writes(solution()).encode()
+    for name, data in malformed_zips(good).items():
+        (folder / f"zip-{name}.zip").write_bytes(data)
+        expected[f"zip-{name}.zip"] = 0
+
+    before = {
+        "build": tree_digest(built / "calibration"),
+        "package": tree_digest(ROOT / "lossacc_utils"),
+        "site-packages": sorted(p.name for p in SITE_PACKAGES.iterdir()),
+    }
+    os.environ["LOSSACC_TEST_SECRET"] = secret  # the grader's environment holds it
+    try:
+        rows, printed = grade_command(built, "calibration", folder, timeout=60, jobs=2)
+    finally:
+        del os.environ["LOSSACC_TEST_SECRET"]
+    time.sleep(2)  # what lingers, if anything did, would now write
+
+    assert sorted(rows) == sorted(expected), printed
+    for submission, total in expected.items():
+        if total is not None:
+            assert int(rows[submission]["total"]) == total, rows[submission]
+    notes = {submission: row["note"] for submission, row in rows.items()}
+    assert float(rows["many-cells.ipynb"]["seconds"]) < 60 + 30
+    assert notes["many-cells.ipynb"].startswith("timed out")
+    for name in STOPS:
+        assert int(rows[f"stop-{name}.ipynb"]["q1"]) in (0, 3), notes  # a row, graded or not
+    assert rows["formula-id.ipynb"]["student_id"].startswith("'=")
+    assert rows["surrogate-id.ipynb"]["student_id"] == "\\udc80"
+    for name in malformed_zips(good):
+        assert (
+            "cannot be read" in notes[f"zip-{name}.zip"] or "not a zip" in notes[f"zip-{name}.zip"]
+        )
+    assert listener.connections == 0
+    assert not processes_with("#LINGERER") and not processes_with("sleep 7777")
+    assert not Path("/tmp/owned").exists()
+    assert before == {
+        "build": tree_digest(built / "calibration"),
+        "package": tree_digest(ROOT / "lossacc_utils"),
+        "site-packages": sorted(p.name for p in SITE_PACKAGES.iterdir()),
+    }
+    with (folder / "grades.csv").open(newline="") as file:
+        assert len(list(csv.DictReader(file))) == len(expected)

@@ -28,10 +28,10 @@ FOLDER = download.NAME
 PAGE = "chapters/run_it_yourself"
 
 
-def write(tmp_path, root=ROOT, student=False) -> zipfile.ZipFile:
+def write(tmp_path, root=ROOT, student=False, instructors=False) -> zipfile.ZipFile:
     """The download of the book in `root`, written into `tmp_path` and opened."""
     target = tmp_path / f"{download.NAME}.zip"
-    download.write_zip(target, root=root, student=student)
+    download.write_zip(target, root=root, student=student, instructors=instructors)
     return zipfile.ZipFile(target)
 
 
@@ -45,9 +45,13 @@ def files(archive: zipfile.ZipFile) -> dict:
 def package_files(root: Path = ROOT) -> list:
     return [
         path.relative_to(root).as_posix()
-        for path in (root / "lossacc_utils").rglob("*")
+        for package in ("lossacc_utils", "course")
+        for path in (root / package).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     ]
+
+
+INSTRUCTORS = "chapters/instructors"
 
 
 # ---- what the download holds ---------------------------------------------------------------
@@ -56,20 +60,47 @@ def package_files(root: Path = ROOT) -> list:
 def test_the_download_holds_every_page_the_package_and_what_tasks_py_needs(tmp_path):
     held = files(write(tmp_path))
     for name in toc_files():
-        assert {f"{name}.ipynb", f"{name}.md"} & set(held), f"{name} is not in the download"
+        if name != INSTRUCTORS:
+            assert {f"{name}.ipynb", f"{name}.md"} & set(held), f"{name} is not in the download"
     for name in package_files():
         assert held[name] == (ROOT / name).read_bytes(), name
     assert len(package_files()) >= 15
     config = yaml.safe_load(held["_config.yml"])
     for extension in config["sphinx"]["local_extensions"]:
         assert f"_ext/{extension}.py" in held
-    needed = ["tasks.py", "requirements.txt", "constraints.txt", "pyproject.toml", "_toc.yml"]
+    needed = ["tasks.py", "requirements.txt", "constraints.txt", "pyproject.toml"]
     for name in [*needed, *config["bibtex_bibfiles"], "_ext/static/book.css"]:
         assert held[name] == (ROOT / name).read_bytes(), name
-    masters = sorted((ROOT / "assignments").glob("*.ipynb"))  # the page for instructors reads them
-    for name in [*(f"assignments/{path.name}" for path in masters), "assignments/requirements.txt"]:
-        assert held[name] == (ROOT / name).read_bytes(), name
     assert b"python3 tasks.py lab" in held["README.md"]
+
+
+@pytest.mark.parametrize("student", [False, True])
+def test_no_download_on_the_site_holds_an_assignment_its_key_or_the_page_for_instructors(
+    tmp_path, student
+):
+    held = files(write(tmp_path, student=student))
+    assert not [name for name in held if name.startswith(("assignments/", INSTRUCTORS))]
+    assert toc_files(yaml.safe_load(held["_toc.yml"])) == [
+        name for name in toc_files() if name != INSTRUCTORS
+    ]
+    keys = [path.read_bytes() for path in (ROOT / "assignments" / "keys").glob("*.py")]
+    assert len(keys) >= 4
+    assert not [name for name, data in held.items() if data in keys or b"# BEGIN SOLUTION" in data]
+
+
+def test_the_instructors_edition_holds_the_masters_their_keys_and_the_page(tmp_path):
+    held = files(write(tmp_path, instructors=True))
+    course = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "assignments").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    assert [name for name in held if name.startswith("assignments/")] == course
+    assert len([name for name in course if name.startswith("assignments/keys/")]) >= 4
+    for name in [*course, f"{INSTRUCTORS}.ipynb", "_toc.yml"]:
+        assert held[name] == (ROOT / name).read_bytes(), name
+    assert b"instructors' edition" in held["README.md"]
+    assert b"do not\npublish it" in held["README.md"]
 
 
 def test_the_download_leaves_out_caches_builds_tests_and_what_the_build_writes(tmp_path):

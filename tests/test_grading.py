@@ -6,6 +6,7 @@ requirements, how a submission is read, and the errors of `python3 tasks.py grad
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -17,17 +18,16 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from hostile import malformed_zips
 
 import tasks
+from course import build, grade
+from course import key as grading
 from lossacc_utils import calibration, curves, metrics, variants
 from lossacc_utils.runs import Run
 
 ROOT = Path(tasks.ROOT)
 ASSIGNMENTS = ROOT / "assignments"
-sys.path.insert(0, str(ASSIGNMENTS))  # the keys import grading.py, as they do in an autograder
-import grading  # noqa: E402
-
-submissions = tasks.load_module(ASSIGNMENTS / "submissions.py")
 NAMES = sorted(path.stem for path in ASSIGNMENTS.glob("*.ipynb"))
 
 
@@ -167,8 +167,9 @@ def test_a_key_grades_with_the_numbers_of_the_id_and_refuses_a_missing_id():
 def test_check_inside_otter_refuses_a_package_other_than_the_autograders(tmp_path):
     """In an autograder, answer_key.json records the digest of its lossacc_utils; a submission
     that brings its own package is graded with that package by otter, and check then fails."""
-    copy = tmp_path / "grading.py"
-    shutil.copy(ASSIGNMENTS / "grading.py", copy)
+    copy = tmp_path / "course" / "key.py"  # where the autograder has it
+    copy.parent.mkdir()
+    shutil.copy(ROOT / "course" / "key.py", copy)
     module = tasks.load_module(copy)
     example = module.Key("overtraining")
     example.question(lambda student, mine: None)  # registered as "<lambda>": always right
@@ -186,7 +187,7 @@ def test_check_inside_otter_refuses_a_package_other_than_the_autograders(tmp_pat
 @pytest.mark.parametrize("name", NAMES)
 def test_each_key_grades_exactly_the_masters_questions(name):
     master = ASSIGNMENTS / f"{name}.ipynb"
-    questions = [question["name"] for question in tasks.master_questions(master)]
+    questions = [question["name"] for question in build.master_questions(master)]
     assert list(key(name).key.questions) == questions
     hidden = [
         cell.source
@@ -202,7 +203,7 @@ def test_each_key_grades_exactly_the_masters_questions(name):
 def test_each_withheld_function_is_a_function_of_the_package_and_its_question_exists(name):
     import importlib
 
-    withheld = tasks.withheld(ASSIGNMENTS / "keys" / f"{name}.py")
+    withheld = build.withheld(ASSIGNMENTS / "keys" / f"{name}.py")
     assert withheld == key(name).WITHHELD and withheld
     for question, functions in withheld.items():
         assert question in key(name).key.questions
@@ -283,7 +284,7 @@ def test_withholding_replaces_exactly_the_named_functions_by_ones_that_name_the_
         "q1": ("calibration.expected_calibration_error", "calibration.calibration_bins"),
         "q4": ("curves.early_stopping",),
     }
-    tasks.withhold(package, functions)
+    build.withhold(package, functions)
     for module in ("calibration", "curves"):
         before = ast.parse((ROOT / "lossacc_utils" / f"{module}.py").read_text()).body
         after = ast.parse((package / f"{module}.py").read_text()).body
@@ -321,7 +322,7 @@ def test_the_students_requirements_pin_what_the_assignments_need_at_the_books_ve
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     }
-    lines = [line for line in tasks.student_requirements().splitlines() if not line.startswith("#")]
+    lines = [line for line in build.student_requirements().splitlines() if not line.startswith("#")]
     names = [line.split("==")[0] for line in lines]
     assert {"otter-grader", "jupyterlab", "tensorflow", "numpy"} <= set(names)
     assert "tensorflow-cpu" not in names  # no wheels for macOS
@@ -343,7 +344,7 @@ def test_a_submission_is_its_notebook_whatever_else_its_zip_carries(tmp_path):
         archive.writestr("work/.ipynb_checkpoints/calibration-checkpoint.ipynb", notebook_bytes())
         archive.writestr("work/lossacc_utils/calibration.py", "def ece(): ...")
         archive.writestr("tests/q1.py", "test = {}")
-    cells, carried = submissions.read_submission(path, "calibration")
+    cells, carried = grade.read_submission(path, "calibration")
     assert [source for _, source, _ in cells] == ["right = 1"]
     assert carried == ["lossacc_utils", "tests"]
 
@@ -362,11 +363,11 @@ def test_a_zip_without_one_notebook_to_grade_says_why(tmp_path, entries, note):
         archive.writestr("readme.txt", "hello")
         for name, data in entries.items():
             archive.writestr(name, data)
-    with pytest.raises(submissions.Unreadable, match=note):
-        submissions.read_submission(path, "calibration")
+    with pytest.raises(grade.Unreadable, match=note):
+        grade.read_submission(path, "calibration")
     path.write_bytes(b"not a zip")
-    with pytest.raises(submissions.Unreadable, match="not a zip file"):
-        submissions.read_submission(path, "calibration")
+    with pytest.raises(grade.Unreadable, match="not a zip file"):
+        grade.read_submission(path, "calibration")
 
 
 def test_a_cell_is_placed_in_setup_in_the_question_it_answers_or_at_the_end():
@@ -381,17 +382,17 @@ def test_a_cell_is_placed_in_setup_in_the_question_it_answers_or_at_the_end():
         ("code", 'grader.check("q2")', {}),
         ("code", "grader.export()", {}),
     ]
-    where = submissions.regions(cells, {"q1": 4, "q2": 6})
+    where = grade.regions(cells, {"q1": 4, "q2": 6})
     assert where == ["setup", "setup", "q1", "q1", "q1", "q2", "q2", "the end"]
 
 
 def test_grades_csv_flags_an_id_two_submissions_share(tmp_path):
     results = []
     for name, student_id in (("a.ipynb", "s1"), ("b.ipynb", "S1"), ("c.ipynb", "s2")):
-        result = submissions.Result(name)
+        result = grade.Result(name)
         result.student_id, result.right = student_id, {"q1": True, "q2": name != "c.ipynb"}
         results.append(result)
-    submissions.write_grades(tmp_path / "grades.csv", results, {"q1": 2, "q2": 3})
+    grade.write_grades(tmp_path / "grades.csv", results, {"q1": 2, "q2": 3})
     rows = pd.read_csv(tmp_path / "grades.csv", keep_default_na=False)
     assert rows["total"].tolist() == [5, 5, 2]
     assert rows["note"].tolist() == ["same student id as b.ipynb", "same student id as a.ipynb", ""]
@@ -409,6 +410,8 @@ def test_grades_csv_flags_an_id_two_submissions_share(tmp_path):
         (["calibration", "{folder}", "--timeout", "abc"], "argument --timeout: 'abc' is not a"),
         (["calibration", "{folder}", "--timeout", "0"], "argument --timeout: '0' is not a number"),
         (["calibration", "{folder}", "--timeout", "inf"], "argument --timeout: 'inf' is not a"),
+        (["calibration", "{folder}", "--jobs", "0"], "argument --jobs: '0' is not a whole number"),
+        (["calibration", "{folder}", "--jobs", "two"], "argument --jobs: 'two' is not a whole"),
     ],
 )
 def test_bad_arguments_to_grade_get_one_sentence_naming_the_argument(tmp_path, arguments, error):
@@ -438,8 +441,9 @@ def test_the_readme_names_the_grade_command_and_its_default_time_limit():
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "`python3 tasks.py grade NAME FOLDER`" in readme
     assert f"(`--timeout SECONDS`, {tasks.GRADE_TIMEOUT:g} by default)" in readme
-    grade = tasks.parse(["grade", "calibration", str(ROOT / "assignments")])
-    assert grade.timeout == tasks.GRADE_TIMEOUT and grade.name == "calibration"
+    parsed = tasks.parse(["grade", "calibration", str(ROOT / "assignments")])
+    assert parsed.timeout == tasks.GRADE_TIMEOUT and parsed.name == "calibration"
+    assert (parsed.jobs, parsed.no_sandbox) == (1, False)
 
 
 def test_a_reply_that_is_not_what_answer_writes_is_a_wrong_answer_not_a_crash():
@@ -457,13 +461,82 @@ def test_a_quiet_import_keeps_what_the_module_writes_below_python_out_of_the_ter
     (tmp_path / "broken_module.py").write_text('raise ImportError("broken on purpose")\n')
     script = (
         "import os, sys\n"
-        f"sys.path[:0] = [{str(tmp_path)!r}, {str(ASSIGNMENTS)!r}]\n"
-        "import submissions\n"
-        "submissions.quiet_import('noisy_module')\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from course import grade\n"
+        "grade.quiet_import('noisy_module')\n"
         "os.write(2, b'after\\n')\n"
-        "submissions.quiet_import('broken_module')\n"
+        "grade.quiet_import('broken_module')\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert "below python" not in result.stderr
     assert result.stderr.startswith("after\n")
     assert "ImportError: broken on purpose" in result.stderr
+
+
+# ---- a submission read before any code runs, and the grades written ---------------------------
+
+
+@pytest.mark.parametrize("kind", list(malformed_zips(notebook_bytes().encode())))
+def test_a_malformed_zip_is_a_row_with_a_note_not_the_end_of_the_batch(tmp_path, kind):
+    path = tmp_path / f"{kind}.zip"
+    path.write_bytes(malformed_zips(notebook_bytes().encode())[kind])
+    read = grade.read(path, "calibration")
+    assert read.unreadable is not None and read.cells == []
+    assert re.fullmatch(
+        r"(its notebook cannot be read from the zip|not a zip file that can be read)"
+        r" \([\w.]+\)",
+        read.unreadable,
+    ), read.unreadable
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_printed_escaped(tmp_path):
+    name = os.fsdecode(b"odd-\xff.ipynb")
+    (tmp_path / name).write_text(notebook_bytes())
+    read = grade.read(tmp_path / name, "calibration")
+    assert read.unreadable is None and read.name == "odd-\\udcff.ipynb"
+
+
+def test_grades_csv_runs_no_formula_and_holds_any_id_and_is_never_half_written(tmp_path):
+    results = []
+    for name, student_id in (("=a.ipynb", "=1+1"), ("b.ipynb", "@SUM(A1)"), ("c.ipynb", "\udc80")):
+        result = grade.Result(name)
+        result.student_id, result.right = student_id, {"q1": True}
+        result.notes = ["-2 points" if name == "b.ipynb" else ""]
+        results.append(result)
+    grade.write_grades(tmp_path / "grades.csv", results, {"q1": 2})
+    rows = pd.read_csv(tmp_path / "grades.csv", keep_default_na=False, dtype=str)
+    assert rows["submission"].tolist() == ["'=a.ipynb", "b.ipynb", "c.ipynb"]
+    assert rows["student_id"].tolist() == ["'=1+1", "'@SUM(A1)", "\\udc80"]
+    assert rows["note"].tolist() == ["", "'-2 points", ""]
+    assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]  # no file left half written
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_what_the_page_for_instructors_reads_of_a_key_is_what_the_key_holds(name):
+    facts = build.key_facts(ASSIGNMENTS / "keys" / f"{name}.py")
+    imported = key(name)
+    assert facts == {"withheld": imported.WITHHELD, "variants": imported.key.variant is not None}
+
+
+def test_a_build_that_changed_is_refused_and_the_message_says_how_to_make_it_again(tmp_path):
+    built = tmp_path / "calibration"
+    for part in ("student", "autograder"):
+        (built / part).mkdir(parents=True)
+        (built / part / "calibration.ipynb").write_text(part)
+    (built / "autograder" / "answer_key.py").write_text("key = ...")
+    with pytest.raises(build.BuildChanged, match=r"has no build\.json"):
+        build.check_build(built)
+    record = {"sources": build.source_digest("calibration"), "files": build.file_digests(built)}
+    (built / build.RECORD).write_text(json.dumps(record))
+    build.check_build(built)  # as made
+    with (built / "autograder" / "answer_key.py").open("a") as file:
+        file.write("\nimport os  # a backdoor\n")
+    with pytest.raises(build.BuildChanged, match=r"1 files .* \(autograder/answer_key.py first\)"):
+        build.check_build(built)
+    record["files"] = build.file_digests(built)
+    record["sources"] = "0" * 64  # made from other sources than the book's now
+    (built / build.RECORD).write_text(json.dumps(record))
+    with pytest.raises(
+        build.BuildChanged, match=re.escape("`python3 tasks.py assignments calibration`")
+    ):
+        build.check_build(built)

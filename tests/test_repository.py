@@ -207,11 +207,13 @@ def test_a_downloaded_notebook_says_how_to_get_the_package_before_it_imports_it(
 
 
 def test_assignments_without_masters_say_so(tmp_path, monkeypatch):
-    """The students' download has no masters: making assignments there stops with a sentence."""
+    """The book's download has no masters: making assignments there stops with a sentence."""
+    from course import build
+
     (tmp_path / "assignments").mkdir()
-    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "ROOT", tmp_path)
     with pytest.raises(SystemExit, match="no master notebooks in assignments/"):
-        tasks.build_assignments(tmp_path / "out")
+        build.build_assignments(tmp_path / "out", tasks.environment())
     assert not (tmp_path / "out").exists()
 
 

@@ -1,12 +1,12 @@
-"""The calibration assignment's answer key (see grading.py for what a key is).
+"""The calibration assignment's answer key (see course/key.py for what a key is).
 
 The references for questions 1 and 4 are written here: the students' copy of lossacc_utils leaves
 out the library's ECE, its calibration bins and its early-stopping rule.
 """
 
 import numpy as np
-from grading import Key, number, whole_number
 
+from course.key import Key, number, whole_number
 from lossacc_utils import calibration, variants
 
 #: What the students' copy of lossacc_utils leaves out, by the question that asks for it.

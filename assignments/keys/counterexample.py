@@ -1,12 +1,12 @@
-"""The counterexample assignment's answer key (see grading.py for what a key is).
+"""The counterexample assignment's answer key (see course/key.py for what a key is).
 
 The reference for question 1 is written here: the students' copy of lossacc_utils leaves out the
 library's cross-entropies, any of which computes the answer.
 """
 
 import numpy as np
-from grading import Key, array, number, text
 
+from course.key import Key, array, number, text
 from lossacc_utils import variants
 
 #: What the students' copy of lossacc_utils leaves out, by the question that asks for it.

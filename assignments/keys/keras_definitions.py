@@ -1,4 +1,4 @@
-"""The Keras definitions assignment's answer key (see grading.py for what a key is).
+"""The Keras definitions assignment's answer key (see course/key.py for what a key is).
 
 Keras is the judge: the expected values come from Keras itself, run by the grader. The students'
 copy of lossacc_utils leaves out the library's cross-entropies, which compute question 1's answer.
@@ -7,8 +7,8 @@ copy of lossacc_utils leaves out the library's cross-entropies, which compute qu
 import functools
 
 import numpy as np
-from grading import Key, array, number, text
 
+from course.key import Key, array, number, text
 from lossacc_utils import variants
 
 #: What the students' copy of lossacc_utils leaves out, by the question that asks for it.

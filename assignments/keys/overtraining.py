@@ -1,4 +1,4 @@
-"""The over-training assignment's answer key (see grading.py for what a key is).
+"""The over-training assignment's answer key (see course/key.py for what a key is).
 
 Every student trains the same run (`RUN`, as the notebook's first cell does); the grader trains it
 again, so that the expected values come from its own run and not from the student's `run`. The same
@@ -9,7 +9,8 @@ summaries and the loss split by correctness, which compute the answers.
 import functools
 
 import numpy as np
-from grading import Key, number, text, whole_number
+
+from course.key import Key, number, text, whole_number
 
 #: What the students' copy of lossacc_utils leaves out, by the question that asks for it.
 WITHHELD = {

@@ -1,25 +1,26 @@
 """How an assignment's answers are graded: answer keys, and the student read as plain data.
 
-Each assignment has an answer key, keys/<name>.py: a `Key` with one function per question, which
-gets `student`, through which it reads the student's answers, and `mine`, the student's own
-numbers (see `lossacc_utils.variants`), and raises AssertionError when an answer is wrong. The
-expected values come from the key's own code and from the autograder's copy of lossacc_utils,
-never from the student's names; the key assigns nothing in the student's namespace; and the key
-holds its own reference implementations, which the students' copy of lossacc_utils leaves out
-(each key's `WITHHELD`).
+Each assignment has an answer key, assignments/keys/<name>.py: a `Key` with one function per
+question, which gets `student`, through which it reads the student's answers, and `mine`, the
+student's own numbers (see `lossacc_utils.variants`), and raises AssertionError when an answer is
+wrong. The expected values come from the key's own code and from lossacc_utils, never from the
+student's names; the key assigns nothing in the student's namespace; and the key holds its own
+reference implementations, which the students' copy of lossacc_utils leaves out (each key's
+`WITHHELD`).
 
 A key grades in one of two ways:
 
-- **From outside the student's process**, as `python3 tasks.py grade` does (submissions.py): the
+- **From outside the student's process**, as `python3 tasks.py grade` does (`course.grade`): the
   key runs in the grader's process, and each answer it reads, or each call of a student's
-  function, is evaluated in the student's kernel, which sends back plain data only (numbers,
-  strings, lists, NumPy arrays of numbers) as JSON. What reaches the student's process is the
-  inputs the key calls the student's functions with, never the expected values.
+  function, is evaluated in the student's kernel, in its sandbox (`course.sandbox`), which sends
+  back plain data only (numbers, strings, lists, NumPy arrays of numbers) as JSON. What reaches
+  the student's process is the inputs the key calls the student's functions with, never the
+  expected values.
 - **Inside the student's process**, as otter does (`otter run`, `otter grade`, Gradescope): each
   question's hidden test in the master is `__import__("answer_key").check("q1", globals())`, which
   reads the same plain data from the notebook's namespace. There, student code shares the process
   and the folder with the key, and can read or change anything in them (the page for instructors
-  says what to do about it). The autograder carries this file as grading.py, the key as
+  says what to do about it). The autograder carries this module as course/key.py, the key as
   answer_key.py and answer_key.json, which records the digest of the autograder's lossacc_utils:
   otter grades a submission that brings its own package with that package, and `check` then fails.
 
@@ -29,15 +30,12 @@ source: they use nothing but the standard library and NumPy, imported inside the
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 from pathlib import Path
 
 #: Where the build records the digest of the autograder's lossacc_utils, beside answer_key.py.
 RECORD = "answer_key.json"
-#: The files of a package that its digest covers.
-SOURCE_SUFFIXES = (".py", ".js", ".css")
 
 
 class WrongAnswer(AssertionError):
@@ -264,20 +262,20 @@ class Key:
 
 
 def package_digest(folder: Path) -> str:
-    """A digest of the package in `folder`: the names and contents of its source files."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.suffix in SOURCE_SUFFIXES):
-        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode() + path.read_bytes())
-    return digest.hexdigest()
+    """The digest of the package in `folder`, as the book computes every digest of its source
+    (`lossacc_utils.fingerprint.source_digest`)."""
+    from lossacc_utils.fingerprint import source_digest
+
+    return source_digest(Path(folder))
 
 
 def foreign_package() -> str | None:
     """Why the lossacc_utils this process imports is not the autograder's, or None if it is."""
     import lossacc_utils
 
-    record = Path(__file__).with_name(RECORD)
+    record = Path(__file__).parent.parent / RECORD  # in the autograder's folder, as is course/
     if not record.is_file():
-        return f"{RECORD} is missing beside grading.py: the autograder is incomplete"
+        return f"{RECORD} is missing beside course/: the autograder is incomplete"
     expected = json.loads(record.read_text())["package"]
     if package_digest(Path(lossacc_utils.__file__).parent) != expected:
         return "the lossacc_utils imported is not the autograder's: the submission carries its own"
