@@ -48,6 +48,7 @@ import os
 import pkgutil
 import re
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -75,8 +76,9 @@ __all__ = [
 
 #: A cell that checks a question, as otter writes it into the students' notebook.
 CHECK = re.compile(r"""\s*grader\.check\(\s*["'](\w+)["']\s*\)\s*""")
-#: Otter's cells that grade all the questions or export the notebook: never run when grading.
-OTTER_CELLS = re.compile(r"""^\s*grader\.(check_all|export)\(""", re.MULTILINE)
+#: A line of otter's cells that grade all the questions or export the notebook: a cell of such
+#: lines (and comments) alone is never run when grading.
+OTTER_LINE = re.compile(r"""\s*(grader\.(check_all|export)\(.*\)\s*|#.*)?""")
 #: The cell that sets the student's id.
 ID_CELL = re.compile(r"^STUDENT_ID\s*=", re.MULTILINE)
 #: What a submission may carry that grading never uses, by the note that says so.
@@ -85,6 +87,12 @@ CARRIED = {"lossacc_utils": "lossacc_utils", "tests": "tests", "answer_key.py": 
 LARGEST = 50_000_000
 #: What a spreadsheet reads as the start of a formula.
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+#: What a terminal obeys rather than shows: C0 and C1 control characters but the line break.
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: A student id as rosters write them; another is graded, and its note says to check it.
+PLAIN_ID = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
+#: The largest zip read, in bytes, and the most entries it may hold.
+LARGEST_ZIP, MOST_ENTRIES = 200_000_000, 10_000
 
 
 class Unreadable(Exception):
@@ -113,8 +121,18 @@ class Result:
 
 def printable(text: str) -> str:
     """`text` with what cannot be written as UTF-8 (a file name's undecodable bytes, a lone
-    surrogate) spelled out as escapes."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    surrogate) and what a terminal would obey (control characters, such as escape sequences
+    that clear the screen) spelled out as escapes."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return CONTROL.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def otters(source: str) -> bool:
+    """Whether a code cell is one of otter's own that grade all or export, and nothing else."""
+    lines = source.splitlines()
+    return any(line.strip() and not line.strip().startswith("#") for line in lines) and all(
+        OTTER_LINE.fullmatch(line) for line in lines
+    )
 
 
 def kind(error: BaseException) -> str:
@@ -146,11 +164,15 @@ def read_submission(path: Path, name: str):
             raise Unreadable("its notebook is over 50 MB")
         text = path.read_bytes()
     else:
+        if path.stat().st_size > LARGEST_ZIP:
+            raise Unreadable("the zip is over 200 MB")
         try:
             archive = zipfile.ZipFile(path)
         except Exception as error:  # not a zip, or one whose directory cannot be read
             raise Unreadable(f"not a zip file that can be read ({kind(error)})") from None
         with archive:
+            if len(archive.infolist()) > MOST_ENTRIES:
+                raise Unreadable(f"the zip holds over {MOST_ENTRIES:,} files")
             entries = [entry for entry in archive.infolist() if not entry.is_dir()]
             parts = [PurePosixPath(entry.filename).parts for entry in entries]
             carried = [
@@ -229,7 +251,6 @@ def grade_submission(
     key,
     seconds: float,
     sandboxed: bool = True,
-    key_lock: threading.Lock | None = None,
 ) -> Result:
     """Grade `submission` (read, and readable) on `questions` with `key`, its kernel given the
     students' folder `handout`; see the module's docstring for how."""
@@ -253,7 +274,6 @@ def grade_submission(
     )
     if key.variant is not None and id_cell is None:
         result.notes.append("no cell sets STUDENT_ID")
-    key_lock = key_lock or threading.Lock()
     errors = {}
     with tempfile.TemporaryDirectory(prefix="lossacc-grade-", ignore_cleanup_errors=True) as tmp:
         kernel, place = None, "setup"
@@ -264,8 +284,7 @@ def grade_submission(
             nonlocal place
             place = f"while grading {question}"
             try:
-                with key_lock:
-                    key.grade(question, student, student_id)
+                key.grade(question, student, student_id)
                 return True
             except (OutOfTime, KernelDied):
                 raise
@@ -280,7 +299,7 @@ def grade_submission(
             deadline = time.monotonic() + seconds
             kernel = Kernel(handout, Path(tmp), deadline, sandboxed=sandboxed)
             for i, (kind, source, _) in enumerate(cells):
-                if kind != "code" or OTTER_CELLS.search(source) or CHECK.fullmatch(source):
+                if kind != "code" or otters(source) or CHECK.fullmatch(source):
                     question = next((q for q, at in checks.items() if at == i), None)
                     if question is not None:
                         result.right[question] = mark(question)
@@ -329,7 +348,18 @@ def read_id(student, result: Result) -> str | None:
         result.notes.append("STUDENT_ID is not set to a student id")
         return None
     result.student_id = printable(student_id.strip())[:200]
+    if not PLAIN_ID.fullmatch(student_id.strip()):
+        result.notes.append("an unusual student id: check it against the roster")
     return student_id
+
+
+def same_id(student_id: str) -> str:
+    """What two ids that a reader would take for one have in common: their NFKC form, case
+    folded, without invisible characters (zero-width spaces and the like)."""
+    import unicodedata
+
+    normal = unicodedata.normalize("NFKC", student_id).casefold()
+    return "".join(c for c in normal if unicodedata.category(c) not in ("Cf", "Cc", "Zs"))
 
 
 def spreadsheet_safe(value) -> str:
@@ -345,12 +375,12 @@ def write_grades(path: Path, results: list[Result], points: dict) -> None:
     by_id = {}
     for result in results:
         if result.student_id:
-            by_id.setdefault(result.student_id.casefold(), []).append(result.submission)
+            by_id.setdefault(same_id(result.student_id), []).append(result.submission)
     rows = [["submission", "student_id", *points, "total", "seconds", "note"]]
     for result in results:
         scores = [points[q] if result.right.get(q) else 0 for q in points]
         notes = list(result.notes)
-        others = [s for s in by_id.get(result.student_id.casefold(), []) if s != result.submission]
+        others = [s for s in by_id.get(same_id(result.student_id), []) if s != result.submission]
         if result.student_id and others:
             notes.append(f"same student id as {', '.join(others)}")
         rows.append(
@@ -419,6 +449,9 @@ def grade_folder(
 
     if sandboxed and available():
         raise RuntimeError(f"no sandbox can be made: {available()}")
+    for stream in (sys.stdout, sys.stderr):  # a terminal that is not UTF-8 shows escapes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     name = built.name
     key = load_key(built)
     handed_out = nbformat.read(built / "student" / f"{name}.ipynb", as_version=4)
@@ -437,7 +470,7 @@ def grade_folder(
     )
     results = {}
     width = max(len(submission.name) for submission in submissions)
-    lock, key_lock = threading.Lock(), threading.Lock()
+    lock = threading.Lock()
 
     def grade_one(submission):
         start = time.monotonic()
@@ -447,7 +480,7 @@ def grade_folder(
         else:
             try:
                 result = grade_submission(
-                    submission, list(points), built / "student", key, seconds, sandboxed, key_lock
+                    submission, list(points), built / "student", key, seconds, sandboxed
                 )
             except Exception as error:  # never the end of the batch
                 result = Result(submission.name)
@@ -455,7 +488,10 @@ def grade_folder(
         result.seconds = time.monotonic() - start
         with lock:
             results[submission.path] = result
-            write_grades(output, [results[p] for p in paths if p in results], points)
+            try:
+                write_grades(output, [results[p] for p in paths if p in results], points)
+            except OSError as error:  # a full disk, say: the next submission writes it again
+                print(f"grades.csv could not be written: {error}", file=sys.stderr, flush=True)
             score = sum(points[q] for q in points if result.right.get(q))
             print(
                 f"{len(results):4d}/{len(submissions)}  {submission.name:<{width}}  "

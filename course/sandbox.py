@@ -50,6 +50,11 @@ __all__ = [
 
 #: The kernel's current folder inside the sandbox, where the students' folder is copied.
 WORKING_FOLDER = "/assignment"
+#: Where, inside the sandbox, the kernel's connection file is, and its sockets: in the sandbox's
+#: own memory, which the grader reaches through /proc/<pid>/root, so that no folder of this
+#: machine is writable from inside.
+SANDBOX_CONNECTION = "/tmp/kernel.json"
+SANDBOX_SOCKETS = "/tmp/kernel"
 #: The limits set on the kernel (each as prlimit names them), and the sizes of its folders.
 LIMITS = {
     "as": 8 * 2**30,  # bytes of address space of one process (TensorFlow reserves a few GB)
@@ -59,6 +64,7 @@ LIMITS = {
     "nofile": 1024,  # open files
     "working": 512 * 2**20,  # bytes in the working folder
     "tmp": 256 * 2**20,  # bytes in /tmp
+    "shm": 64 * 2**20,  # bytes in /dev/shm
 }
 #: Run first in every kernel, silently: drop the finder of lossacc_utils' editable install, which
 #: would otherwise supply, from the book's own folder, any module missing from the students' copy.
@@ -73,8 +79,10 @@ CLEAN_START = [
     "--InteractiveShellApp.exec_lines=[]",
     "--InteractiveShellApp.exec_files=[]",
 ]
-#: The largest message the grader reads from a kernel, in bytes: a longer one ends the kernel.
-LARGEST_MESSAGE = 64 * 2**20
+#: The largest part of a message the grader reads from a kernel, in bytes (a longer one ends the
+#: connection, and so the kernel), and how many messages may wait on a channel to be read.
+LARGEST_MESSAGE = 16 * 2**20
+QUEUED_MESSAGES = 16
 
 
 class OutOfTime(Exception):
@@ -176,10 +184,11 @@ def available() -> str | None:
     return None
 
 
-def sandbox_command(handout: Path, ipc: Path, seconds: float) -> list[str]:
-    """The command that runs a command (appended to it) in a sandbox: `handout`, the students'
-    folder, copied into its working folder; `ipc`, bound where it is, for the sockets; the
-    environment `kernel_environment("/tmp")`, and nothing of the grader's."""
+def sandbox_command(handout: Path, connection: Path, seconds: float) -> list[str]:
+    """The command that runs a kernel command (appended to it) in a sandbox: `handout`, the
+    students' folder, copied into its working folder; `connection`, a folder holding the kernel's
+    connection file, copied to `SANDBOX_CONNECTION`; the environment `kernel_environment("/tmp")`,
+    and nothing of the grader's. Nothing of this machine is writable inside."""
     read_only = {
         "/usr",
         "/etc",
@@ -203,16 +212,19 @@ def sandbox_command(handout: Path, ipc: Path, seconds: float) -> list[str]:
         command += ["--ro-bind-try", "/dev/null", secret]
     command += [
         *("--proc", "/proc", "--dev", "/dev"),
+        *("--size", str(LIMITS["shm"]), "--tmpfs", "/dev/shm"),
         *("--size", str(LIMITS["tmp"]), "--tmpfs", "/tmp"),
         *("--size", str(LIMITS["working"]), "--tmpfs", WORKING_FOLDER),
         *("--ro-bind", str(handout), "/handout"),
-        *("--bind", str(ipc), str(ipc)),
-        *("--remount-ro", "/"),  # the rest of the sandbox's own root is read-only too
+        *("--ro-bind", str(connection), "/connection"),
+        *("--remount-ro", "/dev"),  # its own /dev, but for /dev/shm
+        *("--remount-ro", "/"),  # the rest of the sandbox's own root
         *("--chdir", WORKING_FOLDER),
         "--",
         "/bin/sh",
         "-c",
-        f'cp -R /handout/. {WORKING_FOLDER}/ && exec "$@"',
+        f"cp -R /handout/. {WORKING_FOLDER}/ && cp /connection/kernel.json "
+        f'{SANDBOX_CONNECTION} && exec "$@"',
         "sh",
         "prlimit",
         f"--cpu={int(seconds) + 1}",
@@ -220,6 +232,22 @@ def sandbox_command(handout: Path, ipc: Path, seconds: float) -> list[str]:
         "--",
     ]
     return command
+
+
+def sandbox_child(process: int, seconds: float = 5) -> int:
+    """The process id of the sandbox that the bwrap process `process` starts (its first child),
+    waiting for it at most `seconds`."""
+    children = Path(f"/proc/{process}/task/{process}/children")
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        try:
+            found = children.read_text().split()
+        except OSError:
+            found = []
+        if found:
+            return int(found[0])
+        time.sleep(0.01)
+    raise KernelDied
 
 
 def kernel_environment(home: str) -> dict:
@@ -246,34 +274,39 @@ class Kernel:
     """
 
     def __init__(self, handout: Path, scratch: Path, deadline: float, sandboxed: bool = True):
+        import zmq
         from jupyter_client import KernelManager
 
-        self.deadline, self.client = deadline, None
-        ipc = scratch / "ipc"
-        ipc.mkdir()
-        self.groups = None
+        self.deadline, self.client, self.groups = deadline, None, None
+        self.context = zmq.Context()
+        connection = scratch / "connection"
+        connection.mkdir()
         if sandboxed:
             self.groups = ControlGroups()
             prefix = self.groups.command() + sandbox_command(
-                handout, ipc, deadline - time.monotonic()
+                handout, connection, deadline - time.monotonic()
             )
+            outside = str(connection / "kernel.json")
 
             class Manager(KernelManager):
                 def format_kernel_cmd(self, extra_arguments=None):
-                    return prefix + super().format_kernel_cmd(extra_arguments)
+                    command = super().format_kernel_cmd(extra_arguments)
+                    inside = [SANDBOX_CONNECTION if part == outside else part for part in command]
+                    return prefix + inside
 
-            environment, cwd = kernel_environment("/tmp"), ipc
+            environment, cwd, sockets = kernel_environment("/tmp"), connection, SANDBOX_SOCKETS
         else:
             Manager = KernelManager
             cwd = scratch / "submission"
             shutil.copytree(handout, cwd)
             (scratch / "home").mkdir()
             environment = kernel_environment(str(scratch / "home"))
+            sockets = str(connection / "kernel")
         self.manager = Manager(
             kernel_name="python3",
             transport="ipc",
-            ip=str(ipc / "socket"),
-            connection_file=str(ipc / "kernel.json"),
+            ip=sockets,
+            connection_file=str(connection / "kernel.json"),
         )
         self.watchdog = threading.Timer(max(deadline - time.monotonic(), 0), self.kill)
         self.watchdog.daemon = True
@@ -286,10 +319,14 @@ class Kernel:
                 stderr=subprocess.DEVNULL,
             )
             self.watchdog.start()
-            self.client = self.manager.client()
-            self.client.start_channels()
-            for channel in (self.client.shell_channel, self.client.iopub_channel):
-                channel.socket.setsockopt(__import__("zmq").MAXMSGSIZE, LARGEST_MESSAGE)
+            if sandboxed:  # the sockets, in the sandbox's own /tmp
+                child = sandbox_child(self.manager.provisioner.process.pid)
+                sockets = f"/proc/{child}/root{SANDBOX_SOCKETS}"
+            self.context.setsockopt(zmq.MAXMSGSIZE, LARGEST_MESSAGE)  # for every socket it makes
+            self.context.setsockopt(zmq.RCVHWM, QUEUED_MESSAGES)
+            self.client = self.manager.client(context=self.context, ip=sockets)
+            # the shell and IOPub channels only: the others are never read, and would fill up
+            self.client.start_channels(stdin=False, hb=False, control=False)
             try:
                 self.client.wait_for_ready(timeout=max(self.left(), 0.1))
             except RuntimeError:  # it did not answer in time, or died first
@@ -371,6 +408,7 @@ class Kernel:
         self.kill()
         if self.client is not None:
             self.client.stop_channels()
+        self.context.destroy(linger=0)
         if self.manager.has_kernel:
             try:
                 self.manager.shutdown_kernel(now=True)

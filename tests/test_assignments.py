@@ -582,8 +582,16 @@ def test_a_hostile_class_cannot_raise_its_marks_lower_anothers_learn_the_key_or_
             cell.source = f"{look}\n{attack}\n{cell.source}"
             nbformat.write(notebook, folder / f"{group}-{name}.ipynb")
             expected[f"{group}-{name}.ipynb"] = None
-    # honest students, one sorted after every attack, whose marks no attack may lower
-    for name in ("honest-a", "victim-z"):
+    # an answer that never returns when the key calls it, graded beside an honest student
+    hangs = solution()
+    answer_cell(
+        hangs, "q1"
+    ).source = "import time\n\ndef ece(y_true, probabilities, n_bins=15):\n    time.sleep(3600)"
+    nbformat.write(hangs, folder / "hangs-the-key.ipynb")
+    expected["hangs-the-key.ipynb"] = 0
+    # honest students, one graded beside the answer that hangs, one sorted after every attack,
+    # whose marks no attack may lower
+    for name in ("hangs-the-key-neighbour", "honest-a", "victim-z"):
         nbformat.write(solution(), folder / f"{name}.ipynb")
         expected[f"{name}.ipynb"] = 11
     # two tries: a wrong answer at its check, the right one after it
@@ -632,6 +640,7 @@ def test_a_hostile_class_cannot_raise_its_marks_lower_anothers_learn_the_key_or_
     notes = {submission: row["note"] for submission, row in rows.items()}
     assert float(rows["many-cells.ipynb"]["seconds"]) < 60 + 30
     assert notes["many-cells.ipynb"].startswith("timed out")
+    assert notes["hangs-the-key.ipynb"] == "timed out while grading q1"
     for name in STOPS:
         assert int(rows[f"stop-{name}.ipynb"]["q1"]) in (0, 3), notes  # a row, graded or not
     assert rows["formula-id.ipynb"]["student_id"].startswith("'=")

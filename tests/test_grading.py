@@ -540,3 +540,45 @@ def test_a_build_that_changed_is_refused_and_the_message_says_how_to_make_it_aga
         build.BuildChanged, match=re.escape("`python3 tasks.py assignments calibration`")
     ):
         build.check_build(built)
+
+
+def test_what_a_terminal_would_obey_is_printed_as_escapes():
+    forged = "\x1b[2J\x1b]0;title\x07   1/9  victim.ipynb  0/11\x9b"
+    assert grade.printable(forged) == ("\\x1b[2J\\x1b]0;title\\x07   1/9  victim.ipynb  0/11\\x9b")
+    assert grade.printable("line\nbreak ☃ \udc80") == "line\nbreak ☃ \\udc80"
+
+
+def test_only_otters_own_cells_are_skipped_not_a_cell_that_also_answers():
+    assert grade.otters("grader.check_all()")
+    assert grade.otters("# Save your notebook first\n\ngrader.export(pdf=False, run_tests=True)")
+    assert not grade.otters("temperature = 1.5\ngrader.check_all()")
+    assert not grade.otters("# grader.export()")
+    assert not grade.otters("")
+
+
+def test_ids_a_reader_takes_for_one_are_flagged_as_one(tmp_path):
+    results = []
+    for name, student_id in (("a.ipynb", "s4000001"), ("b.ipynb", "S4000001\u200b")):
+        result = grade.Result(name)
+        result.student_id, result.right = student_id, {"q1": True}
+        results.append(result)
+    grade.write_grades(tmp_path / "grades.csv", results, {"q1": 2})
+    rows = pd.read_csv(tmp_path / "grades.csv", keep_default_na=False)
+    assert rows["note"].tolist() == ["same student id as b.ipynb", "same student id as a.ipynb"]
+
+
+def test_an_unusual_student_id_is_graded_with_a_note_to_check_it():
+    for student_id, unusual in (("s1000001", False), ("a.b@uni.edu", False), ("s1\u200b", True)):
+        result = grade.Result("a.ipynb")
+        read = grade.read_id(grading.Student.local({"STUDENT_ID": student_id}), result)
+        assert read == student_id
+        assert (result.notes == ["an unusual student id: check it against the roster"]) is unusual
+
+
+def test_a_zip_of_too_many_files_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("calibration.ipynb", notebook_bytes())
+        for number in range(grade.MOST_ENTRIES):
+            archive.writestr(f"junk/{number}", "")
+    assert grade.read(path, "calibration").unreadable == "the zip holds over 10,000 files"

@@ -86,9 +86,10 @@ def test_the_kernel_writes_only_its_working_folder_and_tmp(kernel, tmp_path):
     site = Path(subprocess.__file__).parent  # the base Python's library
     venv = Path(sys.prefix) / "lib"
     targets = [f"{site}/zz.pth", f"{venv}/zz.pth", "/etc/zz", "/handout/given.txt", "/zz"]
+    targets += ["/connection/zz", "/dev/zz", "/proc/zz"]
     code = (
         "written = []\n"
-        f"for path in {targets!r} + ['/assignment/mine.txt', '/tmp/mine.txt']:\n"
+        f"for path in {targets!r} + ['/assignment/mine.txt', '/tmp/mine.txt', '/dev/shm/mine']:\n"
         "    try:\n"
         "        open(path, 'a').write('x')\n"
         "        written.append(path)\n"
@@ -96,9 +97,16 @@ def test_the_kernel_writes_only_its_working_folder_and_tmp(kernel, tmp_path):
         "        pass\n"
         "written"
     )
-    assert run(kernel, code) == repr(["/assignment/mine.txt", "/tmp/mine.txt"])
+    assert run(kernel, code) == repr(["/assignment/mine.txt", "/tmp/mine.txt", "/dev/shm/mine"])
     assert (tmp_path / "handout" / "given.txt").read_text() == "handed out"
-    assert not list(tmp_path.glob("**/mine.txt"))  # in memory, inside the sandbox only
+    # in the sandbox's memory only: not a file of this machine changed, or was added
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "handout",
+        "handout/given.txt",
+        "scratch",
+        "scratch/connection",
+        "scratch/connection/kernel.json",
+    ]
 
 
 def test_nothing_the_kernel_started_outlives_it(kernel):
@@ -189,3 +197,28 @@ def test_without_bubblewrap_no_sandbox_is_available_and_it_says_why(monkeypatch)
         assert "bubblewrap is not installed (apt-get install bubblewrap)" in sandbox.available()
     finally:
         sandbox.available.cache_clear()
+
+
+def resident_megabytes() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
+def test_the_grader_reads_only_the_shell_and_iopub_and_drops_large_messages(kernel):
+    """The kernel's other channels have no reader in the grader to fill, and a message part over
+    the limit is dropped before it reaches the grader's memory."""
+    channels = ("_stdin_channel", "_hb_channel", "_control_channel")
+    assert [getattr(kernel.client, channel) for channel in channels] == [None] * 3
+    before = resident_megabytes()
+    code = (
+        "kernel = get_ipython().kernel\n"
+        f"big = b'x' * {sandbox.LARGEST_MESSAGE + 1}\n"
+        "for _ in range(20):\n"
+        "    kernel.iopub_socket.send_multipart([b'flood', big])\n"
+        "    kernel.session.send(kernel.shell_streams[0], 'execute_reply', {'big': 'x' * 2**24})\n"
+        "1"
+    )
+    assert run(kernel, code) == "1"
+    assert resident_megabytes() - before < 64

@@ -80,7 +80,8 @@ def q3(student, mine):
     assert np.isclose(nll["nll_before"], before), "nll_before is not the test NLL at T = 1"
     assert np.isclose(nll["nll_after"], after, rtol=1e-4), "nll_after is not the NLL at T"
     expected = float((mine.test_logits.argmax(axis=1) == mine.y_test).mean())
-    assert accuracy["accuracy_before"] == accuracy["accuracy_after"] == expected, (
+    # to within float32's rounding of a share: an accuracy computed in float32 is as right
+    assert all(np.isclose(value, expected, rtol=0, atol=1e-6) for value in accuracy.values()), (
         "a temperature changes no prediction, so neither accuracy changes"
     )
 

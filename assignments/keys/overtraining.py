@@ -7,6 +7,7 @@ summaries and the loss split by correctness, which compute the answers.
 """
 
 import functools
+import threading
 
 import numpy as np
 
@@ -29,9 +30,18 @@ key = Key("overtraining")
 check = key.check
 
 
-@functools.cache
+#: Held while the grader trains the run: submissions graded at once wait for one run.
+TRAINING = threading.Lock()
+
+
 def the_run():
     """The run every student trains, trained once by the grader."""
+    with TRAINING:
+        return trained()
+
+
+@functools.cache
+def trained():
     from lossacc_utils.overtraining import run_overtraining
 
     return run_overtraining(**RUN)
