@@ -55,13 +55,19 @@ LEAKS = {
         "        pass"
     ),
     "other-kernels": (
-        "own = os.path.dirname(sys.argv[sys.argv.index('-f') + 1])\n"
-        "for path in everywhere(r'.*\\.json|socket-\\d+'):\n"
-        "    if not path.startswith(own):\n"
-        "        try:\n"
-        "            leaked = leaked or 'signature_scheme' in open(path).read()\n"
-        "        except (OSError, UnicodeDecodeError):\n"
-        "            leaked = leaked or 'socket-' in path"
+        "import stat\n"
+        "_own = json.load(open(sys.argv[sys.argv.index('-f') + 1]))\n"
+        "_sockets = os.path.dirname(_own['ip'])\n"
+        "for path in everywhere(r'.*'):\n"
+        "    try:\n"
+        "        if stat.S_ISSOCK(os.stat(path).st_mode) and not path.startswith(_sockets):\n"
+        "            leaked = True  # another kernel's socket\n"
+        "        elif path.endswith('.json'):\n"
+        "            _other = json.load(open(path))\n"
+        "            if isinstance(_other, dict) and 'signature_scheme' in _other:\n"
+        "                leaked = leaked or _other.get('key') != _own['key']\n"
+        "    except (OSError, ValueError):\n"
+        "        pass"
     ),
     "backdoor": (
         "for path in everywhere(r'(answer_key|curves|calibration|sitecustomize)\\.py|.*\\.pth'):\n"
