@@ -8,12 +8,16 @@ Each submission's code runs in a Jupyter kernel of its own, started inside a bub
   other, nor start a namespace of its own.
 - **Its own files:** the system's programs and libraries, Python and the book's environment, all
   read-only; the students' folder of the build, as handed out, copied into a working folder
-  (`/assignment`, the kernel's current folder) and a private `/tmp`, both in memory with a size
-  limit, which are all it can write. The answer key, the build, the book's folder, the
-  submissions, the grades and every other sandbox are not there to be seen. The kernel talks to
-  the grader over IPC sockets in one folder made for it alone.
+  (`/assignment`, the kernel's current folder), a private `/tmp` and `/dev/shm`, all in memory
+  with a size limit, which are all it can write: nothing of this machine is writable inside. The
+  answer key, the build, the book's folder, the submissions, the grades and every other sandbox
+  are not there to be seen. The kernel's sockets are in its own `/tmp`, where the grader reaches
+  them through /proc; the grader opens only the shell and IOPub channels, and drops any message
+  part over `LARGEST_MESSAGE`.
 - **Limits:** address space, processes and threads, file size, open files and CPU time, set on the
-  kernel; a hard wall-clock deadline, kept by the grader, which then kills the sandbox.
+  kernel; when the grader runs as root, control groups cap the processes and memory of the whole
+  sandbox (root's processes escape RLIMIT_NPROC); a hard wall-clock deadline, kept by the
+  grader, which then kills the sandbox.
 - **Nothing outlives it:** the sandbox's first process is its init; when the grader kills the
   sandbox, or the grader itself dies, every process the submission started dies with it, a
   `setsid` child too.
@@ -269,8 +273,9 @@ class Kernel:
     """A Jupyter kernel with the students' folder `handout` as its own working folder, which
     must be done by `deadline` (time.monotonic()); in a sandbox unless `sandboxed` is False.
 
-    `scratch` is a folder of the grader's, made for this kernel alone. A watchdog kills the kernel
-    at the deadline whatever the grader is doing; every request after it raises OutOfTime.
+    `scratch` is a folder of the grader's, made for this kernel alone: it holds the connection
+    file, which the sandbox reads. A watchdog kills the kernel at the deadline whatever the grader
+    is doing; every request after it raises OutOfTime.
     """
 
     def __init__(self, handout: Path, scratch: Path, deadline: float, sandboxed: bool = True):
