@@ -208,6 +208,12 @@ def sandbox_command(handout: Path, connection: Path, seconds: float) -> list[str
     ]
     for name, value in kernel_environment("/tmp").items():
         command += ["--setenv", name, value]
+    command += [  # first the sandbox's own folders, so that what is bound below shows above them
+        *("--proc", "/proc", "--dev", "/dev"),
+        *("--size", str(LIMITS["shm"]), "--tmpfs", "/dev/shm"),
+        *("--size", str(LIMITS["tmp"]), "--tmpfs", "/tmp"),
+        *("--size", str(LIMITS["working"]), "--tmpfs", WORKING_FOLDER),
+    ]
     for folder in sorted(read_only):
         command += ["--ro-bind", folder, folder]
     for folder in ("/bin", "/lib", "/lib32", "/lib64", "/sbin"):
@@ -215,10 +221,6 @@ def sandbox_command(handout: Path, connection: Path, seconds: float) -> list[str
     for secret in ("/etc/shadow", "/etc/gshadow"):
         command += ["--ro-bind-try", "/dev/null", secret]
     command += [
-        *("--proc", "/proc", "--dev", "/dev"),
-        *("--size", str(LIMITS["shm"]), "--tmpfs", "/dev/shm"),
-        *("--size", str(LIMITS["tmp"]), "--tmpfs", "/tmp"),
-        *("--size", str(LIMITS["working"]), "--tmpfs", WORKING_FOLDER),
         *("--ro-bind", str(handout), "/handout"),
         *("--ro-bind", str(connection), "/connection"),
         *("--remount-ro", "/dev"),  # its own /dev, but for /dev/shm
