@@ -27,6 +27,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,9 +39,21 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 PIP_INSTALL = [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
 BUILD = ROOT / "_build"
-# TensorFlow 2.21 has wheels for Python 3.10 to 3.13, but the pinned NumPy, pandas, SciPy and Keras
-# need 3.11, and the pinned soupsieve 3.11.5.
-SUPPORTED = ((3, 11, 5), (3, 13))
+
+
+def supported_pythons(pyproject: Path = ROOT / "pyproject.toml") -> tuple[tuple, tuple]:
+    """The oldest and the newest Python the book supports, such as ((3, 11, 5), (3, 13)), read
+    from pyproject.toml's `requires-python` (">=3.11.5,<3.14"). Read with a pattern, not tomllib,
+    so that an older Python can still say it is too old."""
+    text = pyproject.read_text(encoding="utf-8")
+    found = re.search(r'^requires-python = ">=([\d.]+),<(\d+)\.(\d+)"$', text, re.MULTILINE)
+    if not found:
+        sys.exit(f'{pyproject} must give requires-python as ">=3.X.Y,<3.Z"')
+    low = tuple(int(part) for part in found[1].split("."))
+    return low, (int(found[2]), int(found[3]) - 1)
+
+
+SUPPORTED = supported_pythons()
 # In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
 NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
 # What `test --fast` leaves out: the book builds and the browser tests (marked `book`) and the

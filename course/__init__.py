@@ -9,3 +9,5 @@ autograder can carry `course.key` alone):
 - `course.sandbox`: the sandbox a submission's kernel runs in;
 - `course.grade`: a folder of submissions graded, each in its sandbox, into grades.csv.
 """
+
+__all__ = []  # the modules are imported by name: `from course import build`

@@ -21,6 +21,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from . import key as key_module
@@ -202,7 +203,8 @@ def withhold(package: Path, functions: dict[str, tuple[str, ...]]) -> None:
 def student_requirements() -> str:
     """The students' requirements.txt: what the assignments import (the grading requirements,
     with TensorFlow's full build, which has wheels for every platform, for the grading machine's
-    CPU build), otter-grader and JupyterLab, each at the book's pin."""
+    CPU build), otter-grader and JupyterLab, each at the book's pin, under the Pythons the book
+    supports."""
     pins = {}
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         if "==" in line and not line.startswith("#"):
@@ -210,9 +212,11 @@ def student_requirements() -> str:
     grading = (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
     names = [line.split("==")[0] for line in grading if "==" in line and not line.startswith("#")]
     names = [name.removesuffix("-cpu") for name in names] + ["otter-grader", "jupyterlab"]
+    with open(ROOT / "pyproject.toml", "rb") as file:  # the Pythons the book supports
+        python = tomllib.load(file)["project"]["requires-python"]
     return (
         "# What this assignment needs, at the versions of the book it goes with. In an\n"
-        "# environment of your own (Python 3.11 to 3.13): pip install -r requirements.txt,\n"
+        f"# environment of your own (Python {python}): pip install -r requirements.txt,\n"
         "# then jupyter lab.\n" + "".join(f"{pins[name]}\n" for name in names)
     )
 

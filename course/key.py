@@ -34,6 +34,25 @@ import inspect
 import json
 from pathlib import Path
 
+__all__ = [
+    "KERNEL_SOURCE",
+    "RECORD",
+    "Key",
+    "NotPlain",
+    "Student",
+    "WrongAnswer",
+    "answer",
+    "array",
+    "foreign_package",
+    "kernel_expression",
+    "number",
+    "package_digest",
+    "plain",
+    "text",
+    "unplain",
+    "whole_number",
+]
+
 #: Where the build records the digest of the autograder's lossacc_utils, beside answer_key.py.
 RECORD = "answer_key.json"
 

@@ -38,4 +38,6 @@ One module per idea:
 - `fingerprint`: the digest of this package's source that keeps stored results honest.
 """
 
+__all__ = ["__version__"]  # the modules are imported by name: `from lossacc_utils import metrics`
+
 __version__ = "0.1.0"

@@ -20,6 +20,7 @@ from .validation import (
     check_class_indices,
     check_count,
     check_distributions,
+    check_logits,
     check_positive,
     keras_dtype,
 )
@@ -86,20 +87,13 @@ def expected_calibration_error(y_true, probabilities, n_bins=15) -> float:
     return float((filled["count"] * filled["gap"].abs()).sum() / bins["count"].sum())
 
 
-def _logits(logits):
-    logits = as_array(logits, "logits")
-    if logits.ndim != 2 or logits.shape[1] < 2:
-        raise ValueError(f"logits must have shape (samples, classes >= 2); got {logits.shape}")
-    return logits
-
-
 def _scaled_log_probabilities(logits, temperature) -> np.ndarray:
     """log softmax(logits / temperature), finite for any positive temperature.
 
     Each row's largest logit is subtracted before dividing, so a tiny temperature sends the other
     entries to -inf (probability 0) instead of overflowing every entry to a NaN.
     """
-    logits = _logits(logits)
+    logits = check_logits(logits)
     temperature = check_positive(temperature, "temperature")
     with np.errstate(over="ignore"):
         scaled = (logits - logits.max(axis=1, keepdims=True)) / temperature
@@ -134,7 +128,7 @@ def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
     """
     from scipy.optimize import minimize_scalar
 
-    logits = _logits(logits)
+    logits = check_logits(logits)
     check_class_indices(as_array(y_true, "y_true"), logits, scores="logits")
     if not isinstance(bounds, list | tuple) or len(bounds) != 2:
         raise TypeError(f"bounds must be a pair of temperatures (low, high); got {bounds!r}")

@@ -17,6 +17,8 @@ import html
 from IPython.display import HTML, display
 from IPython.utils.capture import capture_output
 
+__all__ = ["RENDERERS", "SUMMARY", "folded_html", "load_ipython_extension"]
+
 SUMMARY = "\u25b8 Show the solution's output"  # a triangle: it can be clicked
 
 

@@ -22,9 +22,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .validation import check_class_indices, check_real, check_seed
+from .validation import check_class_indices, check_count, check_real, check_seed
 
-__all__ = ["Run", "as_run", "first_epochs", "with_predictions"]
+__all__ = ["Run", "as_run", "first_epochs", "recorded_epochs", "with_predictions"]
 
 
 def _real(array: np.ndarray) -> bool:
@@ -314,8 +314,6 @@ def first_epochs(run, epochs: int) -> Run:
     predictions it recorded up to there, and its settings saying so. Nothing in a training run
     depends on the epochs still to come, so this is the run that training for `epochs` gives (the
     tests check it for `overtraining.run_overtraining`)."""
-    from .validation import check_count
-
     run = as_run(run)
     epochs = check_count(epochs, "epochs")
     if epochs > run.epochs:
@@ -337,3 +335,24 @@ def first_epochs(run, epochs: int) -> Run:
         epoch_seconds=run.epoch_seconds[:epochs],
         seed=run.seed,
     )
+
+
+def recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
+    """`epochs` (the caller's argument `name`) as a non-empty list of epoch numbers whose
+    validation predictions `run` recorded."""
+    run = with_predictions(run)
+    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):
+        raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r}")
+    epochs = list(epochs)
+    if not epochs:
+        raise ValueError(f"{name} must name at least one epoch; it is empty")
+    for epoch in epochs:
+        check_count(epoch, f"each of {name}")
+    recorded = list(run.val_log_probabilities)
+    missing = [int(e) for e in epochs if e not in run.val_log_probabilities]
+    if missing:
+        raise ValueError(
+            f"{name} must be recorded epochs of the run; {missing} were not (recorded epochs run "
+            f"from {recorded[0]} to {recorded[-1]})"
+        )
+    return [int(e) for e in epochs]

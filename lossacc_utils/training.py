@@ -212,7 +212,7 @@ def in_memory_batches(x, y, batch_size, seed=None):
     With a `seed`, it reshuffles itself every epoch from that seed (then pass `shuffle=False` to
     `fit`, which cannot shuffle a data set); with None, the order stays. Built once, it spares
     `fit` from slicing the arrays again on every epoch, which for small data sets is most of an
-    epoch's time.
+    epoch's time. It prefetches nothing, and tf.data serves it from one thread.
     """
     import tensorflow as tf
 
@@ -231,4 +231,10 @@ def in_memory_batches(x, y, batch_size, seed=None):
     data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
     if seed is not None:
         data = data.shuffle(len(x), seed=check_seed(seed), reshuffle_each_iteration=True)
-    return data.batch(batch_size).prefetch(2)
+    # Batches come from memory: prefetching them in the background, or on tf.data's pool of a
+    # thread per core, only competes with training for the cores. Two runs side by side, one per
+    # core, train about a third faster without (benchmarks/overtraining_speed.py).
+    options = tf.data.Options()
+    options.threading.private_threadpool_size = 1
+    options.autotune.enabled = False
+    return data.batch(batch_size).with_options(options)

@@ -15,6 +15,7 @@ import numpy as np
 __all__ = [
     "as_array",
     "check_binary_labels",
+    "check_binary_scores",
     "check_bool",
     "check_class_axis",
     "check_class_indices",
@@ -23,6 +24,7 @@ __all__ = [
     "check_distributions",
     "check_fraction",
     "check_label_noise",
+    "check_logits",
     "check_model_size",
     "check_names",
     "check_positive",
@@ -156,6 +158,23 @@ def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:
     return array
 
 
+def check_binary_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of 0 and 1 and a score in [0, 1] for each, checked, as
+    `plots.plot_threshold_sweep` and `widgets.threshold_explorer` take them; returns both as
+    arrays.
+
+    >>> check_binary_scores([0, 1], [0.2, 0.9])
+    (array([0., 1.]), array([0.2, 0.9]))
+    """
+    labels = check_binary_labels(as_array(y_true, "y_true"), "y_true")
+    values = check_probabilities(as_array(scores, "scores"), "scores")
+    if labels.shape != values.shape:
+        raise ValueError(
+            f"y_true and scores must have the same shape; got {labels.shape} and {values.shape}"
+        )
+    return labels, values
+
+
 def check_same_shape(
     y_true: np.ndarray, y_pred: np.ndarray, names: tuple[str, str] = ("y_true", "y_pred")
 ) -> None:
@@ -236,6 +255,14 @@ def check_class_indices(
             f"got {y_true[where]:g} at index {where}"
         )
     return y_true.astype(np.int64)
+
+
+def check_logits(value, name: str = "logits") -> np.ndarray:
+    """`value` as a (samples, classes >= 2) array of finite logits (or log-probabilities)."""
+    logits = as_array(value, name)
+    if logits.ndim != 2 or logits.shape[1] < 2:
+        raise ValueError(f"{name} must have shape (samples, classes >= 2); got {logits.shape}")
+    return logits
 
 
 def check_bool(value, name: str) -> bool:

@@ -26,9 +26,11 @@ from .counterexample import PredictionSet, verdict, with_true_class_probabilitie
 from .runs import with_predictions
 from .validation import (
     as_array,
+    check_binary_scores,
     check_class_indices,
     check_count,
     check_fraction,
+    check_logits,
     check_positive,
     check_probabilities,
 )
@@ -345,7 +347,7 @@ def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
     `logits` may be log-probabilities, as a run records them. The accuracy never changes: dividing
     logits by T keeps every argmax.
     """
-    logits = calibration._logits(logits)
+    logits = check_logits(logits)
     probabilities = calibration.apply_temperature(
         logits, check_positive(temperature, "temperature")
     )
@@ -362,7 +364,7 @@ def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
 def threshold_explorer(y_true, scores, threshold=0.5):
     """A slider over the decision threshold and the scores of a binary classifier at it: accuracy,
     balanced accuracy, precision, recall and F1, and the five curves against the threshold."""
-    labels, values = plots.calibration.check_binary_scores(y_true, scores)
+    labels, values = check_binary_scores(y_true, scores)
     return ThresholdExplorer(
         labels=_labels(labels.astype(np.int64)),
         scores=_floats(values),

@@ -2095,6 +2095,13 @@ answers(
     FE, "two", holds(lambda r: r.epochs == 2 and sorted(r.val_log_probabilities) == [1, 2]), RUN, 2
 )
 
+RE = runs.recorded_epochs
+rejects(RE, "run=curves-only", "run", CURVES_ONLY, [1])
+sweep(RE, {"run": RUN}, "epochs", [("None", None), ("'12'", "12"), ("empty", []), ("3", [3])])
+rejects(RE, "epochs=0", "epochs", RUN, [0])
+rejects(RE, "name=steps", "steps", RUN, [3], name="steps")
+answers(RE, "both", holds(lambda e: e == [2, 1]), RUN, (2, np.int64(1)))
+
 NR = uncertainty.noise_reports
 for label, bad in (("None", None), ("{}", {}), ("not-a-list", {"a": RUN}), ("empty", {"a": []})):
     rejects(NR, f"runs={label}", "runs", bad)
@@ -2377,6 +2384,29 @@ sweep(
     "array",
     [("2", np.array([0.0, 2.0])), ("0.5", np.array([0.5])), ("nan", np.array([NAN]))],
     "labels",
+)
+sweep(
+    V.check_logits,
+    {"name": "scores"},
+    "value",
+    [
+        ("1-D", [1.0, 2.0]),
+        ("one-class", [[1.0], [2.0]]),
+        ("nan", [[NAN, 0.0]]),
+        ("3-D", np.zeros((1, 2, 2))),
+    ],
+    "scores",
+)
+answers(V.check_logits, "log-probabilities", holds(lambda a: a.shape == (1, 2)), [[-0.1, -2.4]])
+rejects(V.check_binary_scores, "y_true=2", "y_true", [0, 2], [0.1, 0.2])
+rejects(V.check_binary_scores, "scores=1.5", "scores", [0, 1], [0.1, 1.5])
+rejects(V.check_binary_scores, "shapes", ("y_true", "scores"), [0, 1, 1], [0.1, 0.2])
+answers(
+    V.check_binary_scores,
+    "valid",
+    holds(lambda pair: pair[1].tolist() == [0.2, 0.9]),
+    [0, 1],
+    [0.2, 0.9],
 )
 rejects(V.check_same_shape, "different", ("y_true", "y_pred"), np.zeros(3), np.zeros((3, 2)))
 rejects(V.match_rank, "different-lengths", ("y_true", "y_pred"), np.zeros(3), np.zeros((4, 1)))

@@ -49,6 +49,51 @@ def test_every_pinned_requirement_is_in_the_constraints():
             assert (pin.specifier, pin.marker) == (requirement.specifier, None), f"{name}: {pin}"
 
 
+def test_the_pythons_tasks_py_accepts_are_the_ones_pip_installs_the_package_for(tmp_path):
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        allowed = SpecifierSet(tomllib.load(file)["project"]["requires-python"])
+    (low, high) = tasks.SUPPORTED
+    oldest, newest = tasks.version(low), f"{tasks.version(high)}.99"
+    below, above = tasks.version((*low[:2], low[2] - 1)), f"{high[0]}.{high[1] + 1}.0"
+    assert [v in allowed for v in (oldest, newest, below, above)] == [True, True, False, False]
+    # and a pyproject.toml that says it otherwise is refused by name, not misread
+    (tmp_path / "pyproject.toml").write_text('requires-python = ">=3.11"\n')
+    with pytest.raises(SystemExit, match="requires-python"):
+        tasks.supported_pythons(tmp_path / "pyproject.toml")
+
+
+def test_every_module_says_what_it_offers_and_none_reaches_into_another():
+    """Each module of the two packages has `__all__`, naming only what it defines or imports; no
+    module imports or reads another module's private name (`module._name`)."""
+    import ast
+    import importlib
+
+    for path in sorted([*ROOT.glob("lossacc_utils/**/*.py"), *ROOT.glob("course/*.py")]):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module(name)
+        assert isinstance(getattr(module, "__all__", None), list), f"{name} has no __all__"
+        assert all(hasattr(module, item) for item in module.__all__), name
+        modules = {
+            alias.asname or alias.name
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        }
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                private = [a.name for a in node.names if re.match(r"_(?!_)", a.name)]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                reached = node.value.id in modules and re.match(r"_(?!_)", node.attr)
+                private = [f"{node.value.id}.{node.attr}"] if reached else []
+            else:
+                private = []
+            assert not private, f"{name} line {node.lineno} reaches into {private}"
+
+
 def test_every_module_is_named_in_the_package_docstring():
     import lossacc_utils
 

@@ -11,17 +11,15 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import calibration, curves, metrics
 from .. import scores as scoring
-from ..runs import Run, with_predictions
+from ..runs import Run, recorded_epochs, with_predictions
 from ..validation import (
-    as_array,
-    check_binary_labels,
+    check_binary_scores,
     check_bool,
     check_columns,
     check_count,
     check_fraction,
-    check_probabilities,
 )
-from .runs import _recorded_epochs, settled_epoch
+from .runs import settled_epoch
 from .style import (
     COLORS,
     ROW_HEIGHT,
@@ -38,7 +36,6 @@ from .style import (
 __all__ = [
     "OVER_CONFIDENT",
     "UNDER_CONFIDENT",
-    "check_binary_scores",
     "plot_label_smoothing",
     "plot_loss_and_ece",
     "plot_reliability",
@@ -170,22 +167,6 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     return ax
 
 
-def check_binary_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
-    """Labels of 0 and 1 and a score in [0, 1] for each, checked, as `plot_threshold_sweep` and
-    `widgets.threshold_explorer` take them; returns both as arrays.
-
-    >>> check_binary_scores([0, 1], [0.2, 0.9])
-    (array([0., 1.]), array([0.2, 0.9]))
-    """
-    labels = check_binary_labels(as_array(y_true, "y_true"), "y_true")
-    values = check_probabilities(as_array(scores, "scores"), "scores")
-    if labels.shape != values.shape:
-        raise ValueError(
-            f"y_true and scores must have the same shape; got {labels.shape} and {values.shape}"
-        )
-    return labels, values
-
-
 @drawn_in_house_style
 def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
     """Accuracy, balanced accuracy, precision, recall and F1 of a binary classifier against its
@@ -238,7 +219,7 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     from the first of them to the last. Both are validation curves, so both are dashed.
     """
     run = with_predictions(run)
-    epochs = _recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
+    epochs = recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
     n_bins = check_count(n_bins, "n_bins")
     best = curves.summarize(run)["best_epoch"]
     ece = [_ece(run, epoch, n_bins) for epoch in epochs]

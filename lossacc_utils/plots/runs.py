@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import curves
-from ..runs import Run, as_run, with_predictions
+from ..runs import as_run, recorded_epochs, with_predictions
 from ..validation import check_columns, check_count
 from .style import (
     COLORS,
@@ -338,25 +338,6 @@ def plot_seed_band(runs, axes=None):
     return axes
 
 
-def _recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
-    """`epochs` as a non-empty list of epoch numbers that `run` recorded."""
-    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):
-        raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r}")
-    epochs = list(epochs)
-    if not epochs:
-        raise ValueError(f"{name} must name at least one epoch; it is empty")
-    for epoch in epochs:
-        check_count(epoch, f"each of {name}")
-    recorded = list(run.val_log_probabilities)
-    missing = [int(e) for e in epochs if e not in run.val_log_probabilities]
-    if missing:
-        raise ValueError(
-            f"{name} must be recorded epochs of the run; {missing} were not (recorded epochs run "
-            f"from {recorded[0]} to {recorded[-1]})"
-        )
-    return [int(e) for e in epochs]
-
-
 @drawn_in_house_style
 def plot_loss_by_correctness(frame, ax=None):
     """The validation loss over epochs, split into what its wrong and correct samples contribute.
@@ -401,7 +382,7 @@ def plot_true_class_histograms(run, epochs, axes=None):
     holds one Axes per epoch (a new figure when None: one row of up to three, more in rows).
     Returns the array of axes."""
     run = with_predictions(run)
-    epochs = _recorded_epochs(run, epochs)
+    epochs = recorded_epochs(run, epochs)
     shape = (-(-len(epochs) // 3), min(len(epochs), 3))
     if axes is None:
         _, grid = subplots(*shape, height=(ROW_HEIGHT + 0.4) * shape[0], sharey=True)
