@@ -56,8 +56,8 @@ def supported_pythons(pyproject: Path = ROOT / "pyproject.toml") -> tuple[tuple,
 SUPPORTED = supported_pythons()
 # In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
 NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
-# What `test --fast` leaves out: the book builds and the browser tests (marked `book`) and the
-# assignments graded by otter.
+# What `test --fast` leaves out: the book builds and the browser tests (marked `book`), and the
+# assignments built and graded, and the grader's sandbox tried (marked `assignments`).
 SLOW_TESTS = "book or assignments"
 # The seconds `grade` gives each submission unless told otherwise: the over-training assignment, the
 # slowest, takes under a minute.
@@ -243,14 +243,28 @@ def write_config(folder: Path, student: bool = False) -> Path:
     return copy
 
 
+def share_reading(full: Path, student: Path) -> None:
+    """Start the students' edition in `student` (an OUTPUT/_build folder) from what the full
+    edition in `full` read: its doctrees, where Sphinx keeps each page as read, and the files of
+    its notebooks' outputs (figures). A page is written differently in student mode but read the
+    same (see _ext/student_mode.py), so Sphinx then reads again only the pages that changed since,
+    and runs their notebooks; with no full edition built, it reads them all."""
+    for folder in (".doctrees", "jupyter_execute"):  # the pages as read; the outputs' files
+        shutil.rmtree(student / folder, ignore_errors=True)
+        if (full / folder).is_dir():
+            shutil.copytree(full / folder, student / folder)
+
+
 def book(student: bool = False) -> None:
     cache = execution_cache()
     for stale in cache.parent.glob("*"):  # caches of earlier versions of the package
         if stale != cache:
             shutil.rmtree(stale)
-    # Jupyter Book writes to OUTPUT/_build/html. The students' edition is a separate site: its
-    # notebooks run again, but train nothing, as the runs are kept in the same cache.
+    # Jupyter Book writes to OUTPUT/_build/html. The students' edition is a separate site, which
+    # starts from what the full edition read: its notebooks run again only where that is stale.
     output = BUILD / "student" if student else ROOT
+    if student:
+        share_reading(BUILD, output / "_build")
     config = write_config(output / "_build" / "config", student=student)
     say("Building the book (notebooks run when they or lossacc_utils changed; warnings are errors)")
     run(*build_command(output, config), cache=cache)
@@ -314,7 +328,11 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     say("Running the tests" + (f" (fast: not {SLOW_TESTS})" if fast else ""))
-    run(PYTHON, "-m", "pytest", *(["-m", f"not ({SLOW_TESTS})"] if fast else []), *pytest_args)
+    # in two processes: the tests spend much of their time in one (a Sphinx build, a grader, a
+    # browser), and the book's tests and the assignments' each stay in one (see tests/conftest.py)
+    parallel = ["-n", "2", "--dist", "loadgroup"]
+    selected = ["-m", f"not ({SLOW_TESTS})"] if fast else []
+    run(PYTHON, "-m", "pytest", *parallel, *selected, *pytest_args)
 
 
 def lab(folder: Path) -> None:

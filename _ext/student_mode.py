@@ -4,20 +4,25 @@ Set `student_mode: true` under `sphinx: config:` (`python3 tasks.py book --stude
 
 sphinx-exercise's own `hide_solutions` cannot be used for this: it drops a gated solution's opening
 directive but keeps what follows, so the solution's code cells would still be shown (and its
-closing directive breaks the HTML writer). This transform runs after sphinx-exercise has merged
-each gated solution into one solution node, and removes those nodes.
+closing directive breaks the HTML writer). The solutions are removed instead as each page is
+written, after sphinx-exercise has merged each gated solution into one solution node (when the
+page was read) and before it resolves their titles and links.
+
+Reading a page (and running its notebook) does not depend on the mode: only writing does. So the
+students' edition can start from what the full edition read (`tasks.share_reading`), and write
+its pages without running a notebook again.
 """
 
-from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_exercise.nodes import solution_node
 
 
-class RemoveSolutions(SphinxTransform):
-    """Remove every exercise solution from the document in student mode."""
+class RemoveSolutions(SphinxPostTransform):
+    """Remove every exercise solution from the page being written, in student mode."""
 
-    default_priority = 20  # after sphinx-exercise's MergeGatedSolutions (priority 10)
+    default_priority = 1  # before sphinx-exercise's post-transforms (priorities 5 to 22)
 
-    def apply(self):
+    def run(self, **kwargs):
         if not self.config.student_mode:
             return
         for node in list(self.document.findall(solution_node)):
@@ -25,6 +30,6 @@ class RemoveSolutions(SphinxTransform):
 
 
 def setup(app):
-    app.add_config_value("student_mode", False, "env")
-    app.add_transform(RemoveSolutions)
+    app.add_config_value("student_mode", False, "html")  # a change rewrites pages, reads none
+    app.add_post_transform(RemoveSolutions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,17 @@ settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run in two processes (pytest-xdist's `-n 2 --dist loadgroup`, as `tasks.py test` does), the
+    tests of the built book stay together in one, and those of the built assignments in one: each
+    is built once, in the process that runs its tests, while the other process runs the rest."""
+    for item in items:
+        for group in ("book", "assignments"):
+            if item.get_closest_marker(group):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 @pytest.fixture(scope="session")
 def keras():
     """The installed Keras 3, imported once: the oracle the NumPy functions are checked against."""

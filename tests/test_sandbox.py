@@ -16,6 +16,8 @@ from hostile import Listener, processes_with
 from course import sandbox
 from course.sandbox import LIMITS, Kernel, KernelDied, OutOfTime
 
+pytestmark = pytest.mark.assignments  # the grader's sandbox: slow, with the assignments' tests
+
 
 @pytest.fixture
 def kernel(require_program, tmp_path):
