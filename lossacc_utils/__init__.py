@@ -35,6 +35,8 @@ One module per idea:
 - `folding`: an IPython extension that keeps an exercise's solution output folded after Run All;
 - `variants`: each student's own numbers for the course assignments, drawn from their student id;
 - `validation`: the argument checks every public function makes first;
+- `contracts`: a function's arguments declared once, checked at the door from that declaration,
+  from which the tests generate arguments at and beyond every boundary;
 - `fingerprint`: the digest of this package's source that keeps stored results honest.
 """
 

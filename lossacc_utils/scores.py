@@ -19,38 +19,45 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_array, check_binary_labels, check_real, match_rank
+from .contracts import BinaryLabels, Real, Scores, takes
 
-__all__ = ["balanced_accuracy", "f1_score", "precision", "recall", "roc_auc"]
-
-
-def _labels_and_scores(y_true, y_pred):
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
-    y_true, y_pred = match_rank(y_true, y_pred)
-    return check_binary_labels(y_true, "y_true") == 1, y_pred
+__all__ = [
+    "LABELS_AND_SCORES",
+    "THRESHOLD",
+    "balanced_accuracy",
+    "f1_score",
+    "precision",
+    "recall",
+    "roc_auc",
+]
 
 
 #: The dtype `keras.metrics.Precision` and `Recall` compare in (a metric's dtype, Keras' floatx):
 #: they cast the scores and the threshold to it, whatever the dtype each comes in.
 COMPARED_IN = np.float32
 
+#: What every score takes: labels of 0 and 1, and a score for each (of any real value: a
+#: probability, or a logit for `roc_auc`).
+LABELS_AND_SCORES = {"y_true": BinaryLabels(), "y_pred": Scores(like="y_true")}
 
-def _above(y_pred: np.ndarray, threshold) -> np.ndarray:
+#: A threshold: a number within the range of `COMPARED_IN`, in which it is compared.
+THRESHOLD = Real(
+    -float(np.finfo(COMPARED_IN).max),
+    float(np.finfo(COMPARED_IN).max),
+    why=", the range of float32, in which Keras' Precision and Recall compare",
+)
+
+
+def _above(y_pred: np.ndarray, threshold: float) -> np.ndarray:
     """Where `y_pred` is strictly above `threshold`, both rounded to `COMPARED_IN` first."""
-    threshold = check_real(threshold, "threshold")
-    if abs(threshold) > float(np.finfo(COMPARED_IN).max):
-        raise ValueError(
-            f"threshold must be within the range of {np.dtype(COMPARED_IN)}, in which Keras' "
-            f"Precision and Recall compare; got {threshold:g}"
-        )
     with np.errstate(over="ignore"):  # a score beyond float32's range is +-inf there, as in Keras
         return y_pred.astype(COMPARED_IN) > COMPARED_IN(threshold)
 
 
 def _binary_counts(y_true, y_pred, threshold):
-    """True positives, false positives, false negatives and true negatives at `threshold`."""
-    actual, y_pred = _labels_and_scores(y_true, y_pred)
-    predicted = _above(y_pred, threshold)
+    """True positives, false positives, false negatives and true negatives at `threshold`, of
+    checked labels and scores."""
+    actual, predicted = y_true == 1, _above(y_pred, threshold)
     return (
         int((predicted & actual).sum()),
         int((predicted & ~actual).sum()),
@@ -63,6 +70,7 @@ def _ratio(numerator, denominator):
     return numerator / denominator if denominator else 0.0
 
 
+@takes(**LABELS_AND_SCORES, threshold=THRESHOLD)
 def precision(y_true, y_pred, threshold=0.5) -> float:
     """Of the samples predicted positive (score > threshold), the share that are positive.
 
@@ -72,6 +80,7 @@ def precision(y_true, y_pred, threshold=0.5) -> float:
     return _ratio(tp, tp + fp)
 
 
+@takes(**LABELS_AND_SCORES, threshold=THRESHOLD)
 def recall(y_true, y_pred, threshold=0.5) -> float:
     """Of the positive samples, the share predicted positive (score > threshold); 0 when there are
     no positive samples, as `keras.metrics.Recall` reports it."""
@@ -79,12 +88,14 @@ def recall(y_true, y_pred, threshold=0.5) -> float:
     return _ratio(tp, tp + fn)
 
 
+@takes(**LABELS_AND_SCORES, threshold=THRESHOLD)
 def f1_score(y_true, y_pred, threshold=0.5) -> float:
     """The harmonic mean of precision and recall (0 when both are 0)."""
     tp, fp, fn, _ = _binary_counts(y_true, y_pred, threshold)
     return _ratio(2 * tp, 2 * tp + fp + fn)
 
 
+@takes(**LABELS_AND_SCORES, threshold=THRESHOLD)
 def balanced_accuracy(y_true, y_pred, threshold=0.5) -> float:
     """The mean of the recall of each class: 0.5 for a model that always predicts one class.
 
@@ -96,6 +107,7 @@ def balanced_accuracy(y_true, y_pred, threshold=0.5) -> float:
     return float(np.mean(recalls))
 
 
+@takes(**LABELS_AND_SCORES)
 def roc_auc(y_true, y_pred) -> float:
     """The area under the ROC curve, exactly: the probability that a random positive sample
     scores higher than a random negative one, ties counting one half.
@@ -105,7 +117,6 @@ def roc_auc(y_true, y_pred) -> float:
     """
     from sklearn.metrics import roc_auc_score
 
-    actual, y_pred = _labels_and_scores(y_true, y_pred)
-    if actual.all() or not actual.any():
+    if y_true.all() or not y_true.any():
         raise ValueError("y_true must contain both classes (0 and 1) to compute a ROC AUC")
-    return float(roc_auc_score(actual.ravel(), y_pred.ravel()))
+    return float(roc_auc_score(y_true.ravel(), y_pred.ravel()))

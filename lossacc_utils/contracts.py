@@ -1,0 +1,116 @@
+"""Each public function's arguments, declared once: what each must be, checked at the door.
+
+A function decorated with `takes(name=spec, ...)` has each declared argument checked before its
+body runs, in the order declared, by its spec, and gets the checked value in its place: an array
+of float64, a float, an int. An argument that is not what its spec says raises a `ValueError` or
+`TypeError` naming it. The declaration stays on the function, as `function.contract` (argument
+name to spec), and the tests generate arguments from it, at and beyond every boundary of every
+spec (tests/test_contracts.py): a function is covered by declaring its contract.
+
+The specs (each a frozen dataclass whose fields are its boundaries):
+
+- `Real(low, high)`: a finite real number from `low` to `high`;
+- `BinaryLabels()`: an array of 0s and 1s;
+- `Scores(like)`: an array of finite real numbers shaped like the argument `like`, brought to its
+  rank as Keras brings a (N,) and a (N, 1) together.
+
+>>> @takes(y_true=BinaryLabels(), y_pred=Scores(like="y_true"), threshold=Real(0, 1))
+... def share_above(y_true, y_pred, threshold=0.5):
+...     return float((y_pred > threshold).mean())
+>>> share_above([0, 1], [[0.2], [0.9]])
+0.5
+>>> share_above([0, 1], [0.2, 0.9], threshold=2)
+Traceback (most recent call last):
+...
+ValueError: threshold must be from 0 to 1; got 2
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import as_array, check_binary_labels, check_real, match_rank
+
+__all__ = ["BinaryLabels", "Real", "Scores", "Spec", "takes"]
+
+
+class Spec:
+    """What one argument must be. `check(value, name, checked)` returns the value as the
+    function's body gets it, or raises an error naming `name`; `checked` holds the arguments
+    declared before it, already checked, for a spec that relates to one of them."""
+
+    def check(self, value, name: str, checked: Mapping):
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Real(Spec):
+    """A finite real number from `low` to `high` (a bool, text or complex number is refused)."""
+
+    low: float = -np.inf
+    high: float = np.inf
+    why: str = ""  # what the bounds come from, said by the error
+
+    def check(self, value, name, checked):
+        number = check_real(value, name)
+        if not self.low <= number <= self.high:
+            raise ValueError(
+                f"{name} must be from {self.low:g} to {self.high:g}{self.why}; got {number:g}"
+            )
+        return number
+
+
+@dataclass(frozen=True)
+class BinaryLabels(Spec):
+    """A non-empty array of 0s and 1s (1 the positive class)."""
+
+    def check(self, value, name, checked):
+        return check_binary_labels(as_array(value, name), name)
+
+
+@dataclass(frozen=True)
+class Scores(Spec):
+    """A non-empty array of finite real numbers, one per entry of the argument `like`, which is
+    declared before it; (N,) and (N, 1) are brought to one rank, as Keras does. The argument
+    `like` gets that rank too."""
+
+    like: str
+
+    def check(self, value, name, checked):
+        other = checked[self.like]
+        other, scores = match_rank(other, as_array(value, name), (self.like, name))
+        checked[self.like] = other
+        return scores
+
+
+def takes(**contract: Spec):
+    """Declare what each named argument of the decorated function must be (see the module)."""
+    for name, spec in contract.items():
+        if not isinstance(spec, Spec):
+            raise TypeError(f"the contract of {name} must be a Spec; got {spec!r}")
+
+    def decorate(function):
+        signature = inspect.signature(function)
+        missing = set(contract) - set(signature.parameters)
+        if missing:
+            raise TypeError(f"{function.__name__} takes no argument {sorted(missing)}")
+
+        @functools.wraps(function)
+        def checked_call(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            checked = {}
+            for name, spec in contract.items():
+                checked[name] = spec.check(bound.arguments[name], name, checked)
+            bound.arguments.update(checked)
+            return function(*bound.args, **bound.kwargs)
+
+        checked_call.contract = dict(contract)
+        return checked_call
+
+    return decorate
