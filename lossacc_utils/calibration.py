@@ -13,19 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .contracts import ClassIndices, Count, Distributions, Logits, Positive, takes
 from .metrics import log_softmax
-from .validation import (
-    MAX_ENTRIES,
-    as_array,
-    check_class_indices,
-    check_count,
-    check_distributions,
-    check_logits,
-    check_positive,
-    keras_dtype,
-)
+from .validation import MAX_ENTRIES, check_positive
 
 __all__ = [
+    "LOGITS",
+    "N_BINS",
+    "PROBABILITIES",
     "apply_temperature",
     "calibration_bins",
     "expected_calibration_error",
@@ -34,18 +29,15 @@ __all__ = [
 ]
 
 
-def _labels_and_probabilities(y_true, probabilities):
-    dtype = keras_dtype(probabilities)  # float16 rows sum to 1 only within float16's rounding
-    probabilities = as_array(probabilities, "probabilities")
-    check_distributions(probabilities, "probabilities", dtype)
-    if probabilities.ndim != 2:
-        raise ValueError(
-            f"probabilities must have shape (samples, classes); got {probabilities.shape}"
-        )
-    labels = check_class_indices(as_array(y_true, "y_true"), probabilities, scores="probabilities")
-    return labels, probabilities
+#: What a calibration statistic reads: probabilities, and the class index of each row.
+PROBABILITIES = {"probabilities": Distributions(), "y_true": ClassIndices(of="probabilities")}
+#: What temperature scaling reads: logits, and the class index of each row.
+LOGITS = {"logits": Logits(), "y_true": ClassIndices(of="logits")}
+#: A number of bins: it sizes the table of `calibration_bins`.
+N_BINS = Count(high=MAX_ENTRIES // 100, why=" (it sizes the table)")
 
 
+@takes(**PROBABILITIES, n_bins=N_BINS)
 def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     """Per-bin statistics of confidence: one row per equal-width bin (lower, upper].
 
@@ -57,10 +49,13 @@ def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     their mean confidence, and the gap (accuracy - confidence; negative means over-confident).
     Empty bins have a count of 0 and no accuracy or confidence.
     """
-    labels, probabilities = _labels_and_probabilities(y_true, probabilities)
-    n_bins = check_count(n_bins, "n_bins", high=MAX_ENTRIES // 100, why=" (it sizes the table)")
+    return _bins(y_true, probabilities, n_bins)
+
+
+def _bins(y_true, probabilities, n_bins) -> pd.DataFrame:
+    """`calibration_bins` of checked arguments."""
     confidence = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == labels
+    correct = probabilities.argmax(axis=1) == y_true
     edges = np.arange(n_bins + 1) / n_bins
     # bin m holds confidences in (edges[m], edges[m + 1]]; a confidence of exactly 0 cannot occur
     index = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
@@ -80,9 +75,10 @@ def calibration_bins(y_true, probabilities, n_bins=15) -> pd.DataFrame:
     )
 
 
+@takes(**PROBABILITIES, n_bins=N_BINS)
 def expected_calibration_error(y_true, probabilities, n_bins=15) -> float:
     """Guo et al.'s ECE: sum over the bins of (bin's share of samples) * |accuracy - confidence|."""
-    bins = calibration_bins(y_true, probabilities, n_bins)
+    bins = _bins(y_true, probabilities, n_bins)  # checked here, in the dtype given here
     filled = bins[bins["count"] > 0]
     return float((filled["count"] * filled["gap"].abs()).sum() / bins["count"].sum())
 
@@ -93,13 +89,12 @@ def _scaled_log_probabilities(logits, temperature) -> np.ndarray:
     Each row's largest logit is subtracted before dividing, so a tiny temperature sends the other
     entries to -inf (probability 0) instead of overflowing every entry to a NaN.
     """
-    logits = check_logits(logits)
-    temperature = check_positive(temperature, "temperature")
     with np.errstate(over="ignore"):
         scaled = (logits - logits.max(axis=1, keepdims=True)) / temperature
     return log_softmax(scaled)
 
 
+@takes(logits=Logits(), temperature=Positive())
 def apply_temperature(logits, temperature) -> np.ndarray:
     """softmax(logits / temperature), row by row.
 
@@ -110,16 +105,22 @@ def apply_temperature(logits, temperature) -> np.ndarray:
     return np.exp(_scaled_log_probabilities(logits, temperature))
 
 
+@takes(**LOGITS, temperature=Positive())
 def negative_log_likelihood(y_true, logits, temperature=1.0) -> float:
     """Mean cross-entropy of softmax(logits / temperature) against the integer labels, unclipped.
 
     With a temperature near 0 a misclassified sample costs a loss near infinity, as it should.
     """
+    return _negative_log_likelihood(y_true, logits, temperature)
+
+
+def _negative_log_likelihood(y_true, logits, temperature) -> float:
+    """`negative_log_likelihood` of checked arguments."""
     log_p = _scaled_log_probabilities(logits, temperature)
-    labels = check_class_indices(as_array(y_true, "y_true"), log_p, scores="logits")
-    return float(-log_p[np.arange(len(labels)), labels].mean())
+    return float(-log_p[np.arange(len(y_true)), y_true].mean())
 
 
+@takes(**LOGITS)
 def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
     """The temperature in `bounds` that minimises the negative log-likelihood on (y_true, logits).
 
@@ -128,17 +129,21 @@ def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
     """
     from scipy.optimize import minimize_scalar
 
-    logits = check_logits(logits)
-    check_class_indices(as_array(y_true, "y_true"), logits, scores="logits")
     if not isinstance(bounds, list | tuple) or len(bounds) != 2:
         raise TypeError(f"bounds must be a pair of temperatures (low, high); got {bounds!r}")
     low, high = (check_positive(b, f"bounds[{i}]") for i, b in enumerate(bounds))
     if not low < high:
         raise ValueError(f"bounds must be (low, high) with low < high; got {bounds!r}")
-    result = minimize_scalar(
-        lambda log_t: negative_log_likelihood(y_true, logits, np.exp(log_t)),
+
+    def nll(temperature):
+        return _negative_log_likelihood(y_true, logits, temperature)
+
+    found = minimize_scalar(
+        lambda log_t: nll(np.exp(log_t)),
         bounds=(np.log(low), np.log(high)),
         method="bounded",
         options={"xatol": 1e-6},
-    )
-    return float(np.exp(result.x))
+    ).x
+    # the bounded search never tries the bounds themselves, where the lowest NLL lies when it
+    # falls all the way to one of them (logits that are all right, or all wrong)
+    return float(min((np.exp(found), low, high), key=nll))

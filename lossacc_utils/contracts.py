@@ -9,10 +9,15 @@ spec (tests/test_contracts.py): a function is covered by declaring its contract.
 
 The specs (each a frozen dataclass whose fields are its boundaries):
 
-- `Real(low, high)`: a finite real number from `low` to `high`;
+- `Real(low, high)`: a finite real number from `low` to `high`; `Positive()`: one above 0;
+- `Count(low, high)`: a whole number from `low` to `high`;
 - `BinaryLabels()`: an array of 0s and 1s;
 - `Scores(like)`: an array of finite real numbers shaped like the argument `like`, brought to its
-  rank as Keras brings a (N,) and a (N, 1) together.
+  rank as Keras brings a (N,) and a (N, 1) together;
+- `Distributions()`: a (samples, classes >= 2) array whose rows are probabilities summing to 1;
+- `Logits()`: a (samples, classes >= 2) array of finite numbers;
+- `ClassIndices(of)`: one whole class index per row of the argument `of` (a `Distributions` or
+  `Logits`), from 0 to its number of classes less 1.
 
 >>> @takes(y_true=BinaryLabels(), y_pred=Scores(like="y_true"), threshold=Real(0, 1))
 ... def share_above(y_true, y_pred, threshold=0.5):
@@ -34,9 +39,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_array, check_binary_labels, check_real, match_rank
+from .validation import (
+    as_array,
+    check_binary_labels,
+    check_class_indices,
+    check_count,
+    check_distributions,
+    check_logits,
+    check_positive,
+    check_real,
+    keras_dtype,
+    match_rank,
+)
 
-__all__ = ["BinaryLabels", "Real", "Scores", "Spec", "takes"]
+__all__ = [
+    "BinaryLabels",
+    "ClassIndices",
+    "Count",
+    "Distributions",
+    "Logits",
+    "Positive",
+    "Real",
+    "Scores",
+    "Spec",
+    "takes",
+]
 
 
 class Spec:
@@ -66,6 +93,26 @@ class Real(Spec):
 
 
 @dataclass(frozen=True)
+class Positive(Spec):
+    """A finite real number above 0."""
+
+    def check(self, value, name, checked):
+        return check_positive(value, name)
+
+
+@dataclass(frozen=True)
+class Count(Spec):
+    """A whole number from `low` to `high` (None: no bound); a bool or 2.0 is not one."""
+
+    low: int = 1
+    high: int | None = None
+    why: str = ""  # what the upper bound comes from, said by the error
+
+    def check(self, value, name, checked):
+        return check_count(value, name, low=self.low, high=self.high, why=self.why)
+
+
+@dataclass(frozen=True)
 class BinaryLabels(Spec):
     """A non-empty array of 0s and 1s (1 the positive class)."""
 
@@ -86,6 +133,38 @@ class Scores(Spec):
         other, scores = match_rank(other, as_array(value, name), (self.like, name))
         checked[self.like] = other
         return scores
+
+
+@dataclass(frozen=True)
+class Distributions(Spec):
+    """A (samples, classes) array whose rows are probabilities summing to 1, within the rounding
+    of the dtype Keras would compute in (float16 rows sum to 1 only within about 1e-3)."""
+
+    def check(self, value, name, checked):
+        dtype = keras_dtype(value)
+        array = check_distributions(as_array(value, name), name, dtype)
+        if array.ndim != 2 or array.shape[1] < 2:
+            raise ValueError(f"{name} must have shape (samples, classes >= 2); got {array.shape}")
+        return array
+
+
+@dataclass(frozen=True)
+class Logits(Spec):
+    """A (samples, classes >= 2) array of finite numbers: logits, or log-probabilities."""
+
+    def check(self, value, name, checked):
+        return check_logits(value, name)
+
+
+@dataclass(frozen=True)
+class ClassIndices(Spec):
+    """One class index per row of the argument `of`, declared before it: shape (samples,) or
+    (samples, 1), whole numbers from 0 to the number of classes less 1; as an int array."""
+
+    of: str
+
+    def check(self, value, name, checked):
+        return check_class_indices(as_array(value, name), checked[self.of], name, scores=self.of)
 
 
 def takes(**contract: Spec):

@@ -20,16 +20,18 @@ import re
 import traceback
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy import special
 from sklearn import metrics as sk
 
-from lossacc_utils import contracts, scores
+from lossacc_utils import calibration, contracts, scores
 
 #: The modules whose every public function declares its contract.
-CONTRACTED = [scores]
+CONTRACTED = [scores, calibration]
 F32 = np.float32
 
 
@@ -63,7 +65,39 @@ def valid(spec, drawn: dict):
             st.floats(-1e30, 1e30, allow_nan=False),
         )
         return st.sampled_from(shapes).flatmap(lambda s: arrays(np.float64, s, elements=elements))
+    if isinstance(spec, contracts.Positive):
+        return st.one_of(
+            st.sampled_from([5e-324, 1.0]), st.floats(1e-3, 1e3), st.floats(1e-300, 1e300)
+        )
+    if isinstance(spec, contracts.Count):
+        small = st.integers(spec.low, spec.low + 40 if spec.high is None else min(spec.high, 40))
+        return st.one_of(st.just(spec.low), small)
+    if isinstance(spec, contracts.Distributions):
+        return table_shapes.flatmap(distributions)
+    if isinstance(spec, contracts.Logits):
+        return table_shapes.flatmap(
+            lambda s: arrays(np.float64, s, elements=st.floats(-60, 60, allow_subnormal=False))
+        )
+    if isinstance(spec, contracts.ClassIndices):
+        n, k = np.shape(drawn[spec.of])
+        labels = arrays(np.int64, n, elements=st.integers(0, k - 1))
+        return st.one_of(labels, labels.map(lambda y: y[:, None].astype(float)))
     raise AssertionError(f"no strategy for {spec!r}: add one for every kind of spec")
+
+
+#: (samples, classes) of a table of scores: a class axis of at least 2
+table_shapes = st.tuples(st.integers(1, 25), st.integers(2, 6))
+
+
+def distributions(shape):
+    """Rows of probabilities summing to 1: some one-hot, some tied, most drawn at random."""
+    weights = arrays(np.float64, shape, elements=st.floats(0, 1, allow_subnormal=False))
+    rows = weights.filter(lambda w: (w.sum(axis=1) > 1e-3).all())
+    return st.one_of(
+        rows.map(lambda w: w / w.sum(axis=1, keepdims=True)),
+        st.just(np.eye(shape[1])[np.arange(shape[0]) % shape[1]]),
+        st.just(np.full(shape, 1 / shape[1])),
+    )
 
 
 def valid_arguments(function):
@@ -116,11 +150,45 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
             ("text", np.full(n, "a")),
             *NOT_ARRAYS,
         ]
+    if isinstance(spec, contracts.Positive):
+        zeros = [("0", 0.0), ("-0", -0.0), ("below-0", -5e-324)]
+        return [*zeros, ("nan", math.nan), ("inf", math.inf), *NOT_NUMBERS]
+    if isinstance(spec, contracts.Count):
+        past = [("below-low", spec.low - 1), ("1.5", 1.5), ("whole-float", float(spec.low))]
+        past += [("None", None), ("text", "3"), ("bool", True)]
+        return past + ([("above-high", spec.high + 1)] if spec.high is not None else [])
+    if isinstance(spec, contracts.Distributions | contracts.Logits):
+        past = [
+            ("1-D", [0.5, 0.5]),
+            ("one-class", [[1.0], [1.0]]),
+            ("3-D", np.full((1, 2, 2), 0.5)),
+            ("nan", [[math.nan, 0.5]]),
+            ("inf", [[math.inf, 0.5]]),
+            *NOT_ARRAYS,
+        ]
+        if isinstance(spec, contracts.Distributions):
+            past += [
+                ("row-sums-above-1", [[0.5, math.nextafter(0.5, 1) + 1e-5]]),
+                ("row-sums-below-1", [[0.5, 0.5 - 1e-5]]),
+                ("negative", [[-1e-9, 1.0 + 1e-9]]),
+                ("above-1", [[1.5, -0.5]]),
+            ]
+        return past
+    if isinstance(spec, contracts.ClassIndices):
+        n, k = np.shape(drawn[spec.of])
+        indices = [("k", k), ("-1", -1), ("0.5", 0.5), ("nan", math.nan)]
+        past = [(label, [value] + [0] * (n - 1)) for label, value in indices]
+        past += [("one-too-many", [0] * (n + 1)), ("2-D", [[0, 0]] * n), *NOT_ARRAYS]
+        return past
     raise AssertionError(f"no boundaries for {spec!r}: add them for every kind of spec")
 
 
 #: One past a boundary of an argument whose shape comes from another: which labels to draw.
-ANCHOR = {"y_true": [0.0, 1.0, 1.0]}
+ANCHOR = {
+    "y_true": [0.0, 1.0, 1.0],
+    "probabilities": [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]],
+    "logits": [[2.0, -1.0], [0.0, 3.5], [1.0, 1.0]],
+}
 
 
 def beyond_cases():
@@ -128,7 +196,7 @@ def beyond_cases():
     for function in contracted_functions():
         drawn = {}
         for name, spec in function.contract.items():
-            drawn[name] = ANCHOR.get(name, np.zeros(3))
+            drawn[name] = np.asarray(ANCHOR.get(name, np.zeros(3)))
             for label, value in beyond(spec, drawn):
                 cases.append(
                     pytest.param(function, name, value, id=f"{function.__name__}-{name}={label}")
@@ -169,23 +237,77 @@ def predicted(y_pred, threshold):
         return (np.asarray(y_pred, F32) > F32(threshold)).ravel()
 
 
+def binary(y_true, y_pred, threshold=0.5):
+    """The labels and the predictions at `threshold`, flat, for scikit-learn."""
+    return np.ravel(y_true), predicted(y_pred, threshold)
+
+
+def one_class_or(score):
+    """`score`, or with one class in y_true, that class's recall alone (as `scores` documents)."""
+
+    def oracle(y_true, y_pred, threshold=0.5):
+        y, p = binary(y_true, y_pred, threshold)
+        return score(y, p) if len(set(y)) > 1 else float((p == y.astype(bool)).mean())
+
+    return oracle
+
+
+def bins_by_hand(y_true, probabilities, n_bins=15):
+    """Each bin (m / M, (m + 1) / M] by a loop over the samples: count, accuracy, confidence."""
+    p, y = np.asarray(probabilities, float), np.ravel(y_true).astype(int)
+    rows = []
+    for m in range(n_bins):
+        inside = [
+            i
+            for i in range(len(p))
+            if (m == 0 or m / n_bins < p[i].max()) and p[i].max() <= (m + 1) / n_bins
+        ]
+        right = [p[i].argmax() == y[i] for i in inside]
+        confidence = [p[i].max() for i in inside]
+        rows.append(
+            (
+                len(inside),
+                np.mean(right) if inside else np.nan,
+                np.mean(confidence) if inside else np.nan,
+            )
+        )
+    return np.array(rows)
+
+
+def ece_by_hand(y_true, probabilities, n_bins=15):
+    rows = bins_by_hand(y_true, probabilities, n_bins)
+    filled = rows[rows[:, 0] > 0]
+    return float((filled[:, 0] * np.abs(filled[:, 1] - filled[:, 2])).sum() / rows[:, 0].sum())
+
+
+def scaled(logits, temperature):
+    with np.errstate(over="ignore"):
+        z = np.asarray(logits, float)
+        return (z - z.max(axis=1, keepdims=True)) / temperature
+
+
+def nll_by_hand(y_true, logits, temperature=1.0):
+    log_p = special.log_softmax(scaled(logits, temperature), axis=1)
+    return float(-np.mean([log_p[i, int(c)] for i, c in enumerate(np.ravel(y_true))]))
+
+
 ORACLES = {
-    scores.precision: lambda y, p, t=0.5: sk.precision_score(
-        y.ravel(), predicted(p, t), zero_division=0
+    scores.precision: lambda **a: sk.precision_score(*binary(**a), zero_division=0),
+    scores.recall: lambda **a: sk.recall_score(*binary(**a), zero_division=0),
+    scores.f1_score: lambda **a: sk.f1_score(*binary(**a), zero_division=0),
+    scores.balanced_accuracy: one_class_or(sk.balanced_accuracy_score),
+    scores.roc_auc: lambda y_true, y_pred: sk.roc_auc_score(np.ravel(y_true), np.ravel(y_pred)),
+    calibration.calibration_bins: bins_by_hand,
+    calibration.expected_calibration_error: ece_by_hand,
+    calibration.apply_temperature: lambda logits, temperature: special.softmax(
+        scaled(logits, temperature), axis=1
     ),
-    scores.recall: lambda y, p, t=0.5: sk.recall_score(y.ravel(), predicted(p, t), zero_division=0),
-    scores.f1_score: lambda y, p, t=0.5: sk.f1_score(y.ravel(), predicted(p, t), zero_division=0),
-    scores.balanced_accuracy: lambda y, p, t=0.5: (
-        sk.balanced_accuracy_score(y.ravel(), predicted(p, t))
-        if len(set(y.ravel())) > 1
-        else float((predicted(p, t) == y.ravel().astype(bool)).mean())
-    ),
-    scores.roc_auc: lambda y, p: sk.roc_auc_score(y.ravel(), np.ravel(p)),
+    calibration.negative_log_likelihood: nll_by_hand,
 }
 
 
 def test_every_contracted_function_has_an_oracle():
-    assert set(contracted_functions()) <= set(ORACLES)
+    assert set(contracted_functions()) - set(ORACLES) == {calibration.fit_temperature}
 
 
 @pytest.mark.parametrize("function", contracted_functions(), ids=lambda f: f.__name__)
@@ -193,10 +315,19 @@ def test_every_contracted_function_has_an_oracle():
 @given(data=st.data())
 def test_at_and_within_the_boundaries_the_answer_is_the_oracles(function, data):
     drawn = data.draw(valid_arguments(function))
-    labels = np.ravel(drawn["y_true"])
-    if function is scores.roc_auc and labels.min() == labels.max():
+    if function is scores.roc_auc and np.ptp(drawn["y_true"]) == 0:
         with pytest.raises(ValueError, match="y_true must contain both classes"):
             function(**drawn)
         return
-    expected = ORACLES[function](*drawn.values())
-    assert function(**drawn) == pytest.approx(expected, abs=1e-12)
+    answer = function(**drawn)
+    if function is calibration.fit_temperature:  # the lowest NLL within its bounds
+        low, high = 0.05, 20.0
+        grid = np.geomspace(low, high, 200)
+        best = min(nll_by_hand(drawn["y_true"], drawn["logits"], t) for t in grid)
+        assert low <= answer <= high
+        assert nll_by_hand(drawn["y_true"], drawn["logits"], answer) <= best + 1e-6
+        return
+    expected = ORACLES[function](**drawn)
+    if isinstance(answer, pd.DataFrame):
+        answer = answer[["count", "accuracy", "confidence"]].to_numpy()
+    np.testing.assert_allclose(answer, expected, rtol=1e-12, atol=1e-12)
