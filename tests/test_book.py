@@ -274,6 +274,11 @@ def test_student_build_leaves_the_solutions_out_and_runs_no_notebook_again(built
     assert not page.says("miss must give its true class less than")
     full_page = Page(built_book / "html" / "chapters" / "counterexample.html")
     assert "solution" in full_page.classes and full_page.says("miss must give its true class")
+    # nor does the notebook its download button gives
+    solution = "miss must give its true class"
+    source = Path("_sources", "chapters", "counterexample.ipynb")
+    assert solution in (built_book / "html" / source).read_text()
+    assert solution not in (site / source).read_text()
     images = [image["src"] for image in page.images if not image["src"].startswith("data:")]
     assert images and all((site / "chapters" / src).is_file() for src in images)  # its figures
 
