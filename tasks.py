@@ -328,9 +328,9 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     say("Running the tests" + (f" (fast: not {SLOW_TESTS})" if fast else ""))
-    # in two processes: the tests spend much of their time in one (a Sphinx build, a grader, a
-    # browser), and the book's tests and the assignments' each stay in one (see tests/conftest.py)
-    parallel = ["-n", "2", "--dist", "loadgroup"]
+    # in two processes, each test file in one: the tests spend much of their time in a single
+    # process (a Sphinx build, a grader, a browser); the book is built once (tests/conftest.py)
+    parallel = ["-n", "2", "--dist", "loadfile"]
     selected = ["-m", f"not ({SLOW_TESTS})"] if fast else []
     run(PYTHON, "-m", "pytest", *parallel, *selected, *pytest_args)
 

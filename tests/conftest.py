@@ -1,6 +1,8 @@
 """Shared fixtures: Keras as the oracle, a headless matplotlib, a browser, the built book."""
 
 import os
+import shutil
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ start-up chatter out
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -12,17 +14,6 @@ from hypothesis import settings
 settings.register_profile("default", max_examples=60, deadline=None, derandomize=True)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run in two processes (pytest-xdist's `-n 2 --dist loadgroup`, as `tasks.py test` does), the
-    tests of the built book stay together in one, and those of the built assignments in one: each
-    is built once, in the process that runs its tests, while the other process runs the rest."""
-    for item in items:
-        for group in ("book", "assignments"):
-            if item.get_closest_marker(group):
-                item.add_marker(pytest.mark.xdist_group(group))
-                break
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +83,34 @@ def browser(require_program):
         browser.close()
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """The folder `name`, made by `make(folder)` once for the whole run.
+
+    The tests run in two processes (`tasks.py test` runs pytest-xdist's `-n 2 --dist loadfile`):
+    the first to ask makes the folder while the other waits, then both use it. If making it
+    failed, the other fails at once with the same message rather than making it again.
+    """
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base  # the run's own folder
+    folder, failed = shared / name, shared / f"{name}.failed"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.exists():
+            pytest.fail(failed.read_text(), pytrace=False)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException as error:
+                failed.write_text(f"{name} could not be made:\n{error}")
+                raise
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """Build the book once, as `python3 tasks.py book` does but from an empty cache.
@@ -103,18 +122,18 @@ def built_book(tmp_path_factory):
 
     import tasks
 
-    output = tmp_path_factory.mktemp("book")
-    cache = output / "cache"
-    config = tasks.write_config(output / "config")
-    result = subprocess.run(
-        [str(c) for c in tasks.build_command(output, config)],
-        cwd=tasks.ROOT,
-        env=tasks.environment(cache),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
-    assert "Executed notebook" in log  # every notebook ran
-    return output / "_build"
+    def build(output):
+        config = tasks.write_config(output / "config")
+        result = subprocess.run(
+            [str(c) for c in tasks.build_command(output, config)],
+            cwd=tasks.ROOT,
+            env=tasks.environment(output / "cache"),
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
+        assert "Executed notebook" in log  # every notebook ran
+
+    return made_once(tmp_path_factory, "book", build) / "_build"
