@@ -169,9 +169,14 @@ class ClassIndices(Spec):
 
 def takes(**contract: Spec):
     """Declare what each named argument of the decorated function must be (see the module)."""
-    for name, spec in contract.items():
+    for position, (name, spec) in enumerate(contract.items()):
         if not isinstance(spec, Spec):
             raise TypeError(f"the contract of {name} must be a Spec; got {spec!r}")
+        related = getattr(spec, "like", None) or getattr(spec, "of", None)
+        if related is not None and related not in list(contract)[:position]:
+            raise TypeError(
+                f"the contract of {name} relates it to {related!r}, which must be declared first"
+            )
 
     def decorate(function):
         signature = inspect.signature(function)

@@ -204,6 +204,13 @@ def beyond_cases():
     return cases
 
 
+def test_a_contract_that_relates_an_argument_to_one_not_declared_before_it_is_refused():
+    with pytest.raises(TypeError, match="relates it to 'y_true', which must be declared first"):
+        contracts.takes(y_pred=contracts.Scores(like="y_true"), y_true=contracts.BinaryLabels())
+    with pytest.raises(TypeError, match="takes no argument"):
+        contracts.takes(y_true=contracts.BinaryLabels())(lambda labels: labels)
+
+
 def test_every_function_of_a_contracted_module_declares_its_contract():
     for function in contracted_functions():
         assert isinstance(getattr(function, "contract", None), dict), function.__name__
