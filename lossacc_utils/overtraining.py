@@ -233,8 +233,12 @@ def _train_kept(seed, settings, key, log_every, where) -> Run:
     """In a worker: train the run (and keep it, when `where` names the run cache's folder)."""
     if not where:
         return _train(seed, settings, key, log_every=log_every)
-    run = run_cache.keeper(_train, where, _NOT_IN_KEY)(seed, settings, key, log_every=log_every)
-    run_cache.log_trained(where, f"seed {seed} {settings}")  # no model is trained twice
+    kept = run_cache.keeper(_train, where, _NOT_IN_KEY)
+    with run_cache.held(where, seed, settings, key):
+        if kept.check_call_in_cache(seed, settings, key):  # kept by another kernel meanwhile
+            return kept(seed, settings, key)
+        run = kept(seed, settings, key, log_every=log_every)
+        run_cache.log_trained(where, f"seed {seed} {settings}")  # no model is trained twice
     return run
 
 

@@ -4,17 +4,21 @@ When the environment variable `LOSSACC_RUN_CACHE` names a folder, the runs are k
 joblib's `Memory`), so that chapters built one after the other train a model once. A run's key is
 its seed, its settings and `fingerprint()`: the source of the modules that train it and the
 versions of Keras and TensorFlow. The book's build sets the variable; `trained.log` in the folder
-lists every run trained into it, one line each, so that a run trained twice shows.
+lists every run trained into it, one line each, so that a run trained twice shows. Two kernels
+that ask for the same run at once (two chapters run side by side in JupyterLab) train it once:
+the second waits for the first, then takes the kept run (`held`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
 
 from .fingerprint import source_digest
 
-__all__ = ["RUN_CACHE", "RUN_SOURCES", "fingerprint", "folder", "keeper", "log_trained"]
+__all__ = ["RUN_CACHE", "RUN_SOURCES", "fingerprint", "folder", "held", "keeper", "log_trained"]
 
 #: The environment variable naming the folder where runs are kept.
 RUN_CACHE = "LOSSACC_RUN_CACHE"
@@ -57,6 +61,19 @@ def keeper(train, where: str, ignore=()):
     import joblib
 
     return joblib.Memory(where, verbose=0).cache(train, ignore=list(ignore))
+
+
+@contextlib.contextmanager
+def held(where: str, *key):
+    """Hold the lock on the run `key` (its arguments) in the folder `where` while the block runs:
+    a process holding it trains and keeps the run while any other asking for the same run waits."""
+    import joblib
+
+    locks = Path(where) / "locks"
+    locks.mkdir(exist_ok=True)
+    with (locks / f"{joblib.hash(key)}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def log_trained(where: str, line: str) -> None:

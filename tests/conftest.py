@@ -16,6 +16,24 @@ settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run the first file with tests marked `book` (which build the book) first, the files with
+    none next, and the other files with some last, each file's tests in their order.
+
+    The tests run two files at a time (`tasks.py test`: `-n 2 --dist loadfile`, which hands out
+    the files in this order). In alphabetical order the second process would take a file that
+    needs the book while the first is still building it, and wait minutes for it; in this
+    order it runs the files that need no book meanwhile.
+    """
+    book_files = [item.path for item in items if item.get_closest_marker("book")]
+    first, later = book_files[:1], set(book_files[1:]) - set(book_files[:1])
+
+    def rank(item):
+        return 0 if item.path in first else 2 if item.path in later else 1
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
+
+
 @pytest.fixture(scope="session")
 def keras():
     """The installed Keras 3, imported once: the oracle the NumPy functions are checked against."""

@@ -2,7 +2,11 @@
 and the cache that keeps a run from being trained twice."""
 
 import ast
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -320,6 +324,47 @@ def test_a_change_to_the_package_trains_anew(tmp_path, monkeypatch):
     monkeypatch.setattr(run_cache, "fingerprint", lambda: "another version of the package")
     overtraining.run_overtraining(seed=2, **TINY_RUN)
     assert len((tmp_path / "trained.log").read_text().splitlines()) == 2
+
+
+def test_a_process_asking_for_a_held_run_waits_for_it(tmp_path):
+    """While one process holds a run's lock, another asking for the same run waits."""
+    waiter = (
+        "import sys, time; from lossacc_utils import run_cache\n"
+        "print(time.time(), flush=True)\n"
+        "with run_cache.held(sys.argv[1], 2, 'settings'):\n"
+        "    print(time.time())\n"
+    )
+    holding = run_cache.held(str(tmp_path), 2, "settings")
+    holding.__enter__()  # before the other process starts
+    command = [sys.executable, "-c", waiter, str(tmp_path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
+        asked = float(child.stdout.readline())
+        time.sleep(1.0)
+        released = time.time()
+        holding.__exit__(None, None, None)
+        got = float(child.stdout.readline())
+    assert child.returncode == 0
+    assert asked < released <= got
+    other, same = (run_cache.held(str(tmp_path), n, "settings") for n in (3, 2))
+    with other, same:  # another run's lock is another lock: no wait
+        pass
+
+
+def test_two_processes_asking_for_one_run_at_once_train_it_once(tmp_path):
+    """As two chapters run side by side in JupyterLab do."""
+    ask = (
+        "from lossacc_utils import overtraining\n"
+        f"print(overtraining.run_overtraining(seed=2, **{TINY_RUN!r}).val_loss[-1])\n"
+    )
+    env = {**os.environ, run_cache.RUN_CACHE: str(tmp_path)}
+    both = [
+        subprocess.Popen([sys.executable, "-c", ask], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    losses = {child.communicate()[0] for child in both}
+    assert [child.returncode for child in both] == [0, 0]
+    assert len(losses) == 1  # the same run, bit for bit
+    assert len((tmp_path / "trained.log").read_text().splitlines()) == 1
 
 
 def test_a_kept_run_depends_on_every_module_that_trains_it_and_on_no_other():
