@@ -16,8 +16,13 @@ The specs (each a frozen dataclass whose fields are its boundaries):
   rank as Keras brings a (N,) and a (N, 1) together;
 - `Distributions()`: a (samples, classes >= 2) array whose rows are probabilities summing to 1;
 - `Logits()`: a (samples, classes >= 2) array of finite numbers;
-- `ClassIndices(of)`: one whole class index per row of the argument `of` (a `Distributions` or
-  `Logits`), from 0 to its number of classes less 1.
+- `ClassIndices(of)`: one whole class index per row of the argument `of` (a `Distributions`,
+  `Logits` or `KerasPredictions`), from 0 to its number of classes less 1;
+- `LogitRows()`: logits along the last axis of an array of any shape, -inf allowed;
+- `Flag()`: True or False;
+- what Keras' losses and metrics take, in the dtype Keras computes in (`keras_dtype`):
+  `KerasPredictions(probabilities_unless, classes_or)`, `KerasTargets(like, labels, rank)` and
+  `KerasThreshold()`.
 
 >>> @takes(y_true=BinaryLabels(), y_pred=Scores(like="y_true"), threshold=Real(0, 1))
 ... def share_above(y_true, y_pred, threshold=0.5):
@@ -42,12 +47,17 @@ import numpy as np
 from .validation import (
     as_array,
     check_binary_labels,
+    check_bool,
+    check_class_axis,
     check_class_indices,
     check_count,
     check_distributions,
+    check_in_dtype,
     check_logits,
     check_positive,
+    check_probabilities,
     check_real,
+    check_same_shape,
     keras_dtype,
     match_rank,
 )
@@ -57,6 +67,11 @@ __all__ = [
     "ClassIndices",
     "Count",
     "Distributions",
+    "Flag",
+    "KerasPredictions",
+    "KerasTargets",
+    "KerasThreshold",
+    "LogitRows",
     "Logits",
     "Positive",
     "Real",
@@ -73,6 +88,10 @@ class Spec:
 
     def check(self, value, name: str, checked: Mapping):
         raise NotImplementedError
+
+    def reads(self) -> tuple[str, ...]:
+        """The arguments, declared before this one, that its check reads."""
+        return ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,9 @@ class Scores(Spec):
 
     like: str
 
+    def reads(self):
+        return (self.like,)
+
     def check(self, value, name, checked):
         other = checked[self.like]
         other, scores = match_rank(other, as_array(value, name), (self.like, name))
@@ -163,8 +185,95 @@ class ClassIndices(Spec):
 
     of: str
 
+    def reads(self):
+        return (self.of,)
+
     def check(self, value, name, checked):
         return check_class_indices(as_array(value, name), checked[self.of], name, scores=self.of)
+
+
+@dataclass(frozen=True)
+class LogitRows(Spec):
+    """Logits along the last axis of an array of any shape: finite numbers, or -inf for a
+    probability of exactly 0, with a finite one in every row."""
+
+    def check(self, value, name, checked):
+        logits = as_array(value, name, negative_infinity=True)
+        if np.isneginf(logits.max(axis=-1)).any():
+            raise ValueError(f"{name} must have a finite value in every row; a row is all -inf")
+        return logits
+
+
+@dataclass(frozen=True)
+class Flag(Spec):
+    """True or False: a bool (1, or the text "False", which would count as true, is refused)."""
+
+    def check(self, value, name, checked):
+        return check_bool(value, name)
+
+
+@dataclass(frozen=True)
+class KerasPredictions(Spec):
+    """Predictions as a Keras loss or metric takes them: an array of finite numbers, in the dtype
+    Keras computes in (`keras_dtype`: that of a floating array, float32 for anything else), which
+    must hold them. Probabilities in [0, 1] unless the flag `probabilities_unless` (declared
+    before it, such as `from_logits`) is true; with `classes_or`, at least 2 classes on the last
+    axis, the error naming `classes_or` as what to use for a single output."""
+
+    probabilities_unless: str | None = None
+    classes_or: str | None = None
+
+    def reads(self):
+        return (self.probabilities_unless,) if self.probabilities_unless else ()
+
+    def check(self, value, name, checked):
+        array = check_in_dtype(value, name, keras_dtype(value))
+        if self.classes_or:
+            check_class_axis(array, name, self.classes_or)
+        if self.probabilities_unless and not checked[self.probabilities_unless]:
+            check_probabilities(array, name)
+        return array
+
+
+@dataclass(frozen=True)
+class KerasTargets(Spec):
+    """Targets as a Keras loss or metric takes them, for the predictions `like` (declared before
+    it): an array in their dtype, as Keras casts the targets to it, of their shape (with `rank`,
+    (N,) and (N, 1) brought to one rank, as Keras' binary accuracy does), holding `labels`:
+    "probabilities" (one-hot or soft targets, in [0, 1]) or "binary" (0s and 1s)."""
+
+    like: str
+    labels: str = "probabilities"
+    rank: bool = False
+
+    def reads(self):
+        return (self.like,)
+
+    def check(self, value, name, checked):
+        predictions = checked[self.like]
+        targets = check_in_dtype(value, name, predictions.dtype)
+        if self.rank:
+            targets, checked[self.like] = match_rank(targets, predictions, (name, self.like))
+        else:
+            check_same_shape(targets, predictions, (name, self.like))
+        if self.labels == "binary":
+            return check_binary_labels(targets, name)
+        return check_probabilities(targets, name)
+
+
+@dataclass(frozen=True)
+class KerasThreshold(Spec):
+    """A threshold as Keras compares with it: a real number that Keras makes a tensor, so that a
+    Python number is rounded to float32 and a NumPy float keeps its dtype, which must hold it;
+    returned as the float it becomes (0.7 becomes 0.699999988079071)."""
+
+    def check(self, value, name, checked):
+        number, dtype = check_real(value, name), keras_dtype(value)
+        if abs(number) > float(np.finfo(dtype).max):  # Keras cannot make such a tensor either
+            raise ValueError(
+                f"{name} must be within the range of {dtype}, as in Keras; got {number:g}"
+            )
+        return float(dtype.type(number))
 
 
 def takes(**contract: Spec):
@@ -172,11 +281,12 @@ def takes(**contract: Spec):
     for position, (name, spec) in enumerate(contract.items()):
         if not isinstance(spec, Spec):
             raise TypeError(f"the contract of {name} must be a Spec; got {spec!r}")
-        related = getattr(spec, "like", None) or getattr(spec, "of", None)
-        if related is not None and related not in list(contract)[:position]:
-            raise TypeError(
-                f"the contract of {name} relates it to {related!r}, which must be declared first"
-            )
+        for related in spec.reads():
+            if related not in list(contract)[:position]:
+                raise TypeError(
+                    f"the contract of {name} relates it to {related!r}, which must be declared "
+                    "first"
+                )
 
     def decorate(function):
         signature = inspect.signature(function)

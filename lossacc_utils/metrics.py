@@ -34,23 +34,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import (
-    as_array,
-    check_binary_labels,
-    check_bool,
-    check_class_axis,
-    check_class_indices,
-    check_fraction,
-    check_positive_rows,
-    check_probabilities,
-    check_real,
-    check_same_shape,
-    keras_dtype,
-    match_rank,
+from .contracts import (
+    ClassIndices,
+    Flag,
+    KerasPredictions,
+    KerasTargets,
+    KerasThreshold,
+    LogitRows,
+    Real,
+    takes,
 )
+from .validation import check_positive_rows
 
 __all__ = [
     "EPSILON",
+    "SMOOTHING",
     "binary_accuracy",
     "binary_crossentropy",
     "categorical_accuracy",
@@ -65,7 +63,21 @@ __all__ = [
 EPSILON = 1e-7
 """The fuzz factor Keras clips probabilities with (`keras.config.epsilon()`)."""
 
+#: A share of label smoothing: 0 (none) to 1 (every target uniform).
+SMOOTHING = Real(0, 1)
 
+
+def _loss(labels, classes_or=None):
+    """The contract of a cross-entropy: `from_logits` first, as whether `y_pred` must be
+    probabilities depends on it; then `y_pred`, in whose dtype `y_true` is taken."""
+    return {
+        "from_logits": Flag(),
+        "y_pred": KerasPredictions(probabilities_unless="from_logits", classes_or=classes_or),
+        "y_true": labels,
+    }
+
+
+@takes(logits=LogitRows())
 def log_softmax(logits) -> np.ndarray:
     """log(softmax(logits)) along the last axis, computed without overflow.
 
@@ -74,26 +86,21 @@ def log_softmax(logits) -> np.ndarray:
     >>> log_softmax([[0.0, 0.0, -np.inf]])
     array([[-0.69314718, -0.69314718,        -inf]])
     """
-    logits = as_array(logits, "logits", negative_infinity=True)
+    return _stable_log_softmax(logits)
+
+
+def _stable_log_softmax(logits: np.ndarray) -> np.ndarray:
+    """log_softmax of checked logits: shifted by each row's largest first."""
     top = logits.max(axis=-1, keepdims=True)
-    if np.isneginf(top).any():
-        raise ValueError("logits must have a finite value in every row; a row is all -inf")
     with np.errstate(over="ignore"):  # 1e308 - (-1e308) is -inf: a probability of 0
         shifted = logits - top
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
+@takes(logits=LogitRows())
 def softmax(logits) -> np.ndarray:
     """exp(logits) / sum(exp(logits)) along the last axis, computed without overflow."""
     return np.exp(log_softmax(logits))
-
-
-def _inputs(y_true, y_pred):
-    """Both arrays, checked, in the dtype Keras computes in (that of `y_pred`, as Keras casts
-    `y_true` to it), and that dtype."""
-    dtype = keras_dtype(y_pred)
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
-    return y_true.astype(dtype), y_pred.astype(dtype), dtype
 
 
 def _clip(p: np.ndarray) -> np.ndarray:
@@ -117,56 +124,52 @@ def _log_softmax(logits: np.ndarray, dtype) -> np.ndarray:
     """log_softmax in float64, then in `dtype`, where a log-probability below the dtype's range is
     -inf (a probability of 0), as it is when Keras computes it in that dtype."""
     with np.errstate(over="ignore"):
-        return log_softmax(logits).astype(dtype)
+        return _stable_log_softmax(logits.astype(np.float64)).astype(dtype)
 
 
+@takes(**_loss(KerasTargets(like="y_pred")), label_smoothing=SMOOTHING)
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     """Binary cross-entropy, averaged over the last axis like `keras.losses.binary_crossentropy`.
 
     With `y_pred` of shape (N, 1) the result has shape (N,): one loss per sample. With shape (N,)
     the last axis is the samples themselves, so Keras (and this function) return their mean.
     """
-    y_true, y_pred, dtype = _inputs(y_true, y_pred)
-    check_same_shape(y_true, y_pred)
-    from_logits = check_bool(from_logits, "from_logits")
-    smoothing = check_fraction(label_smoothing, "label_smoothing")
-    check_probabilities(y_true, "y_true")
-    if smoothing:
-        y_true = y_true * (1.0 - smoothing) + 0.5 * smoothing
+    dtype = y_pred.dtype
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
         # sigmoid cross-entropy without overflow: max(z, 0) - z t + log(1 + exp(-|z|))
         z = y_pred
         loss = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
     else:
-        p = _clip(check_probabilities(y_pred, "y_pred"))
+        p = _clip(y_pred)
         # in float16, 1 - EPSILON rounds to 1: log(1 - p) can be -inf there, as it is in Keras
         with np.errstate(divide="ignore"):
             loss = -(_weighted(y_true, np.log(p)) + _weighted(1 - y_true, np.log(1 - p)))
     return loss.mean(axis=-1, dtype=dtype).astype(np.float64)
 
 
+@takes(
+    **_loss(KerasTargets(like="y_pred"), classes_or="binary_crossentropy"),
+    label_smoothing=SMOOTHING,
+)
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     """Categorical cross-entropy per sample, like `keras.losses.categorical_crossentropy`.
 
     `y_true` is one-hot (or soft) with the shape of `y_pred`; the last axis holds the classes.
     Probabilities are renormalised to sum to 1 and then clipped to [EPSILON, 1 - EPSILON].
     """
-    y_true, y_pred, dtype = _inputs(y_true, y_pred)
-    check_same_shape(y_true, y_pred)
-    n_classes = check_class_axis(y_pred, "y_pred", "binary_crossentropy")
-    from_logits = check_bool(from_logits, "from_logits")
-    smoothing = check_fraction(label_smoothing, "label_smoothing")
-    check_probabilities(y_true, "y_true")
-    if smoothing:
-        y_true = y_true * (1.0 - smoothing) + smoothing / n_classes
+    dtype, n_classes = y_pred.dtype, y_pred.shape[-1]
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / n_classes
     if from_logits:
         log_p = _log_softmax(y_pred, dtype)
     else:
-        check_probabilities(y_pred, "y_pred")
         log_p = np.log(_clip(y_pred / check_positive_rows(y_pred, "y_pred")))
     return (0.0 - _weighted(y_true, log_p).sum(axis=-1, dtype=dtype)).astype(np.float64)
 
 
+@takes(**_loss(ClassIndices(of="y_pred"), classes_or="binary_crossentropy"))
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Categorical cross-entropy with integer labels, like Keras' sparse version.
 
@@ -175,18 +178,19 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     `categorical_crossentropy`, which matters only for probabilities within EPSILON of 0 or 1).
     Keras' `ignore_class` argument is not mirrored.
     """
-    dtype = keras_dtype(y_pred)
-    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred").astype(dtype)
-    check_class_axis(y_pred, "y_pred", "binary_crossentropy")
-    labels = check_class_indices(y_true, y_pred, scores="y_pred")
-    from_logits = check_bool(from_logits, "from_logits")
+    dtype = y_pred.dtype
     if not from_logits:  # the log of the clipped probabilities, then softmax cross-entropy on it
-        y_pred = np.log(_clip(check_probabilities(y_pred, "y_pred")))
+        y_pred = np.log(_clip(y_pred))
     log_p = _log_softmax(y_pred, dtype)
-    picked = np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+    picked = np.take_along_axis(log_p, y_true[..., None], axis=-1)[..., 0]
     return (0.0 - picked).astype(np.float64)  # 0 - 0 is 0, where -0 would be -0
 
 
+@takes(
+    y_pred=KerasPredictions(),
+    y_true=KerasTargets(like="y_pred", labels="binary", rank=True),
+    threshold=KerasThreshold(),
+)
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """1.0 where `y_pred > threshold` matches `y_true`, else 0.0, element by element.
 
@@ -194,13 +198,11 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     threshold counts as class 0. For logits use `threshold=0.0`. Shapes (N,) and (N, 1) are matched
     as Keras matches them.
     """
-    y_true, y_pred, _ = _inputs(y_true, y_pred)
-    y_true, y_pred = match_rank(y_true, y_pred)
-    check_binary_labels(y_true, "y_true")
     # compared in float64, to which float16, float32 and the threshold all widen exactly
-    return (y_true == (y_pred.astype(np.float64) > keras_threshold(threshold))).astype(np.float64)
+    return (y_true == (y_pred.astype(np.float64) > threshold)).astype(np.float64)
 
 
+@takes(threshold=KerasThreshold())
 def keras_threshold(threshold) -> float:
     """The threshold as Keras compares with it: Keras makes it a tensor, so a Python float is
     rounded to float32 (a NumPy float keeps its dtype); the comparison then widens it exactly.
@@ -208,29 +210,22 @@ def keras_threshold(threshold) -> float:
     >>> keras_threshold(0.7), keras_threshold(np.float64(0.7))
     (0.699999988079071, 0.7)
     """
-    value, dtype = check_real(threshold, "threshold"), keras_dtype(threshold)
-    if abs(value) > float(np.finfo(dtype).max):  # Keras cannot make such a tensor either
-        raise ValueError(
-            f"threshold must be within the range of {dtype}, as in Keras; got {value:g}"
-        )
-    return float(dtype.type(value))
+    return threshold  # made the float Keras compares with by its contract
 
 
+@takes(
+    y_pred=KerasPredictions(classes_or="binary_accuracy"),
+    y_true=KerasTargets(like="y_pred"),
+)
 def categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals argmax(y_true), per sample, like Keras.
 
     `y_pred` may be probabilities or logits (the argmax is the same). Ties go to the smallest index.
     """
-    y_true, y_pred, _ = _inputs(y_true, y_pred)
-    check_same_shape(y_true, y_pred)
-    check_class_axis(y_pred, "y_pred", "binary_accuracy")
-    check_probabilities(y_true, "y_true")
     return (y_true.argmax(axis=-1) == y_pred.argmax(axis=-1)).astype(np.float64)
 
 
+@takes(y_pred=KerasPredictions(classes_or="binary_accuracy"), y_true=ClassIndices(of="y_pred"))
 def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras."""
-    y_true, y_pred, _ = _inputs(y_true, y_pred)
-    check_class_axis(y_pred, "y_pred", "binary_accuracy")
-    labels = check_class_indices(y_true, y_pred, scores="y_pred")
-    return (labels == y_pred.argmax(axis=-1)).astype(np.float64)
+    return (y_true == y_pred.argmax(axis=-1)).astype(np.float64)

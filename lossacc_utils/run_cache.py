@@ -32,6 +32,7 @@ RUN_SOURCES = (
     "run_cache.py",
     "data.py",
     "metrics.py",
+    "contracts.py",
     "progress.py",
     "runs.py",
     "training.py",
@@ -69,6 +70,8 @@ def held(where: str, *key):
     a process holding it trains and keeps the run while any other asking for the same run waits."""
     import joblib
 
+    if not isinstance(where, str | os.PathLike) or not str(where) or not Path(where).is_dir():
+        raise ValueError(f"where must name the run cache's folder, which exists; got {where!r}")
     locks = Path(where) / "locks"
     locks.mkdir(exist_ok=True)
     with (locks / f"{joblib.hash(key)}.lock").open("w") as lock:

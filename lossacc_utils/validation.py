@@ -23,6 +23,7 @@ __all__ = [
     "check_count",
     "check_distributions",
     "check_fraction",
+    "check_in_dtype",
     "check_label_noise",
     "check_logits",
     "check_model_size",
@@ -91,6 +92,23 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
         where = _index(array, bad)
         raise ValueError(f"{name} must be finite; got {array[where]} at index {where}")
     return array
+
+
+def check_in_dtype(value, name: str, dtype) -> np.ndarray:
+    """`value` as a non-empty array of finite numbers (see `as_array`) in the floating `dtype`,
+    which must hold every one of them: Keras computes in float32 what it is given as a list, and
+    1e39 is beyond float32's range."""
+    array = as_array(value, name)
+    with np.errstate(over="ignore"):
+        cast = array.astype(dtype)
+    beyond = ~np.isfinite(cast)
+    if beyond.any():
+        where = _index(array, beyond)
+        raise ValueError(
+            f"{name} must be within the range of {np.dtype(dtype)}, the dtype Keras computes it "
+            f"in; got {array[where]:g} at index {where}"
+        )
+    return cast
 
 
 def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:

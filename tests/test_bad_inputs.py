@@ -2397,6 +2397,22 @@ sweep(
     ],
     "scores",
 )
+sweep(
+    V.check_in_dtype,
+    {"name": "scores", "dtype": np.float32},
+    "value",
+    [("1e39", [0.5, 1e39]), ("-1e39", [[-1e39]]), ("nan", [NAN]), ("text", ["a"]), ("empty", [])],
+    "scores",
+)
+rejects(V.check_in_dtype, "7e4-in-float16", "scores", [7e4], "scores", np.float16)
+answers(
+    V.check_in_dtype,
+    "float16",
+    holds(lambda a: a.dtype == np.float16 and a[0] == np.float16(0.1)),
+    [0.1],
+    "scores",
+    np.float16,
+)
 answers(V.check_logits, "log-probabilities", holds(lambda a: a.shape == (1, 2)), [[-0.1, -2.4]])
 rejects(V.check_binary_scores, "y_true=2", "y_true", [0, 2], [0.1, 0.2])
 rejects(V.check_binary_scores, "scores=1.5", "scores", [0, 1], [0.1, 1.5])

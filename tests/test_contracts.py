@@ -28,10 +28,10 @@ from hypothesis.extra.numpy import arrays
 from scipy import special
 from sklearn import metrics as sk
 
-from lossacc_utils import calibration, contracts, scores
+from lossacc_utils import calibration, contracts, metrics, scores
 
 #: The modules whose every public function declares its contract.
-CONTRACTED = [scores, calibration]
+CONTRACTED = [scores, calibration, metrics]
 F32 = np.float32
 
 
@@ -83,6 +83,38 @@ def valid(spec, drawn: dict):
         n, k = np.shape(drawn[spec.of])
         labels = arrays(np.int64, n, elements=st.integers(0, k - 1))
         return st.one_of(labels, labels.map(lambda y: y[:, None].astype(float)))
+    if isinstance(spec, contracts.Flag):
+        return st.booleans()
+    if isinstance(spec, contracts.KerasThreshold):
+        return st.one_of(st.sampled_from([0.0, 0.5, 0.7, 1.0]), st.floats(-1e30, 1e30))
+    if isinstance(spec, contracts.LogitRows):
+        return st.one_of(st.tuples(st.integers(1, 8)), table_shapes).flatmap(
+            lambda s: arrays(np.float64, s, elements=st.floats(-60, 60, allow_subnormal=False))
+        )
+    if isinstance(spec, contracts.KerasPredictions):
+        logits = spec.probabilities_unless is None or drawn[spec.probabilities_unless]
+        shapes = (
+            table_shapes
+            if spec.classes_or
+            else st.one_of(
+                st.tuples(st.integers(1, 8)), st.tuples(st.integers(1, 8), st.integers(1, 4))
+            )
+        )
+        if logits:
+            elements = st.floats(-60, 60, allow_subnormal=False)
+            return shapes.flatmap(lambda s: arrays(np.float64, s, elements=elements))
+        if spec.classes_or:  # rows summing to 1 (Keras' categorical divides by the sum)
+            return shapes.flatmap(distributions)
+        probability = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0, 1))
+        return shapes.flatmap(lambda s: arrays(np.float64, s, elements=probability))
+    if isinstance(spec, contracts.KerasTargets):
+        shape = np.shape(drawn[spec.like])
+        if spec.labels == "binary":
+            shapes = [shape, shape[:1]] if shape[1:] == (1,) else [shape]
+            labels = st.sampled_from([0.0, 1.0])
+            return st.sampled_from(shapes).flatmap(lambda s: arrays(np.float64, s, elements=labels))
+        soft = arrays(np.float64, shape, elements=st.floats(0, 1))
+        return st.one_of(distributions(shape), soft) if len(shape) == 2 else soft
     raise AssertionError(f"no strategy for {spec!r}: add one for every kind of spec")
 
 
@@ -181,14 +213,56 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
         past = [(label, [value] + [0] * (n - 1)) for label, value in indices]
         past += [("one-too-many", [0] * (n + 1)), ("2-D", [[0, 0]] * n), *NOT_ARRAYS]
         return past
+    if isinstance(spec, contracts.Flag):
+        return [("1", 1), ("text", "False"), ("None", None), ("float", 0.0)]
+    if isinstance(spec, contracts.KerasThreshold):
+        beyond_float32 = float(np.finfo(np.float32).max) * 1.001
+        past = [("nan", math.nan), ("inf", math.inf), *NOT_NUMBERS]
+        return [*past, ("above-float32", beyond_float32), ("below-float32", -beyond_float32)]
+    if isinstance(spec, contracts.LogitRows):
+        return [
+            ("nan", [[math.nan, 0.0]]),
+            ("inf", [[math.inf, 0.0]]),
+            *NOT_ARRAYS,
+            ("row-all-neg-inf", [[-math.inf, -math.inf], [0.0, 1.0]]),
+        ]
+    if isinstance(spec, contracts.KerasPredictions):
+        past = [
+            ("nan", [[math.nan, 0.5]]),
+            ("inf", [[math.inf, 0.5]]),
+            ("beyond-float32-in-a-list", [[1e39, 0.5]]),
+            *NOT_ARRAYS,
+        ]
+        if spec.classes_or:
+            past.append(("one-class", [[1.0], [1.0]]))
+        if spec.probabilities_unless:  # drawn with the flag False (ANCHOR)
+            past += [("above-1", [[1.5, 0.5]]), ("negative", [[-1e-9, 1.0]])]
+        return past
+    if isinstance(spec, contracts.KerasTargets):
+        shape = np.shape(drawn[spec.like])
+        past = [
+            ("one-too-many", np.zeros((shape[0] + 1, *shape[1:]))),
+            ("nan", np.full(shape, math.nan)),
+            ("beyond-float32", np.full(shape, 1e39)),
+            *NOT_ARRAYS,
+        ]
+        labels = [("2", 2.0), ("-1", -1.0)]
+        if spec.labels == "binary":
+            labels.append(("0.5", 0.5))
+        for label, value in labels:
+            past.append((label, np.where(np.arange(np.prod(shape)).reshape(shape) == 0, value, 0)))
+        return past
     raise AssertionError(f"no boundaries for {spec!r}: add them for every kind of spec")
 
 
 #: One past a boundary of an argument whose shape comes from another: which labels to draw.
+#: (The flag `from_logits` is False, so that predictions must be probabilities.)
 ANCHOR = {
-    "y_true": [0.0, 1.0, 1.0],
-    "probabilities": [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]],
-    "logits": [[2.0, -1.0], [0.0, 3.5], [1.0, 1.0]],
+    contracts.BinaryLabels: [0.0, 1.0, 1.0],
+    contracts.Distributions: [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]],
+    contracts.KerasPredictions: [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]],
+    contracts.Logits: [[2.0, -1.0], [0.0, 3.5], [1.0, 1.0]],
+    contracts.Flag: False,
 }
 
 
@@ -197,7 +271,7 @@ def beyond_cases():
     for function in contracted_functions():
         drawn = {}
         for name, spec in function.contract.items():
-            drawn[name] = np.asarray(ANCHOR.get(name, np.zeros(3)))
+            drawn[name] = np.asarray(ANCHOR.get(type(spec), np.zeros(3)))
             for label, value in beyond(spec, drawn):
                 cases.append(
                     pytest.param(function, name, value, id=f"{function.__name__}-{name}={label}")
@@ -224,8 +298,8 @@ def test_every_function_of_a_contracted_module_declares_its_contract():
 def test_an_argument_beyond_a_boundary_is_refused_by_name(function, argument, value, data):
     drawn, valid_so_far = {}, {}
     for name, spec in function.contract.items():
-        if name in ANCHOR:  # what the refused values were shaped by
-            valid_so_far[name] = ANCHOR[name]
+        if type(spec) in ANCHOR:  # what the refused values were shaped by
+            valid_so_far[name] = ANCHOR[type(spec)]
         else:
             valid_so_far[name] = data.draw(valid(spec, valid_so_far), label=name)
         drawn[name] = value if name == argument else valid_so_far[name]
@@ -299,6 +373,18 @@ def nll_by_hand(y_true, logits, temperature=1.0):
     return float(-np.mean([log_p[i, int(c)] for i, c in enumerate(np.ravel(y_true))]))
 
 
+def keras_says(name: str, module: str = "losses"):
+    """Keras' own function `name` of `keras.losses` or `keras.metrics`, as an oracle."""
+
+    def oracle(y_true, y_pred, **options):
+        import keras
+
+        found = getattr(getattr(keras, module), name)(y_true, y_pred, **options)
+        return keras.ops.convert_to_numpy(found).astype(np.float64)
+
+    return oracle
+
+
 ORACLES = {
     scores.precision: lambda **a: sk.precision_score(*binary(**a), zero_division=0),
     scores.recall: lambda **a: sk.recall_score(*binary(**a), zero_division=0),
@@ -311,6 +397,15 @@ ORACLES = {
         scaled(logits, temperature), axis=1
     ),
     calibration.negative_log_likelihood: nll_by_hand,
+    metrics.binary_crossentropy: keras_says("binary_crossentropy"),
+    metrics.categorical_crossentropy: keras_says("categorical_crossentropy"),
+    metrics.sparse_categorical_crossentropy: keras_says("sparse_categorical_crossentropy"),
+    metrics.binary_accuracy: keras_says("binary_accuracy", "metrics"),
+    metrics.categorical_accuracy: keras_says("categorical_accuracy", "metrics"),
+    metrics.sparse_categorical_accuracy: keras_says("sparse_categorical_accuracy", "metrics"),
+    metrics.keras_threshold: lambda threshold: float(np.float32(threshold)),  # a Python float
+    metrics.log_softmax: lambda logits: special.log_softmax(logits, axis=-1),
+    metrics.softmax: lambda logits: special.softmax(logits, axis=-1),
 }
 
 

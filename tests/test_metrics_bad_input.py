@@ -189,8 +189,8 @@ def test_from_logits_must_be_a_bool(function, flag):
 @pytest.mark.parametrize(
     ("value", "error", "message"),
     [
-        (-0.1, ValueError, r"in \[0, 1\]; got -0.1"),
-        (1.5, ValueError, r"in \[0, 1\]; got 1.5"),
+        (-0.1, ValueError, "from 0 to 1; got -0.1"),
+        (1.5, ValueError, "from 0 to 1; got 1.5"),
         ("0.1", TypeError, "a real number"),
         (float("nan"), ValueError, "finite"),
     ],

@@ -350,6 +350,15 @@ def test_a_process_asking_for_a_held_run_waits_for_it(tmp_path):
         pass
 
 
+@pytest.mark.parametrize("where", ["", None, 5, "no such folder"])
+def test_a_lock_is_held_only_in_the_run_cache_folder(where, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    refused = pytest.raises(ValueError, match="where must name the run cache's folder")
+    with refused, run_cache.held(where, 2, "settings"):
+        pass
+    assert list(tmp_path.iterdir()) == []  # no `locks` folder made where the caller stands
+
+
 def test_two_processes_asking_for_one_run_at_once_train_it_once(tmp_path):
     """As two chapters run side by side in JupyterLab do."""
     ask = (
