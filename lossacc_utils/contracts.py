@@ -9,7 +9,8 @@ spec (tests/test_contracts.py): a function is covered by declaring its contract.
 
 The specs (each a frozen dataclass whose fields are its boundaries):
 
-- `Real(low, high)`: a finite real number from `low` to `high`; `Positive()`: one above 0;
+- `Real(low, high, open=False)`: a finite real number from `low` to `high` (with `open`, strictly
+  between them); `Positive()`: one above 0;
 - `Count(low, high)`: a whole number from `low` to `high`;
 - `BinaryLabels()`: an array of 0s and 1s;
 - `Scores(like)`: an array of finite real numbers shaped like the argument `like`, brought to its
@@ -101,9 +102,15 @@ class Real(Spec):
     low: float = -np.inf
     high: float = np.inf
     why: str = ""  # what the bounds come from, said by the error
+    open: bool = False  # whether the bounds themselves are left out
 
     def check(self, value, name, checked):
         number = check_real(value, name)
+        if self.open and not self.low < number < self.high:
+            raise ValueError(
+                f"{name} must be between {self.low:g} and {self.high:g}, both left out{self.why}; "
+                f"got {number:g}"
+            )
         if not self.low <= number <= self.high:
             raise ValueError(
                 f"{name} must be from {self.low:g} to {self.high:g}{self.why}; got {number:g}"

@@ -55,7 +55,10 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
     package = Path(package)
     paths = sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file())
     if only is not None:
-        if isinstance(only, str | bytes) or not all(isinstance(name, str) for name in only):
+        # a list, tuple or set: an iterator would be used up by the first look at it
+        if not isinstance(only, list | tuple | set | frozenset) or not all(
+            isinstance(name, str) for name in only
+        ):
             raise TypeError(f"only must be a list of file names, such as ['data.py']; got {only!r}")
         missing = sorted(set(only) - {str(path.relative_to(package)) for path in paths})
         if missing or not only:

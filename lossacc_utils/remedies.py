@@ -24,7 +24,9 @@ import pandas as pd
 from scipy import stats
 
 from . import calibration, curves
+from .contracts import takes
 from .runs import with_predictions
+from .uncertainty import CONFIDENCE
 from .validation import check_count
 
 __all__ = [
@@ -148,6 +150,7 @@ def measure(regimes: Mapping[str, Mapping], seeds, patience=20) -> dict[str, pd.
     return {regime: remedy_scores(runs, patience=patience) for regime, runs in by_regime.items()}
 
 
+@takes(confidence=CONFIDENCE)
 def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     """For every remedy (the first level of `scores`' index) and number: the mean over the seeds
     and the half-width of its t-interval, in columns (number, "mean") and (number, "±")."""
@@ -166,6 +169,7 @@ def _t_half_width(values: np.ndarray, confidence: float) -> float:
     return float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
 
 
+@takes(confidence=CONFIDENCE)
 def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     """Each remedy's change of each number from `NONE`, on the same seeds: one row per (remedy,
     number), with the mean change, the half-width of its t-interval (paired by seed, so the

@@ -25,10 +25,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .contracts import Real
 from .runs import Run, as_run, with_predictions
 from .validation import MAX_ENTRIES, as_array, check_count, check_seed, check_text
 
 __all__ = [
+    "CONFIDENCE",
     "accuracy_change",
     "accuracy_interval",
     "bootstrap_interval",
@@ -39,13 +41,12 @@ __all__ = [
 ]
 
 
+#: A confidence level: strictly between 0 and 1, such as 0.95.
+CONFIDENCE = Real(0, 1, why=", such as 0.95", open=True)
+
+
 def _confidence(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise TypeError(f"confidence must be a number in (0, 1); got {type(value).__name__}")
-    value = float(value)
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"confidence must be in (0, 1), such as 0.95; got {value!r}")
-    return value
+    return CONFIDENCE.check(value, "confidence", {})
 
 
 def _verdicts(correct, name: str) -> np.ndarray:

@@ -22,23 +22,29 @@ import numpy as np
 import traitlets
 
 from . import calibration, curves, metrics, plots, scores
+from .contracts import Positive, Real, takes
 from .counterexample import PredictionSet, verdict, with_true_class_probabilities
 from .runs import with_predictions
 from .validation import (
     as_array,
     check_binary_scores,
-    check_class_indices,
     check_count,
     check_fraction,
-    check_logits,
     check_positive,
     check_probabilities,
 )
+
+#: The temperatures the temperature explorer's slider shows, and the thresholds the threshold
+#: explorer's does: an explorer starts where its slider can be.
+SLIDER_TEMPERATURE = Real(0.25, 8, why=", the range of the explorer's slider")
+SLIDER_THRESHOLD = Real(0.01, 0.99, why=", the range of the explorer's slider")
 
 # The explorer classes are made by the functions below, which check their arguments; a class's
 # own traits are its state as those functions pack it (see `Explorer.STATE`).
 __all__ = [
     "EXPLORER_STATES",
+    "SLIDER_TEMPERATURE",
+    "SLIDER_THRESHOLD",
     "draw_explorer_state",
     "draw_temperature_state",
     "epoch_explorer",
@@ -92,6 +98,7 @@ def draw_explorer_state(p_true_a, p_true_b, n_classes=3, ax=None, title=None):
     return ax
 
 
+@takes(**calibration.LOGITS, temperature=Positive(), n_bins=calibration.N_BINS)
 def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None, legend=True):
     """The reliability diagram of softmax(logits / temperature), titled with its NLL, ECE and
     accuracy (the numbers the temperature explorer shows), with its key unless `legend=False`;
@@ -105,12 +112,13 @@ def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None, lege
 
 
 def _temperature_state(y_true, logits, temperature, n_bins):
-    """The temperature explorer's numbers at `temperature`, as shown, and its calibration bins."""
+    """The temperature explorer's numbers at `temperature`, as shown, and its calibration bins,
+    from checked arguments (`y_true` of shape (N,))."""
     probabilities = calibration.apply_temperature(logits, temperature)
     bins = calibration.calibration_bins(y_true, probabilities, n_bins)
     nll = calibration.negative_log_likelihood(y_true, logits, temperature)
     ece = calibration.expected_calibration_error(y_true, probabilities, n_bins)
-    accuracy = float((probabilities.argmax(axis=1) == np.asarray(y_true)).mean())
+    accuracy = float((probabilities.argmax(axis=1) == y_true).mean())
     numbers = {
         "temperature": f"{temperature:.2f}",
         "NLL": f"{nll:.3f}",
@@ -340,6 +348,7 @@ def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_cl
     )
 
 
+@takes(**calibration.LOGITS, n_bins=calibration.N_BINS, temperature=SLIDER_TEMPERATURE)
 def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
     """A slider over the temperature T (log scale, 0.25 to 8) and the reliability diagram it gives,
     with the NLL, the ECE (`n_bins` bins) and the accuracy of softmax(logits / T).
@@ -347,20 +356,15 @@ def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
     `logits` may be log-probabilities, as a run records them. The accuracy never changes: dividing
     logits by T keeps every argmax.
     """
-    logits = check_logits(logits)
-    probabilities = calibration.apply_temperature(
-        logits, check_positive(temperature, "temperature")
-    )
-    calibration.calibration_bins(y_true, probabilities, n_bins)  # checks the labels and n_bins
-    labels = check_class_indices(as_array(y_true, "y_true"), logits)
     return TemperatureExplorer(
-        labels=_labels(labels),
+        labels=_labels(y_true),
         logits=_floats(logits),
         n_bins=n_bins,
         temperature=temperature,
     )
 
 
+@takes(threshold=SLIDER_THRESHOLD)
 def threshold_explorer(y_true, scores, threshold=0.5):
     """A slider over the decision threshold and the scores of a binary classifier at it: accuracy,
     balanced accuracy, precision, recall and F1, and the five curves against the threshold."""
@@ -368,7 +372,7 @@ def threshold_explorer(y_true, scores, threshold=0.5):
     return ThresholdExplorer(
         labels=_labels(labels.astype(np.int64)),
         scores=_floats(values),
-        threshold=check_fraction(threshold, "threshold"),
+        threshold=threshold,
     )
 
 

@@ -1715,7 +1715,31 @@ answers(
     2,
 )
 
+# labels as a column: the title's accuracy is that of the labels, not of a (N, N) broadcast
+LABELS3, LOGITS3 = [0, 1, 0], np.log([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
+answers(
+    DTS,
+    "y_true=(N,1)",
+    holds(lambda ax: ax.get_title("left").endswith("accuracy 66.7%")),
+    [[0], [1], [0]],
+    LOGITS3,
+    1.0,
+)
+answers(
+    DTS, "Fraction", holds(lambda ax: "T = 0.50" in ax.get_title("left")), CY, CL, Fraction(1, 2)
+)
+
 TE = widgets.temperature_explorer
+sweep(TE, {"y_true": CY, "logits": CL}, "temperature", [("0.2", 0.2), ("9", 9.0)])
+for value in (np.float32(2), np.int64(2), Fraction(1, 2)):
+    answers(
+        TE,
+        f"temperature={value!r}",
+        holds(lambda w: isinstance(w.temperature, float)),
+        CY,
+        CL,
+        temperature=value,
+    )
 sweep(TE, {"logits": CL}, "y_true", [("None", None), *BAD_LABELS])
 sweep(TE, {"y_true": CY}, "logits", [("None", None), ("nan", spoiled(CL)[0][1]), *BAD_LOGITS])
 sweep(TE, {"y_true": CY, "logits": CL}, "n_bins", [("0", 0), ("2.5", 2.5), ("None", None)])
@@ -1726,6 +1750,7 @@ sweep(TH, {"scores": P}, "y_true", [("None", None), ("2", [0, 2, 1, 1]), ("nan",
 rejects(TH, "y_true=too-short", ("y_true", "scores"), [0, 1, 1], P)
 sweep(TH, {"y_true": Y}, "scores", [("None", None), ("nan", [NAN, 0.6, 0.4, 0.9]), ("2-D", [P, P])])
 sweep(TH, {"y_true": Y, "scores": P}, "threshold", BAD_FRACTIONS)
+sweep(TH, {"y_true": Y, "scores": P}, "threshold", [("0", 0.0), ("1", 1.0)])  # off its slider
 answers(TH, "valid", is_widget, Y, P)
 sweep(TE, {"y_true": CY, "logits": CL}, "temperature", BAD_POSITIVES)
 
@@ -2123,6 +2148,8 @@ answers(RS, "valid", holds(lambda t: len(t) == 2 + 3 * 2), {remedies.NONE: SEEDE
 for function in (remedies.mean_and_interval, remedies.against_none):
     rejects(function, "scores=None", "scores", None)
     rejects(function, "scores=flat", "scores", SCORES.reset_index())
+    BAD_LEVELS = [("0", 0), ("1", 1), ("1.5", 1.5), ("nan", NAN), ("True", True), ("None", None)]
+    sweep(function, {"scores": SCORES}, "confidence", [*BAD_LEVELS, ("2**1024", 2**1024)])
 rejects(remedies.against_none, "no-reference", "scores", SCORES.drop(index=remedies.NONE, level=0))
 answers(remedies.mean_and_interval, "valid", holds(lambda t: len(t) == 5), SCORES)
 CHANGES = remedies.against_none(SCORES)
@@ -2270,6 +2297,14 @@ for label, extra in (
 ):
     rejects(SD, f"extra={label}", "extra", PACKAGE, extra)
 answers(SD, "default", holds(lambda d: re.fullmatch("[0-9a-f]{16}", d)))
+# an iterator would be used up by the check, leaving the digest of no file at all
+sweep(
+    SD,
+    {},
+    "only",
+    [("iterator", iter(["data.py"])), ("generator", (n for n in ["data.py"])), ("5", 5)],
+)
+answers(SD, "only=tuple", equals(lambda: SD(only=["data.py"])), only=("data.py",))
 answers(SD, "str-package", equals(lambda: fingerprint.source_digest(PACKAGE)), str(PACKAGE))
 answers(SD, "extra=''", holds(lambda d: d != fingerprint.source_digest()), PACKAGE, "")
 answers(

@@ -51,7 +51,16 @@ def valid(spec, drawn: dict):
     """A strategy for a value `spec` accepts, given the arguments `drawn` before it."""
     if isinstance(spec, contracts.Real):
         bounds = [b for b in (spec.low, spec.high) if math.isfinite(b)]
-        inside = st.floats(spec.low, spec.high, allow_nan=False, allow_infinity=False)
+        inside = st.floats(
+            spec.low,
+            spec.high,
+            allow_nan=False,
+            allow_infinity=False,
+            exclude_min=spec.open,
+            exclude_max=spec.open,
+        )
+        if spec.open:  # one step inside each bound
+            bounds = [math.nextafter(spec.low, spec.high), math.nextafter(spec.high, spec.low)]
         return st.one_of(st.sampled_from(bounds), inside) if bounds else inside
     if isinstance(spec, contracts.BinaryLabels):
         shapes = st.one_of(st.tuples(st.integers(1, 30)), st.tuples(st.integers(1, 30), st.just(1)))
@@ -157,6 +166,8 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
     (an argument's shape comes from another one's)."""
     if isinstance(spec, contracts.Real):
         past = [("nan", math.nan), ("inf", math.inf), ("-inf", -math.inf), *NOT_NUMBERS]
+        if spec.open:  # the bounds themselves
+            past += [("low", spec.low), ("high", spec.high)]
         if math.isfinite(spec.low):
             past.append(("below-low", math.nextafter(spec.low, -math.inf)))
         if math.isfinite(spec.high):
