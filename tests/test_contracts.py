@@ -216,6 +216,10 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
                 ("row-sums-below-1", [[0.5, 0.5 - 1e-5]]),
                 ("negative", [[-1e-9, 1.0 + 1e-9]]),
                 ("above-1", [[1.5, -0.5]]),
+                # far off 1, in a dtype whose rounding grows with the number of classes
+                ("300-float16-zeros", np.zeros((3, 300), np.float16)),
+                ("float16-sums-1.3", np.full((3, 100), 0.013, np.float16)),
+                ("20000-classes-sum-1.004", np.full((3, 20_000), 1.004 / 20_000).tolist()),
             ]
         return past
     if isinstance(spec, contracts.ClassIndices):
