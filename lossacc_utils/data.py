@@ -139,6 +139,11 @@ class Split:
                     f"y_{part} must hold one label per image of x_{part} ({len(x)}); "
                     f"got shape {y.shape}"
                 )
+            if part != "train" and x.shape[1:] != self.x_train.shape[1:]:  # no model takes both
+                raise ValueError(
+                    f"x_{part} must hold images of the shape of x_train's, "
+                    f"{self.x_train.shape[1:]}; got {x.shape[1:]}"
+                )
             classes = np.broadcast_to(0.0, (len(y), n_classes))  # a shape, no memory
             labels = check_class_indices(y, classes, f"y_{part}")
             object.__setattr__(self, f"x_{part}", x.astype("float32"))

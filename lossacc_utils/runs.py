@@ -22,7 +22,14 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .validation import check_class_indices, check_count, check_real, check_seed
+from .validation import (
+    MAX_ENTRIES,
+    check_bool,
+    check_class_indices,
+    check_count,
+    check_real,
+    check_seed,
+)
 
 __all__ = ["Run", "as_run", "first_epochs", "recorded_epochs", "with_predictions"]
 
@@ -64,11 +71,17 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
         if not 1 <= epoch <= epochs:
             raise ValueError(f"{name} has epoch {epoch}; the run has epochs 1 to {epochs}")
         try:
-            log_p = np.array(log_p, dtype=float)
+            log_p = np.array(log_p)
         except (TypeError, ValueError):
             raise ValueError(
                 f"{name}[{epoch}] must be a rectangular array of log-probabilities"
             ) from None
+        if not _real(log_p):  # text would be parsed, an imaginary part dropped
+            raise TypeError(
+                f"{name}[{epoch}] must hold log-probabilities, real numbers; got dtype "
+                f"{log_p.dtype}"
+            )
+        log_p = log_p.astype(float)
         if log_p.ndim != 2 or log_p.shape[1] < 2:
             raise ValueError(
                 f"{name}[{epoch}] must have shape (samples, classes >= 2); got {log_p.shape}"
@@ -120,9 +133,15 @@ def _labels(name: str, labels, n_classes: int | None, scores: str | None = None)
     if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
         raise TypeError(f"{name} must hold class indices; got dtype {labels.dtype}")
     if n_classes is None:
-        n_classes = int(np.nanmax(labels)) + 1 if np.isfinite(labels).all() else 2
-    shape = (len(labels), max(n_classes, 2))
-    checked = check_class_indices(labels.astype(float), np.empty(shape), name, scores)
+        finite = np.isfinite(labels).all()
+        largest = float(np.max(labels)) if finite else 0.0
+        if largest >= MAX_ENTRIES:  # no classifier has so many classes
+            raise ValueError(
+                f"{name} must hold class indices below {MAX_ENTRIES:,}; got {largest:g}"
+            )
+        n_classes = int(largest) + 1 if finite else 2
+    shape = (len(labels), max(n_classes, 2))  # only its shape is read: no memory
+    checked = check_class_indices(labels.astype(float), np.broadcast_to(0.0, shape), name, scores)
     checked.setflags(write=False)
     return checked
 
@@ -203,6 +222,12 @@ class Run:
                     raise ValueError(f"x_{split} must hold one image per label in y_{split}")
                 images.setflags(write=False)
                 self._set(f"x_{split}", images)
+        both = self.x_val is not None and self.x_test is not None
+        if both and self.x_val.shape[1:] != self.x_test.shape[1:]:  # no model could take both
+            raise ValueError(
+                "x_test must hold images of the shape of x_val's, "
+                f"{self.x_val.shape[1:]}; got {self.x_test.shape[1:]}"
+            )
         if self.y_train is not None:
             self._set("y_train", _labels("y_train", self.y_train, None))
         if not isinstance(self.config, Mapping):
@@ -304,7 +329,9 @@ def with_predictions(run, name: str = "run", images: bool = False) -> Run:
         raise ValueError(
             f"{name} must hold recorded validation predictions (val_log_probabilities)"
         )
-    if images and run.x_val is None:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the text an error names the run by; got {name!r}")
+    if check_bool(images, "images") and run.x_val is None:
         raise ValueError(f"{name} must hold its validation images (x_val); it has none")
     return run
 

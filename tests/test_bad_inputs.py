@@ -1258,6 +1258,46 @@ sweep(
     ],
 )
 H2 = {"loss": [1.0, 0.5]}
+# recorded log-probabilities that are not real numbers: text would be parsed, an imaginary part
+# dropped
+for label, spoiled_log_p in (
+    ("text", GOOD_LOGP[1].astype(str)),
+    ("complex", GOOD_LOGP[1] + 3j),
+    ("objects", GOOD_LOGP[1].astype(object)),
+):
+    rejects(
+        RUN_CLASS,
+        f"log-p={label}",
+        "val_log_probabilities",
+        H2,
+        y_val=[0, 1],
+        val_log_probabilities={1: spoiled_log_p},
+    )
+for label, big in (
+    ("1e12", 1e12),
+    ("1e300", 1e300),
+    ("2**63-as-uint64", np.array([2**63], np.uint64)),
+):
+    rejects(
+        RUN_CLASS,
+        f"y_train={label}",
+        "y_train",
+        H2,
+        y_train=big if label.startswith("2**") else [big],
+    )
+rejects(
+    RUN_CLASS,
+    "x_test-of-another-shape",
+    "x_test",
+    H2,
+    y_val=[0, 1],
+    x_val=np.zeros((2, 8, 8, 1)),
+    y_test=[0, 1],
+    x_test=np.zeros((2, 5, 5, 3)),
+)
+sweep(
+    runs.with_predictions, {"run": RUN}, "images", [("'False'", "False"), ("0", 0), ("None", None)]
+)
 for label, labels in (
     ("-1", [-1, 0]),
     ("1.5", [0, 1.5]),
@@ -1854,6 +1894,15 @@ sweep(
         ("missing-arrays", _npz("partial.npz", x_train=MNIST_LIKE["x_train"])),
     ],
 )
+ODD_TEST = _npz("odd.npz", **{**MNIST_LIKE, "x_test": np.zeros((12, 20, 20), dtype=np.uint8)})
+rejects(
+    LOAD,
+    "x_test-of-another-shape",
+    ("path", "x_test"),
+    **TINY_SPLIT,
+    dataset="mnist",
+    path=ODD_TEST,
+)
 
 
 def _split_check(name, n_train, n_val, n_test, image):
@@ -1921,6 +1970,10 @@ SPLIT_BASE = {
 sweep(
     SPLIT, SPLIT_BASE, "x_train", [("None", None), ("3-images", IMAGES[:3])], ("x_train", "y_train")
 )
+rejects(
+    SPLIT, "x_test-of-another-shape", "x_test", **{**SPLIT_BASE, "x_test": np.zeros((4, 5, 5, 3))}
+)
+rejects(SPLIT, "x_val-of-another-shape", "x_val", **{**SPLIT_BASE, "x_val": np.zeros((4, 8, 8, 3))})
 sweep(
     SPLIT, SPLIT_BASE, "y_val", [("-1", np.array([0, 1, 2, -1])), ("1.5", np.array([0, 1.5, 2, 3]))]
 )
