@@ -7,9 +7,12 @@ that only read curves also take a Keras `History` or a dict of curves. Epochs co
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
+from .contracts import Real, takes
 from .runs import Run, as_run, with_predictions
 from .validation import check_count, check_real, check_text
 
@@ -18,6 +21,7 @@ __all__ = [
     "early_stopping",
     "loss_by_correctness",
     "opposite_moves",
+    "over_lowest",
     "sample_losses",
     "sample_verdicts",
     "summarize",
@@ -32,6 +36,19 @@ def _curves(run, *names) -> list[np.ndarray]:
     return values
 
 
+@takes(loss=Real(0), lowest=Real(0))
+def over_lowest(loss, lowest) -> float:
+    """`loss` over the `lowest` loss: 1 when both are 0 (the loss has not risen), and infinite
+    when only `lowest` is (a cross-entropy of exactly 0: every sample certain and right).
+
+    >>> over_lowest(0.75, 0.5), over_lowest(0.0, 0.0)
+    (1.5, 1.0)
+    """
+    if lowest == 0:
+        return 1.0 if loss == 0 else math.inf
+    return loss / lowest
+
+
 def summarize(run) -> dict:
     """The epoch of the lowest validation loss, and how loss and accuracy end up relative to it.
 
@@ -43,13 +60,19 @@ def summarize(run) -> dict:
     val_loss, val_accuracy = _curves(run, "val_loss", "val_accuracy")
     if np.isnan(val_loss).all():
         raise ValueError("the run's val_loss is NaN on every epoch: it diverged from the start")
+    if np.nanmin(val_loss) < 0:
+        raise ValueError(
+            f"the run's val_loss must be a cross-entropy, at least 0; got {np.nanmin(val_loss):g}"
+        )
     best = int(np.nanargmin(val_loss))
     nan = np.flatnonzero(np.isnan(val_loss))
     return {
         "best_epoch": best + 1,
         "best_val_loss": float(val_loss[best]),
         "final_val_loss": float(val_loss[-1]),
-        "loss_ratio": float(val_loss[-1] / val_loss[best]),
+        "loss_ratio": (
+            math.nan if np.isnan(val_loss[-1]) else over_lowest(val_loss[-1], val_loss[best])
+        ),
         "val_accuracy_at_best": float(val_accuracy[best]),
         "final_val_accuracy": float(val_accuracy[-1]),
         "accuracy_change": float(val_accuracy[-1] - val_accuracy[best]),
@@ -150,7 +173,8 @@ def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
             "p(true class)": p[order, y[order]],
             "p(predicted)": p[order].max(axis=1),
             "loss": losses[order],
-            "share of all the loss": losses[order] / losses.sum(),
+            # with no loss at all (every sample certain and right), no sample holds any of it
+            "share of all the loss": losses[order] / (losses.sum() or 1.0),
         }
     )
 

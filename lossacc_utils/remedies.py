@@ -88,8 +88,13 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
     test_log_p = _test_logits(run, epoch)
     val_loss = calibration.negative_log_likelihood(run.y_val, val_log_p, temperature)
     test_p = calibration.apply_temperature(test_log_p, temperature)
+    plain = _plain_val_loss(run)
+    if np.isnan(plain).all():
+        raise ValueError("run's validation loss is NaN on every epoch: it diverged from the start")
+    if np.nanmin(plain) < 0:
+        raise ValueError(f"run's validation loss must be at least 0; got {np.nanmin(plain):g}")
     return {
-        "val loss / lowest": val_loss / np.nanmin(_plain_val_loss(run)),
+        "val loss / lowest": curves.over_lowest(val_loss, float(np.nanmin(plain))),
         "val accuracy": float((val_log_p.argmax(axis=1) == run.y_val).mean()),
         "test accuracy": float((test_log_p.argmax(axis=1) == run.y_test).mean()),
         "test loss": calibration.negative_log_likelihood(run.y_test, test_log_p, temperature),

@@ -270,6 +270,11 @@ def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
                 f"not {name!r}"
             )
     curves = [run.curve(name) for run in checked]
+    for i, curve in enumerate(curves):
+        if np.isnan(curve).all():  # the band would be NaN at every epoch
+            raise ValueError(
+                f"runs[{i}]'s {name} is NaN on every epoch: it diverged from the start"
+            )
     lengths = {len(c) for c in curves}
     if len(lengths) != 1:
         raise ValueError(f"the runs must have the same number of epochs; got {sorted(lengths)}")

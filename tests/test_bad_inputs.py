@@ -21,6 +21,7 @@ refuse a bad argument before any training starts.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 import re
@@ -2192,6 +2193,21 @@ for label, bad in (("None", None), ("curves-only", CURVES_ONLY), ("no-test", RUN
 sweep(KM, {"run": SEEDED[0]}, "epoch", [("0", 0), ("1.5", 1.5), ("'3'", "3"), ("4", 4)])
 rejects(KM, "temperature=0", "temperature", SEEDED[0], 3, 0.0)
 answers(KM, "valid", holds(lambda row: 0 <= row["test ECE"] <= 1), SEEDED[0])
+DIVERGED = dataclasses.replace(
+    SEEDED[0], history={**SEEDED[0].history, "val_loss": [NAN] * SEEDED[0].epochs}
+)
+rejects(KM, "run=diverged", "run", DIVERGED)
+OL = curves.over_lowest
+sweep(OL, {"lowest": 0.4}, "loss", [("-0.1", -0.1), ("nan", NAN), ("None", None)])
+sweep(OL, {"loss": 0.6}, "lowest", [("-0.1", -0.1), ("inf", INF)])
+answers(OL, "0/0", equals(1.0), 0.0, 0.0)
+answers(OL, "rise-from-0", equals(math.inf), 0.5, 0.0)
+answers(
+    curves.summarize,
+    "all-zero-loss",
+    holds(lambda s: s["loss_ratio"] == 1.0),
+    {"val_loss": [0.0, 0.0], "val_accuracy": [1.0, 1.0]},
+)
 RS = remedies.remedy_scores
 for label, bad in (("None", None), ("no-none", {"dropout": SEEDED})):
     rejects(RS, f"runs={label}", "runs", bad)
@@ -2656,6 +2672,7 @@ sweep(
         ("'abc'", "abc"),
         ("with-None", [HISTORY, None]),
         ("lengths", [HISTORY, {name: values[:2] for name, values in HISTORY.items()}]),
+        ("one-diverged", [HISTORY, {**HISTORY, "val_loss": [NAN] * len(HISTORY["val_loss"])}]),
     ],
 )
 sweep(SB, {"runs": [HISTORY, HISTORY]}, "name", [("None", None), ("''", ""), ("'foo'", "foo")])
