@@ -171,7 +171,11 @@ def _dataset(dataset) -> str:
 
 
 def _data(twist, label_noise, seed, dataset="spirals"):
-    """Training and validation samples of `dataset` for `seed`, and the number of classes."""
+    """Training and validation samples of `dataset` for `seed`, and the number of classes; a
+    `label_noise` that leaves no class the likeliest, or any off the spirals, is refused."""
+    bayes_accuracy(label_noise)
+    if dataset != "spirals" and label_noise:
+        raise ValueError(f"label_noise is for the spirals only; got {label_noise} for {dataset!r}")
     if dataset == "spirals":
         n_train, n_val = SAMPLES["n_train"], SAMPLES["n_val"]
         x, y = data.spirals(n_train + n_val, N_CLASSES, twist, label_noise, seed)
@@ -211,9 +215,6 @@ def train(
         "dataset": _dataset(dataset),
         "output": _output(output),
     }
-    bayes_accuracy(label_noise)  # refuses a noise that leaves no class the likeliest
-    if dataset != "spirals" and label_noise:
-        raise ValueError(f"label_noise is for the spirals only; got {label_noise} for {dataset!r}")
     (x, y), validation, n_classes = _data(config["twist"], label_noise, seed, dataset)
     model = mlp(config["hidden"], x.shape[1], n_classes, seed, output)
     config["output units"] = int(model.output_shape[-1])

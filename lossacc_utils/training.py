@@ -73,6 +73,8 @@ def tiny_classifier(
     dropout = check_fraction(dropout, "dropout")
     if dropout == 1:
         raise ValueError("dropout must be below 1; got 1")
+    if dropout and not hidden:  # dropout follows the hidden layer: without one it would be lost
+        raise ValueError(f"dropout needs a hidden layer (hidden > 0); got dropout {dropout:g}")
     for name, value in (("l2", l2), ("learning_rate", learning_rate)):
         if check_real(value, name) < 0:  # a learning rate of 0 freezes the weights: allowed
             raise ValueError(f"{name} must be a non-negative number; got {value!r}")

@@ -1985,6 +1985,7 @@ sweep(
 # --------------------------------------------------------------------------------------------------
 
 TINY = training.tiny_classifier
+rejects(TINY, "dropout-without-a-hidden-layer", "dropout", hidden=0, dropout=0.5)
 sweep(TINY, {}, "n_features", bad_counts(1))
 sweep(TINY, {}, "n_classes", bad_counts(2))
 sweep(TINY, {}, "hidden", bad_counts(0))
@@ -2728,6 +2729,8 @@ rejects(plateau.readable, "diagnosis=frame-without-verdict", "diagnosis", pd.Dat
 CEILING = plateau.ceiling_estimate
 sweep(CEILING, {"label_noise": 0.0}, "twist", BAD_REALS)
 sweep(CEILING, {"twist": 0.0}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
+rejects(CEILING, "label_noise-off-spirals", "label_noise", 0.7, 0.3, dataset="digits")
+rejects(CEILING, "label_noise=2/3", "label_noise", 0.7, 2 / 3)  # the true class only ties
 sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "neighbours", [*bad_counts(1), ("10**6", 10**6)])
 sweep(CEILING, {"twist": 0.0, "label_noise": 0.0}, "dataset", BAD_NAMES)
