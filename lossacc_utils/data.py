@@ -29,6 +29,7 @@ from .validation import (
 
 __all__ = [
     "DATASETS",
+    "IMAGE_SHAPES",
     "SIZES",
     "Split",
     "blobs",
@@ -43,6 +44,9 @@ DATASETS = ("digits", "mnist", "fashion_mnist")
 #: How many classes each data set has: its labels run from 0 to this number - 1, whether or not a
 #: small split happens to hold every one of them.
 N_CLASSES = {"digits": 10, "mnist": 10, "fashion_mnist": 10}
+
+#: The shape of each data set's images, (height, width, channels), as `load_split` gives them.
+IMAGE_SHAPES = {"digits": (8, 8, 1), "mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1)}
 
 #: How many samples each data set has: (its pool, or its training set; its test set, or None when
 #: it has one pool of samples, as digits has).

@@ -28,6 +28,7 @@ from .training import in_memory_batches
 from .validation import (
     check_count,
     check_fraction,
+    check_label_noise,
     check_model_size,
     check_positive,
     check_real,
@@ -91,6 +92,18 @@ def _image_shape(input_shape, smallest: int = 1) -> tuple[int, int, int]:
     return height, width, channels
 
 
+def _convnet_weights(input_shape, n_classes, width) -> int:
+    """How many weights `convnet(input_shape, n_classes, width)` has, counted without building."""
+    height, across, channels = input_shape
+    first, second, dense = 16 * width, 32 * width, 64 * width
+    return (
+        (9 * channels + 1) * first
+        + (9 * first + 1) * second
+        + ((height // 2) * (across // 2) * second + 1) * dense
+        + (dense + 1) * n_classes
+    )
+
+
 def convnet(input_shape, n_classes, width=1, dropout=0.0):
     """A small ConvNet: two 3x3 convolutions, max-pooling, a dense layer, a softmax output.
 
@@ -102,15 +115,9 @@ def convnet(input_shape, n_classes, width=1, dropout=0.0):
     n_classes = check_count(n_classes, "n_classes", low=2)
     width = check_count(width, "width")
     dropout = _check_dropout(dropout)
-    height, across, channels = input_shape
-    first, second, dense = 16 * width, 32 * width, 64 * width
-    weights = (
-        (9 * channels + 1) * first
-        + (9 * first + 1) * second
-        + ((height // 2) * (across // 2) * second + 1) * dense
-        + (dense + 1) * n_classes
+    check_model_size(
+        _convnet_weights(input_shape, n_classes, width), "input_shape, width and n_classes"
     )
-    check_model_size(weights, "input_shape, width and n_classes")
     dropped = [keras.layers.Dropout(dropout)] if dropout else []
     return keras.Sequential(
         [
@@ -277,6 +284,9 @@ def _checked_config(overrides) -> dict:
     for name in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
         config[name] = check_count(config[name], name)
     config["width"] = check_count(config["width"], "width")
+    dataset = config["dataset"]  # the model's size, checked before any worker starts
+    shape, n_classes = data.IMAGE_SHAPES[dataset], data.N_CLASSES[dataset]
+    check_model_size(_convnet_weights(shape, n_classes, config["width"]), "width")
     config["record_every"] = check_count(config["record_every"], "record_every", low=0)
     config["log_every"] = check_count(config["log_every"], "log_every", low=0)
     for name in ("label_noise", "val_label_noise", "label_smoothing"):
@@ -285,9 +295,8 @@ def _checked_config(overrides) -> dict:
     config["weight_decay"] = check_real(config["weight_decay"], "weight_decay")
     if config["weight_decay"] < 0:
         raise ValueError(f"weight_decay must be at least 0; got {config['weight_decay']:g}")
-    for name in ("label_noise", "val_label_noise"):
-        if config[name] == 1:
-            raise ValueError(f"{name} must be below 1; with 1 no label would be right")
+    for name in ("label_noise", "val_label_noise"):  # the true label must stay the likeliest
+        check_label_noise(config[name], n_classes, name)
     if config["label_noise"] and config["val_label_noise"]:
         raise ValueError(
             "give label_noise (training and validation labels) or val_label_noise (validation "

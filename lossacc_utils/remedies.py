@@ -139,6 +139,7 @@ def measure(regimes: Mapping[str, Mapping], seeds, patience=20) -> dict[str, pd.
 
     if not isinstance(regimes, Mapping) or not regimes:
         raise TypeError(f"regimes must map a name to settings; got {regimes!r}")
+    patience = check_count(patience, "patience", low=0)  # before any run trains
     variants = {}
     for regime, base in regimes.items():
         if not isinstance(regime, str) or not isinstance(base, Mapping):

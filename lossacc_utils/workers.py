@@ -30,8 +30,9 @@ import queue
 import signal
 import sys
 import time
+from collections.abc import Iterable
 
-from .validation import check_count
+from .validation import check_count, check_real
 
 __all__ = ["call", "cores", "report_epoch", "report_line", "run_all"]
 
@@ -138,12 +139,17 @@ def _run_job(key, function, arguments):
 def report_epoch(epoch: int, seconds: float) -> None:
     """In a job: say that `epoch` (from 1) ended `seconds` after training began. Outside a
     worker's job, nothing happens."""
+    epoch, seconds = check_count(epoch, "epoch"), check_real(seconds, "seconds")
+    if seconds < 0:
+        raise ValueError(f"seconds must be at least 0; got {seconds:g}")
     if _JOB is not None and _JOB[1] is not None:
         _JOB[0].put(("epoch", _JOB[1], epoch, seconds))
 
 
 def report_line(line: str) -> None:
     """In a job: have the caller print `line`. Outside a worker's job, print it."""
+    if not isinstance(line, str):
+        raise TypeError(f"line must be text; got {line!r}")
     if _JOB is not None and _JOB[1] is not None:
         _JOB[0].put(("line", _JOB[1], line))
     else:
@@ -153,6 +159,8 @@ def report_line(line: str) -> None:
 def call(function, *arguments):
     """`function(*arguments)` computed in a worker (so on one thread, as every run is trained).
     `function` must be importable by name: a module-level function of the package."""
+    if not callable(function):  # checked before any worker starts
+        raise TypeError(f"function must be a function of the package; got {function!r}")
     executor, _ = _pool()
     try:
         return _submit(executor, None, function, arguments).result()
@@ -165,12 +173,18 @@ def run_all(jobs) -> list:
     """Run `jobs`, a list of (function, arguments, name, epochs), in the workers; return what each
     returned, in order. `name` and `epochs` say what the progress line calls the job and how many
     epochs it trains. An error in a job is raised here once the others have finished."""
+    if isinstance(jobs, str | bytes) or not isinstance(jobs, Iterable):
+        raise TypeError(f"jobs must be a list of (function, arguments, name, epochs); got {jobs!r}")
     jobs = list(jobs)
     if not jobs:
         return []
-    for i, job in enumerate(jobs):
+    for i, job in enumerate(jobs):  # every job checked before any worker starts
         if not isinstance(job, tuple) or len(job) != 4 or not callable(job[0]):
             raise TypeError(f"jobs[{i}] must be (function, arguments, name, epochs); got {job!r}")
+        if not isinstance(job[2], str):
+            raise TypeError(f"jobs[{i}]'s name must be text; got {job[2]!r}")
+        if isinstance(job[1], str | bytes) or not isinstance(job[1], Iterable):
+            raise TypeError(f"jobs[{i}]'s arguments must be a tuple of them; got {job[1]!r}")
         check_count(job[3], f"jobs[{i}]'s epochs")
     executor, messages = _pool()
     batch = next(_BATCHES)

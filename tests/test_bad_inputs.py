@@ -61,6 +61,7 @@ from lossacc_utils import (
     validation,
     variants,
     widgets,
+    workers,
 )
 from lossacc_utils.counterexample import CASE_1, CASE_2
 from tests.keras_oracles import keras_early_stopping
@@ -2149,6 +2150,10 @@ sweep(RUN_OT, TINY_RUN, "label_noise", [*BAD_FRACTIONS, ("1", 1)])
 sweep(RUN_OT, TINY_RUN, "label_smoothing", BAD_FRACTIONS)
 sweep(RUN_OT, TINY_RUN, "learning_rate", BAD_POSITIVES)
 sweep(RUN_OT, TINY_RUN, "val_label_noise", [*BAD_FRACTIONS, ("1", 1)])
+# with 10 classes, 9/10 of the labels moved leaves the true one only tied: refused before training
+for setting in ("label_noise", "val_label_noise"):
+    sweep(RUN_OT, TINY_RUN, setting, [("0.9", 0.9), ("0.95", 0.95)])
+sweep(RUN_OT, TINY_RUN, "width", [("10**4", 10**4)])  # 10**12 weights: before any worker starts
 rejects(
     RUN_OT,
     "both-label-noises",
@@ -2158,6 +2163,25 @@ rejects(
     **TINY_RUN,
 )
 rejects(RUN_OT, "unknown-setting", "foo", foo=1, **TINY_RUN)
+
+# the workers: every argument checked before a worker starts
+for label, bad in (("None", None), ("5", 5), ("'print'", "print")):
+    rejects(workers.call, f"function={label}", "function", bad)
+sweep(workers.run_all, {}, "jobs", [("5", 5), ("'abc'", "abc"), ("None", None)])
+for label, job in (
+    ("not-a-tuple", [print, (), "a", 1]),
+    ("arguments=5", (print, 5, "a", 1)),
+    ("name=None", (print, (), None, 1)),
+    ("epochs=0", (print, (), "a", 0)),
+    ("function=None", (None, (), "a", 1)),
+):
+    rejects(workers.run_all, f"jobs={label}", "jobs[0]", [job])
+answers(workers.run_all, "no-jobs", equals([]), [])
+answers(workers.cores, "at-least-1", holds(lambda n: isinstance(n, int) and n >= 1))
+sweep(workers.report_epoch, {"seconds": 1.0}, "epoch", [("0", 0), ("1.5", 1.5), ("None", None)])
+sweep(workers.report_epoch, {"epoch": 1}, "seconds", [("-1", -1.0), ("nan", NAN), ("'1'", "1")])
+answers(workers.report_epoch, "outside-a-job", equals(None), 1, 0.5)
+sweep(workers.report_line, {}, "line", [("None", None), ("5", 5)])
 
 CSS = data.check_split_sizes
 sweep(CSS, {"n_train": 10, "n_val": 10}, "dataset", [("'abc'", "abc"), ("None", None)])
@@ -2231,6 +2255,12 @@ answers(
 )
 for label, bad in (("None", None), ("{}", {}), ("settings-5", {"a": 5}), ("int-name", {1: {}})):
     rejects(remedies.measure, f"regimes={label}", "regimes", bad, [0])
+sweep(
+    remedies.measure,
+    {"regimes": {"chapter": {}}, "seeds": [0]},
+    "patience",
+    [("-1", -1), ("'20'", "20"), ("2.5", 2.5), ("None", None)],
+)
 rejects(remedies.verdicts, "changes=None", "changes", None)
 answers(remedies.verdicts, "valid", holds(lambda t: t.shape == (4, 3)), CHANGES)
 
@@ -3130,6 +3160,7 @@ def test_every_public_function_and_class_has_cases():
         plateau,
         prose,
         variants,
+        workers,
     ]
     covered = {case.function for case in CASES}
     missing = [
