@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from . import metrics
-from .validation import as_array, check_count
+from .validation import as_array, check_count, check_fraction
 
 __all__ = ["ProbabilityRecorder", "ValidationRecorder", "logits_of"]
 
@@ -106,10 +106,17 @@ class ValidationRecorder(keras.callbacks.Callback):
                 f"y_val must hold one label per image of x_val; got {len(y_val)} labels for "
                 f"{len(x_val)} images"
             )
+        if y_val.ndim != 1 or (y_val < 0).any() or (y_val != np.round(y_val)).any():
+            raise ValueError(f"y_val must hold class indices, whole numbers from 0; got {y_val!r}")
+        if x_test.shape[1:] != x_val.shape[1:]:  # the model takes both
+            raise ValueError(
+                f"x_test must hold samples of the shape of x_val's, {x_val.shape[1:]}; got "
+                f"{x_test.shape[1:]}"
+            )
         self.x_val, self.x_test = x_val.astype("float32"), x_test.astype("float32")
         self.y_val, self.n_val = y_val, len(x_val)
         self.every = check_count(every, "every", low=0)
-        self.label_smoothing = label_smoothing
+        self.label_smoothing = check_fraction(label_smoothing, "label_smoothing")
         self.val_log_probabilities, self.test_log_probabilities = {}, {}
         self._lowest_loss, self._highest_accuracy = np.inf, -np.inf
 

@@ -2101,6 +2101,11 @@ VR_BASE = {"x_val": IMAGES, "y_val": [0, 1, 2, 3], "x_test": IMAGES}
 sweep(VR, VR_BASE, "x_val", [("None", None), ("'abc'", "abc")])
 rejects(VR, "y_val-too-short", ("y_val", "x_val"), **{**VR_BASE, "y_val": [0, 1]})
 sweep(VR, VR_BASE, "every", [("-1", -1), ("2.5", 2.5), ("True", True), ("None", None)])
+sweep(
+    VR, VR_BASE, "y_val", [("-1", [-1, 1, 2, 3]), ("1.5", [0, 1.5, 2, 3]), ("2-D", [[0, 1, 2, 3]])]
+)
+sweep(VR, VR_BASE, "label_smoothing", [("2", 2.0), ("nan", NAN), ("'a'", "a"), ("None", None)])
+rejects(VR, "x_test-of-another-shape", "x_test", **{**VR_BASE, "x_test": np.zeros((2, 5))})
 answers(VR, "valid", holds(lambda r: r.every == 0), **VR_BASE, every=0)
 LO = recording.logits_of
 rejects(LO, "model=None", "model", None)
