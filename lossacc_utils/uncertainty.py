@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from .contracts import Real
+from .curves import over_lowest
 from .runs import Run, as_run, with_predictions
 from .validation import MAX_ENTRIES, as_array, check_count, check_seed, check_text
 
@@ -192,10 +193,16 @@ def loss_ratio_interval(run, confidence=0.95, n_resamples=1000, seed=0) -> dict:
     losses = np.stack(
         [-run.val_log_probabilities[e][rows, run.y_val] for e in range(1, run.epochs + 1)], axis=1
     )  # (samples, epochs)
+    curve = losses.mean(axis=0)
+    if curve.min() == 0 < curve[-1]:  # every sample certain and right at an epoch, not the last
+        raise ValueError(
+            f"run's validation loss is 0 at epoch {int(np.argmin(curve)) + 1} and rises from it: "
+            "the final loss over the lowest is infinite"
+        )
 
     def ratio(per_sample):
         curve = per_sample.mean(axis=0)
-        return curve[-1] / curve.min()
+        return over_lowest(curve[-1], curve.min())
 
     return bootstrap_interval(
         ratio, losses, confidence=confidence, n_resamples=n_resamples, seed=seed

@@ -2690,6 +2690,14 @@ sweep(LRI, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)
 sweep(LRI, {"run": RUN_ALL}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 sweep(LRI, {"run": RUN_ALL}, "n_resamples", bad_counts(10))
 answers(LRI, "two-epochs", holds(lambda r: r["low"] <= r["value"] <= r["high"]), RUN_ALL)
+# certain and right on every sample at epoch 1 (a log-probability of 0 for the true class), then not
+CERTAIN = np.log(np.eye(3)[Y_VAL] * (1 - 3e-300) + 1e-300)
+RISES_FROM_0 = runs.Run(
+    {name: values[:2] for name, values in HISTORY.items()},
+    y_val=Y_VAL,
+    val_log_probabilities={1: CERTAIN, 2: LOG_P[2]},
+)
+rejects(LRI, "run-rising-from-0", "run", RISES_FROM_0)
 
 NR = uncertainty.noise_report
 sweep(NR, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
