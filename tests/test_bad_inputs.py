@@ -768,6 +768,7 @@ sweep(
     [("-1", [-1, 1]), ("n_classes", [0, 3]), ("1.5", [0, 1.5]), ("too-many", [0, 1, 2])],
 )
 sweep(PS, PS_BASE, "y_true", [("2-D", [[0, 1]])])
+rejects(PS, "one-class", "y_pred", "one", [0, 0], [[1.0], [1.0]])  # refused when built, not later
 sweep(PS, PS_BASE, "y_pred", NOT_ARRAYS + spoiled(PROBS))
 sweep(
     PS,

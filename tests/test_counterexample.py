@@ -117,7 +117,7 @@ def test_true_class_probability_decides_correctness(n_classes):
             ValueError,
             "y_pred rows must sum to 1; row 0 sums to 0.9",
         ),
-        ({"y_pred": [0.5, 0.5]}, ValueError, r"y_pred must have shape \(samples, classes\)"),
+        ({"y_pred": [0.5, 0.5]}, ValueError, r"y_pred must have shape \(samples, classes >= 2\)"),
         ({"y_true": [0, 1, 3]}, ValueError, "y_true must hold class indices from 0 to 2"),
         ({"class_names": ("a", "b")}, ValueError, "class_names must hold 3 names"),
     ],
