@@ -188,7 +188,7 @@ def run_overtraining_many(variants, seeds) -> dict[str, list[Run]]:
         )
     if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
         raise TypeError(f"seeds must be a list of seeds, such as range(5); got {seeds!r}")
-    seeds = [check_seed(seed) for seed in seeds]
+    seeds = [check_seed(seed, f"seeds[{i}]") for i, seed in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
     requests = []

@@ -9,7 +9,9 @@ Asked for, a run also prints a line of its validation numbers every few epochs (
 a run handed back from the run cache prints the same lines again (`replay`).
 """
 
+import numbers
 import time
+from collections.abc import Mapping, Sequence
 
 import keras
 
@@ -32,6 +34,13 @@ def _seconds(value, name: str) -> float:
     if seconds < 0:
         raise ValueError(f"{name} must be a duration of at least 0 seconds; got {seconds:g}")
     return seconds
+
+
+def _number(value, name: str) -> float:
+    """A real number, NaN allowed (a diverged run's loss is one); not text, None or a bool."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; got {value!r}")
+    return float(value)
 
 
 def progress_line(name: str, done: int, total: int, seconds: float) -> str:
@@ -72,11 +81,13 @@ def epoch_line(
     if epoch > epochs:
         raise ValueError(f"epoch must be at most epochs ({epochs}); got {epoch}")
     every = check_count(every, "every", low=0)
+    val_loss, val_accuracy = _number(val_loss, "val_loss"), _number(val_accuracy, "val_accuracy")
+    seconds = _seconds(seconds, "seconds")
     if not every or epoch % every or epoch == epochs:
         return None
     return (  # a diverged run's NaN is printed as such
-        f"epoch {epoch:4d}/{epochs}  val_loss {float(val_loss):.4f}  "
-        f"val_accuracy {float(val_accuracy):.4f}  ({_seconds(seconds, 'seconds'):.1f} s)"
+        f"epoch {epoch:4d}/{epochs}  val_loss {val_loss:.4f}  "
+        f"val_accuracy {val_accuracy:.4f}  ({seconds:.1f} s)"
     )
 
 
@@ -84,19 +95,23 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
     """Print the lines a run printed as it trained (or would have, with `every`) from its
     `history` and `epoch_seconds`, and count it in the cell's summary line, as a run handed back
     from the cache does."""
+    if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
+        raise ValueError("history must hold the curves val_loss and val_accuracy")
     val_loss, val_accuracy = history["val_loss"], history["val_accuracy"]
     epochs = len(val_loss)
-    for epoch in range(1, epochs + 1):
-        line = epoch_line(
-            epoch,
-            every,
-            epochs,
-            val_loss[epoch - 1],
-            val_accuracy[epoch - 1],
-            epoch_seconds[epoch - 1],
-        )
-        if line:
-            print(line, flush=True)
+    if len(val_accuracy) != epochs:
+        raise ValueError("history's val_loss and val_accuracy must have one value per epoch each")
+    if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence):
+        raise TypeError(f"epoch_seconds must list the times of the epochs; got {epoch_seconds!r}")
+    if len(epoch_seconds) != epochs:
+        raise ValueError(f"epoch_seconds must list one time per epoch ({epochs})")
+    times = [_seconds(t, f"epoch_seconds[{i}]") for i, t in enumerate(epoch_seconds)]
+    lines = [  # every line made, and so checked, before any is printed
+        epoch_line(e, every, epochs, val_loss[e - 1], val_accuracy[e - 1], times[e - 1])
+        for e in range(1, epochs + 1)
+    ]
+    for line in filter(None, lines):
+        print(line, flush=True)
     trained(name, epochs, seconds)
 
 
@@ -109,9 +124,14 @@ def summary_line(trained: list[tuple[str, int, float]]) -> str:
     for i, entry in enumerate(trained):
         if not isinstance(entry, list | tuple) or len(entry) != 3:
             raise TypeError(f"trained[{i}] must be (name, epochs, seconds); got {entry!r}")
-        check_text(entry[0], f"trained[{i}]'s name")
-        check_count(entry[1], f"trained[{i}]'s epochs", low=0)
-        _seconds(entry[2], f"trained[{i}]'s seconds")
+    trained = [
+        (
+            check_text(name, f"trained[{i}]'s name"),
+            check_count(epochs, f"trained[{i}]'s epochs", low=0),
+            _seconds(seconds, f"trained[{i}]'s seconds"),
+        )
+        for i, (name, epochs, seconds) in enumerate(trained)
+    ]
     if len(trained) == 1:
         name, epochs, seconds = trained[0]
         return f"{name}: trained {epochs} epochs in {seconds:.1f} s"

@@ -25,7 +25,7 @@ from scipy import stats
 
 from . import calibration, curves
 from .contracts import takes
-from .runs import with_predictions
+from .runs import Run, with_predictions
 from .uncertainty import CONFIDENCE
 from .validation import check_count
 
@@ -114,6 +114,16 @@ def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
     if not isinstance(runs, Mapping) or NONE not in runs:
         raise ValueError(f"runs must map remedies to their runs, {NONE!r} among them")
     patience = check_count(patience, "patience", low=0)
+    for name, by_seed in runs.items():
+        if not isinstance(name, str) or isinstance(by_seed, str | Run):
+            raise TypeError(f"runs must map remedies' names to lists of runs; got {name!r}")
+        if not isinstance(by_seed, Sequence) or not by_seed:
+            raise ValueError(f"runs[{name!r}] must list the remedy's runs, one per seed")
+        for i, run in enumerate(by_seed):
+            where = f"runs[{name!r}][{i}]"
+            with_predictions(run, where)
+            if not run.test_log_probabilities or run.seed is None:
+                raise ValueError(f"{where} must know its seed and hold recorded test predictions")
     rows = []
     for name, by_seed in runs.items():
         for run in by_seed:

@@ -2243,6 +2243,14 @@ RS = remedies.remedy_scores
 for label, bad in (("None", None), ("no-none", {"dropout": SEEDED})):
     rejects(RS, f"runs={label}", "runs", bad)
 sweep(RS, {"runs": {remedies.NONE: SEEDED}}, "patience", [("-1", -1), ("1.5", 1.5)])
+for label, bad in (
+    ("curves-only", {remedies.NONE: [CURVES_ONLY]}),
+    ("empty", {remedies.NONE: []}),
+    ("5", {remedies.NONE: 5}),
+    ("a-dict", {remedies.NONE: [HISTORY]}),
+    ("no-test-predictions", {remedies.NONE: [RUN]}),
+):
+    rejects(RS, f"runs={label}", "runs['no remedy']", bad)
 SCORES = remedies.remedy_scores({remedies.NONE: SEEDED, "dropout": SEEDED})
 answers(RS, "valid", holds(lambda t: len(t) == 2 + 3 * 2), {remedies.NONE: SEEDED})
 for function in (remedies.mean_and_interval, remedies.against_none):
@@ -2285,7 +2293,7 @@ rejects(MANY, "variants-value", "variants", {"a": 5}, [0])
 for label, seeds in (("'01'", "01"), ("None", None), ("empty", []), ("3", 3)):
     rejects(MANY, f"seeds={label}", "seeds", {"a": TINY_RUN}, seeds)
 for label, seeds in BAD_SEEDS:
-    rejects(MANY, f"seeds=[{label}]", "seed", {"a": TINY_RUN}, [seeds])
+    rejects(MANY, f"seeds=[{label}]", "seeds[0]", {"a": TINY_RUN}, [seeds])
 answers(
     MANY,
     "two-seeds",

@@ -180,7 +180,7 @@ def test_the_remedies_settings_are_checked(settings, message):
         ({"a": {"colour": 1}}, [0], "unknown settings"),
         ({"a": {}}, "01", "seeds must be a list of seeds"),
         ({"a": {}}, [], "seeds must hold at least one seed"),
-        ({"a": {}}, [0.5], "seed must be a whole number"),
+        ({"a": {}}, [0.5], r"seeds\[0\] must be a whole number"),
     ],
 )
 def test_run_overtraining_many_refuses_what_it_cannot_train(variants, seeds, message):

@@ -115,3 +115,33 @@ def test_the_callback_and_a_kept_run_are_checked_too():
         progress.EpochProgress("x", 3, every=-1.0)
     with pytest.raises(ValueError, match="seconds must be finite"):
         progress.trained("x", 3, float("inf"))
+
+
+@pytest.mark.parametrize(
+    ("history", "epoch_seconds", "message"),
+    [
+        ({"loss": [1.0]}, [1.0], "history must hold the curves val_loss and val_accuracy"),
+        ({"val_loss": [1.0, 0.9], "val_accuracy": [0.5]}, [1.0, 2.0], "one value per epoch"),
+        ({"val_loss": [1.0, 0.9], "val_accuracy": [0.5, 0.6]}, [1.0], "one time per epoch"),
+        ({"val_loss": [1.0], "val_accuracy": [0.5]}, [-1.0], r"epoch_seconds\[0\] must be"),
+        ({"val_loss": [1.0], "val_accuracy": [0.5]}, "1", "epoch_seconds must list"),
+        ({"val_loss": ["a"], "val_accuracy": [0.5]}, [1.0], "val_loss must be a number"),
+    ],
+)
+def test_a_kept_run_replayed_is_checked_before_a_line_is_printed(
+    history, epoch_seconds, message, capsys
+):
+    with pytest.raises((ValueError, TypeError), match=message):
+        progress.replay("x", 1, history, epoch_seconds, 1.0)
+    assert capsys.readouterr().out == ""
+
+
+def test_an_epoch_line_takes_numbers_and_a_summary_takes_fractions():
+    from fractions import Fraction
+
+    for bad in ("0.5", True, None):
+        with pytest.raises(TypeError, match="val_loss must be a number"):
+            progress.epoch_line(1, 1, 3, bad, 0.5, 1.0)
+    assert progress.epoch_line(1, 1, 3, float("nan"), 0.5, 1.0).startswith("epoch    1/3")
+    line = progress.summary_line([("m", 1, Fraction(1, 2))])
+    assert line == "m: trained 1 epochs in 0.5 s"
