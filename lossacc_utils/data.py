@@ -330,7 +330,8 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     distribution centred at +separation/2 for the rare class and -separation/2 for the rest.
     """
     n_samples = check_count(n_samples, "n_samples", low=2, high=MAX_ENTRIES // 4)
-    if not 0 < check_fraction(minority_share, "minority_share") < 1:
+    minority_share = check_fraction(minority_share, "minority_share")
+    if not 0 < minority_share < 1:
         raise ValueError(f"minority_share must be between 0 and 1; got {minority_share!r}")
     separation = check_real(separation, "separation")
     rng = np.random.default_rng(check_seed(seed))

@@ -38,11 +38,16 @@ from .validation import (
 #: explorer's does: an explorer starts where its slider can be.
 SLIDER_TEMPERATURE = Real(0.25, 8, why=", the range of the explorer's slider")
 SLIDER_THRESHOLD = Real(0.01, 0.99, why=", the range of the explorer's slider")
+SLIDER_P_TRUE = Real(0.01, 0.99, why=", the range of the explorer's sliders")
+#: The most classes the prediction sets of the explorer may have: each sample's row holds them all.
+MAX_CLASSES, EXPLORED = 1000, " (each sample's row of probabilities holds them all)"
 
 # The explorer classes are made by the functions below, which check their arguments; a class's
 # own traits are its state as those functions pack it (see `Explorer.STATE`).
 __all__ = [
     "EXPLORER_STATES",
+    "MAX_CLASSES",
+    "SLIDER_P_TRUE",
     "SLIDER_TEMPERATURE",
     "SLIDER_THRESHOLD",
     "draw_explorer_state",
@@ -72,7 +77,7 @@ def explorer_sets(p_true_a, p_true_b, n_classes=3) -> tuple[PredictionSet, Predi
     Sample i has true class i mod n_classes; the probability it does not give its true class is
     shared equally by the others, so it is correct exactly when p_true > 1 / n_classes.
     """
-    n_classes = check_count(n_classes, "n_classes", low=2)
+    n_classes = check_count(n_classes, "n_classes", low=2, high=MAX_CLASSES, why=EXPLORED)
     sets = []
     for name, p_true in (("A", p_true_a), ("B", p_true_b)):
         argument = f"p_true_{name.lower()}"
@@ -340,12 +345,11 @@ def prediction_explorer(p_true_a=(0.9, 0.9, 0.3), p_true_b=(0.4, 0.4, 0.4), n_cl
     Moving a slider redraws the bars and updates the table of mean loss and accuracy; the verdict
     turns red when loss and accuracy rank A and B in opposite orders. Returns the widget.
     """
-    explorer_sets(p_true_a, p_true_b, n_classes)  # checks the arguments before building anything
-    return PredictionExplorer(
-        p_true_a=[float(v) for v in p_true_a],
-        p_true_b=[float(v) for v in p_true_b],
-        n_classes=n_classes,
-    )
+    a, _ = explorer_sets(p_true_a, p_true_b, n_classes)  # checks the arguments first
+    values = {}
+    for name, p_true in (("p_true_a", p_true_a), ("p_true_b", p_true_b)):
+        values[name] = [SLIDER_P_TRUE.check(v, name, {}) for v in as_array(p_true, name)]
+    return PredictionExplorer(**values, n_classes=a.y_pred.shape[1])
 
 
 @takes(**calibration.LOGITS, n_bins=calibration.N_BINS, temperature=SLIDER_TEMPERATURE)

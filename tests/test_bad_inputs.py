@@ -1740,6 +1740,11 @@ sweep(PE, {}, "p_true_a", [("None", None), ("nan", [NAN, 0.9, 0.3]), ("-0.1", [-
 sweep(PE, {}, "p_true_b", [("None", None), ("1.1", [1.1, 0.4, 0.4]), ("'abc'", "abc")])
 sweep(PE, {}, "n_classes", [("0", 0), ("1", 1), ("None", None), ("'3'", "3"), ("2.5", 2.5)])
 answers(PE, "defaults", is_widget)
+sweep(PE, {}, "p_true_a", [("0.995", [0.995, 0.9, 0.3]), ("0", [0.0, 0.9, 0.3])])  # off the sliders
+sweep(PE, {}, "n_classes", [("2**64", 2**64), ("1001", 1001)])
+sweep(
+    widgets.explorer_sets, {"p_true_a": [0.9], "p_true_b": [0.4]}, "n_classes", [("2**64", 2**64)]
+)
 
 DTS = widgets.draw_temperature_state
 DTS_BASE = {"y_true": CY, "logits": CL, "temperature": 1.0}
@@ -1939,6 +1944,8 @@ answers(
 )
 
 IS = data.imbalanced_scores
+rejects(IS, "share-leaving-no-common-sample", "minority_share", 10, Fraction(99, 100))
+answers(IS, "Fraction", holds(lambda ys: ys[0].sum() == 1), 10, Fraction(1, 10))
 sweep(IS, {}, "n_samples", bad_counts(2))
 sweep(IS, {}, "minority_share", [*BAD_FRACTIONS, ("0", 0), ("1", 1)])
 sweep(IS, {}, "separation", BAD_REALS)
