@@ -303,7 +303,10 @@ def takes(**contract: Spec):
 
         @functools.wraps(function)
         def checked_call(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as error:  # a missing or unknown argument, named by Python
+                raise TypeError(f"{function.__name__}(): {error}") from None
             bound.apply_defaults()
             checked = {}
             for name, spec in contract.items():

@@ -66,9 +66,7 @@ class PredictionSet:
         check_text(self.name, "name")
         y_pred = as_array(self.y_pred, "y_pred")
         if y_pred.ndim != 2 or y_pred.shape[1] < 2:  # a classifier has at least 2 classes
-            raise ValueError(
-                f"y_pred must have shape (samples, classes >= 2); got {y_pred.shape}"
-            )
+            raise ValueError(f"y_pred must have shape (samples, classes >= 2); got {y_pred.shape}")
         check_distributions(y_pred, "y_pred", keras_dtype(self.y_pred))
         y_true = as_array(self.y_true, "y_true")
         if y_true.ndim != 1:

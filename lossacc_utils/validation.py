@@ -94,6 +94,18 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     return array
 
 
+def _given(value, name: str) -> np.ndarray:
+    """An array handed to a check: an array of numbers as it is (NaN kept, for the check to name),
+    anything else through `as_array`, so that a list is checked rather than failed on."""
+    if isinstance(value, np.ndarray) and (
+        (np.issubdtype(value.dtype, np.number)
+        and not np.iscomplexobj(value))
+        or value.dtype == np.bool_
+    ):
+        return value
+    return as_array(value, name)
+
+
 def check_in_dtype(value, name: str, dtype) -> np.ndarray:
     """`value` as a non-empty array of finite numbers (see `as_array`) in the floating `dtype`,
     which must hold every one of them: Keras computes in float32 what it is given as a list, and
@@ -113,6 +125,7 @@ def check_in_dtype(value, name: str, dtype) -> np.ndarray:
 
 def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:
     """Check that every entry lies in [0, 1] (NaN does not)."""
+    array = _given(array, name)
     if np.isnan(array).any():
         raise ValueError(f"{name} must be probabilities in [0, 1]; it holds a NaN")
     low, high = array.min(), array.max()
@@ -125,6 +138,7 @@ def check_probabilities(array: np.ndarray, name: str) -> np.ndarray:
 
 def check_positive_rows(array: np.ndarray, name: str) -> np.ndarray:
     """Check each row (last axis) sums to more than 0, so it can be renormalised; return sums."""
+    array = _given(array, name)
     sums = array.sum(axis=-1, keepdims=True)
     zero = ~(sums[..., 0] > 0)
     if zero.any():
@@ -161,6 +175,7 @@ def check_distributions(array: np.ndarray, name: str, dtype=np.float64) -> np.nd
     the logarithm of the classes' count, not the count, so that a row of 300 float16 zeros, which
     sums to 0, is refused.
     """
+    array = _given(array, name)
     check_probabilities(array, name)
     info, n_classes = np.finfo(dtype), array.shape[-1]
     tolerance = max(1e-6, 2 * float(info.eps) * (1 + math.log2(n_classes)))
@@ -176,6 +191,7 @@ def check_distributions(array: np.ndarray, name: str, dtype=np.float64) -> np.nd
 
 def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:
     """Check that every entry is exactly 0 or 1."""
+    array = _given(array, name)
     bad = (array != 0) & (array != 1)
     if bad.any():
         where = _index(array, bad)
@@ -204,6 +220,7 @@ def check_same_shape(
     y_true: np.ndarray, y_pred: np.ndarray, names: tuple[str, str] = ("y_true", "y_pred")
 ) -> None:
     """Check that the two arrays (the caller's `names` for them) have the same shape."""
+    y_true, y_pred = _given(y_true, names[0]), _given(y_pred, names[1])
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same shape; got {y_true.shape} and "
@@ -219,6 +236,7 @@ def match_rank(
     Keras' `squeeze_or_expand_to_same_rank`: when the ranks differ by one and the longer shape ends
     in 1, a rank-1 partner gains a trailing axis; otherwise the trailing 1 is squeezed away.
     """
+    y_true, y_pred = _given(y_true, names[0]), _given(y_pred, names[1])
     for longer, shorter in ((0, 1), (1, 0)):
         arrays = [y_true, y_pred]
         a, b = arrays[longer], arrays[shorter]
@@ -235,6 +253,7 @@ def match_rank(
 
 def check_class_axis(y_pred: np.ndarray, name: str, use_instead: str) -> int:
     """Return the number of classes on the last axis; a classifier needs at least two."""
+    y_pred = _given(y_pred, name)
     n_classes = y_pred.shape[-1]
     if n_classes < 2:
         raise ValueError(
@@ -254,6 +273,7 @@ def check_class_indices(
     which an error names; leave it None when the caller has no such argument (it made `y_pred`
     only to say how many classes there are), and an error names `name` alone.
     """
+    y_true, y_pred = _given(y_true, name), _given(y_pred, scores or "y_pred")
     n_classes = y_pred.shape[-1]
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
@@ -337,6 +357,7 @@ def check_count(value, name: str, low: int = 1, high: int | None = None, why: st
 
 def check_model_size(n_weights: int, names: str) -> int:
     """Check a model made from counts (`names`, the arguments that size it) fits in memory."""
+    n_weights = check_count(n_weights, "n_weights")
     if n_weights > MAX_ENTRIES:
         count = f"{n_weights:,}" if n_weights < 10**100 else "more than 10**100"
         raise ValueError(
@@ -352,6 +373,7 @@ def check_label_noise(label_noise, n_classes: int, name: str = "label_noise") ->
     (n_classes - 1) / n_classes. At that share the true class only ties with each other class
     (in floats, within rounding: 2/3 written as 0.6666666666666666 ties too)."""
     label_noise = check_fraction(label_noise, name)
+    n_classes = check_count(n_classes, "n_classes", low=2)
     bound = (n_classes - 1) / n_classes
     if label_noise >= bound or math.isclose(label_noise, bound, rel_tol=1e-12):
         raise ValueError(

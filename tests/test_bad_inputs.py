@@ -2974,6 +2974,20 @@ answers(plateau.bayes_accuracy, "Fraction(1,10)", close_to(0.9), Fraction(1, 10)
 rejects(V.check_model_size, "10**8+1", "widths", 10**8 + 1, "widths")
 rejects(V.check_model_size, "10**5000", "widths", 10**5000, "widths")
 answers(V.check_model_size, "10**8", equals(10**8), 10**8, "widths")
+rejects(V.check_model_size, "nan", "n_weights", NAN, "widths")
+for label, n in (("0", 0), ("-1", -1), ("1", 1), ("None", None)):
+    rejects(V.check_label_noise, f"n_classes={label}", "n_classes", 0.1, n)
+# the checks of arrays given lists, as a caller may: checked, not failed on
+rejects(V.check_probabilities, "list-1.5", "p", [0.5, 1.5], "p")
+answers(V.check_probabilities, "list", holds(lambda a: a.shape == (2,)), [0.5, 1.0], "p")
+rejects(V.check_positive_rows, "list-zero-row", "p", [[0.0, 0.0]], "p")
+rejects(V.check_binary_labels, "list-0.5", "labels", [0, 0.5], "labels")
+rejects(V.check_distributions, "list-off-1", "probs", [[0.5, 0.6]], "probs")
+rejects(V.check_class_axis, "list-one-class", "p", [[1.0]], "p", "binary_accuracy")
+rejects(V.check_same_shape, "lists", ("y_true", "y_pred"), [0, 1], [0.5])
+rejects(V.match_rank, "lists", ("y_true", "y_pred"), [0, 1], [[0.5, 0.5]])
+rejects(V.check_class_indices, "lists", "y_true", [0, 3], [[0.5, 0.5], [0.5, 0.5]])
+rejects(V.check_probabilities, "text", "p", ["a"], "p")
 sweep(
     V.check_label_noise,
     {"n_classes": 3, "name": "noise"},

@@ -14,6 +14,7 @@ oracles. The modules in `CONTRACTED` must declare a contract for every public fu
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import re
@@ -299,6 +300,19 @@ def test_a_contract_that_relates_an_argument_to_one_not_declared_before_it_is_re
         contracts.takes(y_pred=contracts.Scores(like="y_true"), y_true=contracts.BinaryLabels())
     with pytest.raises(TypeError, match="takes no argument"):
         contracts.takes(y_true=contracts.BinaryLabels())(lambda labels: labels)
+
+
+@pytest.mark.parametrize("function", contracted_functions(), ids=lambda f: f.__name__)
+def test_a_missing_or_unknown_argument_is_named_from_inside_the_package(function):
+    parameters = inspect.signature(function).parameters.values()
+    required = [p for p in parameters if p.default is inspect.Parameter.empty]
+    unknown = (lambda: function(*[None] * len(required), nonsense=1), "nonsense")
+    for call, name in ((lambda: function(), required[0].name), unknown):
+        with pytest.raises(TypeError) as refused:
+            call()
+        assert name in str(refused.value) and function.__name__ in str(refused.value)
+        last = traceback.extract_tb(refused.tb)[-1].filename
+        assert f"{os.sep}lossacc_utils{os.sep}" in last, f"raised from {last}"
 
 
 def test_every_function_of_a_contracted_module_declares_its_contract():
