@@ -14,7 +14,7 @@ import pandas as pd
 
 from .contracts import Real, takes
 from .runs import Run, as_run, with_predictions
-from .validation import check_count, check_real, check_text
+from .validation import check_choice, check_count, check_real, check_text
 
 __all__ = [
     "costliest_samples",
@@ -87,8 +87,7 @@ def opposite_moves(run, prefix="val_") -> pd.DataFrame:
     worse (rose) while the accuracy got better (rose). `prefix` is "val_" for the validation curves
     and "" for the training curves. One row per such epoch, with both changes.
     """
-    if prefix not in ("val_", ""):
-        raise ValueError(f"prefix must be 'val_' or ''; got {prefix!r}")
+    prefix = check_choice(prefix, "prefix", ("val_", ""))
     loss, accuracy = _curves(run, f"{prefix}loss", f"{prefix}accuracy")
     d_loss, d_accuracy = np.diff(loss), np.diff(accuracy)
     opposite = np.flatnonzero(d_loss * d_accuracy > 0)  # both fell, or both rose
@@ -199,8 +198,7 @@ def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0, mode="au
     (values,) = _curves(run, monitor)
     patience = check_count(patience, "patience", low=0)
     min_delta = abs(check_real(min_delta, "min_delta"))
-    if mode not in ("auto", "min", "max"):
-        raise ValueError(f"mode must be 'auto', 'min' or 'max'; got {mode!r}")
+    mode = check_choice(mode, "mode", ("auto", "min", "max"))
     if mode == "auto":  # Keras asks the metric which way is better; its names say the same
         name = monitor.removeprefix("val_")
         falls, rises = ("loss", "entropy", "error"), ("acc", "auc", "precision", "recall", "f1")

@@ -25,6 +25,7 @@ from .validation import (
     check_positive,
     check_real,
     check_seed,
+    check_text,
 )
 
 __all__ = [
@@ -120,6 +121,7 @@ class Split:
     n_classes: int | None = None
 
     def __post_init__(self):
+        check_text(self.name, "name")
         if self.n_classes is None:
             if self.name not in N_CLASSES:
                 raise ValueError(

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from .validation import MAX_ENTRIES, check_columns, check_count, check_seed
+from .validation import MAX_ENTRIES, check_choice, check_columns, check_count, check_seed
 
 __all__ = [
     "LABEL_SHAPES",
@@ -89,10 +89,8 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
     metric class Keras chose, the loss and accuracy it reported, any warning Keras gave, and the
     error if Keras refused.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
-    if label_shape not in LABEL_SHAPES:
-        raise ValueError(f"label_shape must be one of {LABEL_SHAPES}; got {label_shape!r}")
+    loss = check_choice(loss, "loss", LOSSES)
+    label_shape = check_choice(label_shape, "label_shape", LABEL_SHAPES)
     for name, value, low in (
         ("output_width", output_width, 1),
         ("n_classes", n_classes, 2),

@@ -17,6 +17,7 @@ __all__ = [
     "check_binary_labels",
     "check_binary_scores",
     "check_bool",
+    "check_choice",
     "check_class_axis",
     "check_class_indices",
     "check_columns",
@@ -98,8 +99,7 @@ def _given(value, name: str) -> np.ndarray:
     """An array handed to a check: an array of numbers as it is (NaN kept, for the check to name),
     anything else through `as_array`, so that a list is checked rather than failed on."""
     if isinstance(value, np.ndarray) and (
-        (np.issubdtype(value.dtype, np.number)
-        and not np.iscomplexobj(value))
+        (np.issubdtype(value.dtype, np.number) and not np.iscomplexobj(value))
         or value.dtype == np.bool_
     ):
         return value
@@ -315,6 +315,15 @@ def check_bool(value, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False; got {_shown(value)}")
     return bool(value)
+
+
+def check_choice(value, name: str, choices) -> str:
+    """Check `value` is one of the texts `choices` (an array or a list is not one, whatever it
+    holds: comparing it to a text would ask the truth of an array)."""
+    if not isinstance(value, str) or value not in choices:
+        shown = ", ".join(repr(choice) for choice in choices)
+        raise ValueError(f"{name} must be one of {shown}; got {_shown(value)}")
+    return value
 
 
 def check_real(value, name: str) -> float:

@@ -2977,6 +2977,25 @@ answers(V.check_model_size, "10**8", equals(10**8), 10**8, "widths")
 rejects(V.check_model_size, "nan", "n_weights", NAN, "widths")
 for label, n in (("0", 0), ("-1", -1), ("1", 1), ("None", None)):
     rejects(V.check_label_noise, f"n_classes={label}", "n_classes", 0.1, n)
+sweep(
+    V.check_choice,
+    {"name": "mode", "choices": ("min", "max")},
+    "value",
+    [("array", np.array(["min"])), ("None", None), ("'mean'", "mean")],
+    "mode",
+)
+answers(V.check_choice, "min", equals("min"), "min", "mode", ("min", "max"))
+for function, argument in ((curves.opposite_moves, "prefix"), (curves.early_stopping, "mode")):
+    rejects(function, f"{argument}=array", argument, RUN, **{argument: np.array(["val_"])})
+rejects(
+    resolution.accuracy_resolution,
+    "loss=array",
+    "loss",
+    np.array(["binary_crossentropy"]),
+    1,
+    "(N,)",
+)
+rejects(data.Split, "name=array", "name", **{**SPLIT_BASE, "name": np.array(["digits"])})
 # the checks of arrays given lists, as a caller may: checked, not failed on
 rejects(V.check_probabilities, "list-1.5", "p", [0.5, 1.5], "p")
 answers(V.check_probabilities, "list", holds(lambda a: a.shape == (2,)), [0.5, 1.0], "p")
