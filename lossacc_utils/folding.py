@@ -81,6 +81,10 @@ def _rendered(data: dict) -> str:
 def folded_html(captured) -> str:
     """The HTML of a folded block holding `captured`'s outputs (a `CapturedIO`), in order: each
     output as its richest kind (HTML, Markdown, LaTeX, SVG, PNG, JPEG, GIF, then plain text)."""
+    if not all(hasattr(captured, part) for part in ("stdout", "stderr", "outputs")):
+        raise TypeError(
+            f"captured must be the outputs IPython's capture_output caught; got {captured!r}"
+        )
     parts = []
     for stream in (captured.stdout, captured.stderr):
         if stream:
@@ -117,6 +121,9 @@ class _Folding:
 
 
 def load_ipython_extension(shell):
+    """Fold solutions' outputs in `shell`, as `%load_ext lossacc_utils.folding` asks."""
+    if not hasattr(shell, "events") or not hasattr(shell, "display_trap"):
+        raise TypeError(f"shell must be an IPython shell, as %load_ext passes it; got {shell!r}")
     folding = _Folding(shell)
     shell.events.register("pre_run_cell", folding.pre_run_cell)
     shell.events.register("post_run_cell", folding.post_run_cell)

@@ -61,7 +61,17 @@ def keeper(train, where: str, ignore=()):
     except those named in `ignore`."""
     import joblib
 
+    if not callable(train):
+        raise TypeError(f"train must be the function whose runs are kept; got {train!r}")
+    _check_folder(where)
+    if isinstance(ignore, str) or not all(isinstance(name, str) for name in ignore):
+        raise TypeError(f"ignore must be a list of argument names; got {ignore!r}")
     return joblib.Memory(where, verbose=0).cache(train, ignore=list(ignore))
+
+
+def _check_folder(where) -> None:
+    if not isinstance(where, str | os.PathLike) or not str(where) or not Path(where).is_dir():
+        raise ValueError(f"where must name the run cache's folder, which exists; got {where!r}")
 
 
 @contextlib.contextmanager
@@ -70,8 +80,7 @@ def held(where: str, *key):
     a process holding it trains and keeps the run while any other asking for the same run waits."""
     import joblib
 
-    if not isinstance(where, str | os.PathLike) or not str(where) or not Path(where).is_dir():
-        raise ValueError(f"where must name the run cache's folder, which exists; got {where!r}")
+    _check_folder(where)
     locks = Path(where) / "locks"
     locks.mkdir(exist_ok=True)
     with (locks / f"{joblib.hash(key)}.lock").open("w") as lock:
@@ -81,5 +90,8 @@ def held(where: str, *key):
 
 def log_trained(where: str, line: str) -> None:
     """Add `line` to the list of runs trained into the folder `where`."""
+    _check_folder(where)
+    if not isinstance(line, str) or "\n" in line:
+        raise TypeError(f"line must be one line of text; got {line!r}")
     with (Path(where) / "trained.log").open("a") as log:
         log.write(line + "\n")

@@ -227,7 +227,8 @@ def in_memory_batches(x, y, batch_size, seed=None):
     largest = np.abs(checked_x).max()
     if largest > np.finfo(np.float32).max:
         raise ValueError(f"x must fit in float32, the dtype models compute in; got {largest:g}")
-    batch_size = check_count(batch_size, "batch_size")
+    # a batch larger than the data is the whole data: TensorFlow takes no larger count
+    batch_size = min(check_count(batch_size, "batch_size"), len(checked_x))
     x = np.asarray(x, dtype="float32")  # the inputs in the dtype the model computes in
     y = np.asarray(y)  # integer labels stay integers, one-hot targets stay as they are
     data = tf.data.Dataset.from_tensor_slices((x, y)).cache()

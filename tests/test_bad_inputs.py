@@ -2864,6 +2864,14 @@ sweep(
 rejects(IMB, "x-past-float32", "x", [[0.0], [1e300]], [0, 1], 1)  # would become inf in float32
 answers(
     IMB,
+    "batch_size=2**64",
+    holds(lambda d: [len(b[0]) for b in d] == [2]),
+    [[0.0], [1.0]],
+    [0, 1],
+    2**64,
+)
+answers(
+    IMB,
     "two",
     holds(lambda d: [len(b[1]) for b in d] == [1, 1]),
     [[0.0], [1.0]],

@@ -61,3 +61,11 @@ def test_html_plain_text_and_streams_keep_their_order():
     assert body.index("printed &lt;x&gt;") < body.index("warned") < body.index("<b>table</b>")
     assert body.index("<b>table</b>") < body.index("<pre>True</pre>")
     assert text.startswith(f"<details><summary>{folding.SUMMARY}</summary>")
+
+
+@pytest.mark.parametrize("bad", [None, "text", 5])
+def test_what_is_not_captured_output_or_a_shell_is_refused_by_name(bad):
+    with pytest.raises(TypeError, match="captured must be the outputs"):
+        folding.folded_html(bad)
+    with pytest.raises(TypeError, match="shell must be an IPython shell"):
+        folding.load_ipython_extension(bad)

@@ -468,3 +468,18 @@ def test_a_worker_that_dies_is_replaced_for_the_next_runs():
         workers.call(os.abort)
     run = overtraining.run_overtraining(seed=0, **TINY_RUN)
     assert run.epochs == TINY_RUN["epochs"]
+
+
+def test_the_run_cache_refuses_what_is_not_its_folder_or_a_line(tmp_path):
+    for where in ("", None, tmp_path / "absent"):
+        with pytest.raises(ValueError, match="where must name the run cache's folder"):
+            run_cache.keeper(print, where)
+        with pytest.raises(ValueError, match="where must name the run cache's folder"):
+            run_cache.log_trained(where, "seed 1")
+    with pytest.raises(TypeError, match="train must be the function"):
+        run_cache.keeper(5, tmp_path)
+    with pytest.raises(TypeError, match="ignore must be a list of argument names"):
+        run_cache.keeper(print, tmp_path, ignore="log_every")
+    for line in (5, "two\nlines"):
+        with pytest.raises(TypeError, match="line must be one line of text"):
+            run_cache.log_trained(tmp_path, line)
