@@ -101,6 +101,11 @@ def write_workbook(path, cases: tuple[PredictionSet, PredictionSet] = (CASE_1, C
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"path must end in .xlsx; got {path.name!r}")
+    if path.is_dir():
+        raise ValueError(f"path must name a file, not the folder {path}")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ValueError(f"path must be in a folder; {parent} is a file")
     path.parent.mkdir(parents=True, exist_ok=True)
 
     book = Workbook()

@@ -413,9 +413,14 @@ def check_seed(value, name: str = "seed") -> int:
 
 
 def check_text(value, name: str) -> str:
-    """Check a non-empty string, such as a name shown in a table or a spreadsheet."""
+    """Check a non-empty string, such as a name shown in a table or a spreadsheet, of printable
+    characters (a control character such as a bell cannot be written to a spreadsheet)."""
     if not isinstance(value, str) or not value.strip():
         raise TypeError(f"{name} must be a non-empty string; got {value!r}")
+    if not value.isprintable():
+        raise ValueError(
+            f"{name} must be printable text, without control characters; got {value!r}"
+        )
     return value
 
 

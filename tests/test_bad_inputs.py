@@ -769,6 +769,9 @@ sweep(
 )
 sweep(PS, PS_BASE, "y_true", [("2-D", [[0, 1]])])
 rejects(PS, "one-class", "y_pred", "one", [0, 0], [[1.0], [1.0]])  # refused when built, not later
+# a control character cannot be written to the spreadsheet the sets are downloaded as
+rejects(PS, "name-with-a-bell", "name", "a\x07", [0, 1], PROBS)
+rejects(PS, "class-name-with-a-bell", "class_names", "s", [0, 1], PROBS, ("a\x07", "b", "c"))
 sweep(PS, PS_BASE, "y_pred", NOT_ARRAYS + spoiled(PROBS))
 sweep(
     PS,
@@ -971,6 +974,27 @@ def _in_tmp(name, as_text=False):
 
 
 WB = spreadsheet.write_workbook
+
+
+def _folder_named_xlsx(tmp):
+    (tmp / "x.xlsx").mkdir()
+    return tmp / "x.xlsx"
+
+
+def _under_a_file(tmp):
+    (tmp / "notes.txt").write_text("a file")
+    return tmp / "notes.txt" / "book.xlsx"
+
+
+sweep(
+    WB,
+    {},
+    "path",
+    [
+        ("a-folder-named-.xlsx", Lazy(_folder_named_xlsx, "tmp/x.xlsx")),
+        ("under-a-file", Lazy(_under_a_file, "tmp/notes.txt/book.xlsx")),
+    ],
+)
 sweep(
     WB,
     {},
