@@ -90,6 +90,8 @@ def spirals(n_samples=1000, n_classes=3, twist=0.7, label_noise=0.0, seed=0):
     n_samples = check_count(n_samples, "n_samples", high=MAX_ENTRIES // 8, why=" (it sizes arrays)")
     n_classes = check_count(n_classes, "n_classes", low=2, high=2**62)
     twist = check_real(twist, "twist")
+    if abs(twist) > 1e6:  # far beyond it, twist * radius has no fraction left: every point class 0
+        raise ValueError(f"twist must be from -1e6 to 1e6, or the arms are noise; got {twist:g}")
     label_noise = check_label_noise(label_noise, n_classes)
     rng = np.random.default_rng(check_seed(seed))
     radius = np.sqrt(rng.random(n_samples))  # uniform over the disc

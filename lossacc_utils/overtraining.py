@@ -26,6 +26,7 @@ from .recording import ValidationRecorder
 from .runs import Run
 from .training import in_memory_batches
 from .validation import (
+    MAX_EPOCHS,
     check_count,
     check_fraction,
     check_label_noise,
@@ -281,8 +282,9 @@ def _checked_config(overrides) -> dict:
     config = {**OVERTRAINING, **overrides}
     if not isinstance(config["dataset"], str) or config["dataset"] not in data.DATASETS:
         raise ValueError(f"dataset must be one of {data.DATASETS}; got {config['dataset']!r}")
-    for name in ("n_train", "n_val", "n_test", "epochs", "batch_size", "steps_per_execution"):
+    for name in ("n_train", "n_val", "n_test", "batch_size", "steps_per_execution"):
         config[name] = check_count(config[name], name)
+    config["epochs"] = check_count(config["epochs"], "epochs", high=MAX_EPOCHS)
     config["width"] = check_count(config["width"], "width")
     dataset = config["dataset"]  # the model's size, checked before any worker starts
     shape, n_classes = data.IMAGE_SHAPES[dataset], data.N_CLASSES[dataset]

@@ -40,6 +40,7 @@ from .prose import readable as readable_number
 from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
+    MAX_EPOCHS,
     check_count,
     check_fraction,
     check_label_noise,
@@ -210,7 +211,7 @@ def train(
         "learning_rate": check_positive(learning_rate, "learning_rate"),
         "twist": check_real(twist, "twist"),
         "label_noise": check_fraction(label_noise, "label_noise"),
-        "epochs": check_count(epochs, "epochs"),
+        "epochs": check_count(epochs, "epochs", high=MAX_EPOCHS),
         "seed": check_seed(seed),
         "dataset": _dataset(dataset),
         "output": _output(output),
@@ -255,8 +256,14 @@ def experiments(cases, epochs=30, longer=4, seed=0) -> list[dict]:
         case = check_text(case, "case")
         if case not in CASES:
             raise ValueError(f"case must be one of {list(CASES)}; got {case!r}")
-    epochs = check_count(epochs, "epochs", low=2)
-    longer = check_count(longer, "longer", low=2)
+    epochs = check_count(epochs, "epochs", low=2, high=MAX_EPOCHS)
+    longer = check_count(
+        longer,
+        "longer",
+        low=2,
+        high=MAX_EPOCHS // epochs,
+        why=f" (the longer runs train longer * epochs, at most {MAX_EPOCHS:,})",
+    )
     seed = check_seed(seed)
     jobs = []
     for case in cases:

@@ -13,6 +13,8 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "MAX_ENTRIES",
+    "MAX_EPOCHS",
     "as_array",
     "check_binary_labels",
     "check_binary_scores",
@@ -44,6 +46,10 @@ __all__ = [
 #: counts may have: 10**8 float64 entries are 800 MB. A larger count is refused by name rather
 #: than left to end in a MemoryError.
 MAX_ENTRIES = 10**8
+
+#: The most epochs a run may be asked to train: the book's longest trains 400, and 2**64 would
+#: never end.
+MAX_EPOCHS = 100_000
 
 
 def _shown(value) -> str:

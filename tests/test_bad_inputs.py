@@ -2800,6 +2800,10 @@ CASE = next(iter(plateau.CASES))
 sweep(EXPERIMENT, {"case": CASE}, "epochs", bad_counts(2))
 sweep(EXPERIMENT, {"case": CASE}, "longer", bad_counts(2))
 sweep(EXPERIMENT, {"case": CASE}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
+# runs that would never end are refused before a worker starts
+sweep(EXPERIMENT, {"case": CASE}, "epochs", [("2**64", 2**64)])
+sweep(EXPERIMENT, {"case": CASE}, "longer", [("2**64", 2**64), ("10**4", 10**4)])
+sweep(overtraining.run_overtraining, {}, "epochs", [("2**64", 2**64), ("10**6", 10**6)])
 
 EXPERIMENTS = plateau.experiments
 for label, bad in (("None", None), ("'abc'", "abc"), ("empty", []), ("unknown", ["the moon"])):
@@ -2870,6 +2874,7 @@ answers(  # two of three epochs planned: 0.75 then, 0.8 after "longer" training,
 # --------------------------------------------------------------------------------------------------
 
 SPIRALS = data.spirals
+sweep(SPIRALS, {}, "twist", [("1e300", 1e300), ("-1e7", -1e7)])  # every point would be class 0
 sweep(SPIRALS, {}, "n_samples", bad_counts(1))
 sweep(SPIRALS, {}, "n_classes", BAD_N_CLASSES)
 sweep(SPIRALS, {}, "twist", BAD_REALS)
