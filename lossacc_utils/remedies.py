@@ -166,12 +166,23 @@ def measure(regimes: Mapping[str, Mapping], seeds, patience=20) -> dict[str, pd.
     return {regime: remedy_scores(runs, patience=patience) for regime, runs in by_regime.items()}
 
 
+def _check_scores(scores) -> None:
+    """`scores` must be a table of numbers indexed by (remedy, seed), as remedy_scores gives."""
+    numbers = isinstance(scores, pd.DataFrame) and all(
+        pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
+        for kind in scores.dtypes
+    )
+    if not numbers or scores.index.nlevels != 2 or scores.empty:
+        raise TypeError(
+            "scores must be a table of numbers indexed by (remedy, seed), as remedy_scores gives"
+        )
+
+
 @takes(confidence=CONFIDENCE)
 def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     """For every remedy (the first level of `scores`' index) and number: the mean over the seeds
     and the half-width of its t-interval, in columns (number, "mean") and (number, "±")."""
-    if not isinstance(scores, pd.DataFrame) or scores.index.nlevels != 2:
-        raise TypeError("scores must be a table indexed by (remedy, seed), as remedy_scores gives")
+    _check_scores(scores)
     grouped = scores.groupby(level=0, sort=False)
     mean, sd, n = grouped.mean(), grouped.std(ddof=1), grouped.size()
     t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
@@ -191,8 +202,7 @@ def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     number), with the mean change, the half-width of its t-interval (paired by seed, so the
     seed's own luck cancels) and the verdict: "better" or "worse" when the whole interval is on
     one side of 0, "no clear change" otherwise."""
-    if not isinstance(scores, pd.DataFrame) or scores.index.nlevels != 2:
-        raise TypeError("scores must be a table indexed by (remedy, seed), as remedy_scores gives")
+    _check_scores(scores)
     if NONE not in scores.index.get_level_values(0):
         raise ValueError(f"scores must hold the runs of {NONE!r}, the reference")
     none = scores.loc[NONE]
@@ -203,7 +213,9 @@ def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
         own = scores.loc[remedy]
         seeds = own.index.intersection(none.index)
         if len(seeds) < 2:
-            raise ValueError(f"{remedy!r} must share at least two seeds with {NONE!r}")
+            raise ValueError(
+                f"scores must hold at least two seeds of {remedy!r} that {NONE!r} has too"
+            )
         for number in scores.columns:
             change = (own.loc[seeds, number] - none.loc[seeds, number]).to_numpy(float)
             mean, half = float(change.mean()), _t_half_width(change, confidence)
@@ -234,9 +246,21 @@ SHORT = {
 def verdicts(changes: pd.DataFrame, numbers=("test accuracy", "test loss", "test ECE")):
     """`against_none`'s verdicts on `numbers`, one row per remedy, in words short enough for a
     phone: "better", "worse" or "–" (no clear change), under the short names of `SHORT`."""
-    if not isinstance(changes, pd.DataFrame) or "verdict" not in changes.columns:
-        raise TypeError("changes must be the table against_none gives")
     words = {"better": "better", "worse": "worse", "no clear change": "–"}
+    if (
+        not isinstance(changes, pd.DataFrame)
+        or "verdict" not in changes.columns
+        or changes.index.nlevels != 2
+        or not changes["verdict"].isin(list(words)).all()
+    ):
+        raise TypeError("changes must be the table against_none gives")
+    if isinstance(numbers, str) or not isinstance(numbers, Sequence) or not numbers:
+        raise TypeError(f"numbers must be a list of the numbers of BETTER; got {numbers!r}")
+    for number in numbers:
+        if number not in set(changes.index.get_level_values(1)):
+            raise ValueError(
+                f"numbers must be numbers changes holds, {list(BETTER)}; got {number!r}"
+            )
     table = {}
     for (remedy, number), row in changes.iterrows():
         if number in numbers:

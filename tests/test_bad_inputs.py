@@ -2308,6 +2308,21 @@ sweep(
 )
 rejects(remedies.verdicts, "changes=None", "changes", None)
 answers(remedies.verdicts, "valid", holds(lambda t: t.shape == (4, 3)), CHANGES)
+UNKNOWN_VERDICT = CHANGES.assign(verdict="maybe")
+for label, bad in (("flat", CHANGES.reset_index()), ("unknown-verdict", UNKNOWN_VERDICT)):
+    rejects(remedies.verdicts, f"changes={label}", "changes", bad)
+for label, bad in (
+    ("text", "test loss"),
+    ("absent", ["val accuracy2"]),
+    ("None", None),
+    ("5", 5),
+    ("empty", []),
+):
+    rejects(remedies.verdicts, f"numbers={label}", "numbers", CHANGES, bad)
+TEXT_SCORES = SCORES.astype({SCORES.columns[0]: str})
+for function in (remedies.mean_and_interval, remedies.against_none):
+    rejects(function, "scores=text-column", "scores", TEXT_SCORES)
+rejects(remedies.against_none, "one-shared-seed", "scores", SCORES.groupby(level=0).head(1))
 
 KH = overtraining.keras_history
 sweep(KH, TINY_RUN, "seed", BAD_SEEDS)
