@@ -30,6 +30,7 @@ the best accuracy the data allow.
 from __future__ import annotations
 
 import itertools
+import numbers
 
 import keras
 import numpy as np
@@ -41,6 +42,7 @@ from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
     MAX_EPOCHS,
+    check_columns,
     check_count,
     check_fraction,
     check_label_noise,
@@ -420,6 +422,15 @@ def readable(diagnosis: pd.DataFrame) -> pd.DataFrame:
     "unknown" where nothing is known, large numbers as powers of ten."""
     if not isinstance(diagnosis, pd.DataFrame) or "verdict" not in diagnosis.columns:
         raise TypeError("diagnosis must be a DataFrame of diagnose's rows, one per case")
+    check_columns(diagnosis, list(_ROWS), "diagnosis", "diagnose's rows")
+    texts = {"accuracy becomes", "verdict"}
+    for name in texts:
+        if not all(isinstance(value, str) for value in diagnosis[name]):
+            raise TypeError(f"diagnosis[{name!r}] must hold text, as diagnose gives it")
+    for name in set(_ROWS) - texts - {"labels fit the output"}:
+        values = diagnosis[name]
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+            raise TypeError(f"diagnosis[{name!r}] must hold numbers, as diagnose gives them")
     percent = {
         "majority share",
         "validation accuracy",

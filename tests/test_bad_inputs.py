@@ -2883,6 +2883,14 @@ answers(  # two of three epochs planned: 0.75 then, 0.8 after "longer" training,
     holds(lambda row: row["verdict"] == "training is too slow" and row["bigger model"] == 0.8),
     FAKE_RESULTS,
 )
+DIAGNOSIS = pd.DataFrame([plateau.diagnose(FAKE_RESULTS)])
+for label, bad in (
+    ("verdict-only", DIAGNOSIS[["verdict"]]),
+    ("text-number", DIAGNOSIS.assign(**{"majority share": "half"})),
+    ("nan-metric", DIAGNOSIS.assign(**{"accuracy becomes": NAN})),
+):
+    rejects(plateau.readable, f"diagnosis={label}", "diagnosis", bad)
+answers(plateau.readable, "valid", holds(lambda t: t.shape[1] == 1), DIAGNOSIS)
 
 # --------------------------------------------------------------------------------------------------
 # the rest of what the stuck-accuracy and noise sections use
