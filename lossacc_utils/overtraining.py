@@ -198,7 +198,10 @@ def run_overtraining_many(variants, seeds) -> dict[str, list[Run]]:
             raise TypeError(f"variants must be named by text; got the name {name!r}")
         if not isinstance(overrides, Mapping):
             raise TypeError(f"variants[{name!r}] must map settings to values; got {overrides!r}")
-        config = _checked_config(dict(overrides))
+        try:
+            config = _checked_config(dict(overrides))
+        except (TypeError, ValueError) as error:  # named by the variant it is in, too
+            raise type(error)(f"variants[{name!r}]: {error}") from None
         requests += [(seed, config) for seed in seeds]
     runs = iter(_train_all(requests))
     return {name: [next(runs) for _ in seeds] for name in variants}

@@ -97,7 +97,10 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
     from the cache does."""
     if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
         raise ValueError("history must hold the curves val_loss and val_accuracy")
-    val_loss, val_accuracy = history["val_loss"], history["val_accuracy"]
+    val_loss, val_accuracy = (
+        [_number(v, f"history[{name!r}][{i}]") for i, v in enumerate(history[name])]
+        for name in ("val_loss", "val_accuracy")
+    )
     epochs = len(val_loss)
     if len(val_accuracy) != epochs:
         raise ValueError("history's val_loss and val_accuracy must have one value per epoch each")

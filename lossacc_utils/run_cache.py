@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import inspect
 import os
 from pathlib import Path
 
@@ -64,8 +65,12 @@ def keeper(train, where: str, ignore=()):
     if not callable(train):
         raise TypeError(f"train must be the function whose runs are kept; got {train!r}")
     _check_folder(where)
-    if isinstance(ignore, str) or not all(isinstance(name, str) for name in ignore):
+    if isinstance(ignore, str) or not isinstance(ignore, list | tuple | set):
         raise TypeError(f"ignore must be a list of argument names; got {ignore!r}")
+    names = inspect.signature(train).parameters if ignore else {}
+    unknown = [name for name in ignore if not isinstance(name, str) or name not in names]
+    if unknown:
+        raise ValueError(f"ignore must name arguments of {train.__name__}; got {unknown}")
     return joblib.Memory(where, verbose=0).cache(train, ignore=list(ignore))
 
 

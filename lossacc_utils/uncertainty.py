@@ -157,8 +157,8 @@ def bootstrap_interval(
     rng = np.random.default_rng(check_seed(seed))
 
     def number(value):  # what the statistic returned: one finite real number, or a clear error
-        if np.ndim(value) != 0 or isinstance(value, bool | str | bytes):
-            raise ValueError(f"statistic must return one number; got {value!r:.60}")
+        if np.ndim(value) != 0 or isinstance(value, bool | str | bytes) or np.iscomplexobj(value):
+            raise ValueError(f"statistic must return one real number; got {value!r:.60}")
         try:
             value = float(value)
         except (TypeError, ValueError):

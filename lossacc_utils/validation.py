@@ -447,6 +447,8 @@ def check_columns(frame, columns, name: str, made_by: str) -> None:
     """Check `frame` is a pandas DataFrame with every one of `columns`, as `made_by` returns it."""
     import pandas as pd
 
+    if isinstance(columns, str) or not isinstance(columns, list | tuple | set):
+        raise TypeError(f"columns must be a list of column names; got {columns!r}")
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name} must be a DataFrame from {made_by}; got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]

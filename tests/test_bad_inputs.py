@@ -2334,7 +2334,8 @@ MANY = overtraining.run_overtraining_many
 BAD_VARIANTS = [("list", [TINY_RUN]), ("empty", {}), ("None", None), ("int-name", {1: {}})]
 for label, bad in BAD_VARIANTS:
     rejects(MANY, f"variants={label}", "variants", bad, [0])
-rejects(MANY, "variants-setting", "foo", {"a": {**TINY_RUN, "foo": 1}}, [0])
+rejects(MANY, "variants-setting", "variants['a']", {"a": {**TINY_RUN, "foo": 1}}, [0])
+rejects(MANY, "variants-epochs=0", "variants['a']", {"a": {**TINY_RUN, "epochs": 0}}, [0])
 rejects(MANY, "variants-value", "variants", {"a": 5}, [0])
 for label, seeds in (("'01'", "01"), ("None", None), ("empty", []), ("3", 3)):
     rejects(MANY, f"seeds={label}", "seeds", {"a": TINY_RUN}, seeds)
@@ -2680,6 +2681,10 @@ sweep(
         ("empty", pd.DataFrame({"a": []})),
     ],
 )
+for label, bad in (("5", 5), ("None", None), ("'a'", "a")):
+    rejects(
+        V.check_columns, f"columns={label}", "columns", pd.DataFrame({"a": [1]}), bad, "frame", "f"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2724,6 +2729,7 @@ rejects(BI, "samples-lengths", "samples", lambda a, b: 0.0, ONES, np.ones(4))
 # a statistic must give one number per draw: not a vector, and not NaN (a silent NaN interval)
 rejects(BI, "statistic-returns-a-vector", "statistic", lambda a: a, ONES)
 rejects(BI, "statistic-returns-nan", "statistic", lambda a: NAN, ONES)
+rejects(BI, "statistic-returns-complex", "statistic", lambda a: 1 + 1j, ONES)  # lost its i
 for argument, values in (
     ("confidence", BAD_CONFIDENCES),
     ("n_resamples", bad_counts(10)),

@@ -480,6 +480,9 @@ def test_the_run_cache_refuses_what_is_not_its_folder_or_a_line(tmp_path):
         run_cache.keeper(5, tmp_path)
     with pytest.raises(TypeError, match="ignore must be a list of argument names"):
         run_cache.keeper(print, tmp_path, ignore="log_every")
+    for ignore in ([5], ["nope"]):  # joblib would fail at the first call
+        with pytest.raises(ValueError, match="ignore must name arguments of run_overtraining"):
+            run_cache.keeper(overtraining.run_overtraining, tmp_path, ignore=ignore)
     for line in (5, "two\nlines"):
         with pytest.raises(TypeError, match="line must be one line of text"):
             run_cache.log_trained(tmp_path, line)
