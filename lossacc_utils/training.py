@@ -183,6 +183,11 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
             raise ValueError(
                 f"{name} must hold arrays shaped like model.get_weights(); got {shapes}"
             )
+        for i, w in enumerate(weights):  # finite numbers, or every loss along the line is NaN
+            if np.ndim(w):
+                as_array(w, f"{name}[{i}]")
+            else:
+                check_real(w, f"{name}[{i}]")
     alphas = np.linspace(-0.5, 1.5, 81) if alphas is None else as_array(alphas, "alphas")
     if alphas.ndim != 1:
         raise ValueError(f"alphas must be a list of positions; got shape {alphas.shape}")
@@ -194,6 +199,12 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     if y.ndim != 1 or len(y) != len(x):
         raise ValueError(f"y must hold one class index per sample of x ({len(x)}); got {y.shape}")
     n_classes = model.outputs[0].shape[-1]
+    if n_classes < 2 or getattr(model, "loss", None) is None:
+        raise ValueError(
+            "model must be a compiled classifier with a softmax output of 2 or more classes "
+            f"(its accuracy is sparse categorical accuracy); it has {n_classes} output(s)"
+            + ("" if getattr(model, "loss", None) is not None else " and no loss: compile it")
+        )
     y = check_class_indices(y, np.empty((len(y), n_classes)), "y", scores="the model")
     rows = []
     try:

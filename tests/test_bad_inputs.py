@@ -2093,6 +2093,21 @@ for argument in ("start", "end"):
             ("wrong-shapes", [np.zeros((3, 2)), np.zeros(3)]),
         ],
     )
+SPOILED_WEIGHTS = Lazy(lambda _: [w * np.nan for w in _line_model().get_weights()], "weights")
+TEXT_WEIGHTS = Lazy(lambda _: [w.astype(str) for w in _line_model().get_weights()], "weights")
+for argument in ("start", "end"):
+    sweep(LINE, LINE_BASE, argument, [("nan", SPOILED_WEIGHTS), ("text", TEXT_WEIGHTS)])
+
+
+def _one_sigmoid_unit(_):
+    import keras
+
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+
+
+SIGMOID = Lazy(_one_sigmoid_unit, "model")
+SIGMOID_WEIGHTS = Lazy(lambda _: [np.zeros((2, 1)), np.zeros(1)], "weights")
+rejects(LINE, "model=one-sigmoid-unit", "model", SIGMOID, X4, Y4, SIGMOID_WEIGHTS, SIGMOID_WEIGHTS)
 sweep(LINE, LINE_BASE, "x", [*NOT_ARRAYS[:5], *spoiled(X4.tolist())[:1]])
 sweep(LINE, LINE_BASE, "x", [("3-features", np.zeros((4, 3))), ("1-D", np.zeros(4))])
 sweep(
