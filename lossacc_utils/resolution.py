@@ -33,6 +33,8 @@ LOSSES = (
     "mean_squared_error",
 )
 LABEL_SHAPES = ("(N,)", "(N, 1)", "(N, K)")
+#: What "accuracy" can become: the metric classes `accuracy_resolution` reports.
+_METRICS = ("BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy")
 
 
 def resolved_metrics(model) -> dict[str, str]:
@@ -159,10 +161,7 @@ def grid(table: pd.DataFrame) -> pd.DataFrame:
     when Keras warned, or reads "refused" when Keras raised an error. The losses are written with
     spaces instead of underscores, so that a narrow page can wrap them.
     """
-    columns = ["loss", "output units", "labels", "accuracy becomes", "warning", "error"]
-    check_columns(table, columns, "table", "accuracy_resolution_table")
-    if table.duplicated(["loss", "output units", "labels"]).any():
-        raise ValueError("table must have one row per loss, output width and label shape")
+    _check_table(table)
     cells = table["accuracy becomes"].str.removesuffix("Accuracy")
     cells = cells.where(table["warning"] == "", cells + " (warns)")
     cells = cells.where(table["error"] == "", "refused")
@@ -170,3 +169,48 @@ def grid(table: pd.DataFrame) -> pd.DataFrame:
     result = frame.pivot(index="loss", columns=["output units", "labels"], values="cell")
     result = result.loc[list(dict.fromkeys(table["loss"]))]
     return result.rename(index=lambda loss: loss.replace("_", " "))
+
+
+def _check_table(table) -> None:
+    """Check `table` is what `accuracy_resolution_table` returns, or a part of it that is a whole
+    grid: every one of its losses tried on every one of its output widths and label shapes, once,
+    each row either refused (an error, and no metric) or resolved to one of the metrics."""
+    columns = ["loss", "output units", "labels", "accuracy becomes", "warning", "error"]
+    check_columns(table, columns, "table", "accuracy_resolution_table")
+    if not table.columns.is_unique:
+        raise ValueError(f"table must have one column of each name; got {list(table.columns)}")
+    for column in ("loss", "labels", "accuracy becomes", "warning", "error"):
+        for value in table[column]:
+            if not isinstance(value, str):
+                raise TypeError(
+                    f"table[{column!r}] must hold text, as accuracy_resolution_table writes it; "
+                    f"got {value!r}"
+                )
+    for value in table["loss"]:
+        check_choice(value, "each of table['loss']", LOSSES)
+    for value in table["labels"]:
+        check_choice(value, "each of table['labels']", LABEL_SHAPES)
+    for value in table["output units"]:
+        check_count(value, "each of table['output units']")
+    for metric, error in zip(table["accuracy becomes"], table["error"], strict=True):
+        if error and metric:
+            raise ValueError(
+                f"table must name no metric in a row Keras refused; got {metric!r} beside the "
+                f"error {error!r}"
+            )
+        if not error and metric not in _METRICS:
+            raise ValueError(
+                f"table['accuracy becomes'] must name one of {', '.join(_METRICS)} in each row "
+                f"Keras did not refuse; got {metric!r}"
+            )
+    keys = ["loss", "output units", "labels"]
+    if table.duplicated(keys).any():
+        raise ValueError("table must have one row per loss, output width and label shape")
+    losses = table["loss"].nunique()
+    shapes = len(table[["output units", "labels"]].drop_duplicates())
+    if len(table) != losses * shapes:
+        raise ValueError(
+            f"table must try every one of its {losses} losses on every one of its {shapes} "
+            f"output widths and label shapes, as accuracy_resolution_table does; it has "
+            f"{len(table)} rows, not {losses * shapes}"
+        )

@@ -22,6 +22,7 @@ __all__ = [
     "check_choice",
     "check_class_axis",
     "check_class_indices",
+    "check_column",
     "check_columns",
     "check_count",
     "check_distributions",
@@ -441,6 +442,37 @@ def check_names(value, name: str, count: int) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise ValueError(f"{name} must hold distinct names; got {list(names)}")
     return names
+
+
+def check_column(frame, column, name: str, low=None, high=None, finite=True) -> np.ndarray:
+    """`frame[column]` (`frame` is the caller's argument `name`) as a float64 array, checked to
+    hold real numbers (not text, bools, None or complex numbers), finite unless `finite` is False
+    (then NaN is kept, for the caller to judge), and from `low` to `high` where given.
+
+    The figures that draw a table call it first, so that a column of text or of NaN is refused by
+    the argument's name rather than failing inside NumPy or drawing an empty axis.
+    """
+    import pandas as pd
+
+    values = frame[column]
+    where = f"{name}[{column!r}]"
+    if isinstance(values, pd.DataFrame):  # two columns of one name
+        raise ValueError(f"{name} must have one column {column!r}; it has {values.shape[1]}")
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not (
+        pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)
+    ):
+        raise TypeError(f"{where} must hold real numbers; got dtype {dtype}")
+    array = values.to_numpy(dtype=float, na_value=np.nan)
+    if finite and not np.isfinite(array).all():
+        row = int(np.argmax(~np.isfinite(array)))
+        raise ValueError(f"{where} must be finite; got {array[row]} in row {row}")
+    shown = array[~np.isnan(array)]
+    if low is not None and (shown < low).any():
+        raise ValueError(f"{where} must be at least {low:g}; got {shown.min():g}")
+    if high is not None and (shown > high).any():
+        raise ValueError(f"{where} must be at most {high:g}; got {shown.max():g}")
+    return array
 
 
 def check_columns(frame, columns, name: str, made_by: str) -> None:

@@ -2696,6 +2696,24 @@ sweep(
         ("empty", pd.DataFrame({"a": []})),
     ],
 )
+COLUMN_FRAME = pd.DataFrame({"loss": [0.5, 1.0], "text": ["a", "b"], "flag": [True, False]})
+for label, column, kwargs in (
+    ("text", "text", {}),
+    ("bools", "flag", {}),
+    ("below-low", "loss", {"low": 0.75}),
+    ("above-high", "loss", {"high": 0.75}),
+):
+    rejects(V.check_column, label, "frame", COLUMN_FRAME, column, "frame", **kwargs)
+rejects(V.check_column, "nan", "frame", pd.DataFrame({"loss": [NAN]}), "loss", "frame")
+answers(
+    V.check_column,
+    "nan-kept",
+    holds(lambda a: np.isnan(a[0])),
+    pd.DataFrame({"loss": [NAN]}),
+    "loss",
+    "frame",
+    finite=False,
+)
 for label, bad in (("5", 5), ("None", None), ("'a'", "a")):
     rejects(
         V.check_columns, f"columns={label}", "columns", pd.DataFrame({"a": [1]}), bad, "frame", "f"

@@ -1122,3 +1122,320 @@ def test_explorers_draw_nothing_in_python():
     with pytest.raises(ValueError, match="n_bins must be"):
         widgets.temperature_explorer(y, logits, n_bins=0)
     assert plt.get_fignums() == [mine.number]  # their figures are drawn by the browser
+
+
+# ----------------------------------------------------------------------------------------------
+# Bad input to the house style's helpers and to the figures of a run: refused by name
+# ----------------------------------------------------------------------------------------------
+
+NAN = float("nan")
+INF = float("inf")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"nrows": 2**64}, ValueError, "nrows must be at most 100"),
+        ({"nrows": 10**5}, ValueError, "nrows must be at most 100"),
+        ({"ncols": 101}, ValueError, "ncols must be at most 100"),
+        ({"nrows": 20, "ncols": 10}, ValueError, "nrows and ncols must make at most 100 panels"),
+        ({"height": 1e300}, ValueError, "height must be at most 260 inches"),
+        ({"height": NAN}, ValueError, "height must be finite"),
+        ({"height": "3"}, TypeError, "height must be a real number"),
+        ({"height": 0}, ValueError, "height must be positive"),
+        ({"sharex": "sideways"}, ValueError, "sharex must be one of True, False, 'all'"),
+        ({"sharey": 5}, ValueError, "sharey must be one of"),
+        ({"sharex": None}, ValueError, "sharex must be one of"),
+        ({"squeeze": "no"}, TypeError, "squeeze must be True or False"),
+    ],
+)
+def test_subplots_rejects_bad_input_naming_the_argument(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        style.subplots(**kwargs)
+    assert plt.get_fignums() == []  # refused before any figure was made
+
+
+def test_subplots_keeps_its_valid_calls():
+    fig, axes = style.subplots(2, 1)  # a ROW_HEIGHT a row when height is None
+    assert tuple(fig.get_size_inches()) == (style.WIDTH, 2 * style.ROW_HEIGHT)
+    fig, axes = style.subplots(2, 2, height=8.6, sharex="col", sharey=np.bool_(True))
+    assert axes.shape == (2, 2) and tuple(fig.get_size_inches()) == (style.WIDTH, 8.6)
+    fig, axes = style.subplots(1, 3, squeeze=False, sharey="row", width=4)
+    assert axes.shape == (1, 3) and tuple(fig.get_size_inches()) == (4, style.ROW_HEIGHT)
+    fig, axes = style.subplots(style.MAX_PANELS, 1)
+    assert len(axes) == style.MAX_PANELS and fig.get_size_inches()[1] == style.MAX_HEIGHT
+
+
+SHOWN_TEXT = {"points": 12, "saved_width_px": 570, "column_px": 342}
+
+
+@pytest.mark.parametrize("argument", list(SHOWN_TEXT))
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (None, TypeError, "must be a real number"),
+        ("12", TypeError, "must be a real number"),
+        (True, TypeError, "must be a real number"),
+        (1j, TypeError, "must be a real number"),
+        (0, ValueError, "must be positive"),
+        (-1, ValueError, "must be positive"),
+        (NAN, ValueError, "must be finite"),
+        (INF, ValueError, "must be finite"),
+    ],
+)
+def test_shown_text_px_rejects_bad_input_naming_the_argument(argument, value, error, message):
+    with pytest.raises(error, match=f"^{argument} {message}"):
+        style.shown_text_px(**{**SHOWN_TEXT, argument: value})
+
+
+def test_shown_text_px_keeps_its_values():
+    assert round(style.shown_text_px(12, 570, style.PHONE_COLUMN_PX), 1) == 10.0
+    assert round(style.shown_text_px(12, 570, 672), 1) == 16.7
+    assert style.shown_text_px(np.float32(9), np.int64(300), 672) == 12.5  # never enlarged
+
+
+def _label_clear_of(**changes):
+    """`label_clear_of` on a panel of one curve, with `changes` to its valid arguments."""
+    _, ax = plt.subplots()
+    ax.plot([1, 2, 3], [1, 2, 3])
+    arguments = {"ax": ax, "x": 2, "text": "t", "color": "k", "lines": [(ax, [1, 2, 3], [1, 2, 3])]}
+    arguments.update({k: v(ax) if callable(v) else v for k, v in changes.items()})
+    return style.label_clear_of(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"ax": None}, TypeError, "ax must be a matplotlib Axes; got NoneType"),
+        ({"ax": "ax"}, TypeError, "ax must be a matplotlib Axes; got str"),
+        ({"x": None}, TypeError, "x must be a real number"),
+        ({"x": "a"}, TypeError, "x must be a real number"),
+        ({"x": NAN}, ValueError, "x must be finite"),
+        ({"text": None}, TypeError, "text must be a non-empty string"),
+        ({"text": ""}, TypeError, "text must be a non-empty string"),
+        ({"color": "notacolour"}, ValueError, "color must be a matplotlib colour"),
+        ({"color": None}, ValueError, "color must be a matplotlib colour"),
+        ({"lines": None}, TypeError, "lines must be a list of"),
+        ({"lines": 5}, TypeError, "lines must be a list of"),
+        ({"lines": []}, ValueError, "lines must hold at least the curve"),
+        ({"lines": [(1, 2)]}, TypeError, r"lines\[0\] must be a triple"),
+        ({"lines": [("ax", [1], [1])]}, TypeError, r"lines\[0\] must start with a matplotlib Axes"),
+        (
+            {"lines": lambda ax: [(ax, [1, 2], [1, 2]), (plt.subplots()[1], [1, 2], [1, 2])]},
+            ValueError,
+            r"lines\[1\] must be drawn in the figure of ax",
+        ),
+        ({"lines": lambda ax: [(ax, ["a"], [1])]}, TypeError, r"lines\[0\]'s xs must be real"),
+        ({"lines": lambda ax: [(ax, [1, 2], [1j, 2])]}, TypeError, r"lines\[0\]'s ys must be real"),
+        ({"lines": lambda ax: [(ax, [1, 2], [1, None])]}, TypeError, r"lines\[0\]'s ys must be"),
+        ({"lines": lambda ax: [(ax, [], [])]}, ValueError, r"lines\[0\]'s xs must be a non-empty"),
+        ({"lines": lambda ax: [(ax, [1, 2], [1])]}, ValueError, r"lines\[0\] must have one y"),
+        ({"ha": "up"}, ValueError, "ha must be one of 'right', 'left', 'center'"),
+        ({"ha": None}, ValueError, "ha must be one of"),
+        ({"prefer": "sideways"}, ValueError, "prefer must be one of 'above', 'below'"),
+        ({"prefer": None}, ValueError, "prefer must be one of"),
+        ({"pad": "4"}, TypeError, "pad must be a real number"),
+        ({"pad": NAN}, ValueError, "pad must be finite"),
+        ({"pad": -1e9}, ValueError, "pad must be from 0 to 72 points"),
+        ({"pad": 1e9}, ValueError, "pad must be from 0 to 72 points"),
+        ({"va": "top"}, TypeError, "va is decided by label_clear_of"),
+    ],
+)
+def test_label_clear_of_rejects_bad_input_naming_the_argument(changes, error, message):
+    with pytest.raises(error, match=message):
+        _label_clear_of(**changes)
+
+
+def test_label_clear_of_takes_numpy_numbers_series_twins_and_curves_with_nan():
+    _, ax = plt.subplots()
+    twin = ax.twinx()
+    epochs = np.arange(1, 6)
+    loss = pd.Series([1.0, 0.5, NAN, 0.4, 0.45])
+    ax.plot(epochs, loss)
+    twin.plot(epochs, [0.5, 0.6, 0.7, 0.7, 0.72])
+    lines = [(ax, epochs, loss), (twin, list(epochs), [0.5, 0.6, 0.7, 0.7, 0.72])]
+    note = style.label_clear_of(ax, np.int64(5), "loss", (0.1, 0.2, 0.3), lines, pad=np.float32(0))
+    assert note.get_text() == "loss" and note.xy[0] == 5
+    diverged = [(ax, epochs, [NAN] * 5)]  # a curve with no number at all: no band to keep off
+    assert style.label_clear_of(ax, 3, "gone", "none", diverged, "center", "below").xy[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "message"),
+    [
+        (None, TypeError, "values must be a list of real numbers"),
+        ("abc", TypeError, "values must be a list of real numbers"),
+        ([], ValueError, r"values must be a non-empty list of numbers.*\(0,\)"),
+        ([[1.0, 2.0], [3.0]], ValueError, "values must be a list of numbers.*ragged"),
+        ([1j, 2.0], TypeError, "values must be a list of real numbers"),
+        ([True, False], TypeError, "values must be a list of real numbers"),
+        ([2.0, None, 1.0], TypeError, "values must be a list of real numbers"),
+        ([[2.0, 0.9], [0.5, 0.34]], ValueError, r"values must be a non-empty list.*\(2, 2\)"),
+        ([2.0, INF, 1.0], ValueError, "values must be finite or NaN; got inf at index 1"),
+    ],
+)
+def test_settled_epoch_rejects_bad_values_naming_them(values, error, message):
+    with pytest.raises(error, match=message):
+        plots.runs.settled_epoch(values, 1)
+
+
+@pytest.mark.parametrize(
+    ("floor", "error", "message"),
+    [
+        ("a", TypeError, "floor must be a real number"),
+        (None, TypeError, "floor must be a real number"),
+        (NAN, ValueError, "floor must be finite"),
+        (INF, ValueError, "floor must be finite"),
+        (-1.0, ValueError, "floor must be at least 0"),
+    ],
+)
+def test_settled_epoch_rejects_bad_floors_naming_them(floor, error, message):
+    with pytest.raises(error, match=message):
+        plots.runs.settled_epoch([2.0, 0.9, 0.5, 0.34, 0.2, 0.25, 0.3], 5, floor)
+
+
+def test_settled_epoch_keeps_its_answers():
+    curve = [2.0, 0.9, 0.5, 0.34, 0.2, 0.25, 0.3]
+    assert plots.runs.settled_epoch(curve, best=5, floor=0.05) == 4
+    assert plots.runs.settled_epoch(np.array(curve), np.int64(5), np.float32(0.05)) == 4
+    assert plots.runs.settled_epoch([NAN, *curve[1:]], best=5, floor=0.05) == 4
+    assert plots.runs.settled_epoch([3, 1, 2], best=2) == 2  # integers are a curve too
+    assert plots.runs.settled_epoch([1.0, NAN, NAN], best=2) == 2  # nothing from best on
+
+
+def _loss_split():
+    return curves.loss_by_correctness(make_run())
+
+
+def _costliest_table():
+    return curves.costliest_samples(make_run(), epoch=4, k=2)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: plots.plot_answer(make_run(val_accuracy=[NAN] * 4)),
+            ValueError,
+            "run's val_accuracy is NaN on every epoch",
+        ),
+        (
+            lambda: plots.plot_loss_by_correctness(
+                _loss_split().assign(**{"from wrong samples": NAN, "from correct samples": NAN})
+            ),
+            ValueError,
+            "frame\\['from wrong samples'\\] must be finite; got nan in row 0",
+        ),
+        (
+            lambda: plots.plot_loss_by_correctness(
+                _loss_split().assign(**{"from wrong samples": "a"})
+            ),
+            TypeError,
+            "frame\\['from wrong samples'\\] must hold real numbers; got dtype",
+        ),
+        (
+            lambda: plots.plot_loss_by_correctness(
+                _loss_split().assign(**{"from correct samples": INF})
+            ),
+            ValueError,
+            "frame\\['from correct samples'\\] must be finite",
+        ),
+        (
+            lambda: plots.plot_loss_by_correctness(
+                _loss_split().assign(**{"from correct samples": -0.5})
+            ),
+            ValueError,
+            "frame's 'from correct samples' column must be a part of a loss, at least 0",
+        ),
+        (
+            lambda: plots.plot_loss_by_correctness(_loss_split().iloc[::-1]),
+            ValueError,
+            r"frame must be indexed by its epochs, increasing numbers.*\[4, 3, 2, 1\]",
+        ),
+        (
+            lambda: plots.plot_loss_by_correctness(
+                _loss_split().set_axis(["a", "b", "c", "d"], axis=0)
+            ),
+            ValueError,
+            "frame must be indexed by its epochs",
+        ),
+        (
+            lambda: plots.plot_costliest(
+                make_run(), _costliest_table().assign(**{"p(true class)": "a"})
+            ),
+            TypeError,
+            r"table\['p\(true class\)'\] must hold real numbers",
+        ),
+        (
+            lambda: plots.plot_costliest(make_run(), _costliest_table().assign(loss=NAN)),
+            ValueError,
+            "table\\['loss'\\] must be finite; got nan",
+        ),
+        (
+            lambda: plots.plot_costliest(make_run(), _costliest_table().assign(loss=-1.0)),
+            ValueError,
+            "table's loss column must hold losses, at least 0",
+        ),
+        (
+            lambda: plots.plot_costliest(
+                make_run(), _costliest_table().assign(**{"p(true class)": 1.5})
+            ),
+            ValueError,
+            r"table's 'p\(true class\)' column must hold probabilities in \[0, 1\]",
+        ),
+        (
+            lambda: plots.plot_costliest(make_run(), _costliest_table().assign(predicted=3)),
+            ValueError,
+            "table's predicted column must hold the run's class indices, 0 to 2",
+        ),
+        (
+            lambda: plots.plot_costliest(make_run(), _costliest_table().assign(predicted=0.5)),
+            ValueError,
+            "table's predicted column must hold the run's class indices",
+        ),
+        (
+            lambda: plots.plot_costliest(
+                make_run(), _costliest_table().assign(**{"true class": [None, None]})
+            ),
+            TypeError,
+            "table\\['true class'\\] must hold real numbers",
+        ),
+    ],
+)
+def test_run_figures_refuse_diverged_runs_and_broken_tables_naming_them(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_answer_draws_a_run_whose_accuracy_is_nan_from_its_best_epoch_on():
+    run = make_run(val_accuracy=[0.8, NAN, NAN, NAN])  # its lowest validation loss is at epoch 2
+    left, _ = plots.plot_answer(run)
+    twin = next(ax for ax in left.figure.axes if ax not in left.figure.axes[:2])
+    assert twin.get_ylim() == (0.4, 1.0)  # scaled to the one accuracy it has
+
+
+def test_run_figures_keep_drawing_their_tables_as_curves_makes_them():
+    frame = _loss_split()
+    assert isinstance(plots.plot_loss_by_correctness(frame), plt.Axes)
+    floats = frame.set_axis(frame.index.astype(float), axis=0)  # epochs as floats: still epochs
+    assert isinstance(plots.plot_loss_by_correctness(floats), plt.Axes)
+    table = _costliest_table()
+    assert len(plots.plot_costliest(make_run(), table)) == 2
+    whole = table.astype({"true class": float, "predicted": float})  # whole floats, as iterrows
+    assert len(plots.plot_costliest(make_run(), whole)) == 2
+
+
+def test_run_figures_refuse_more_panels_than_a_new_figure_holds_naming_the_argument():
+    table = _costliest_table()
+    many = pd.concat([table] * 51, ignore_index=True)  # 102 images
+    with pytest.raises(ValueError, match="table must list at most 100 images for a new figure"):
+        plots.plot_costliest(make_run(), many)
+    assert len(plots.plot_costliest(make_run(), many, axes=plt.subplots(1, 102)[1])) == 102
+    epochs = 100
+    long_run = Run(
+        {"val_loss": [1.0] * epochs, "val_accuracy": [0.5] * epochs},
+        y_val=Y_VAL,
+        val_log_probabilities=dict.fromkeys(range(1, epochs + 1), LOG_P[1]),
+    )
+    with pytest.raises(ValueError, match="epochs must name at most 99 epochs for a new figure"):
+        plots.plot_true_class_histograms(long_run, list(range(1, epochs + 1)))

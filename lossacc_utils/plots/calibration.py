@@ -15,6 +15,7 @@ from ..runs import Run, recorded_epochs, with_predictions
 from ..validation import (
     check_binary_scores,
     check_bool,
+    check_column,
     check_columns,
     check_count,
     check_fraction,
@@ -64,6 +65,39 @@ def _make_room_below(ax, room: float) -> None:
         engine.set(hspace=max(engine.get()["hspace"], room))
 
 
+def _check_bins(bins) -> None:
+    """Check `bins` is a table of `calibration.calibration_bins`: bins of one width within [0, 1],
+    each with a whole count of samples, at least one sample in all, and where a bin holds any, an
+    accuracy and a mean confidence in [0, 1]."""
+    check_columns(
+        bins,
+        ("lower", "upper", "count", "accuracy", "confidence"),
+        "bins",
+        "calibration.calibration_bins",
+    )
+    lower = check_column(bins, "lower", "bins", low=0, high=1)
+    upper = check_column(bins, "upper", "bins", low=0, high=1)
+    width = upper - lower
+    if (width <= 0).any() or not np.allclose(width, width[0], rtol=1e-9, atol=1e-12):
+        raise ValueError(
+            "bins must be bins of one width, each from its lower edge up to a higher upper edge, "
+            "as calibration.calibration_bins makes them"
+        )
+    count = check_column(bins, "count", "bins", low=0)
+    if (count != np.round(count)).any():
+        raise ValueError("bins['count'] must hold whole numbers of samples")
+    if count.sum() == 0:
+        raise ValueError("bins must hold at least one sample; every count is 0")
+    filled = count > 0
+    for column in ("accuracy", "confidence"):
+        values = check_column(bins, column, "bins", low=0, high=1, finite=False)[filled]
+        if np.isnan(values).any():
+            raise ValueError(
+                f"bins[{column!r}] must be a number in every bin that holds samples; it is NaN in "
+                f"bin {int(np.flatnonzero(filled)[np.argmax(np.isnan(values))])}"
+            )
+
+
 @drawn_in_house_style
 def plot_reliability(bins, ax=None, title=None, legend=True):
     """A reliability diagram in the form of Guo et al. (2017): each confidence bin's accuracy as a
@@ -79,12 +113,7 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     drawn: of two diagrams one above the other, give it to the lower one and `legend=False` to the
     upper. Returns `ax`; the strip, which holds the key, is `ax.child_axes[0]`.
     """
-    check_columns(
-        bins,
-        ("lower", "upper", "count", "accuracy", "confidence"),
-        "bins",
-        "calibration.calibration_bins",
-    )
+    _check_bins(bins)
     title = checked_title(title)
     legend = check_bool(legend, "legend")
     ax = new_axes(ax, 5.0, width=4.4)
@@ -279,6 +308,19 @@ def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
             raise ValueError(
                 f"{name} must have recorded its predictions on its last epoch ({r.epochs}), "
                 "whose ECE is drawn"
+            )
+    curves_drawn = (
+        ("run", run, "val_loss"),
+        ("smoothed", smoothed, "val_cross_entropy"),
+        ("smoothed", smoothed, "val_loss"),
+    )
+    for name, r, column in curves_drawn:
+        if column not in r.history:
+            raise ValueError(f"{name} must have the curve {column!r}; it has {sorted(r.history)}")
+        if np.isnan(r.curve(column)).all():
+            raise ValueError(
+                f"{name} must have a finite {column} on at least one epoch; it is NaN on every "
+                "epoch (the run diverged)"
             )
     n_bins = check_count(n_bins, "n_bins")
     axes = axes_for(

@@ -9,7 +9,14 @@ import numpy as np
 from matplotlib.patches import Patch, Polygon
 
 from ..counterexample import PredictionSet, disagree, verdict
-from ..validation import as_array, check_columns, check_count, check_positive, check_probabilities
+from ..validation import (
+    as_array,
+    check_column,
+    check_columns,
+    check_count,
+    check_positive,
+    check_probabilities,
+)
 from .style import (
     COLORS,
     ROW_HEIGHT,
@@ -267,12 +274,16 @@ def plot_along_line(frame, ax=None):
     check_columns(
         frame, ("alpha", "loss", "accuracy"), "frame", "training.loss_and_accuracy_along_line"
     )
+    alpha = check_column(frame, "alpha", "frame")
+    # a loss of NaN or infinity (weights that overflow) has no place on the axis
+    loss = check_column(frame, "loss", "frame", low=0)
+    accuracy = check_column(frame, "accuracy", "frame", low=0, high=1)
     ax = new_axes(ax, ROW_HEIGHT + 0.6)
     ax.plot(frame["alpha"], frame["loss"], color=COLORS["loss"], lw=2, label="loss (left axis)")
     ax.set_xlabel("α along the line (0: initial weights, 1: trained)")
     ax.set_ylabel("loss", color=COLORS["loss"])
     ax.tick_params(axis="y", colors=COLORS["loss"])
-    ax.set_ylim(0, 1.1 * float(np.nanmax(frame["loss"])))
+    ax.set_ylim(0, 1.1 * float(loss.max()) if loss.max() > 0 else 1)
     right = ax.twinx()
     right.plot(
         frame["alpha"],
@@ -286,19 +297,17 @@ def plot_along_line(frame, ax=None):
     right.tick_params(axis="y", colors=COLORS["accuracy"])
     right.set_ylim(-0.02, 1.02)
     percent(right)
-    for alpha, text in ((0, "initial"), (1, "trained")):
-        ax.axvline(alpha, color=COLORS["reference"], lw=0.8, ls=":")
+    for end, text in ((0, "initial"), (1, "trained")):
+        ax.axvline(end, color=COLORS["reference"], lw=0.8, ls=":")
         ax.annotate(  # above the plot, where no curve runs
             text,
-            (alpha, 1),
+            (end, 1),
             xycoords=("data", "axes fraction"),
             xytext=(0, 3),
             textcoords="offset points",
             ha="center",
             color=COLORS["reference"],
         )
-    alpha = np.asarray(frame["alpha"], dtype=float)
-    loss, accuracy = (np.asarray(frame[c], dtype=float) for c in ("loss", "accuracy"))
     no_spines(ax, "top")
     no_spines(right, "top")
     # each curve named once the panel is laid out, clear of both: the loss under its start, where

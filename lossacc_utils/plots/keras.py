@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from ..validation import check_columns, check_positive
+from ..validation import check_column, check_columns, check_positive
 from .style import COLORS, ROW_HEIGHT, drawn_in_house_style, new_axes, no_spines
 
 __all__ = ["plot_clipping", "plot_epoch_losses", "plot_resolution"]
@@ -27,6 +27,17 @@ def plot_clipping(frame, ax=None):
         raise ValueError(
             "frame must be a DataFrame with a column p_true and at least one column of losses"
         )
+    if frame.empty:
+        raise ValueError("frame must have at least one row; it is empty")
+    # probabilities above 0: the x axis is logarithmic
+    p_true = check_column(frame, "p_true", "frame", high=1)
+    if (p_true <= 0).any():
+        raise ValueError(
+            f"frame['p_true'] must be probabilities above 0 (the axis is logarithmic); got "
+            f"{p_true.min():g}"
+        )
+    for column in frame.columns.drop("p_true"):
+        check_column(frame, column, "frame")
     ax = new_axes(ax, ROW_HEIGHT + 0.8)
     styles = [("-", COLORS["loss"], 2.5), ("--", COLORS["second_run"], 2)]
     for (column, values), (style, color, width) in zip(
@@ -158,9 +169,19 @@ def plot_epoch_losses(table, loss_after, ax=None):
         "table",
         "training.BatchLossRecorder.table",
     )
+    sizes = check_column(table, "batch size", "table", low=1)
+    if (sizes != np.round(sizes)).any():
+        raise ValueError("table['batch size'] must hold whole numbers of samples")
+    for column in ("loss before the step", "running mean"):  # NaN: training diverged
+        check_column(table, column, "table")
+    index = table.index
+    if not (pd.api.types.is_integer_dtype(index.dtype) or pd.api.types.is_float_dtype(index.dtype)):
+        raise TypeError(f"table's index must number the batches; got dtype {index.dtype}")
+    batches = np.asarray(index, dtype=float)
+    if not np.isfinite(batches).all() or (np.diff(batches) <= 0).any():
+        raise ValueError("table's index must number the batches, in increasing order")
     loss_after = check_positive(loss_after, "loss_after")
     ax = new_axes(ax, ROW_HEIGHT + 1.4)
-    batches = np.asarray(table.index, dtype=float)
     ax.plot(
         batches,
         table["loss before the step"],

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from ..validation import as_array, check_class_indices
+from ..runs import Run
+from ..validation import (
+    as_array,
+    check_choice,
+    check_class_indices,
+    check_count,
+    check_label_noise,
+    check_text,
+)
 from .runs import settled_epoch
 from .style import (
     COLORS,
@@ -45,6 +55,61 @@ def plot_points(x, y, ax=None, title=None):
     return ax
 
 
+#: What the figure reads of an experiment (`plateau.experiment` returns them all), and of each
+#: of its runs.
+_KEYS = ("case", "epochs", "label_noise", "run", "bigger")
+_CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")
+
+
+def _check_experiment(results, name: str) -> None:
+    """Check `results` (the caller's `name` for it, such as "experiments[0]") is what
+    `plateau.experiment` returns: its runs, each with every curve the figure draws and a number
+    on at least one epoch of each, planned epochs the run trained, and a label noise that leaves
+    the true class the likeliest."""
+    from ..plateau import DATASETS, N_CLASSES
+
+    if not isinstance(results, Mapping):
+        raise TypeError(
+            f"{name} must be what plateau.experiment returns, a dict; got {type(results).__name__}"
+        )
+    missing = [key for key in _KEYS if key not in results]
+    if missing:
+        raise ValueError(f"{name} must be what plateau.experiment returns; it lacks {missing}")
+    check_text(results["case"], f"{name}['case']")
+    for key in ("run", "bigger"):
+        run = results[key]
+        if not isinstance(run, Run):
+            raise TypeError(
+                f"{name}[{key!r}] must be a Run, as plateau.experiment trains; got "
+                f"{type(run).__name__}"
+            )
+        for curve_name in _CURVES:
+            if curve_name not in run.history:
+                raise ValueError(
+                    f"{name}[{key!r}] must have the curve {curve_name!r}; it has "
+                    f"{sorted(run.history)}"
+                )
+            if np.isnan(run.history[curve_name]).all():
+                raise ValueError(
+                    f"{name}[{key!r}] must have a number for {curve_name} on at least one epoch; "
+                    "it is NaN on every epoch (the run diverged)"
+                )
+    run = results["run"]
+    epochs = check_count(results["epochs"], f"{name}['epochs']")
+    if epochs > run.epochs:
+        raise ValueError(
+            f"{name}['epochs'] (the planned epochs, {epochs}) must be at most the {run.epochs} "
+            f"epochs of {name}['run']"
+        )
+    dataset = check_choice(results.get("dataset", "spirals"), f"{name}['dataset']", DATASETS)
+    check_label_noise(results["label_noise"], N_CLASSES, f"{name}['label_noise']")
+    if dataset != "spirals" and run.y_val is None:
+        raise ValueError(
+            f"{name}['run'] must hold its validation labels (y_val): the share of their most "
+            "common class is drawn"
+        )
+
+
 @drawn_in_house_style
 def plot_plateau(experiments, axes=None):
     """One row per experiment of `plateau.experiment`: losses (left) and accuracies (right).
@@ -57,11 +122,15 @@ def plot_plateau(experiments, axes=None):
     the runs' colours and the lines' styles. `axes` holds two Axes per experiment, row by row (a
     new figure when None).
     """
-    if not isinstance(experiments, list | tuple) or not experiments:
-        raise ValueError("experiments must be a list of what plateau.experiment returns")
-    for results in experiments:
-        if not isinstance(results, dict) or not {"run", "bigger", "epochs", "case"} <= set(results):
-            raise ValueError("experiments must be a list of what plateau.experiment returns")
+    if not isinstance(experiments, list | tuple):
+        raise TypeError(
+            "experiments must be a list of what plateau.experiment returns; got "
+            f"{type(experiments).__name__}"
+        )
+    if not experiments:
+        raise ValueError("experiments must hold at least one experiment; it is empty")
+    for i, results in enumerate(experiments):
+        _check_experiment(results, f"experiments[{i}]")
     from ..plateau import bayes_accuracy
 
     n = len(experiments)

@@ -13,9 +13,10 @@ import numpy as np
 
 from .. import curves
 from ..runs import as_run, recorded_epochs, with_predictions
-from ..validation import check_columns, check_count
+from ..validation import check_column, check_columns, check_count, check_real
 from .style import (
     COLORS,
+    MAX_PANELS,
     ROW_HEIGHT,
     axes_for,
     checked_title,
@@ -52,13 +53,19 @@ def settled_epoch(values, best: int, floor: float = 0.0) -> int:
     the curves from there on shows the climb at nearly full height, and the first epochs run off
     its top.
 
+    `values` holds one number per epoch, NaN where the curve has none (a diverged epoch); `floor`
+    is at least 0.
+
     >>> settled_epoch([2.0, 0.9, 0.5, 0.34, 0.2, 0.25, 0.3], best=5, floor=0.05)
     4
     """
-    values = np.asarray(values, dtype=float)
+    values = _curve_values(values, "values")
     best = check_count(best, "best")
     if not 1 <= best <= len(values):
         raise ValueError(f"best must be an epoch of the curve, 1 to {len(values)}; got {best}")
+    floor = check_real(floor, "floor")
+    if floor < 0:
+        raise ValueError(f"floor must be at least 0, a widening of the band; got {floor:g}")
     after = values[best - 1 :]
     after = after[np.isfinite(after)]
     if not len(after):
@@ -67,6 +74,30 @@ def settled_epoch(values, best: int, floor: float = 0.0) -> int:
     margin = max((high - low) / 4, floor)
     inside = np.flatnonzero((values >= low - margin) & (values <= high + margin))
     return int(inside[0]) + 1 if len(inside) else best
+
+
+def _curve_values(values, name: str) -> np.ndarray:
+    """`values` (the caller's `name` for them) as a curve: a non-empty list of real numbers, one
+    per epoch, each finite or NaN (an epoch of a diverged run); returned as floats."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # a ragged list
+        raise ValueError(
+            f"{name} must be a list of numbers, one per epoch; got a ragged list"
+        ) from None
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(
+            f"{name} must be a list of real numbers, one per epoch; got dtype {array.dtype}"
+        )
+    if array.ndim != 1 or not len(array):
+        raise ValueError(
+            f"{name} must be a non-empty list of numbers, one per epoch; got shape {array.shape}"
+        )
+    array = array.astype(float)
+    if np.isinf(array).any():
+        where = int(np.argmax(np.isinf(array)))
+        raise ValueError(f"{name} must be finite or NaN; got {array[where]} at index {where}")
+    return array
 
 
 def _finite(*arrays) -> np.ndarray:
@@ -160,6 +191,37 @@ def plot_run(run, axes=None, title=None):
     return axes
 
 
+#: How far below 0 a loss computed from recorded log-probabilities may be: a `runs.Run` accepts
+#: log-probabilities up to 1e-6 (float32 rounding), whose losses are down to -1e-6.
+_LOSS_ROUNDING = 1e-6
+
+
+def _check_loss_split(frame, name: str) -> None:
+    """Check the DataFrame `frame` (the caller's `name` for it) is a loss split of
+    `curves.loss_by_correctness`: its two parts losses, finite and at least 0, and its index the
+    epochs, increasing numbers."""
+    parts = {
+        column: check_column(frame, column, name)
+        for column in ("from wrong samples", "from correct samples")
+    }
+    for column, values in parts.items():
+        if (values < -_LOSS_ROUNDING).any():
+            raise ValueError(
+                f"{name}'s {column!r} column must be a part of a loss, at least 0; got "
+                f"{values.min():g}"
+            )
+    epochs = frame.index.to_numpy()
+    if not (
+        np.issubdtype(epochs.dtype, np.integer) or np.issubdtype(epochs.dtype, np.floating)
+    ) or not (np.isfinite(epochs).all() and (np.diff(epochs) > 0).all()):
+        shown = epochs.tolist()
+        shown = shown if len(shown) <= 8 else [*shown[:8], "..."]
+        raise ValueError(
+            f"{name} must be indexed by its epochs, increasing numbers, as "
+            f"curves.loss_by_correctness makes it; got the index {shown}"
+        )
+
+
 def _stack_loss_split(ax, frame):
     """The validation loss of `frame` (`curves.loss_by_correctness`) stacked on `ax`: the
     misclassified samples' part below, the correct samples' on top; returns the two parts."""
@@ -210,6 +272,11 @@ def plot_answer(run, axes=None):
     run = with_predictions(run)
     summary = curves.summarize(run)
     best, last = summary["best_epoch"], run.epochs
+    if np.isnan(run.val_accuracy).all():
+        raise ValueError(
+            "run's val_accuracy is NaN on every epoch (the run diverged): it has no accuracy "
+            "to draw"
+        )
     missing = [e for e in (best, last) if e not in run.val_log_probabilities]
     if missing:
         raise ValueError(
@@ -230,7 +297,8 @@ def plot_answer(run, axes=None):
     left.tick_params(axis="y", colors=COLORS["loss"])
     twin = left.twinx()
     curve(twin, accuracy, "validation", COLORS["accuracy"], "validation accuracy")
-    lowest = float(_finite(accuracy[settled_epoch(accuracy, best, 0.02) - 1 :]).min())
+    shown = _finite(accuracy[settled_epoch(accuracy, best, 0.02) - 1 :])
+    lowest = float((shown if len(shown) else _finite(accuracy)).min())  # NaN from the best on
     bottom = max(0.0, np.floor(10 * (lowest - 2 * (1 - lowest))) / 10)
     twin.set_ylim(bottom, 1.0)
     percent(twin)
@@ -353,6 +421,7 @@ def plot_loss_by_correctness(frame, ax=None):
         "frame",
         "curves.loss_by_correctness",
     )
+    _check_loss_split(frame, "frame")
     ax = new_axes(ax, ROW_HEIGHT + 0.4)
     wrong, correct = _stack_loss_split(ax, frame)
     total = (wrong + correct).to_numpy()
@@ -384,6 +453,11 @@ def plot_true_class_histograms(run, epochs, axes=None):
     run = with_predictions(run)
     epochs = recorded_epochs(run, epochs)
     shape = (-(-len(epochs) // 3), min(len(epochs), 3))
+    if axes is None and shape[0] * shape[1] > MAX_PANELS:
+        raise ValueError(
+            f"epochs must name at most {MAX_PANELS // 3 * 3} epochs for a new figure, rows of "
+            f"three panels of at most {MAX_PANELS} in all; got {len(epochs)} (pass axes for more)"
+        )
     if axes is None:
         _, grid = subplots(*shape, height=(ROW_HEIGHT + 0.4) * shape[0], sharey=True)
         axes = np.atleast_1d(grid).ravel()
@@ -428,19 +502,49 @@ def plot_costliest(run, table, axes=None):
     """
     run = with_predictions(run, images=True)
     check_columns(table, _COSTLIEST_COLUMNS, "table", "curves.costliest_samples")
-    samples = table["sample"].to_numpy()
+    cells = {column: check_column(table, column, "table") for column in _COSTLIEST_COLUMNS}
+    samples = cells["sample"]
     n_images = len(run.x_val)
-    whole = np.issubdtype(samples.dtype, np.integer)
+    whole = (samples == np.round(samples)).all()
     if not whole or ((samples < 0) | (samples >= n_images)).any():
         raise ValueError(
             f"table's sample column must index the run's {n_images} validation images "
             f"(0 to {n_images - 1}); got {samples.tolist()}"
         )
-    labels = table["true class"].to_numpy()
-    if (labels != run.y_val[samples]).any():
+    labels = cells["true class"]
+    if (labels != run.y_val[samples.astype(int)]).any():
         raise ValueError(
             "table must come from curves.costliest_samples of this run: its true classes are not "
             "the run's labels of those samples"
+        )
+    predicted = cells["predicted"]
+    n_classes = next(iter(run.val_log_probabilities.values())).shape[1]
+    bad = (predicted != np.round(predicted)) | (predicted < 0) | (predicted >= n_classes)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ValueError(
+            f"table's predicted column must hold the run's class indices, 0 to {n_classes - 1}; "
+            f"got {predicted[row]} in row {row}"
+        )
+    p_true = cells["p(true class)"]
+    bad = (p_true < 0) | (p_true > np.exp(_LOSS_ROUNDING))  # the probability of a loss of -1e-6
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ValueError(
+            f"table's 'p(true class)' column must hold probabilities in [0, 1]; got "
+            f"{p_true[row]:g} in row {row}"
+        )
+    bad = cells["loss"] < -_LOSS_ROUNDING
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ValueError(
+            f"table's loss column must hold losses, at least 0; got {cells['loss'][row]:g} in row "
+            f"{row}"
+        )
+    if axes is None and len(table) > MAX_PANELS:
+        raise ValueError(
+            f"table must list at most {MAX_PANELS} images for a new figure, the most panels it may "
+            f"hold; got {len(table)} rows (pass axes for more)"
         )
     if axes is None:
         rows, columns = -(-len(table) // 4), min(len(table), 4)

@@ -32,9 +32,17 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import is_color_like
 from matplotlib.ticker import FuncFormatter
 
-from ..validation import check_count, check_positive, check_text
+from ..validation import (
+    check_bool,
+    check_choice,
+    check_count,
+    check_positive,
+    check_real,
+    check_text,
+)
 
 __all__ = [
     "COLORS",
@@ -106,6 +114,16 @@ MAX_SAVED_PX = math.floor(FONT_SIZE * DPI / 72 * PHONE_COLUMN_PX / SMALLEST_TEXT
 WIDTH = math.floor(10 * (MAX_SAVED_PX / DPI - 2 * SAVE_PAD)) / 10
 #: The height of one row of panels, in inches.
 ROW_HEIGHT = 2.6
+#: The most panels a figure of `subplots` holds, in all and in a row or a column: a figure of the
+#: book has a handful, and matplotlib takes a minute to make 10,000.
+MAX_PANELS = 100
+#: The highest figure `subplots` makes, in inches: `MAX_PANELS` rows of `ROW_HEIGHT` (26,000 px at
+#: `DPI`, within the 65,536 px a PNG of matplotlib's Agg may have on a side).
+MAX_HEIGHT = MAX_PANELS * ROW_HEIGHT
+#: What `sharex` and `sharey` of `subplots` may be, as `plt.subplots` takes them.
+_SHARE = ("all", "row", "col", "none")
+#: The largest padding, in points, `label_clear_of` keeps between a text and the curves: an inch.
+_MAX_PAD = 72.0
 
 #: matplotlib's settings while a figure function draws: its text and its spines.
 RC = {
@@ -134,23 +152,46 @@ def shown_text_px(points: float, saved_width_px: float, column_px: float) -> flo
     >>> round(shown_text_px(12, 570, PHONE_COLUMN_PX), 1), round(shown_text_px(12, 570, 672), 1)
     (10.0, 16.7)
     """
+    points = check_positive(points, "points")
+    saved_width_px = check_positive(saved_width_px, "saved_width_px")
+    column_px = check_positive(column_px, "column_px")
     return points * DPI / 72 * min(1.0, column_px / saved_width_px)
 
 
 def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
     """A new figure of `nrows` by `ncols` panels, `width` inches wide (at most `WIDTH`) and
-    `height` inches high (a `ROW_HEIGHT` a row when None), laid out by matplotlib's constrained
-    layout: what a notebook calls to place figures of this package side by side or one above the
-    other. Other keyword arguments go to `plt.subplots` (`sharex=True`, say). Returns the figure
-    and its axes."""
-    nrows, ncols = check_count(nrows, "nrows"), check_count(ncols, "ncols")
+    `height` inches high (a `ROW_HEIGHT` a row when None, at most `MAX_HEIGHT`), laid out by
+    matplotlib's constrained layout: what a notebook calls to place figures of this package side
+    by side or one above the other. It holds at most `MAX_PANELS` panels. Other keyword arguments
+    go to `plt.subplots` (`sharex=True`, say). Returns the figure and its axes."""
+    why = ", the most panels a figure may hold"
+    nrows = check_count(nrows, "nrows", high=MAX_PANELS, why=why)
+    ncols = check_count(ncols, "ncols", high=MAX_PANELS, why=why)
+    if nrows * ncols > MAX_PANELS:
+        raise ValueError(
+            f"nrows and ncols must make at most {MAX_PANELS} panels; got {nrows} x {ncols} = "
+            f"{nrows * ncols}"
+        )
     height = ROW_HEIGHT * nrows if height is None else check_positive(height, "height")
+    if height > MAX_HEIGHT:
+        raise ValueError(
+            f"height must be at most {MAX_HEIGHT:g} inches ({MAX_PANELS} rows of {ROW_HEIGHT}); "
+            f"got {height:g}"
+        )
     width = check_positive(width, "width")
     if width > WIDTH:
         raise ValueError(f"width must be at most {WIDTH} inches, the widest a phone shows legibly")
     for name in ("figsize", "layout"):
         if name in kwargs:
             raise TypeError(f"{name} is decided by the house style; pass height instead")
+    for name in ("sharex", "sharey"):
+        if name in kwargs:
+            share = kwargs[name]
+            if not isinstance(share, bool | np.bool_):
+                check_choice(share, name, (True, False, *_SHARE))
+            kwargs[name] = share if isinstance(share, str) else bool(share)
+    if "squeeze" in kwargs:
+        kwargs["squeeze"] = check_bool(kwargs["squeeze"], "squeeze")
     with plt.rc_context(RC):
         return plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
 
@@ -263,6 +304,65 @@ def _occupied(ax, xs, ys, left: float, right: float):
     return float(within.min()), float(within.max())
 
 
+def _checked_lines(lines, ax) -> list:
+    """`lines` of `label_clear_of`, checked: a non-empty list of (axes, xs, ys), each axes in the
+    figure of `ax` and xs and ys real numbers of one length (NaN allowed: a curve may have
+    diverged); returns them with xs and ys as float arrays."""
+    if not isinstance(lines, list | tuple):
+        raise TypeError(
+            "lines must be a list of (axes, xs, ys), the curve the text names first; "
+            f"got {lines!r:.80}"
+        )
+    if not lines:
+        raise ValueError("lines must hold at least the curve the text names; it is empty")
+    checked = []
+    for i, line in enumerate(lines):
+        if not isinstance(line, list | tuple) or len(line) != 3:
+            raise TypeError(f"lines[{i}] must be a triple (axes, xs, ys); got {line!r:.80}")
+        axes, xs, ys = line
+        if not isinstance(axes, Axes):
+            raise TypeError(
+                f"lines[{i}] must start with a matplotlib Axes; got {type(axes).__name__}"
+            )
+        if axes.figure is not ax.figure:
+            raise ValueError(f"lines[{i}] must be drawn in the figure of ax; its axes are not")
+        points = []
+        for part, values in (("xs", xs), ("ys", ys)):
+            try:
+                array = np.asarray(values)
+            except (TypeError, ValueError):
+                array = np.asarray(None, dtype=object)
+            if not (
+                np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+            ):
+                raise TypeError(f"lines[{i}]'s {part} must be real numbers; got {values!r:.80}")
+            if array.ndim != 1 or not len(array):
+                raise ValueError(
+                    f"lines[{i}]'s {part} must be a non-empty list of numbers; got shape "
+                    f"{array.shape}"
+                )
+            points.append(array.astype(float))
+        if len(points[0]) != len(points[1]):
+            raise ValueError(
+                f"lines[{i}] must have one y for each x; got {len(points[0])} xs and "
+                f"{len(points[1])} ys"
+            )
+        checked.append((axes, *points))
+    return checked
+
+
+#: The keyword arguments of `annotate` that `label_clear_of` decides itself.
+_PLACED = (
+    "xy",
+    "xytext",
+    "textcoords",
+    "va",
+    "verticalalignment",
+    "horizontalalignment",
+    "annotation_clip",
+)
+
+
 def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.0, **kwargs):
     """Write `text` beside the point `x` of a curve, at the height nearest that curve where its box
     lies inside `ax` and clear, by `pad` points, of every curve in `lines` and of the texts
@@ -274,6 +374,25 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     `ha="right"` ends the text at `x` (a curve's end), `"left"` starts it there, `"center"` centres
     it on it. Call once the axis limits are set and the panel's titles written: the figure is laid
     out to measure the text."""
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
+    x = check_real(x, "x")
+    if not isinstance(text, str) or not text.strip():
+        raise TypeError(f"text must be a non-empty string; got {text!r:.80}")
+    if color is None or not is_color_like(color):
+        raise ValueError(f"color must be a matplotlib colour; got {color!r:.80}")
+    lines = _checked_lines(lines, ax)
+    ha = check_choice(ha, "ha", ("right", "left", "center"))
+    prefer = check_choice(prefer, "prefer", ("above", "below"))
+    pad = check_real(pad, "pad")
+    if not 0 <= pad <= _MAX_PAD:
+        raise ValueError(
+            f"pad must be from 0 to {_MAX_PAD:g} points (an inch, beyond which a panel has no "
+            f"clear height); got {pad:g}"
+        )
+    placed = [name for name in _PLACED if name in kwargs]
+    if placed:
+        raise TypeError(f"{placed[0]} is decided by label_clear_of; leave it out of its kwargs")
     figure = ax.figure
     figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
