@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -95,6 +97,17 @@ class Spec:
         return ()
 
 
+def _check_bounds(spec, low, high, kind) -> None:
+    """A spec's bounds, checked as it is declared: numbers of `kind` (or infinite), low first."""
+    for bound in (low, high):
+        if isinstance(bound, bool) or not (
+            isinstance(bound, kind) or bound in (-math.inf, math.inf)
+        ):
+            raise TypeError(f"{type(spec).__name__}'s bounds must be numbers; got {bound!r}")
+    if not low <= high:
+        raise ValueError(f"{type(spec).__name__}'s low must be at most its high; got {low}, {high}")
+
+
 @dataclass(frozen=True)
 class Real(Spec):
     """A finite real number from `low` to `high` (a bool, text or complex number is refused)."""
@@ -103,6 +116,9 @@ class Real(Spec):
     high: float = np.inf
     why: str = ""  # what the bounds come from, said by the error
     open: bool = False  # whether the bounds themselves are left out
+
+    def __post_init__(self):
+        _check_bounds(self, self.low, self.high, numbers.Real)
 
     def check(self, value, name, checked):
         number = check_real(value, name)
@@ -133,6 +149,11 @@ class Count(Spec):
     low: int = 1
     high: int | None = None
     why: str = ""  # what the upper bound comes from, said by the error
+
+    def __post_init__(self):
+        _check_bounds(
+            self, self.low, math.inf if self.high is None else self.high, numbers.Integral
+        )
 
     def check(self, value, name, checked):
         return check_count(value, name, low=self.low, high=self.high, why=self.why)

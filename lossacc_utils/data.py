@@ -315,15 +315,20 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
     def labels(a):
         return np.asarray(a, dtype="int64")
 
-    return Split(
-        dataset,
-        images(x[parts[0]]),
-        labels(y[parts[0]]),
-        images(x[parts[1]]),
-        labels(y[parts[1]]),
-        images(x_test[test_order]),
-        labels(y_test[test_order]),
-    )
+    try:
+        return Split(
+            dataset,
+            images(x[parts[0]]),
+            labels(y[parts[0]]),
+            images(x[parts[1]]),
+            labels(y[parts[1]]),
+            images(x_test[test_order]),
+            labels(y_test[test_order]),
+        )
+    except ValueError as error:  # the arrays read from `path` do not make a split
+        if path is None:
+            raise
+        raise ValueError(f"path {path} does not hold a data set: {error}") from None
 
 
 def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0):

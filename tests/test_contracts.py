@@ -315,6 +315,21 @@ def test_a_missing_or_unknown_argument_is_named_from_inside_the_package(function
         assert f"{os.sep}lossacc_utils{os.sep}" in last, f"raised from {last}"
 
 
+@pytest.mark.parametrize(
+    ("declare", "message"),
+    [
+        (lambda: contracts.Count(high="a"), "Count's bounds must be numbers"),
+        (lambda: contracts.Count(low=1.5), "Count's bounds must be numbers"),
+        (lambda: contracts.Real(low="a"), "Real's bounds must be numbers"),
+        (lambda: contracts.Real(low=math.nan), "Real's low must be at most its high"),
+        (lambda: contracts.Real(2, 1), "Real's low must be at most its high"),
+    ],
+)
+def test_a_spec_with_bounds_that_are_not_numbers_is_refused_when_declared(declare, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        declare()
+
+
 def test_every_function_of_a_contracted_module_declares_its_contract():
     for function in contracted_functions():
         assert isinstance(getattr(function, "contract", None), dict), function.__name__
