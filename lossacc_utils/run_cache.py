@@ -64,7 +64,9 @@ def keeper(train, where: str, ignore=()):
 
     if not callable(train):
         raise TypeError(f"train must be the function whose runs are kept; got {train!r}")
-    _check_folder(where)
+    if not isinstance(where, str | os.PathLike) or not str(where) or Path(where).is_file():
+        raise ValueError(f"where must name a folder to keep the runs in; got {where!r}")
+    Path(where).mkdir(parents=True, exist_ok=True)  # made on first use
     if isinstance(ignore, str) or not isinstance(ignore, list | tuple | set):
         raise TypeError(f"ignore must be a list of argument names; got {ignore!r}")
     names = inspect.signature(train).parameters if ignore else {}

@@ -471,11 +471,15 @@ def test_a_worker_that_dies_is_replaced_for_the_next_runs():
 
 
 def test_the_run_cache_refuses_what_is_not_its_folder_or_a_line(tmp_path):
+    (tmp_path / "a file").write_text("not a folder")
+    for where in ("", None, tmp_path / "a file"):
+        with pytest.raises(ValueError, match="where must name a folder to keep the runs in"):
+            run_cache.keeper(print, where)
     for where in ("", None, tmp_path / "absent"):
         with pytest.raises(ValueError, match="where must name the run cache's folder"):
-            run_cache.keeper(print, where)
-        with pytest.raises(ValueError, match="where must name the run cache's folder"):
             run_cache.log_trained(where, "seed 1")
+    run_cache.keeper(print, tmp_path / "runs")  # the folder is made on first use
+    assert (tmp_path / "runs").is_dir()
     with pytest.raises(TypeError, match="train must be the function"):
         run_cache.keeper(5, tmp_path)
     with pytest.raises(TypeError, match="ignore must be a list of argument names"):
