@@ -274,6 +274,10 @@ class KerasTargets(Spec):
     labels: str = "probabilities"
     rank: bool = False
 
+    def __post_init__(self):
+        if self.labels not in ("probabilities", "binary"):
+            raise ValueError(f"labels must be 'probabilities' or 'binary'; got {self.labels!r}")
+
     def reads(self):
         return (self.like,)
 

@@ -323,6 +323,7 @@ def test_a_missing_or_unknown_argument_is_named_from_inside_the_package(function
         (lambda: contracts.Real(low="a"), "Real's bounds must be numbers"),
         (lambda: contracts.Real(low=math.nan), "Real's low must be at most its high"),
         (lambda: contracts.Real(2, 1), "Real's low must be at most its high"),
+        (lambda: contracts.KerasTargets(like="y_pred", labels="binari"), "labels must be"),
     ],
 )
 def test_a_spec_with_bounds_that_are_not_numbers_is_refused_when_declared(declare, message):
