@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from collections.abc import Mapping
 
 import keras
 import numpy as np
@@ -42,6 +43,7 @@ from .runs import Run, as_run
 from .training import in_memory_batches
 from .validation import (
     MAX_EPOCHS,
+    check_choice,
     check_columns,
     check_count,
     check_fraction,
@@ -61,6 +63,7 @@ __all__ = [
     "OUTPUTS",
     "bayes_accuracy",
     "ceiling_estimate",
+    "check_experiment",
     "diagnose",
     "experiment",
     "experiments",
@@ -330,6 +333,45 @@ def _shares(labels) -> np.ndarray:
     return np.bincount(labels - labels.min()) / len(labels)
 
 
+#: The keys of what `experiment` returns that `check_experiment` requires ("dataset" defaults to
+#: the spirals, and "case" is a name).
+EXPERIMENT_KEYS = ("run", "bigger", "epochs", "twist", "label_noise")
+
+
+def check_experiment(results, name: str = "results") -> dict:
+    """`results`, checked to be what `experiment` returns, with its runs made `Run`s (from a Keras
+    `History` or a dict of curves too), its planned epochs within the run's, its twist, label noise
+    and dataset checked; an error names it `name` (such as "experiments[0]")."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the text an error names the results by; got {name!r}")
+    if not isinstance(results, Mapping):
+        raise TypeError(
+            f"{name} must be what plateau.experiment returns, a dict; got {type(results).__name__}"
+        )
+    missing = [key for key in EXPERIMENT_KEYS if key not in results]
+    if missing:
+        raise ValueError(f"{name} must be what plateau.experiment returns; it lacks {missing}")
+    checked = dict(results)
+    for key in ("run", "bigger"):
+        checked[key] = as_run(results[key], f"{name}[{key!r}]")
+    run = checked["run"]
+    epochs = checked["epochs"] = check_count(results["epochs"], f"{name}['epochs']")
+    if epochs > run.epochs:
+        raise ValueError(
+            f"{name}['epochs'] (the planned epochs, {epochs}) must be at most the "
+            f"{run.epochs} epochs of {name}['run']"
+        )
+    checked["twist"] = check_real(results["twist"], f"{name}['twist']")
+    checked["label_noise"] = check_label_noise(
+        results["label_noise"], N_CLASSES, f"{name}['label_noise']"
+    )
+    dataset = results.get("dataset", "spirals")
+    checked["dataset"] = check_choice(dataset, f"{name}['dataset']", DATASETS)
+    if "case" in results:
+        checked["case"] = check_text(results["case"], f"{name}['case']")
+    return checked
+
+
 def diagnose(results, seed=0) -> pd.Series:
     """What a reader can measure about one `experiment`, and the cause it points to.
 
@@ -343,20 +385,9 @@ def diagnose(results, seed=0) -> pd.Series:
     Beside them: the majority share, the loss of a model that knows only the class shares (their
     entropy, in nats), and the best accuracy possible where it is known (spirals), else NaN.
     """
-    keys = {"run", "bigger", "epochs", "twist", "label_noise"}
-    if not isinstance(results, dict) or not keys <= set(results):
-        raise ValueError(f"results must be what plateau.experiment returns, with {sorted(keys)}")
-    run = as_run(results["run"], "results['run']")
-    bigger = as_run(results["bigger"], "results['bigger']")
-    epochs = check_count(results["epochs"], "results['epochs']")
-    twist = check_real(results["twist"], "results['twist']")
-    label_noise = check_label_noise(results["label_noise"], N_CLASSES, "results['label_noise']")
-    if epochs > run.epochs:
-        raise ValueError(
-            f"results['epochs'] (the planned epochs, {epochs}) must be at most the "
-            f"{run.epochs} epochs of results['run']"
-        )
-    dataset = _dataset(results.get("dataset", "spirals"))
+    results = check_experiment(results)
+    run, bigger, dataset = results["run"], results["bigger"], results["dataset"]
+    epochs, twist, label_noise = results["epochs"], results["twist"], results["label_noise"]
     units = run.config.get("output units", N_CLASSES)
     labels = run.y_val
     shares = _shares(labels) if labels is not None else np.array([np.nan])

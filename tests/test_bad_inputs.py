@@ -2916,6 +2916,35 @@ for entry in ("twist", "label_noise"):
         ("results", entry),
         {key: value for key, value in FAKE_RESULTS.items() if key != entry},
     )
+CHECK_EXPERIMENT = plateau.check_experiment
+sweep(CHECK_EXPERIMENT, {}, "results", [("None", None), ("{}", {}), ("a-run", RUN), ("5", 5)])
+sweep(CHECK_EXPERIMENT, {"results": FAKE_RESULTS}, "name", [("None", None), ("5", 5)])
+rejects(  # named as the caller names it
+    CHECK_EXPERIMENT, "named", "experiments[3]", {**FAKE_RESULTS, "epochs": 99}, "experiments[3]"
+)
+for entry, values in (
+    ("dataset", [("mnist", "mnist"), ("None", None)]),
+    ("case", [("None", None), ("''", ""), ("bell", "a\a")]),
+):
+    for label, value in values:
+        rejects(
+            CHECK_EXPERIMENT,
+            f"results[{entry!r}]={label}",
+            ("results", entry),
+            {**FAKE_RESULTS, entry: value},
+        )
+answers(  # the runs made Runs, from a Keras History's dict of curves too; the dataset filled in
+    CHECK_EXPERIMENT,
+    "history-dicts",
+    holds(
+        lambda checked: (
+            isinstance(checked["run"], runs.Run)
+            and list(checked["run"].val_loss) == list(HISTORY["val_loss"])
+            and checked["dataset"] == "spirals"
+        )
+    ),
+    {**FAKE_RESULTS, "run": HISTORY, "bigger": HISTORY},
+)
 answers(  # two of three epochs planned: 0.75 then, 0.8 after "longer" training, +5 points
     plateau.diagnose,
     "fake",

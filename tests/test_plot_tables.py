@@ -317,7 +317,6 @@ BAD_EXPERIMENTS = {
     "None-inside": ([None], TypeError),
     "no-case": ([without(experiment(), "case")], ValueError),
     "no-label_noise": ([without(experiment(), "label_noise")], ValueError),
-    "dict-runs": ([experiment(run=dict(make_run().history))], TypeError),
     "run-None": ([experiment(run=None)], TypeError),
     "bigger-None": ([experiment(bigger=None)], TypeError),
     "epochs-text": ([experiment(epochs="x")], ValueError),
@@ -346,6 +345,15 @@ BAD_EXPERIMENTS = {
 def test_plateau_refuses_what_plateau_experiment_would_not_return(experiments, error):
     message = refused(lambda: plots.plot_plateau(experiments), error, "experiments")
     assert not message.startswith(("label_noise", "run ", "epochs"))
+
+
+def test_plateau_takes_runs_as_keras_histories_as_diagnose_does():
+    def drawn(axes):
+        return [list(line.get_ydata()) for ax in np.ravel(axes) for line in ax.get_lines()]
+
+    as_runs = drawn(plots.plot_plateau([experiment()]))
+    histories = {"run": dict(make_run().history), "bigger": dict(make_run(2).history)}
+    assert drawn(plots.plot_plateau([experiment(**histories)])) == as_runs
 
 
 def test_refusals_name_the_entry_of_an_experiment():

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
-from ..runs import Run
 from ..validation import (
     as_array,
-    check_choice,
     check_class_indices,
-    check_count,
-    check_label_noise,
-    check_text,
 )
 from .runs import settled_epoch
 from .style import (
@@ -55,34 +48,21 @@ def plot_points(x, y, ax=None, title=None):
     return ax
 
 
-#: What the figure reads of an experiment (`plateau.experiment` returns them all), and of each
-#: of its runs.
-_KEYS = ("case", "epochs", "label_noise", "run", "bigger")
+#: The curves the figure draws of each run of an experiment.
 _CURVES = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
-def _check_experiment(results, name: str) -> None:
-    """Check `results` (the caller's `name` for it, such as "experiments[0]") is what
-    `plateau.experiment` returns: its runs, each with every curve the figure draws and a number
-    on at least one epoch of each, planned epochs the run trained, and a label noise that leaves
-    the true class the likeliest."""
-    from ..plateau import DATASETS, N_CLASSES
+def _checked_experiment(results, name: str) -> dict:
+    """`results` (the caller's `name` for it, such as "experiments[0]"), checked by
+    `plateau.check_experiment`, with the case's name the figure shows and every curve it draws,
+    a number on at least one epoch of each."""
+    from ..plateau import check_experiment
 
-    if not isinstance(results, Mapping):
-        raise TypeError(
-            f"{name} must be what plateau.experiment returns, a dict; got {type(results).__name__}"
-        )
-    missing = [key for key in _KEYS if key not in results]
-    if missing:
-        raise ValueError(f"{name} must be what plateau.experiment returns; it lacks {missing}")
-    check_text(results["case"], f"{name}['case']")
+    results = check_experiment(results, name)
+    if "case" not in results:
+        raise ValueError(f"{name} must be what plateau.experiment returns; it lacks ['case']")
     for key in ("run", "bigger"):
         run = results[key]
-        if not isinstance(run, Run):
-            raise TypeError(
-                f"{name}[{key!r}] must be a Run, as plateau.experiment trains; got "
-                f"{type(run).__name__}"
-            )
         for curve_name in _CURVES:
             if curve_name not in run.history:
                 raise ValueError(
@@ -94,20 +74,12 @@ def _check_experiment(results, name: str) -> None:
                     f"{name}[{key!r}] must have a number for {curve_name} on at least one epoch; "
                     "it is NaN on every epoch (the run diverged)"
                 )
-    run = results["run"]
-    epochs = check_count(results["epochs"], f"{name}['epochs']")
-    if epochs > run.epochs:
-        raise ValueError(
-            f"{name}['epochs'] (the planned epochs, {epochs}) must be at most the {run.epochs} "
-            f"epochs of {name}['run']"
-        )
-    dataset = check_choice(results.get("dataset", "spirals"), f"{name}['dataset']", DATASETS)
-    check_label_noise(results["label_noise"], N_CLASSES, f"{name}['label_noise']")
-    if dataset != "spirals" and run.y_val is None:
+    if results["dataset"] != "spirals" and results["run"].y_val is None:
         raise ValueError(
             f"{name}['run'] must hold its validation labels (y_val): the share of their most "
             "common class is drawn"
         )
+    return results
 
 
 @drawn_in_house_style
@@ -129,8 +101,9 @@ def plot_plateau(experiments, axes=None):
         )
     if not experiments:
         raise ValueError("experiments must hold at least one experiment; it is empty")
-    for i, results in enumerate(experiments):
-        _check_experiment(results, f"experiments[{i}]")
+    experiments = [
+        _checked_experiment(results, f"experiments[{i}]") for i, results in enumerate(experiments)
+    ]
     from ..plateau import bayes_accuracy
 
     n = len(experiments)
@@ -170,7 +143,7 @@ def plot_plateau(experiments, axes=None):
             va="top" if at_top else "bottom",
             color=COLORS["reference"],
         )
-        if results.get("dataset", "spirals") == "spirals":
+        if results["dataset"] == "spirals":
             best = bayes_accuracy(results["label_noise"])
             name = f"best possible:\n{best:.0%}"
         else:
