@@ -366,9 +366,20 @@ def test_two_processes_asking_for_one_run_at_once_train_it_once(tmp_path):
         f"print(overtraining.run_overtraining(seed=2, **{TINY_RUN!r}).val_loss[-1])\n"
     )
     env = {**os.environ, run_cache.RUN_CACHE: str(tmp_path)}
+    cores = sorted(os.sched_getaffinity(0))
+
+    def one_core(i):  # each process a core of its own, where it starts a single worker
+        return lambda: os.sched_setaffinity(0, {cores[i % len(cores)]})
+
     both = [
-        subprocess.Popen([sys.executable, "-c", ask], env=env, stdout=subprocess.PIPE, text=True)
-        for _ in range(2)
+        subprocess.Popen(
+            [sys.executable, "-c", ask],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=one_core(i),
+        )
+        for i in range(2)
     ]
     losses = {child.communicate()[0] for child in both}
     assert [child.returncode for child in both] == [0, 0]
