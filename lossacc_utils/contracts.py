@@ -21,6 +21,11 @@ The specs (each a frozen dataclass whose fields are its boundaries):
   `Logits` or `KerasPredictions`), from 0 to its number of classes less 1;
 - `LogitRows()`: logits along the last axis of an array of any shape, -inf allowed;
 - `Flag()`: True or False;
+- `Choice(options)`: one of the texts `options`;
+- a run: `Curves(needs, epochs)`, a `runs.Run` (or a Keras `History` or a dict of curves, made
+  into one) of at least `epochs` epochs, with the curves `needs`; `CurveName(of)`, the name of a
+  curve of the run `of`; `Recorded()`, a `Run` that recorded its validation predictions, and
+  `RecordedEpoch(of)`, an epoch at which the run `of` recorded them;
 - what Keras' losses and metrics take, in the dtype Keras computes in (`keras_dtype`):
   `KerasPredictions(probabilities_unless, classes_or)`, `KerasTargets(like, labels, rank)` and
   `KerasThreshold()`.
@@ -47,10 +52,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .runs import as_run, with_predictions
 from .validation import (
     as_array,
     check_binary_labels,
     check_bool,
+    check_choice,
     check_class_axis,
     check_class_indices,
     check_count,
@@ -61,14 +68,18 @@ from .validation import (
     check_probabilities,
     check_real,
     check_same_shape,
+    check_text,
     keras_dtype,
     match_rank,
 )
 
 __all__ = [
     "BinaryLabels",
+    "Choice",
     "ClassIndices",
     "Count",
+    "CurveName",
+    "Curves",
     "Distributions",
     "Flag",
     "KerasPredictions",
@@ -78,6 +89,8 @@ __all__ = [
     "Logits",
     "Positive",
     "Real",
+    "Recorded",
+    "RecordedEpoch",
     "Scores",
     "Spec",
     "takes",
@@ -241,12 +254,107 @@ class Flag(Spec):
 
 
 @dataclass(frozen=True)
+class Choice(Spec):
+    """One of the texts `options`."""
+
+    options: tuple[str, ...]
+
+    def __post_init__(self):
+        if not self.options or not all(isinstance(option, str) for option in self.options):
+            raise TypeError(f"Choice's options must be texts; got {self.options!r}")
+
+    def check(self, value, name, checked):
+        return check_choice(value, name, self.options)
+
+
+@dataclass(frozen=True)
+class Curves(Spec):
+    """A run's curves: a `runs.Run`, or a Keras `History` or a dict of curves made into one, of
+    at least `epochs` epochs (two, by default: one epoch has no change to show), holding every
+    curve named in `needs`; as a `Run`."""
+
+    needs: tuple[str, ...] = ()
+    epochs: int = 2
+
+    def __post_init__(self):
+        _check_bounds(self, self.epochs, self.epochs, numbers.Integral)
+
+    def check(self, value, name, checked):
+        run = as_run(value, name)
+        missing = [curve for curve in self.needs if curve not in run.history]
+        if missing:
+            raise ValueError(
+                f"{name} must have the curves {list(self.needs)}; it lacks {missing} (it has "
+                f"{sorted(run.history)})"
+            )
+        if run.epochs < self.epochs:
+            raise ValueError(f"{name} must have at least {self.epochs} epochs; it has {run.epochs}")
+        return run
+
+
+@dataclass(frozen=True)
+class CurveName(Spec):
+    """The name of a curve of the run `of` (a `Curves` or `Recorded`), declared before it."""
+
+    of: str
+
+    def reads(self):
+        return (self.of,)
+
+    def check(self, value, name, checked):
+        curves = sorted(checked[self.of].history)
+        if check_text(value, name) not in curves:
+            raise ValueError(
+                f"{name} must name a curve of {self.of}, one of {curves}; got {value!r}"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Recorded(Spec):
+    """A `runs.Run` that recorded its validation predictions, as `run_overtraining` returns."""
+
+    def check(self, value, name, checked):
+        return with_predictions(value, name)
+
+
+@dataclass(frozen=True)
+class RecordedEpoch(Spec):
+    """An epoch, counted from 1, at which the run `of` (a `Recorded`, declared before it) recorded
+    its validation predictions."""
+
+    of: str
+
+    def reads(self):
+        return (self.of,)
+
+    def check(self, value, name, checked):
+        epoch, recorded = check_count(value, name), list(checked[self.of].val_log_probabilities)
+        if epoch not in recorded:
+            raise ValueError(
+                f"{name} must be an epoch at which {self.of} recorded its predictions "
+                f"({len(recorded)} epochs, from {recorded[0]} to {recorded[-1]}); got {epoch}"
+            )
+        return epoch
+
+
+def _as_tensorflow_reads(array: np.ndarray) -> np.ndarray:
+    """`array` as TensorFlow computes with it on a CPU, which flushes subnormal float32 and
+    float64 numbers (such as 1e-40 in float32) to a zero of their sign; float16 keeps its own."""
+    if array.dtype in (np.float32, np.float64):
+        tiny = np.abs(array) < np.finfo(array.dtype).tiny
+        array = np.where(tiny, np.copysign(0, array), array).astype(array.dtype)
+    return array
+
+
+@dataclass(frozen=True)
 class KerasPredictions(Spec):
     """Predictions as a Keras loss or metric takes them: an array of finite numbers, in the dtype
-    Keras computes in (`keras_dtype`: that of a floating array, float32 for anything else), which
-    must hold them. Probabilities in [0, 1] unless the flag `probabilities_unless` (declared
-    before it, such as `from_logits`) is true; with `classes_or`, at least 2 classes on the last
-    axis, the error naming `classes_or` as what to use for a single output."""
+    Keras computes in (`keras_dtype`: that of a floating array, float32 for anything else),
+    which must hold them, a subnormal number read as 0, as TensorFlow reads it. Probabilities in
+    [0, 1] unless the flag `probabilities_unless` (declared before it, such as `from_logits`) is
+    true; with `classes_or`, at least 2 classes on the last axis, the error naming `classes_or`
+    as what to use for a single output."""
 
     probabilities_unless: str | None = None
     classes_or: str | None = None
@@ -255,7 +363,7 @@ class KerasPredictions(Spec):
         return (self.probabilities_unless,) if self.probabilities_unless else ()
 
     def check(self, value, name, checked):
-        array = check_in_dtype(value, name, keras_dtype(value))
+        array = _as_tensorflow_reads(check_in_dtype(value, name, keras_dtype(value)))
         if self.classes_or:
             check_class_axis(array, name, self.classes_or)
         if self.probabilities_unless and not checked[self.probabilities_unless]:
@@ -283,7 +391,7 @@ class KerasTargets(Spec):
 
     def check(self, value, name, checked):
         predictions = checked[self.like]
-        targets = check_in_dtype(value, name, predictions.dtype)
+        targets = _as_tensorflow_reads(check_in_dtype(value, name, predictions.dtype))
         if self.rank:
             targets, checked[self.like] = match_rank(targets, predictions, (name, self.like))
         else:
@@ -305,7 +413,7 @@ class KerasThreshold(Spec):
             raise ValueError(
                 f"{name} must be within the range of {dtype}, as in Keras; got {number:g}"
             )
-        return float(dtype.type(number))
+        return float(_as_tensorflow_reads(np.array(number, dtype)))
 
 
 def takes(**contract: Spec):

@@ -12,9 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from .contracts import Real, takes
-from .runs import Run, as_run, with_predictions
-from .validation import check_choice, check_count, check_real, check_text
+from .contracts import Choice, Count, CurveName, Curves, Real, Recorded, RecordedEpoch, takes
+from .runs import Run
 
 __all__ = [
     "costliest_samples",
@@ -26,14 +25,6 @@ __all__ = [
     "sample_verdicts",
     "summarize",
 ]
-
-
-def _curves(run, *names) -> list[np.ndarray]:
-    run = as_run(run)
-    values = [run.curve(name) for name in names]
-    if run.epochs < 2:
-        raise ValueError(f"the run must have at least two epochs; it has {run.epochs}")
-    return values
 
 
 @takes(loss=Real(0), lowest=Real(0))
@@ -49,6 +40,7 @@ def over_lowest(loss, lowest) -> float:
     return loss / lowest
 
 
+@takes(run=Curves(needs=("val_loss", "val_accuracy")))
 def summarize(run) -> dict:
     """The epoch of the lowest validation loss, and how loss and accuracy end up relative to it.
 
@@ -57,7 +49,7 @@ def summarize(run) -> dict:
     Epochs whose loss is NaN (a run that diverged) are never the lowest; if the last one is NaN,
     so are the final loss and the ratio, and `diverged_epoch` says where the NaNs began.
     """
-    val_loss, val_accuracy = _curves(run, "val_loss", "val_accuracy")
+    val_loss, val_accuracy = run.val_loss, run.val_accuracy
     if np.isnan(val_loss).all():
         raise ValueError("the run's val_loss is NaN on every epoch: it diverged from the start")
     if np.nanmin(val_loss) < 0:
@@ -80,6 +72,7 @@ def summarize(run) -> dict:
     }
 
 
+@takes(prefix=Choice(("val_", "")), run=Curves())
 def opposite_moves(run, prefix="val_") -> pd.DataFrame:
     """Epochs in which the loss and the accuracy moved in opposite directions.
 
@@ -87,10 +80,10 @@ def opposite_moves(run, prefix="val_") -> pd.DataFrame:
     worse (rose) while the accuracy got better (rose). `prefix` is "val_" for the validation curves
     and "" for the training curves. One row per such epoch, with both changes.
     """
-    prefix = check_choice(prefix, "prefix", ("val_", ""))
-    loss, accuracy = _curves(run, f"{prefix}loss", f"{prefix}accuracy")
+    loss, accuracy = run.curve(f"{prefix}loss"), run.curve(f"{prefix}accuracy")
     d_loss, d_accuracy = np.diff(loss), np.diff(accuracy)
-    opposite = np.flatnonzero(d_loss * d_accuracy > 0)  # both fell, or both rose
+    # both fell, or both rose (by the signs: the product of two tiny changes can round to 0)
+    opposite = np.flatnonzero(np.sign(d_loss) * np.sign(d_accuracy) > 0)
     return pd.DataFrame(
         {
             "epoch": opposite + 2,
@@ -114,23 +107,26 @@ def _sample_losses(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
     return -log_p[np.arange(len(y)), y], log_p.argmax(axis=1) == y
 
 
+@takes(run=Recorded(), epoch=RecordedEpoch(of="run"))
 def sample_losses(run, epoch) -> np.ndarray:
     """Each validation sample's loss at `epoch` (a recorded epoch): the terms `val_loss` averages.
 
     They come from the recorded log-probabilities, unclipped, as Keras computes `val_loss` from the
     logits of a softmax model.
     """
-    return _sample_losses(with_predictions(run), epoch)[0]
+    return _sample_losses(run, epoch)[0]
 
 
+@takes(run=Recorded(), epoch=RecordedEpoch(of="run"))
 def sample_verdicts(run, epoch) -> np.ndarray:
     """Whether each validation sample is classified correctly at `epoch` (a recorded epoch).
 
     The per-sample verdicts behind `val_accuracy`: its mean, up to float32 rounding.
     """
-    return _sample_losses(with_predictions(run), epoch)[1]
+    return _sample_losses(run, epoch)[1]
 
 
+@takes(run=Recorded())
 def loss_by_correctness(run) -> pd.DataFrame:
     """For every recorded epoch, the validation loss split into its correct and wrong samples.
 
@@ -138,7 +134,6 @@ def loss_by_correctness(run) -> pd.DataFrame:
     divided by the number of all validation samples. Also counts the wrong samples and gives the
     mean loss of one wrong sample.
     """
-    run = with_predictions(run)
     n = len(run.y_val)
     rows = []
     for epoch in run.val_log_probabilities:
@@ -157,10 +152,10 @@ def loss_by_correctness(run) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("epoch")
 
 
+@takes(run=Recorded(), epoch=RecordedEpoch(of="run"), k=Count(1))
 def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
-    """The `k` validation samples with the highest loss at `epoch`, costliest first."""
-    run = with_predictions(run)
-    k = check_count(k, "k")
+    """The `k` validation samples with the highest loss at `epoch`, costliest first (all of them
+    when `k` is more)."""
     losses, _ = _sample_losses(run, epoch)
     p, y = run.val_probabilities[epoch], run.y_val
     order = np.argsort(-losses, kind="stable")[:k]
@@ -178,27 +173,31 @@ def costliest_samples(run, epoch, k=8) -> pd.DataFrame:
     )
 
 
+#: The largest float32: Keras compares a monitored value, shifted by `min_delta`, in float32.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+@takes(
+    run=Curves(),
+    monitor=CurveName(of="run"),
+    patience=Count(0),
+    min_delta=Real(-_FLOAT32_MAX, _FLOAT32_MAX, why=" (Keras compares in float32)"),
+    mode=Choice(("auto", "min", "max")),
+)
 def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0, mode="auto") -> dict:
     """Where `keras.callbacks.EarlyStopping(monitor, min_delta, patience, mode)` would stop.
 
     The rule is Keras', step by step: the first epoch is always the best so far (even a NaN); a
     later epoch improves on the best when it is better by more than `min_delta` (lower for a loss,
     higher for an accuracy: `mode="auto"` decides from the name, as Keras does for its own metrics,
-    or say "min" or "max"); after every epoch that does not improve, a counter grows, and training
-    stops once it reaches `patience` (from the second epoch on). Returns the epoch training stops
-    after (`stopped_epoch`, the last epoch if it never stops) and the best epoch (`best_epoch`, the
+    or say "min" or "max"), compared in float32 as Keras compares a History's numbers; after
+    every epoch that does not improve, a counter grows, and training stops once it reaches
+    `patience` (from the second epoch on). Returns the epoch training stops after
+    (`stopped_epoch`, the last epoch if it never stops) and the best epoch (`best_epoch`, the
     weights `restore_best_weights=True` restores), both counted from 1.
     """
-    check_text(monitor, "monitor")
-    run = as_run(run)
-    if monitor not in run.history:
-        raise ValueError(
-            f"monitor must name a curve of the run, one of {sorted(run.history)}; got {monitor!r}"
-        )
-    (values,) = _curves(run, monitor)
-    patience = check_count(patience, "patience", low=0)
-    min_delta = abs(check_real(min_delta, "min_delta"))
-    mode = check_choice(mode, "mode", ("auto", "min", "max"))
+    values = run.curve(monitor)
+    min_delta = abs(min_delta)
     if mode == "auto":  # Keras asks the metric which way is better; its names say the same
         name = monitor.removeprefix("val_")
         falls, rises = ("loss", "entropy", "error"), ("acc", "auc", "precision", "recall", "f1")
@@ -214,10 +213,13 @@ def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0, mode="au
                 f"mode='auto' cannot tell whether {monitor!r} should fall or rise; "
                 "pass mode='min' or mode='max'"
             )
-    if mode == "min":
-        improves = lambda value, best: value + min_delta < best  # noqa: E731
-    else:
-        improves = lambda value, best: value - min_delta > best  # noqa: E731
+    shift = min_delta if mode == "min" else -min_delta
+    better = np.less if mode == "min" else np.greater
+
+    def improves(value, best):  # as Keras compares two Python floats: in float32
+        with np.errstate(over="ignore"):  # a loss near float32's largest, shifted past it
+            return better(np.float32(value + shift), np.float32(best))
+
     best, best_epoch, wait = None, 0, 0
     for epoch, value in enumerate(values):
         wait += 1

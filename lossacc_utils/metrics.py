@@ -22,7 +22,9 @@ What Keras does, and what these functions do too:
 - `label_smoothing=a` replaces the targets by y * (1 - a) + a / K (K = 2 for binary);
 - binary accuracy counts a prediction as class 1 when it is strictly greater than the threshold,
   which Keras first rounds to float32 (0.7 becomes 0.69999999), then compares in the wider dtype;
-- categorical accuracy compares argmaxes, and argmax breaks ties in favour of the smallest index.
+- categorical accuracy compares argmaxes, and argmax breaks ties in favour of the smallest index;
+  Keras' argmax ranks a negative zero (and, since TensorFlow reads a subnormal number as a zero of
+  its sign, a negative subnormal) below zero, and a positive subnormal level with it.
 
 Unlike Keras, bad input raises a `ValueError` or `TypeError` that names the argument; and a class
 the target gives no weight adds nothing to a cross-entropy, even where its log-probability is -inf
@@ -222,10 +224,19 @@ def categorical_accuracy(y_true, y_pred):
 
     `y_pred` may be probabilities or logits (the argmax is the same). Ties go to the smallest index.
     """
-    return (y_true.argmax(axis=-1) == y_pred.argmax(axis=-1)).astype(np.float64)
+    return (_keras_argmax(y_true) == _keras_argmax(y_pred)).astype(np.float64)
+
+
+def _keras_argmax(array: np.ndarray) -> np.ndarray:
+    """The index of the largest entry along the last axis, as Keras' argmax finds it: in float32
+    at least, a negative zero ranked just below zero (as the smallest negative number), ties to
+    the smallest index. (The contracts have already read subnormal numbers as TensorFlow does.)"""
+    x = array.astype(np.result_type(array.dtype, np.float32))
+    negative_zero = (x == 0) & np.signbit(x)
+    return np.where(negative_zero, -np.finfo(x.dtype).tiny, x).argmax(axis=-1)
 
 
 @takes(y_pred=KerasPredictions(classes_or="binary_accuracy"), y_true=ClassIndices(of="y_pred"))
 def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras."""
-    return (y_true == y_pred.argmax(axis=-1)).astype(np.float64)
+    return (y_true == _keras_argmax(y_pred)).astype(np.float64)

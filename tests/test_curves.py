@@ -69,9 +69,12 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
     [
         (
             lambda: curves.summarize({"val_loss": [1.0], "val_accuracy": [0.5]}),
-            "at least two epochs",
+            "at least 2 epochs",
         ),
-        (lambda: curves.summarize({"val_loss": [1.0, 0.5]}), "the run has no curve 'val_accuracy'"),
+        (
+            lambda: curves.summarize({"val_loss": [1.0, 0.5]}),
+            r"run must have the curves \['val_loss', 'val_accuracy'\]; it lacks \['val_accuracy'\]",
+        ),
         (
             lambda: curves.summarize({"val_loss": [1.0, 0.5], "val_accuracy": [0.5]}),
             "curves must all have one value per epoch",
@@ -81,7 +84,10 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
             lambda: curves.loss_by_correctness(Run(RUN)),
             "run must hold recorded validation predictions",
         ),
-        (lambda: curves.costliest_samples(recorded_run(), epoch=7), "epoch 7 was not recorded"),
+        (
+            lambda: curves.costliest_samples(recorded_run(), epoch=7),
+            "epoch must be an epoch at which run recorded its predictions .*got 7",
+        ),
         (lambda: curves.costliest_samples(recorded_run(), epoch=1, k=0), "k must be"),
     ],
 )
@@ -149,7 +155,7 @@ def test_early_stopping_on_loss_and_on_accuracy_can_pick_different_epochs():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"monitor": "val_auc_missing"}, "monitor must name a curve of the run"),
+        ({"monitor": "val_auc_missing"}, "monitor must name a curve of run"),
         ({"monitor": 3}, "monitor must be a non-empty string"),
         ({"patience": -1}, "patience must"),
         ({"patience": 1.5}, "patience must"),
