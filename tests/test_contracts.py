@@ -691,6 +691,15 @@ def test_a_subnormal_number_or_a_negative_zero_counts_as_keras_reads_it(function
     np.testing.assert_array_equal(function(**arguments), ORACLES[function](**arguments))
 
 
+@pytest.mark.parametrize("min_delta", [0.0, 1e-3])
+def test_early_stopping_compares_in_float32_as_keras_does(min_delta):
+    """A fall smaller than float32 can tell is no improvement to Keras."""
+    run = {"val_loss": [1.0, 1.0 - 1e-12 - min_delta, 0.5], "val_accuracy": [0.5, 0.5, 0.5]}
+    answer = curves.early_stopping(run, patience=1, min_delta=min_delta)
+    assert answer == early_stopping_by_keras(run, patience=1, min_delta=min_delta)
+    assert answer == {"stopped_epoch": 2, "best_epoch": 1}
+
+
 @pytest.mark.parametrize("function", contracted_functions(), ids=lambda f: f.__name__)
 @given(data=st.data())  # 60 examples, or the profile's (see tests/conftest.py)
 def test_at_and_within_the_boundaries_the_answer_is_the_oracles(function, data):
