@@ -691,6 +691,15 @@ def test_a_subnormal_number_or_a_negative_zero_counts_as_keras_reads_it(function
     np.testing.assert_array_equal(function(**arguments), ORACLES[function](**arguments))
 
 
+def test_opposite_moves_sees_changes_whose_product_rounds_to_zero():
+    """Found by the generated draws: a loss change of 5e-324 times an accuracy change of 0.5 is 0
+    in float64, and the move was missed."""
+    run = {"val_loss": [0.0, 5e-324, 5e-324], "val_accuracy": [0.0, 0.5, 0.6]}
+    moves = curves.opposite_moves(run)
+    pd.testing.assert_frame_equal(moves, opposite_moves_by_hand(run), check_dtype=False)
+    assert list(moves["epoch"]) == [2]
+
+
 @pytest.mark.parametrize("min_delta", [0.0, 1e-3])
 def test_early_stopping_compares_in_float32_as_keras_does(min_delta):
     """A fall smaller than float32 can tell is no improvement to Keras."""
