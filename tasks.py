@@ -56,9 +56,10 @@ def supported_pythons(pyproject: Path = ROOT / "pyproject.toml") -> tuple[tuple,
 SUPPORTED = supported_pythons()
 # In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
 NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
-# What `test --fast` leaves out: the book builds and the browser tests (marked `book`), and the
-# assignments built and graded, and the grader's sandbox tried (marked `assignments`).
-SLOW_TESTS = "book or assignments"
+# What `test --fast` leaves out: the book builds and the browser tests (marked `book`); the
+# assignments built and graded, and the grader's sandbox tried (marked `assignments`); and the
+# tests that start Python processes of their own, seconds each (marked `processes`).
+SLOW_TESTS = "book or assignments or processes"
 # The seconds `grade` gives each submission unless told otherwise: the over-training assignment, the
 # slowest, takes under a minute.
 GRADE_TIMEOUT = 300.0
@@ -329,8 +330,10 @@ def test(pytest_args: list[str], fast: bool = False) -> None:
     run(BIN / "ruff", "format", "--check", ".")
     say("Running the tests" + (f" (fast: not {SLOW_TESTS})" if fast else ""))
     # in two processes, each test file in one: the tests spend much of their time in a single
-    # process (a Sphinx build, a grader, a browser); the book is built once (tests/conftest.py)
-    parallel = ["-n", "2", "--dist", "loadfile"]
+    # process (a Sphinx build, a grader, a browser); the book is built once (tests/conftest.py).
+    # The files are handed out in the order tests/conftest.py gives them, the book's build first,
+    # not (pytest-xdist's default) the files with the most tests first.
+    parallel = ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
     selected = ["-m", f"not ({SLOW_TESTS})"] if fast else []
     run(PYTHON, "-m", "pytest", *parallel, *selected, *pytest_args)
 

@@ -20,10 +20,11 @@ def pytest_collection_modifyitems(config, items):
     """Run the first file with tests marked `book` (which build the book) first, the files with
     none next, and the other files with some last, each file's tests in their order.
 
-    The tests run two files at a time (`tasks.py test`: `-n 2 --dist loadfile`, which hands out
-    the files in this order). In alphabetical order the second process would take a file that
-    needs the book while the first is still building it, and wait minutes for it; in this
-    order it runs the files that need no book meanwhile.
+    The tests run two files at a time (`tasks.py test`: `-n 2 --dist loadfile
+    --no-loadscope-reorder`, which hands out the files in this order). In any other order, such
+    as pytest-xdist's default (the files with the most tests first), the second process could take
+    a file that needs the book while the first is still building it, and wait minutes for it; in
+    this order it runs the files that need no book meanwhile.
     """
     book_files = [item.path for item in items if item.get_closest_marker("book")]
     first, later = book_files[:1], set(book_files[1:]) - set(book_files[:1])

@@ -58,6 +58,7 @@ def write_idx(folder, name, array):
         f.write(header + array.astype(np.uint8).tobytes())
 
 
+@pytest.mark.processes
 def test_fashion_mnist_through_keras_datasets_from_its_cache_folder(tmp_path):
     """Keras' own loader, run on small files placed where it caches the real ones."""
     folder = tmp_path / "datasets" / "fashion-mnist"

@@ -120,6 +120,7 @@ def test_predictions_are_recorded_at_every_new_best_and_the_last_epoch():
             assert best in run.val_log_probabilities
 
 
+@pytest.mark.processes
 def test_a_run_trained_beside_others_is_the_run_trained_alone():
     """Each worker computes on one thread, so neither the worker nor the company changes a
     number: the same seed and settings give the same run, bit for bit."""
@@ -326,6 +327,7 @@ def test_a_change_to_the_package_trains_anew(tmp_path, monkeypatch):
     assert len((tmp_path / "trained.log").read_text().splitlines()) == 2
 
 
+@pytest.mark.processes
 def test_a_process_asking_for_a_held_run_waits_for_it(tmp_path):
     """While one process holds a run's lock, another asking for the same run waits."""
     waiter = (
@@ -359,6 +361,7 @@ def test_a_lock_is_held_only_in_the_run_cache_folder(where, tmp_path, monkeypatc
     assert list(tmp_path.iterdir()) == []  # no `locks` folder made where the caller stands
 
 
+@pytest.mark.processes
 def test_two_processes_asking_for_one_run_at_once_train_it_once(tmp_path):
     """As two chapters run side by side in JupyterLab do."""
     ask = (
@@ -469,6 +472,7 @@ def test_val_label_noise_gives_wrong_but_valid_classes_and_keeps_the_test_labels
     np.testing.assert_array_equal(run.y_test, clean.y_test)
 
 
+@pytest.mark.processes
 def test_a_worker_that_dies_is_replaced_for_the_next_runs():
     """A worker that dies mid-job (out of memory, say: here it aborts) breaks that batch with a
     clear error; the next batch gets new workers."""

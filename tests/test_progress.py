@@ -54,6 +54,7 @@ def shown_lines(cell) -> list[str]:
     return [o["data"]["text/plain"] for o in cell.outputs if o["output_type"] == "display_data"]
 
 
+@pytest.mark.processes
 def test_importing_tensorflow_and_training_write_nothing_to_stderr(executed):
     """TensorFlow's C++ start-up messages and its retracing warning stay out of the notebook: the
     kernel settings tasks.py writes into .venv, and the filter in lossacc_utils.training."""
@@ -62,11 +63,13 @@ def test_importing_tensorflow_and_training_write_nothing_to_stderr(executed):
         assert [o for o in cell.outputs if o.get("name") == "stderr"] == []
 
 
+@pytest.mark.processes
 def test_a_cell_that_trains_ends_with_one_summary_line(executed):
     [line] = shown_lines(executed.cells[1])
     assert re.fullmatch(r"MLP \(32, 32\): trained 3 epochs in \d+\.\d s", line)
 
 
+@pytest.mark.processes
 def test_a_cell_that_trains_several_models_keeps_one_line(executed):
     [line] = shown_lines(executed.cells[2])
     assert re.fullmatch(r"2 models trained, 5 epochs in all, in \d+\.\d s", line)

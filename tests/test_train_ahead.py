@@ -13,6 +13,8 @@ import pytest
 
 from tasks import ROOT, load_module
 
+pytestmark = pytest.mark.processes  # each test starts an IPython shell
+
 ahead = load_module(ROOT / "_ext" / "train_ahead.py")
 
 
