@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from .contracts import ClassIndices, Count, Distributions, Logits, Positive, takes
-from .metrics import log_softmax
 from .validation import MAX_ENTRIES, check_positive
 
 __all__ = [
@@ -87,11 +86,16 @@ def _scaled_log_probabilities(logits, temperature) -> np.ndarray:
     """log softmax(logits / temperature), finite for any positive temperature.
 
     Each row's largest logit is subtracted before dividing, so a tiny temperature sends the other
-    entries to -inf (probability 0) instead of overflowing every entry to a NaN.
+    entries to -inf (probability 0) instead of overflowing every entry to a NaN. Each row's
+    normaliser is then 1 plus the other entries' exponentials, taken with log1p: a confident
+    row's largest log-probability keeps its digits (-3.7e-44 at a margin of 100, not 0), so that
+    `fit_temperature` can tell a small temperature from a smaller one.
     """
     with np.errstate(over="ignore"):
         scaled = (logits - logits.max(axis=1, keepdims=True)) / temperature
-    return log_softmax(scaled)
+    others = np.exp(scaled)
+    others[np.arange(len(scaled)), scaled.argmax(axis=1)] = 0.0  # the largest entry's 1, apart
+    return scaled - np.log1p(others.sum(axis=1, keepdims=True))
 
 
 @takes(logits=Logits(), temperature=Positive())
@@ -145,5 +149,6 @@ def fit_temperature(y_true, logits, bounds=(0.05, 20.0)) -> float:
         options={"xatol": 1e-6},
     ).x
     # the bounded search never tries the bounds themselves, where the lowest NLL lies when it
-    # falls all the way to one of them (logits that are all right, or all wrong)
-    return float(min((np.exp(found), low, high), key=nll))
+    # falls all the way to one of them (logits that are all right, or all wrong); an NLL of 0
+    # (every sample right by a margin whose exp underflows) is reached first at the lower bound
+    return float(min((low, np.exp(found), high), key=nll))

@@ -391,11 +391,13 @@ def diagnose(results, seed=0) -> pd.Series:
     units = run.config.get("output units", N_CLASSES)
     labels = run.y_val
     shares = _shares(labels) if labels is not None else np.array([np.nan])
+    known = shares[shares > 0]  # no labels, no shares: their loss is unknown, NaN, as the share
+    entropy = float(-(known * np.log(known)).sum()) if labels is not None else np.nan
     row = {
         "accuracy becomes": run.config.get("accuracy becomes", "SparseCategoricalAccuracy"),
         "labels fit the output": labels is None or _labels_fit(labels, units),
         "majority share": float(shares.max()),
-        "loss of the class shares": float(-(shares[shares > 0] * np.log(shares[shares > 0])).sum()),
+        "loss of the class shares": entropy,
         "training accuracy": float(run.accuracy[epochs - 1]),
         "validation accuracy": float(run.val_accuracy[epochs - 1]),
         "training loss fell by": float(run.loss[0] - run.loss[epochs - 1]),
@@ -458,6 +460,10 @@ def readable(diagnosis: pd.DataFrame) -> pd.DataFrame:
     for name in texts:
         if not all(isinstance(value, str) for value in diagnosis[name]):
             raise TypeError(f"diagnosis[{name!r}] must hold text, as diagnose gives it")
+    if not all(isinstance(value, bool | np.bool_) for value in diagnosis["labels fit the output"]):
+        raise TypeError(
+            "diagnosis['labels fit the output'] must hold True or False, as diagnose gives it"
+        )
     for name in set(_ROWS) - texts - {"labels fit the output"}:
         values = diagnosis[name]
         if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):

@@ -176,6 +176,21 @@ def _check_scores(scores) -> None:
         raise TypeError(
             "scores must be a table of numbers indexed by (remedy, seed), as remedy_scores gives"
         )
+    for column in scores.columns:  # a NaN would be left out of a mean but counted in its n
+        bad = scores.index[~np.isfinite(scores[column].to_numpy(float))]
+        if len(bad):
+            raise ValueError(
+                f"scores must be finite numbers; scores[{column!r}] is "
+                f"{scores[column][bad[0]]} at {_row(bad[0])}"
+            )
+    twice = scores.index[scores.index.duplicated()]
+    if len(twice):
+        raise ValueError(f"scores must hold one row per (remedy, seed); {_row(twice[0])} has more")
+
+
+def _row(key) -> str:
+    """A row's (remedy, seed) as an error shows it."""
+    return "(" + ", ".join(str(part) for part in key) + ")"
 
 
 @takes(confidence=CONFIDENCE)

@@ -2338,6 +2338,13 @@ TEXT_SCORES = SCORES.astype({SCORES.columns[0]: str})
 for function in (remedies.mean_and_interval, remedies.against_none):
     rejects(function, "scores=text-column", "scores", TEXT_SCORES)
 rejects(remedies.against_none, "one-shared-seed", "scores", SCORES.groupby(level=0).head(1))
+for label, number in (("nan", NAN), ("inf", np.inf)):  # left out of a mean, counted in its n
+    NOT_FINITE = SCORES.copy()
+    NOT_FINITE.iloc[-1, 0] = number
+    for function in (remedies.mean_and_interval, remedies.against_none):
+        rejects(function, f"scores={label}", "scores", NOT_FINITE)
+for function in (remedies.mean_and_interval, remedies.against_none):
+    rejects(function, "scores=a-seed-twice", "scores", pd.concat([SCORES, SCORES.iloc[-1:]]))
 
 KH = overtraining.keras_history
 sweep(KH, TINY_RUN, "seed", BAD_SEEDS)
@@ -2951,14 +2958,27 @@ answers(  # two of three epochs planned: 0.75 then, 0.8 after "longer" training,
     holds(lambda row: row["verdict"] == "training is too slow" and row["bigger model"] == 0.8),
     FAKE_RESULTS,
 )
+answers(  # runs given as curves hold no labels: neither their shares nor their loss is known
+    plateau.diagnose,
+    "no-labels",
+    holds(lambda row: np.isnan(row["majority share"]) and np.isnan(row["loss of the class shares"])),
+    FAKE_RESULTS,
+)
 DIAGNOSIS = pd.DataFrame([plateau.diagnose(FAKE_RESULTS)])
 for label, bad in (
     ("verdict-only", DIAGNOSIS[["verdict"]]),
     ("text-number", DIAGNOSIS.assign(**{"majority share": "half"})),
     ("nan-metric", DIAGNOSIS.assign(**{"accuracy becomes": NAN})),
+    ("labels-fit-text", DIAGNOSIS.assign(**{"labels fit the output": "no"})),  # "yes" if truthy
+    ("labels-fit-nan", DIAGNOSIS.assign(**{"labels fit the output": NAN})),
 ):
     rejects(plateau.readable, f"diagnosis={label}", "diagnosis", bad)
-answers(plateau.readable, "valid", holds(lambda t: t.shape[1] == 1), DIAGNOSIS)
+answers(
+    plateau.readable,
+    "valid",
+    holds(lambda t: t.shape[1] == 1 and t.loc["loss of the shares"].item() == "unknown"),
+    DIAGNOSIS,
+)
 
 # --------------------------------------------------------------------------------------------------
 # the rest of what the stuck-accuracy and noise sections use

@@ -69,6 +69,21 @@ def test_extreme_temperatures_give_limits_not_nans(temperature):
         np.testing.assert_allclose(p, 1 / 3, rtol=1e-12)
 
 
+@pytest.mark.parametrize("margin", [5.0, 40.0])
+def test_logits_that_are_all_right_want_the_lowest_temperature(margin):
+    """Every sample right: the NLL, log(1 + exp(-margin / T)), falls all the way to the lower
+    bound. At T = 0.05 it is exp(-100 or -800) or so, far below float64's epsilon, and must still
+    be told from the NLL at a larger temperature."""
+    logits = np.array([[margin, 0.0], [0.0, margin]])
+    for temperature in (0.05, 0.1, 1.0):
+        expected = np.log1p(np.exp(-margin / temperature))
+        assert calibration.negative_log_likelihood([0, 1], logits, temperature) == pytest.approx(
+            expected, rel=1e-12
+        )
+    assert calibration.fit_temperature([0, 1], logits) == 0.05
+    assert calibration.fit_temperature([1, 0], logits) == 20.0  # all wrong: the highest
+
+
 def straightforward_ece(y, p, n_bins):
     """ECE written out as in the paper, one bin at a time."""
     confidence, correct = p.max(axis=1), p.argmax(axis=1) == y
