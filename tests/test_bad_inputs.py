@@ -2961,7 +2961,7 @@ answers(  # two of three epochs planned: 0.75 then, 0.8 after "longer" training,
 answers(  # runs given as curves hold no labels: neither their shares nor their loss is known
     plateau.diagnose,
     "no-labels",
-    holds(lambda row: np.isnan(row["majority share"]) and np.isnan(row["loss of the class shares"])),
+    holds(lambda row: row[["majority share", "loss of the class shares"]].isna().all()),
     FAKE_RESULTS,
 )
 DIAGNOSIS = pd.DataFrame([plateau.diagnose(FAKE_RESULTS)])
