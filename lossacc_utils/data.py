@@ -26,6 +26,7 @@ from .validation import (
     check_real,
     check_seed,
     check_text,
+    real_dtype,
 )
 
 __all__ = [
@@ -167,9 +168,7 @@ def _scaled(images: np.ndarray, name: str) -> np.ndarray:
     """
     if images.ndim != 3:
         raise ValueError(f"{name} must have shape (images, height, width); got {images.shape}")
-    if images.dtype == np.bool_ or not (
-        np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)
-    ):
+    if images.dtype == np.bool_ or not (real_dtype(images.dtype)):
         raise ValueError(f"{name} must hold pixel values; got dtype {images.dtype}")
     values = images.astype(np.float64)
     if not np.isfinite(values).all() or values.min() < 0 or values.max() > 255:

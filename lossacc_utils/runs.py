@@ -29,14 +29,10 @@ from .validation import (
     check_count,
     check_real,
     check_seed,
+    real_dtype,
 )
 
 __all__ = ["Run", "as_run", "first_epochs", "recorded_epochs", "with_predictions"]
-
-
-def _real(array: np.ndarray) -> bool:
-    """Whether `array` holds real numbers (ints or floats: not None, text, complex or bools)."""
-    return np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
 
 
 def _curve(name: str, values) -> np.ndarray:
@@ -46,7 +42,7 @@ def _curve(name: str, values) -> np.ndarray:
         array = np.asarray(values)
     except (TypeError, ValueError):
         array = np.asarray(None, dtype=object)
-    if not _real(array):
+    if not real_dtype(array.dtype):
         raise TypeError(
             f"history[{name!r}] must be a list of numbers, one per epoch, and real ones; got "
             f"dtype {array.dtype} (None, text or complex numbers)"
@@ -76,7 +72,7 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
             raise ValueError(
                 f"{name}[{epoch}] must be a rectangular array of log-probabilities"
             ) from None
-        if not _real(log_p):  # text would be parsed, an imaginary part dropped
+        if not real_dtype(log_p.dtype):  # text would be parsed, an imaginary part dropped
             raise TypeError(
                 f"{name}[{epoch}] must hold log-probabilities, real numbers; got dtype "
                 f"{log_p.dtype}"
@@ -130,7 +126,7 @@ def _labels(name: str, labels, n_classes: int | None, scores: str | None = None)
     labels = np.asarray(labels)
     if labels.ndim != 1 or not len(labels):
         raise ValueError(f"{name} must be a non-empty list of class indices; got {labels.shape}")
-    if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
+    if not real_dtype(labels.dtype):
         raise TypeError(f"{name} must hold class indices; got dtype {labels.dtype}")
     if n_classes is None:
         finite = np.isfinite(labels).all()
@@ -209,7 +205,7 @@ class Run:
             images = getattr(self, f"x_{split}")
             if images is not None:
                 images = np.array(images)  # a copy, made read-only below
-                if not (_real(images) or images.dtype == np.bool_):
+                if not (real_dtype(images.dtype) or images.dtype == np.bool_):
                     raise TypeError(f"x_{split} must hold images of numbers; got {images.dtype}")
                 if images.ndim < 2:
                     raise ValueError(

@@ -41,6 +41,7 @@ __all__ = [
     "check_text",
     "keras_dtype",
     "match_rank",
+    "real_dtype",
 ]
 
 #: The most entries an array made from a count may hold, and the most weights a model made from
@@ -69,6 +70,19 @@ def _index(array: np.ndarray, mask: np.ndarray) -> tuple[int, ...] | int:
     return int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
 
 
+def real_dtype(dtype) -> bool:
+    """Whether an array of `dtype` holds real numbers: integers or floats. Not booleans, complex
+    numbers, text or objects, and not durations (timedelta64), which NumPy counts as integers.
+
+    >>> real_dtype(np.dtype("int8")), real_dtype(np.dtype("timedelta64[s]"))
+    (True, False)
+    """
+    try:
+        return np.dtype(dtype).kind in "iuf"
+    except (TypeError, ValueError):
+        raise TypeError(f"dtype must be a NumPy dtype; got {_shown(dtype)}") from None
+
+
 def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     """Return `value` as a non-empty, finite float64 array of at least one dimension.
 
@@ -82,11 +96,7 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
         raise ValueError(
             f"{name} must be a rectangular array of numbers; could not convert it ({exc})"
         ) from None
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.integer)
-        or np.issubdtype(array.dtype, np.floating)
-        or array.dtype == np.bool_
-    ):
+    if not (real_dtype(array.dtype) or array.dtype == np.bool_):
         raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}")
     if array.ndim == 0:
         raise ValueError(f"{name} must be an array with at least one dimension; got a scalar")
@@ -105,10 +115,7 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
 def _given(value, name: str) -> np.ndarray:
     """An array handed to a check: an array of numbers as it is (NaN kept, for the check to name),
     anything else through `as_array`, so that a list is checked rather than failed on."""
-    if isinstance(value, np.ndarray) and (
-        (np.issubdtype(value.dtype, np.number) and not np.iscomplexobj(value))
-        or value.dtype == np.bool_
-    ):
+    if isinstance(value, np.ndarray) and (real_dtype(value.dtype) or value.dtype == np.bool_):
         return value
     return as_array(value, name)
 

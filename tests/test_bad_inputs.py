@@ -321,6 +321,7 @@ NOT_ARRAYS = [
     ("[]", []),
     ("{}", {}),
     ("scalar", 0.5),
+    ("durations", np.array([1, 0], dtype="timedelta64[s]")),  # NumPy counts them as integers
 ]
 
 
@@ -2563,6 +2564,20 @@ for label, value, dtype in (
     ("python-float", 0.5, np.float32),
 ):
     answers(V.keras_dtype, label, equals(np.dtype(dtype)), value)
+for dtype, real in (
+    ("int8", True),
+    ("uint64", True),
+    ("float16", True),
+    ("longdouble", True),
+    ("bool", False),
+    ("complex128", False),
+    ("timedelta64[s]", False),  # an integer to NumPy, not a number to the package
+    ("datetime64[s]", False),
+    ("object", False),
+    ("U3", False),
+):
+    answers(V.real_dtype, dtype, equals(real), np.dtype(dtype))
+sweep(V.real_dtype, {}, "dtype", [("'abc'", "abc"), ("5", 5), ("a-list", [1])])
 sweep(
     V.check_probabilities,
     {"name": "probs"},

@@ -206,7 +206,13 @@ def valid_arguments(function):
 # ---- arguments beyond every boundary ----------------------------------------------------------
 
 NOT_NUMBERS = [("None", None), ("text", "0.5"), ("bool", True), ("complex", 1j), ("list", [0.5])]
-NOT_ARRAYS = [("None", None), ("text", "01"), ("empty", []), ("complex", [1j])]
+NOT_ARRAYS = [
+    ("None", None),
+    ("text", "01"),
+    ("empty", []),
+    ("complex", [1j]),
+    ("durations", np.array([1, 0], dtype="timedelta64[s]")),  # NumPy counts them as integers
+]
 
 
 def beyond(spec, drawn: dict) -> list[tuple[str, object]]:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import curves
 from ..runs import as_run, recorded_epochs, with_predictions
-from ..validation import check_column, check_columns, check_count, check_real
+from ..validation import check_column, check_columns, check_count, check_real, real_dtype
 from .style import (
     COLORS,
     MAX_PANELS,
@@ -85,7 +85,7 @@ def _curve_values(values, name: str) -> np.ndarray:
         raise ValueError(
             f"{name} must be a list of numbers, one per epoch; got a ragged list"
         ) from None
-    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+    if not real_dtype(array.dtype):
         raise TypeError(
             f"{name} must be a list of real numbers, one per epoch; got dtype {array.dtype}"
         )
@@ -211,9 +211,9 @@ def _check_loss_split(frame, name: str) -> None:
                 f"{values.min():g}"
             )
     epochs = frame.index.to_numpy()
-    if not (
-        np.issubdtype(epochs.dtype, np.integer) or np.issubdtype(epochs.dtype, np.floating)
-    ) or not (np.isfinite(epochs).all() and (np.diff(epochs) > 0).all()):
+    if not (real_dtype(epochs.dtype)) or not (
+        np.isfinite(epochs).all() and (np.diff(epochs) > 0).all()
+    ):
         shown = epochs.tolist()
         shown = shown if len(shown) <= 8 else [*shown[:8], "..."]
         raise ValueError(

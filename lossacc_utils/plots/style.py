@@ -42,6 +42,7 @@ from ..validation import (
     check_positive,
     check_real,
     check_text,
+    real_dtype,
 )
 
 __all__ = [
@@ -332,9 +333,7 @@ def _checked_lines(lines, ax) -> list:
                 array = np.asarray(values)
             except (TypeError, ValueError):
                 array = np.asarray(None, dtype=object)
-            if not (
-                np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-            ):
+            if not (real_dtype(array.dtype)):
                 raise TypeError(f"lines[{i}]'s {part} must be real numbers; got {values!r:.80}")
             if array.ndim != 1 or not len(array):
                 raise ValueError(
