@@ -142,6 +142,11 @@ class Split:
                     f"x_{part} must hold images of shape (samples, height, width, channels); "
                     f"got shape {x.shape}"
                 )
+            if x.min() < 0 or x.max() > 1:  # 0 to 255 would train on other numbers, 1e39 on inf
+                raise ValueError(
+                    f"x_{part} must hold pixel values scaled to [0, 1]; got values from "
+                    f"{x.min():g} to {x.max():g}"
+                )
             y = as_array(y, f"y_{part}")
             if y.shape != (len(x),):
                 raise ValueError(
