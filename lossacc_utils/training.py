@@ -126,6 +126,14 @@ class BatchLossRecorder(keras.callbacks.Callback):
         self.batch_size = check_count(batch_size, "batch_size")
         self.epochs = []
 
+    def on_train_begin(self, logs=None):
+        steps, mine = (self.params or {}).get("steps"), -(-len(self.x) // self.batch_size)
+        if steps is not None and steps != mine:  # another batch size, or other data
+            raise ValueError(
+                f"batch_size must be the one fit trains with: {len(self.x)} samples of x in "
+                f"batches of {self.batch_size} make {mine} steps, and fit takes {steps} an epoch"
+            )
+
     def on_epoch_begin(self, epoch, logs=None):
         self.epochs.append({"batch size": [], "loss before the step": [], "running mean": []})
 

@@ -2010,7 +2010,8 @@ rejects(
 )
 rejects(SPLIT, "x_val-of-another-shape", "x_val", **{**SPLIT_BASE, "x_val": np.zeros((4, 8, 8, 3))})
 for label, value in (("255", 255.0), ("-0.5", -0.5), ("1e39", 1e39)):  # 1e39 is inf in float32
-    rejects(SPLIT, f"x_val={label}", "x_val", **{**SPLIT_BASE, "x_val": np.full(IMAGES.shape, value)})
+    bad = np.full(IMAGES.shape, value)
+    rejects(SPLIT, f"x_val={label}", "x_val", **{**SPLIT_BASE, "x_val": bad})
 sweep(
     SPLIT, SPLIT_BASE, "y_val", [("-1", np.array([0, 1, 2, -1])), ("1.5", np.array([0, 1.5, 2, 3]))]
 )

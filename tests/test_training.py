@@ -68,6 +68,16 @@ def test_history_loss_is_the_batch_size_weighted_mean_of_losses_before_each_step
         assert abs(plain - history.history["loss"][epoch]) > 1e-4  # the weighting matters here
 
 
+def test_a_recorder_told_another_batch_size_than_fit_s_stops_the_fit_by_name():
+    """Batches of 4 for the recorder and of 8 for fit would give a table of the wrong batches."""
+    x, y = data.blobs(10, 3, seed=1)
+    model = training.tiny_classifier(seed=1)
+    recorder = training.BatchLossRecorder(x, y, batch_size=4)
+    with pytest.raises(ValueError, match="batch_size must be the one fit trains with: 10 samples"):
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0, callbacks=[recorder])
+    assert recorder.epochs == []
+
+
 def test_recorder_rejects_bad_arguments_and_says_when_empty():
     with pytest.raises(ValueError, match="x and y must have the same length"):
         training.BatchLossRecorder(np.zeros((3, 2)), np.zeros(2), 2)
