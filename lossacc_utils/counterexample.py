@@ -73,7 +73,7 @@ class PredictionSet:
             raise ValueError(f"y_true must have shape (samples,); got {y_true.shape}")
         y_true = check_class_indices(y_true, y_pred, scores="y_pred")
         n_classes = y_pred.shape[1]
-        if self.class_names == ():
+        if isinstance(self.class_names, tuple) and not self.class_names:  # not `== ()`: arrays
             names = tuple(f"class {k}" for k in range(n_classes))
         else:
             names = check_names(self.class_names, "class_names", n_classes)

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from .validation import (
     check_count,
     check_fraction,
     check_label_noise,
+    check_path,
     check_positive,
     check_real,
     check_seed,
@@ -238,7 +238,6 @@ def _read(name: str, path):
         digits = load_digits()
         return digits.images / 16.0, digits.target, None, None
     if path is not None:
-        path = Path(path)
         if path.is_dir():
             raise ValueError(f"path must be an .npz file; {path} is a folder, not a file")
         if not path.is_file():
@@ -294,8 +293,7 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
     if not isinstance(dataset, str) or dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
     seed = check_seed(seed)
-    if path is not None and not isinstance(path, str | Path):
-        raise TypeError(f"path must be a file path or None; got {path!r}")
+    path = None if path is None else check_path(path, "path")
     for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
         if value is None and name == "n_test":
             continue

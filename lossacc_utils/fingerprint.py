@@ -71,7 +71,7 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
         if isinstance(item, Path):
             if not item.is_file():
                 raise ValueError(f"extra[{i}] must be an existing file; {item} is not a file")
-            parts.append((b"file", item.name.encode(), item.read_bytes()))
+            parts.append((b"file", os.fsencode(item.name), item.read_bytes()))
         elif isinstance(item, str):
             if item and os.path.exists(item):
                 kind = "folder" if os.path.isdir(item) else "file"
@@ -79,12 +79,12 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
                     f"extra[{i}] is the string {item!r}, which names a {kind}: a string is hashed "
                     f"as text, so pass Path({item!r}) to hash a file's contents"
                 )
-            parts.append((b"text", item.encode()))
+            parts.append((b"text", item.encode("utf-8", "surrogatepass")))  # any text at all
         else:
             raise TypeError(f"extra must hold paths or strings; got {type(item).__name__}")
     digest = hashlib.sha256()
     for path in paths:
-        _add(digest, b"source", str(path.relative_to(package)).encode(), path.read_bytes())
+        _add(digest, b"source", os.fsencode(path.relative_to(package)), path.read_bytes())
     for part in parts:
         _add(digest, *part)
     return digest.hexdigest()[:16]

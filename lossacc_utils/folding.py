@@ -70,10 +70,23 @@ RENDERERS = {
 }
 
 
-def _rendered(data: dict) -> str:
-    """The HTML of one output's richest kind (an empty string for an output with none we know)."""
+#: The kinds of output whose data may be bytes as well as text (images, sent as base64 or raw).
+_BINARY = {"image/svg+xml", "image/png", "image/jpeg", "image/gif"}
+
+
+def _rendered(data, name: str) -> str:
+    """The HTML of one output's richest kind (an empty string for an output with none we know);
+    `name` is what an error calls the output."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{name} must be a displayed output, with a dict of data; got {data!r:.80}")
     for kind, render in RENDERERS.items():
         if kind in data:
+            allowed = (str, bytes) if kind in _BINARY else str
+            if not isinstance(data[kind], allowed):
+                raise TypeError(
+                    f"{name}'s {kind} must be {'text or bytes' if kind in _BINARY else 'text'}; "
+                    f"got {type(data[kind]).__name__}"
+                )
             return render(data[kind])
     return ""
 
@@ -86,11 +99,14 @@ def folded_html(captured) -> str:
             f"captured must be the outputs IPython's capture_output caught; got {captured!r}"
         )
     parts = []
-    for stream in (captured.stdout, captured.stderr):
+    for part in ("stdout", "stderr"):
+        stream = getattr(captured, part)
+        if not isinstance(stream, str):
+            raise TypeError(f"captured.{part} must be text; got {type(stream).__name__}")
         if stream:
             parts.append(f"<pre>{html.escape(stream)}</pre>")
-    for output in captured.outputs:
-        parts.append(_rendered(output.data))
+    for i, output in enumerate(captured.outputs):
+        parts.append(_rendered(getattr(output, "data", None), f"captured.outputs[{i}]"))
     return f"<details><summary>{SUMMARY}</summary>{''.join(parts)}</details>"
 
 

@@ -192,6 +192,9 @@ def run_overtraining_many(variants, seeds) -> dict[str, list[Run]]:
     seeds = [check_seed(seed, f"seeds[{i}]") for i, seed in enumerate(seeds)]
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
+    twice = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+    if twice:  # the same run, trained twice
+        raise ValueError(f"seeds must be distinct; {twice[0]} is given more than once")
     requests = []
     for name, overrides in variants.items():
         if not isinstance(name, str):

@@ -95,27 +95,24 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
     """Print the lines a run printed as it trained (or would have, with `every`) from its
     `history` and `epoch_seconds`, and count it in the cell's summary line, as a run handed back
     from the cache does."""
+    from .runs import Run
+
     if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
         raise ValueError("history must hold the curves val_loss and val_accuracy")
-    val_loss, val_accuracy = (
-        [_number(v, f"history[{name!r}][{i}]") for i, v in enumerate(history[name])]
-        for name in ("val_loss", "val_accuracy")
-    )
-    epochs = len(val_loss)
-    if len(val_accuracy) != epochs:
-        raise ValueError("history's val_loss and val_accuracy must have one value per epoch each")
     if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence):
         raise TypeError(f"epoch_seconds must list the times of the epochs; got {epoch_seconds!r}")
-    if len(epoch_seconds) != epochs:
-        raise ValueError(f"epoch_seconds must list one time per epoch ({epochs})")
-    times = [_seconds(t, f"epoch_seconds[{i}]") for i, t in enumerate(epoch_seconds)]
+    # checked as a run's: one number per epoch in each curve, times that never decrease
+    run = Run({name: history[name] for name in ("val_loss", "val_accuracy")}, epoch_seconds=[])
+    if len(epoch_seconds) != run.epochs:
+        raise ValueError(f"epoch_seconds must list one time per epoch ({run.epochs})")
+    times = Run(run.history, epoch_seconds=epoch_seconds).epoch_seconds
     lines = [  # every line made, and so checked, before any is printed
-        epoch_line(e, every, epochs, val_loss[e - 1], val_accuracy[e - 1], times[e - 1])
-        for e in range(1, epochs + 1)
+        epoch_line(e, every, run.epochs, run.val_loss[e - 1], run.val_accuracy[e - 1], t)
+        for e, t in zip(range(1, run.epochs + 1), times, strict=True)
     ]
     for line in filter(None, lines):
         print(line, flush=True)
-    trained(name, epochs, seconds)
+    trained(name, run.epochs, seconds)
 
 
 def summary_line(trained: list[tuple[str, int, float]]) -> str:

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from .fingerprint import source_digest
+from .validation import check_path
 
 __all__ = ["RUN_CACHE", "RUN_SOURCES", "fingerprint", "folder", "held", "keeper", "log_trained"]
 
@@ -64,9 +65,14 @@ def keeper(train, where: str, ignore=()):
 
     if not callable(train):
         raise TypeError(f"train must be the function whose runs are kept; got {train!r}")
-    if not isinstance(where, str | os.PathLike) or not str(where) or Path(where).is_file():
-        raise ValueError(f"where must name a folder to keep the runs in; got {where!r}")
-    Path(where).mkdir(parents=True, exist_ok=True)  # made on first use
+    folder = check_path(where, "where")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # made on first use
+    except OSError as error:  # a file there, or on the way there; no right to write
+        raise ValueError(
+            f"where must name a folder to keep the runs in; {where!r} cannot be one "
+            f"({error.strerror or error})"
+        ) from None
     if isinstance(ignore, str) or not isinstance(ignore, list | tuple | set):
         raise TypeError(f"ignore must be a list of argument names; got {ignore!r}")
     names = inspect.signature(train).parameters if ignore else {}
@@ -77,18 +83,23 @@ def keeper(train, where: str, ignore=()):
 
 
 def _check_folder(where) -> None:
-    if not isinstance(where, str | os.PathLike) or not str(where) or not Path(where).is_dir():
+    if not check_path(where, "where").is_dir():
         raise ValueError(f"where must name the run cache's folder, which exists; got {where!r}")
 
 
-@contextlib.contextmanager
 def held(where: str, *key):
     """Hold the lock on the run `key` (its arguments) in the folder `where` while the block runs:
-    a process holding it trains and keeps the run while any other asking for the same run waits."""
+    a process holding it trains and keeps the run while any other asking for the same run waits.
+    `where` is checked when `held` is called, before the block."""
+    _check_folder(where)
+    return _held(Path(where), key)
+
+
+@contextlib.contextmanager
+def _held(where: Path, key: tuple):
     import joblib
 
-    _check_folder(where)
-    locks = Path(where) / "locks"
+    locks = where / "locks"
     locks.mkdir(exist_ok=True)
     with (locks / f"{joblib.hash(key)}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
@@ -98,7 +109,7 @@ def held(where: str, *key):
 def log_trained(where: str, line: str) -> None:
     """Add `line` to the list of runs trained into the folder `where`."""
     _check_folder(where)
-    if not isinstance(line, str) or "\n" in line:
-        raise TypeError(f"line must be one line of text; got {line!r}")
+    if not isinstance(line, str) or not line.isprintable():  # no newline, no lone surrogate
+        raise TypeError(f"line must be one line of printable text; got {line!r}")
     with (Path(where) / "trained.log").open("a") as log:
         log.write(line + "\n")

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from .counterexample import CASE_1, CASE_2, PredictionSet
 from .metrics import EPSILON
+from .validation import check_path
 
 __all__ = ["SHEET", "write_workbook"]
 
@@ -96,17 +97,16 @@ def write_workbook(path, cases: tuple[PredictionSet, PredictionSet] = (CASE_1, C
         or not all(isinstance(c, PredictionSet) for c in cases)
     ):
         raise TypeError(f"cases must be a pair of PredictionSet objects; got {cases!r:.80}")
-    if not isinstance(path, str | Path):
-        raise TypeError(f"path must be a file path ending in .xlsx; got {path!r}")
-    path = Path(path)
+    path = check_path(path, "path")
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"path must end in .xlsx; got {path.name!r}")
-    if path.is_dir():
-        raise ValueError(f"path must name a file, not the folder {path}")
-    for parent in path.parents:
-        if parent.exists() and not parent.is_dir():
-            raise ValueError(f"path must be in a folder; {parent} is a file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # a sheet has 16,384 columns (a case's classes, and 6 more) and 1,048,576 rows (its samples)
+    classes, samples = max(len(c.class_names) for c in cases), sum(len(c.y_true) for c in cases)
+    if classes + 6 > 16_384 or samples + 16 > 1_048_576:
+        raise ValueError(
+            "cases must fit a sheet: at most 16,378 classes and 1,048,560 samples in all; got "
+            f"{classes} classes and {samples} samples"
+        )
 
     book = Workbook()
     sheet = book.active
@@ -133,5 +133,14 @@ def write_workbook(path, cases: tuple[PredictionSet, PredictionSet] = (CASE_1, C
     sheet["B2"].font = Font(bold=True, color="C00000")
     for column, width in zip("ABCDEFGHIJ", [10, 10, 11, 11, 11, 13, 13, 12, 12, 12], strict=True):
         sheet.column_dimensions[column].width = width
-    book.save(path)
+    try:
+        if path.is_dir():
+            raise ValueError(f"path must name a file, not the folder {path}")
+        for parent in path.parents:
+            if parent.exists() and not parent.is_dir():
+                raise ValueError(f"path must be in a folder; {parent} is a file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book.save(path)
+    except OSError as error:  # no right to write there, a name too long, a full disk...
+        raise OSError(f"path {path} could not be written: {error.strerror or error}") from error
     return path

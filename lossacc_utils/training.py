@@ -200,6 +200,8 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     if alphas.ndim != 1:
         raise ValueError(f"alphas must be a list of positions; got shape {alphas.shape}")
     x = as_array(x, "x")
+    if np.abs(x).max() > np.finfo(np.float32).max:
+        raise ValueError(f"x must fit in float32, the dtype models compute in; got {x.max():g}")
     expected = tuple(model.inputs[0].shape[1:])
     if x.shape[1:] != expected:
         raise ValueError(f"x must hold samples of shape {expected} for this model; got {x.shape}")
@@ -218,9 +220,14 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     try:
         for alpha in alphas:
             model.set_weights([s + alpha * (e - s) for s, e in zip(start, end, strict=True)])
-            y_pred = model(x, training=False)
+            y_pred = keras.ops.convert_to_numpy(model(x, training=False))
+            if not np.isfinite(y_pred).all():  # float32 overflowed: no loss, no accuracy
+                raise ValueError(
+                    f"alphas and x must keep the model's outputs finite in float32; at alpha "
+                    f"{alpha:g} they are not: pass alphas nearer [0, 1], or x of smaller values"
+                )
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
-            accuracy = metrics.sparse_categorical_accuracy(y, keras.ops.convert_to_numpy(y_pred))
+            accuracy = metrics.sparse_categorical_accuracy(y, y_pred)
             rows.append({"alpha": alpha, "loss": float(loss), "accuracy": accuracy.mean()})
     finally:
         model.set_weights(current)
@@ -250,6 +257,8 @@ def in_memory_batches(x, y, batch_size, seed=None):
     batch_size = min(check_count(batch_size, "batch_size"), len(checked_x))
     x = np.asarray(x, dtype="float32")  # the inputs in the dtype the model computes in
     y = np.asarray(y)  # integer labels stay integers, one-hot targets stay as they are
+    if y.dtype.itemsize > 8:  # longdouble, which TensorFlow has no tensor of
+        y = y.astype("float64")
     data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
     if seed is not None:
         data = data.shuffle(len(x), seed=check_seed(seed), reshuffle_each_iteration=True)

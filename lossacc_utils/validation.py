@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -32,6 +34,7 @@ __all__ = [
     "check_logits",
     "check_model_size",
     "check_names",
+    "check_path",
     "check_positive",
     "check_positive_rows",
     "check_probabilities",
@@ -438,6 +441,26 @@ def check_text(value, name: str) -> str:
     return value
 
 
+def check_path(value, name: str) -> Path:
+    """Check a path, given as text or a path object: not empty, without a NUL character, and
+    one the file system can name (a lone surrogate cannot be written to it); return it as a Path.
+
+    Whether it exists, or names a file or a folder, is for the caller to say.
+    """
+    text = os.fspath(value) if isinstance(value, str | os.PathLike) else None
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a path, as text or a Path; got {_shown(value)}")
+    if not text:
+        raise ValueError(f"{name} must be a path; got an empty one")
+    if "\0" in text:
+        raise ValueError(f"{name} must be a path without a NUL character; got {text!r}")
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        raise ValueError(f"{name} must be a path the file system can name; got {text!r}") from None
+    return Path(text)
+
+
 def check_names(value, name: str, count: int) -> tuple[str, ...]:
     """Check a list or tuple of `count` distinct non-empty strings (a bare string is refused: its
     letters would silently become the names)."""
@@ -461,6 +484,10 @@ def check_column(frame, column, name: str, low=None, high=None, finite=True) -> 
     """
     import pandas as pd
 
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame; got {type(frame).__name__}")
+    if column not in frame.columns:
+        raise ValueError(f"{name} must have a column {column!r}; it has {list(frame.columns)}")
     values = frame[column]
     where = f"{name}[{column!r}]"
     if isinstance(values, pd.DataFrame):  # two columns of one name

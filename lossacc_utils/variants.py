@@ -36,6 +36,8 @@ def _checked_id(student_id) -> str:
             f"at the top of the notebook; got {student_id!r}"
         )
     student_id = student_id.strip()
+    if not student_id.isprintable():  # a control character, or a lone surrogate, is no id
+        raise ValueError(f"student_id must be printable text; got {student_id!r}")
     if len(student_id) > 100:
         raise ValueError(f"student_id must be at most 100 characters; got {len(student_id)}")
     return student_id.casefold()
@@ -49,7 +51,7 @@ def seed(assignment: str, student_id: str) -> int:
     >>> seed("calibration", "s1234567") != seed("counterexample", "s1234567")
     True
     """
-    if not isinstance(assignment, str) or not assignment:
+    if not isinstance(assignment, str) or not assignment or not assignment.isprintable():
         raise ValueError(f"assignment must name an assignment; got {assignment!r}")
     text = f"{assignment}\0{_checked_id(student_id)}".encode()
     return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -45,14 +46,17 @@ from lossacc_utils import (
     curves,
     data,
     fingerprint,
+    folding,
     metrics,
     overtraining,
     plateau,
     plots,
+    progress,
     prose,
     recording,
     remedies,
     resolution,
+    run_cache,
     runs,
     scores,
     spreadsheet,
@@ -1425,7 +1429,22 @@ answers(
 # plots and widgets
 # --------------------------------------------------------------------------------------------------
 
-BAD_AX = [("'abc'", "abc"), ("5", 5)]
+
+def _axes_3d(_tmp=None):
+    return plt.figure().add_subplot(projection="3d")
+
+
+def _polar_axes(_tmp=None):
+    return plt.figure().add_subplot(projection="polar")
+
+
+# text, a number, and Axes that are not of x and y (where a figure would fail inside matplotlib)
+BAD_AX = [
+    ("'abc'", "abc"),
+    ("5", 5),
+    ("3-D", Lazy(_axes_3d, "3-D")),
+    ("polar", Lazy(_polar_axes, "polar")),
+]
 PPS = plots.plot_prediction_sets
 for argument in ("a", "b"):
     sweep(PPS, {"a": CASE_1, "b": CASE_2}, argument, [("None", None), ("'case'", "case"), ("5", 5)])
@@ -3361,6 +3380,74 @@ for fn in (calibration.negative_log_likelihood, calibration.fit_temperature):
 
 
 # --------------------------------------------------------------------------------------------------
+# paths, kept runs, progress lines and folded outputs
+# --------------------------------------------------------------------------------------------------
+
+#: Paths no file can have: empty, with a NUL, with a lone surrogate; and what is no path at all.
+BAD_PATHS = [("''", ""), ("nul", "a\0b"), ("surrogate", "\ud800"), ("bytes", b"a"), ("5", 5)]
+for label, bad in BAD_PATHS:
+    rejects(validation.check_path, f"value={label}", "where", bad, "where")
+    if label in ("nul", "surrogate", "bytes"):  # the others are in the tables above
+        rejects(WB, f"path={label}", "path", f"{bad}.xlsx" if isinstance(bad, str) else bad)
+        rejects(LOAD, f"path={label}", "path", "mnist", 20, 10, 5, 0, bad)
+    rejects(run_cache.keeper, f"where={label}", "where", print, bad)
+    rejects(run_cache.held, f"where={label}", "where", bad, 1)
+    rejects(run_cache.log_trained, f"where={label}", "where", bad, "seed 1")
+answers(validation.check_path, "text", equals(Path("a/b.xlsx")), "a/b.xlsx", "path")
+WIDE = counterexample.PredictionSet("wide", [0], np.full((1, 16_379), 1 / 16_379))
+rejects(WB, "cases=too-wide-for-a-sheet", "cases", _in_tmp("wide.xlsx"), (WIDE, WIDE))
+rejects(run_cache.keeper, "where=under-a-file", "where", print, Lazy(_under_a_file, "tmp/file/x"))
+rejects(run_cache.keeper, "train=5", "train", 5, _in_tmp("kept"))
+answers(run_cache.keeper, "a-folder", holds(callable), print, _in_tmp("kept"))
+rejects(run_cache.held, "where=missing", "where", _in_tmp("absent"), 1)
+answers(run_cache.held, "a-folder", holds(lambda lock: hasattr(lock, "__enter__")), _in_tmp(""), 1)
+for label, bad in (("two-lines", "a\nb"), ("surrogate", "\udcff"), ("5", 5)):
+    rejects(run_cache.log_trained, f"line={label}", "line", _in_tmp(""), bad)
+answers(run_cache.log_trained, "a-line", equals(None), _in_tmp(""), "seed 1 {}")
+answers(run_cache.fingerprint, "16-hex", holds(lambda d: re.fullmatch("[0-9a-f]{16}", d)))
+answers(run_cache.folder, "none-or-a-folder", holds(lambda f: f is None or isinstance(f, str)))
+rejects(variants.seed, "student_id=surrogate", "student_id", "calibration", "\ud800")
+rejects(variants.seed, "assignment=bell", "assignment", "calibration\a", "s1")
+rejects(variants.calibration, "student_id=tab-inside", "student_id", "s1\t2")
+rejects(validation.check_column, "column-missing", "scores", SCORES, "absent", "scores")
+rejects(validation.check_column, "frame=dict", "scores", {"a": [1]}, "a", "scores")
+NAMES_ARRAY = ("x", [0], [[0.4, 0.6]], np.array(["a", "b"]))
+rejects(counterexample.PredictionSet, "class_names=array", "class_names", *NAMES_ARRAY)
+rejects(plots.plot_rival_plane, "n_classes=10**400", "n_classes", 10**400)
+rejects(MANY, "seeds=twice", "seeds", {"a": TINY_RUN}, [0, 0])
+
+PROGRESS_HISTORY = {"val_loss": [1.0, 0.9], "val_accuracy": [0.5, 0.6]}
+sweep(progress.progress_line, {"name": "m", "total": 3, "seconds": 1.0}, "done", [("4", 4)])
+sweep(progress.runs_line, {"total": 3, "slowest": None}, "finished", [("4", 4), ("-1", -1)])
+rejects(progress.runs_line, "slowest=5", "slowest", 1, 3, 5)
+answers(progress.runs_line, "one-of-two", equals("1 of 2 runs trained"), 1, 2, None)
+EPOCH_LINE = {"every": 1, "epochs": 3, "val_loss": 1.0, "val_accuracy": 0.5, "seconds": 1.0}
+sweep(progress.epoch_line, EPOCH_LINE, "epoch", [("4", 4), ("0", 0)])
+for label, history, times in (
+    ("scalars", {"val_loss": 1.0, "val_accuracy": 0.5}, [1.0]),
+    ("text", {"val_loss": ["a", "b"], "val_accuracy": [0.5, 0.6]}, [1.0, 2.0]),
+):
+    rejects(progress.replay, f"history={label}", "history", "m", 1, history, times, 2.0)
+DECREASING = ("m", 1, PROGRESS_HISTORY, [2.0, 1.0], 2.0)
+rejects(progress.replay, "epoch_seconds=decreasing", "epoch_seconds", *DECREASING)
+answers(progress.replay, "two-epochs", equals(None), "m", 0, PROGRESS_HISTORY, [1.0, 2.0], 2.0)
+sweep(progress.summary_line, {}, "trained", [("[]", []), ("'abc'", "abc")])
+sweep(progress.trained, {"name": "m", "epochs": 3}, "seconds", [("-1", -1.0), ("nan", NAN)])
+sweep(progress.EpochProgress, {"name": "m"}, "epochs", [("0", 0), ("None", None)])
+answers(progress.EpochProgress, "valid", holds(lambda c: c.epochs == 3), "m", 3)
+
+
+def _captured(stdout="", outputs=()):
+    return SimpleNamespace(stdout=stdout, stderr="", outputs=list(outputs))
+
+
+sweep(folding.folded_html, {}, "captured", [("None", None), ("bytes-stdout", _captured(b"x"))])
+MARKDOWN_BYTES = _captured(outputs=[SimpleNamespace(data={"text/markdown": b"*x*"})])
+rejects(folding.folded_html, "markdown-bytes", "captured", MARKDOWN_BYTES)
+answers(folding.folded_html, "printed", holds(lambda h: "<pre>hi</pre>" in h), _captured("hi"))
+sweep(folding.load_ipython_extension, {}, "shell", [("None", None), ("5", 5)])
+
+# --------------------------------------------------------------------------------------------------
 # the sweep
 # --------------------------------------------------------------------------------------------------
 
@@ -3389,6 +3476,9 @@ def test_every_public_function_and_class_has_cases():
         prose,
         variants,
         workers,
+        run_cache,
+        progress,
+        folding,
     ]
     covered = {case.function for case in CASES}
     missing = [

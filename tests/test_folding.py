@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -69,3 +70,29 @@ def test_what_is_not_captured_output_or_a_shell_is_refused_by_name(bad):
         folding.folded_html(bad)
     with pytest.raises(TypeError, match="shell must be an IPython shell"):
         folding.load_ipython_extension(bad)
+
+
+@pytest.mark.parametrize(
+    ("captured", "message"),
+    [
+        (SimpleNamespace(stdout=b"x", stderr="", outputs=[]), "captured.stdout must be text"),
+        (SimpleNamespace(stdout="", stderr=None, outputs=[]), "captured.stderr must be text"),
+        (SimpleNamespace(stdout="", stderr="", outputs=[5]), r"captured.outputs\[0\] must be"),
+        (
+            SimpleNamespace(
+                stdout="", stderr="", outputs=[SimpleNamespace(data={"text/plain": 5})]
+            ),
+            r"captured.outputs\[0\]'s text/plain must be text",
+        ),
+        (
+            SimpleNamespace(
+                stdout="", stderr="", outputs=[SimpleNamespace(data={"text/markdown": b"*x*"})]
+            ),
+            r"captured.outputs\[0\]'s text/markdown must be text",
+        ),
+    ],
+    ids=["bytes-stdout", "no-stderr", "no-data", "number-text", "bytes-markdown"],
+)
+def test_captured_output_of_the_wrong_kind_is_refused_by_name(captured, message):
+    with pytest.raises(TypeError, match=message):
+        folding.folded_html(captured)

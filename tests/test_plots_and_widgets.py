@@ -832,7 +832,11 @@ BAD_CALLS = [
         ValueError,
         r"run must have recorded its validation predictions at its best and last epochs \(2 and",
     ),
-    (lambda: plots.plot_answer(make_run(), axes=["a", "b"]), TypeError, "axes must be matplotlib"),
+    (
+        lambda: plots.plot_answer(make_run(), axes=["a", "b"]),
+        TypeError,
+        "axes must be plain matplotlib",
+    ),
     (
         lambda: plots.plot_loss_by_correctness(pd.DataFrame({"loss": [1.0]})),
         ValueError,
@@ -865,7 +869,7 @@ BAD_CALLS = [
     (
         lambda: plots.plot_true_class_histograms(make_run(), [1], axes=["a"]),
         TypeError,
-        "axes must be matplotlib Axes",
+        "axes must be plain matplotlib Axes",
     ),
     (
         lambda: plots.plot_costliest(make_run(x_val=None), costliest()),

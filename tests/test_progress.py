@@ -126,9 +126,12 @@ def test_the_callback_and_a_kept_run_are_checked_too():
         ({"loss": [1.0]}, [1.0], "history must hold the curves val_loss and val_accuracy"),
         ({"val_loss": [1.0, 0.9], "val_accuracy": [0.5]}, [1.0, 2.0], "one value per epoch"),
         ({"val_loss": [1.0, 0.9], "val_accuracy": [0.5, 0.6]}, [1.0], "one time per epoch"),
-        ({"val_loss": [1.0], "val_accuracy": [0.5]}, [-1.0], r"epoch_seconds\[0\] must be"),
+        ({"val_loss": [1.0], "val_accuracy": [0.5]}, [-1.0], "epoch_seconds must be times of at"),
+        ({"val_loss": [1.0], "val_accuracy": [0.5]}, [None], r"epoch_seconds\[0\] must be"),
+        ({"val_loss": [1.0, 0.9], "val_accuracy": [0.5, 0.6]}, [2.0, 1.0], "never decrease"),
         ({"val_loss": [1.0], "val_accuracy": [0.5]}, "1", "epoch_seconds must list"),
-        ({"val_loss": ["a"], "val_accuracy": [0.5]}, [1.0], r"history\['val_loss'\]\[0\] must be"),
+        ({"val_loss": ["a"], "val_accuracy": [0.5]}, [1.0], r"history\['val_loss'\] must be"),
+        ({"val_loss": 1.0, "val_accuracy": 2.0}, [1.0], r"history\['val_loss'\] must list"),
     ],
 )
 def test_a_kept_run_replayed_is_checked_before_a_line_is_printed(

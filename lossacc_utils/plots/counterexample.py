@@ -10,6 +10,7 @@ from matplotlib.patches import Patch, Polygon
 
 from ..counterexample import PredictionSet, disagree, verdict
 from ..validation import (
+    MAX_ENTRIES,
     as_array,
     check_column,
     check_columns,
@@ -197,7 +198,7 @@ def plot_rival_plane(n_classes=10, loss_level=1.0, ax=None):
     whether it is correct depends on p_true against the strongest rival (the diagonal). The grey
     area is every point that K probabilities summing to 1 can reach.
     """
-    n_classes = check_count(n_classes, "n_classes", low=2)
+    n_classes = check_count(n_classes, "n_classes", low=2, high=MAX_ENTRIES)  # 1e400 is no float
     level = check_positive(loss_level, "loss_level")
     ax = new_axes(ax, 5.4)
     p = np.linspace(0, 1, 401)

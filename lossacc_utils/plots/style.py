@@ -224,6 +224,8 @@ def new_axes(ax, height, width=WIDTH):
         _, ax = subplots(height=height, width=width)
     elif not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
+    elif ax.name != "rectilinear":  # the figures draw on x and y axes, not on a globe or a cube
+        raise TypeError(f"ax must be a plain matplotlib Axes of x and y; got a {ax.name} one")
     return ax
 
 
@@ -234,8 +236,8 @@ def axes_for(axes, count: int, shape=None, height=None, **kwargs) -> np.ndarray:
         rows, columns = (1, count) if shape is None else shape
         _, axes = subplots(rows, columns, height=height, **kwargs)
     flat = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
-    if not all(isinstance(ax, Axes) for ax in flat):
-        raise TypeError("axes must be matplotlib Axes (an array of them) or None")
+    if not all(isinstance(ax, Axes) and ax.name == "rectilinear" for ax in flat):
+        raise TypeError("axes must be plain matplotlib Axes of x and y (an array of them) or None")
     if len(flat) < count:
         raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
     return flat
