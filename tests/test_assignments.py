@@ -89,6 +89,10 @@ WRONG = {
     },
 }
 
+#: The seconds each submission of a batch below gets: ten times what an honest one takes (about
+#: 2 s, two at a time); the submissions that loop, hang or stop their kernel use all of it.
+DEADLINE = 20
+
 #: `python3 tasks.py grade ...` as tasks.py's main() runs it once .venv is ready (these tests run in
 #: .venv already, and must install nothing), against the tests' own build: argv[1] is the folder
 #: that holds assignments/, the rest are the command's arguments.
@@ -443,7 +447,7 @@ def copied_answers(student_id: str) -> dict[str, str]:
 
 
 def test_grade_grades_a_batch_of_hostile_submissions_as_intended(built, tmp_path):
-    """One batch of the calibration assignment, graded with a time limit of 60 s each: every
+    """One batch of the calibration assignment, graded with a time limit of `DEADLINE` each: every
     submission's score, question by question, and its note."""
     folder = tmp_path / "submissions"
     folder.mkdir()
@@ -507,7 +511,7 @@ def test_grade_grades_a_batch_of_hostile_submissions_as_intended(built, tmp_path
     with zipfile.ZipFile(folder / "empty.zip", "w") as archive:
         archive.writestr("readme.txt", "I forgot the notebook")
 
-    rows, _ = grade_command(built, "calibration", folder, timeout=60)
+    rows, _ = grade_command(built, "calibration", folder, timeout=DEADLINE)
     expected = {  # submission -> (scores of q1 to q5, note)
         "solution-a.ipynb": ([3, 2, 2, 2, 2], "same student id as same-id.ipynb"),
         "solution-b.zip": ([3, 2, 2, 2, 2], ""),
@@ -538,7 +542,7 @@ def test_grade_grades_a_batch_of_hostile_submissions_as_intended(built, tmp_path
     assert no_id["note"].endswith(
         "got Ellipsis); errors also in q2, q3, q4, q5; STUDENT_ID is not set to a student id"
     )
-    assert float(rows["loops.ipynb"]["seconds"]) >= 60
+    assert float(rows["loops.ipynb"]["seconds"]) >= DEADLINE
     assert sorted(rows) == sorted([*expected, "no-id.ipynb"])
 
 
@@ -551,7 +555,7 @@ SITE_PACKAGES = Path(nbformat.__file__).parents[1]
 def test_a_hostile_class_cannot_raise_its_marks_lower_anothers_learn_the_key_or_stop_the_batch(
     built, tmp_path
 ):
-    """One batch of the calibration assignment, graded two at a time in sandboxes, 60 s each:
+    """One batch of the calibration assignment, graded two at a time in sandboxes, `DEADLINE` each:
     honest students among cheats, vandals and saboteurs of every kind the module names."""
     import secrets
 
@@ -628,7 +632,7 @@ def test_a_hostile_class_cannot_raise_its_marks_lower_anothers_learn_the_key_or_
     }
     os.environ["LOSSACC_TEST_SECRET"] = secret  # the grader's environment holds it
     try:
-        rows, printed = grade_command(built, "calibration", folder, timeout=60, jobs=2)
+        rows, printed = grade_command(built, "calibration", folder, timeout=DEADLINE, jobs=2)
     finally:
         del os.environ["LOSSACC_TEST_SECRET"]
     time.sleep(2)  # what lingers, if anything did, would now write
@@ -638,7 +642,7 @@ def test_a_hostile_class_cannot_raise_its_marks_lower_anothers_learn_the_key_or_
         if total is not None:
             assert int(rows[submission]["total"]) == total, rows[submission]
     notes = {submission: row["note"] for submission, row in rows.items()}
-    assert float(rows["many-cells.ipynb"]["seconds"]) < 60 + 30
+    assert float(rows["many-cells.ipynb"]["seconds"]) < DEADLINE + 30
     assert notes["many-cells.ipynb"].startswith("timed out")
     assert notes["hangs-the-key.ipynb"] == "timed out while grading q1"
     for name in STOPS:
