@@ -173,7 +173,7 @@ def _scaled(images: np.ndarray, name: str) -> np.ndarray:
     """
     if images.ndim != 3:
         raise ValueError(f"{name} must have shape (images, height, width); got {images.shape}")
-    if images.dtype == np.bool_ or not (real_dtype(images.dtype)):
+    if not real_dtype(images.dtype):  # not bools either
         raise ValueError(f"{name} must hold pixel values; got dtype {images.dtype}")
     values = images.astype(np.float64)
     if not np.isfinite(values).all() or values.min() < 0 or values.max() > 255:

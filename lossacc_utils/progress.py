@@ -102,13 +102,13 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
     if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence):
         raise TypeError(f"epoch_seconds must list the times of the epochs; got {epoch_seconds!r}")
     # checked as a run's: one number per epoch in each curve, times that never decrease
-    run = Run({name: history[name] for name in ("val_loss", "val_accuracy")}, epoch_seconds=[])
-    if len(epoch_seconds) != run.epochs:
+    curves = {name: history[name] for name in ("val_loss", "val_accuracy")}
+    run = Run(curves, epoch_seconds=epoch_seconds)
+    if len(run.epoch_seconds) != run.epochs:  # a run may leave them out; a replay may not
         raise ValueError(f"epoch_seconds must list one time per epoch ({run.epochs})")
-    times = Run(run.history, epoch_seconds=epoch_seconds).epoch_seconds
     lines = [  # every line made, and so checked, before any is printed
         epoch_line(e, every, run.epochs, run.val_loss[e - 1], run.val_accuracy[e - 1], t)
-        for e, t in zip(range(1, run.epochs + 1), times, strict=True)
+        for e, t in enumerate(run.epoch_seconds, start=1)
     ]
     for line in filter(None, lines):
         print(line, flush=True)

@@ -211,7 +211,7 @@ def _check_loss_split(frame, name: str) -> None:
                 f"{values.min():g}"
             )
     epochs = frame.index.to_numpy()
-    if not (real_dtype(epochs.dtype)) or not (
+    if not real_dtype(epochs.dtype) or not (
         np.isfinite(epochs).all() and (np.diff(epochs) > 0).all()
     ):
         shown = epochs.tolist()

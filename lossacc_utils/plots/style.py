@@ -335,7 +335,7 @@ def _checked_lines(lines, ax) -> list:
                 array = np.asarray(values)
             except (TypeError, ValueError):
                 array = np.asarray(None, dtype=object)
-            if not (real_dtype(array.dtype)):
+            if not real_dtype(array.dtype):
                 raise TypeError(f"lines[{i}]'s {part} must be real numbers; got {values!r:.80}")
             if array.ndim != 1 or not len(array):
                 raise ValueError(
