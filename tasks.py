@@ -7,8 +7,9 @@
     python3 tasks.py grade NAME FOLDER  grade every submission in FOLDER: FOLDER/grades.csv
     python3 tasks.py instructors     the download with the assignments and keys, for instructors
     python3 tasks.py test            install the test tools too, then lint and run every test
-    python3 tasks.py test --fast     the same without the book builds, the browser tests and the
-                                     assignments: a developer's loop of about a minute
+    python3 tasks.py test --fast     the same without the book builds, the browser tests, the
+                                     assignments and the tests that start processes of their
+                                     own: a developer's loop of a minute and a half
     python3 tasks.py lab [FOLDER]    open the notebooks (or an assignment's FOLDER) in JupyterLab
     python3 tasks.py execute NB...   run every cell of the notebooks NB and save their outputs
     python3 tasks.py strip           remove outputs from the notebooks before committing them
