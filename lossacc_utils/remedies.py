@@ -169,7 +169,9 @@ def measure(regimes: Mapping[str, Mapping], seeds, patience=20) -> dict[str, pd.
 def _check_scores(scores) -> None:
     """`scores` must be a table of numbers indexed by (remedy, seed), as remedy_scores gives."""
     numbers = isinstance(scores, pd.DataFrame) and all(
-        pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
+        # integers or floats: not bools, nor complex numbers (whose imaginary part would be lost)
+        (pd.api.types.is_integer_dtype(kind) or pd.api.types.is_float_dtype(kind))
+        and not pd.api.types.is_bool_dtype(kind)
         for kind in scores.dtypes
     )
     if not numbers or scores.index.nlevels != 2 or scores.empty:

@@ -2358,8 +2358,10 @@ for label, bad in (
 ):
     rejects(remedies.verdicts, f"numbers={label}", "numbers", CHANGES, bad)
 TEXT_SCORES = SCORES.astype({SCORES.columns[0]: str})
+COMPLEX_SCORES = SCORES.astype({SCORES.columns[0]: complex})
 for function in (remedies.mean_and_interval, remedies.against_none):
     rejects(function, "scores=text-column", "scores", TEXT_SCORES)
+    rejects(function, "scores=complex-column", "scores", COMPLEX_SCORES)
 rejects(remedies.against_none, "one-shared-seed", "scores", SCORES.groupby(level=0).head(1))
 for label, number in (("nan", NAN), ("inf", np.inf)):  # left out of a mean, counted in its n
     NOT_FINITE = SCORES.copy()
