@@ -2,8 +2,8 @@
 
 One module per idea:
 
-- `metrics`: cross-entropy and accuracy in NumPy, computed exactly as Keras computes them, in the
-  dtype Keras computes in;
+- `metrics`: cross-entropy and accuracy in NumPy, computed as Keras computes them, in the dtype
+  Keras computes in;
 - `scores`: scores of a whole set of binary predictions: precision, recall, F1, balanced accuracy,
   ROC AUC;
 - `counterexample`: the prediction sets where the lower loss has the lower accuracy;

@@ -55,6 +55,7 @@ import numpy as np
 from .runs import as_run, with_predictions
 from .validation import (
     as_array,
+    as_tensorflow_reads,
     check_binary_labels,
     check_bool,
     check_choice,
@@ -338,15 +339,6 @@ class RecordedEpoch(Spec):
         return epoch
 
 
-def _as_tensorflow_reads(array: np.ndarray) -> np.ndarray:
-    """`array` as TensorFlow computes with it on a CPU, which flushes subnormal float32 and
-    float64 numbers (such as 1e-40 in float32) to a zero of their sign; float16 keeps its own."""
-    if array.dtype in (np.float32, np.float64):
-        tiny = np.abs(array) < np.finfo(array.dtype).tiny
-        array = np.where(tiny, np.copysign(0, array), array).astype(array.dtype)
-    return array
-
-
 @dataclass(frozen=True)
 class KerasPredictions(Spec):
     """Predictions as a Keras loss or metric takes them: an array of finite numbers, in the dtype
@@ -363,7 +355,7 @@ class KerasPredictions(Spec):
         return (self.probabilities_unless,) if self.probabilities_unless else ()
 
     def check(self, value, name, checked):
-        array = _as_tensorflow_reads(check_in_dtype(value, name, keras_dtype(value)))
+        array = as_tensorflow_reads(check_in_dtype(value, name, keras_dtype(value)))
         if self.classes_or:
             check_class_axis(array, name, self.classes_or)
         if self.probabilities_unless and not checked[self.probabilities_unless]:
@@ -391,7 +383,7 @@ class KerasTargets(Spec):
 
     def check(self, value, name, checked):
         predictions = checked[self.like]
-        targets = _as_tensorflow_reads(check_in_dtype(value, name, predictions.dtype))
+        targets = as_tensorflow_reads(check_in_dtype(value, name, predictions.dtype))
         if self.rank:
             targets, checked[self.like] = match_rank(targets, predictions, (name, self.like))
         else:
@@ -413,7 +405,7 @@ class KerasThreshold(Spec):
             raise ValueError(
                 f"{name} must be within the range of {dtype}, as in Keras; got {number:g}"
             )
-        return float(_as_tensorflow_reads(np.array(number, dtype)))
+        return float(as_tensorflow_reads(np.array(number, dtype)))
 
 
 def takes(**contract: Spec):

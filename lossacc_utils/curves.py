@@ -14,6 +14,7 @@ import pandas as pd
 
 from .contracts import Choice, Count, CurveName, Curves, Real, Recorded, RecordedEpoch, takes
 from .runs import Run
+from .validation import as_tensorflow_reads
 
 __all__ = [
     "costliest_samples",
@@ -216,9 +217,10 @@ def early_stopping(run, monitor="val_loss", patience=10, min_delta=0.0, mode="au
     shift = min_delta if mode == "min" else -min_delta
     better = np.less if mode == "min" else np.greater
 
-    def improves(value, best):  # as Keras compares two Python floats: in float32
+    def improves(value, best):  # as Keras compares two Python floats: in float32, on a CPU
         with np.errstate(over="ignore"):  # a loss near float32's largest, shifted past it
-            return better(np.float32(value + shift), np.float32(best))
+            shifted, kept = as_tensorflow_reads(np.array([value + shift, best], np.float32))
+        return better(shifted, kept)
 
     best, best_epoch, wait = None, 0, 0
     for epoch, value in enumerate(values):

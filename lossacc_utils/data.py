@@ -62,8 +62,10 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     (n_samples,), the classes taking turns so that every class has n_samples // n_classes points or
     one more. A larger `spread` makes the classes overlap more.
     """
-    for name, value, low in (("n_samples", n_samples, 1), ("n_classes", n_classes, 2)):
+    n_samples, n_classes = (  # Python ints from here: NumPy's uint64 cannot index
         check_count(value, name, low, high=MAX_ENTRIES // 2, why=" (it sizes the arrays made)")
+        for name, value, low in (("n_samples", n_samples, 1), ("n_classes", n_classes, 2))
+    )
     spread = check_positive(spread, "spread")
     if spread > 1e6:
         raise ValueError(f"spread must be at most 1e6, or the classes are noise; got {spread:g}")
@@ -145,7 +147,7 @@ class Split:
             if x.min() < 0 or x.max() > 1:  # 0 to 255 would train on other numbers, 1e39 on inf
                 raise ValueError(
                     f"x_{part} must hold pixel values scaled to [0, 1]; got values from "
-                    f"{x.min():g} to {x.max():g}"
+                    f"{float(x.min())!r} to {float(x.max())!r}"
                 )
             y = as_array(y, f"y_{part}")
             if y.shape != (len(x),):
@@ -194,9 +196,7 @@ def check_split_sizes(dataset, n_train, n_val, n_test=None) -> int:
     return the number of test samples (all that are left when `n_test` is None)."""
     if not isinstance(dataset, str) or dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
-    for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
-        if value is not None or name != "n_test":
-            check_count(value, name)
+    n_train, n_val, n_test = _checked_sizes(n_train, n_val, n_test)
     pool, test_pool = SIZES[dataset]
     return _split_sizes(dataset, n_train, n_val, n_test, pool, test_pool or False)
 
@@ -223,6 +223,15 @@ def _split_sizes(dataset, n_train, n_val, n_test, pool, test_pool) -> int:
     if n_test > test_pool:
         raise ValueError(f"n_test asks for {n_test} samples; {dataset} has {test_pool}")
     return n_test
+
+
+def _checked_sizes(n_train, n_val, n_test) -> tuple:
+    """The sizes of a split as Python ints (n_test may be None: all the rest)."""
+    return (
+        check_count(n_train, "n_train"),
+        check_count(n_val, "n_val"),
+        None if n_test is None else check_count(n_test, "n_test"),
+    )
 
 
 def _read(name: str, path):
@@ -294,10 +303,7 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}")
     seed = check_seed(seed)
     path = None if path is None else check_path(path, "path")
-    for name, value in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test)):
-        if value is None and name == "n_test":
-            continue
-        check_count(value, name)
+    n_train, n_val, n_test = _checked_sizes(n_train, n_val, n_test)
     x, y, x_test, y_test = _read(dataset, path)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(x))

@@ -50,7 +50,7 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
         raise ValueError(
             f"package must be a folder of Python source; got the empty path {package!r}"
         )
-    if not isinstance(package, str | Path) or not Path(package).is_dir():
+    if not isinstance(package, str | os.PathLike) or not Path(package).is_dir():
         raise ValueError(f"package must be a folder of Python source; got {package!r}")
     package = Path(package)
     paths = sorted(p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file())
@@ -68,7 +68,8 @@ def source_digest(package: Path = PACKAGE, *extra: Path | str, only=None) -> str
         paths = [path for path in paths if str(path.relative_to(package)) in only]
     parts = []
     for i, item in enumerate(extra):
-        if isinstance(item, Path):
+        if isinstance(item, os.PathLike):  # a Path, or any path object
+            item = Path(item)
             if not item.is_file():
                 raise ValueError(f"extra[{i}] must be an existing file; {item} is not a file")
             parts.append((b"file", os.fsencode(item.name), item.read_bytes()))

@@ -1,4 +1,4 @@
-"""Cross-entropy losses and accuracies in plain NumPy, exactly as Keras 3 computes them.
+"""Cross-entropy losses and accuracies in plain NumPy, as Keras 3 computes them.
 
 Each function has the name, the arguments and the per-sample result of its Keras counterpart in
 `keras.losses` or `keras.metrics`, so the two can be put side by side:
@@ -19,6 +19,9 @@ What Keras does, and what these functions do too:
 - categorical cross-entropy first divides each row by its sum, then clips; sparse categorical
   cross-entropy clips first, then divides by the sum of the clipped row;
 - `from_logits=True` takes raw scores and applies softmax (or sigmoid) in a numerically stable way;
+  a log-softmax (from logits, and in sparse categorical cross-entropy) is computed in float64 and
+  rounded to the dtype once, where Keras rounds each step: in float32 the two can differ by a
+  float32 rounding step of the loss's terms (near a loss of 0, about 1e-7);
 - `label_smoothing=a` replaces the targets by y * (1 - a) + a / K (K = 2 for binary);
 - binary accuracy counts a prediction as class 1 when it is strictly greater than the threshold,
   which Keras first rounds to float32 (0.7 becomes 0.69999999), then compares in the wider dtype;

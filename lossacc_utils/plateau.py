@@ -456,6 +456,10 @@ def readable(diagnosis: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(diagnosis, pd.DataFrame) or "verdict" not in diagnosis.columns:
         raise TypeError("diagnosis must be a DataFrame of diagnose's rows, one per case")
     check_columns(diagnosis, list(_ROWS), "diagnosis", "diagnose's rows")
+    cases = [SHORT_CASES.get(case, case) for case in diagnosis.index]
+    if len(set(cases)) != len(cases):  # a table's columns would keep only one of each
+        twice = next(case for case in cases if cases.count(case) > 1)
+        raise ValueError(f"diagnosis must name each case once; {twice!r} names more than one")
     texts = {"accuracy becomes", "verdict"}
     for name in texts:
         if not all(isinstance(value, str) for value in diagnosis[name]):
@@ -492,7 +496,7 @@ def readable(diagnosis: pd.DataFrame) -> pd.DataFrame:
         return readable_number(float(value), 2)
 
     table = {
-        SHORT_CASES.get(case, case): {_ROWS[n]: shown(n, row[n]) for n in _ROWS}
-        for case, row in diagnosis.iterrows()
+        short: {_ROWS[n]: shown(n, row[n]) for n in _ROWS}
+        for short, (_, row) in zip(cases, diagnosis.iterrows(), strict=True)
     }
     return pd.DataFrame(table)

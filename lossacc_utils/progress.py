@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 import keras
+import numpy as np
 
 from .validation import check_count, check_real, check_text
 
@@ -99,7 +100,7 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
 
     if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
         raise ValueError("history must hold the curves val_loss and val_accuracy")
-    if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence):
+    if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence | np.ndarray):
         raise TypeError(f"epoch_seconds must list the times of the epochs; got {epoch_seconds!r}")
     # checked as a run's: one number per epoch in each curve, times that never decrease
     curves = {name: history[name] for name in ("val_loss", "val_accuracy")}

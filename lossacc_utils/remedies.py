@@ -87,6 +87,11 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
         raise ValueError(f"epoch {epoch} has no recorded test predictions")
     test_log_p = _test_logits(run, epoch)
     val_loss = calibration.negative_log_likelihood(run.y_val, val_log_p, temperature)
+    if not np.isfinite(val_loss):  # a temperature so low that a wrong answer became certain
+        raise ValueError(
+            f"temperature must leave the validation loss finite; at {temperature:g} it is "
+            f"{val_loss:g}, a wrong prediction made certain"
+        )
     test_p = calibration.apply_temperature(test_log_p, temperature)
     plain = _plain_val_loss(run)
     if np.isnan(plain).all():
@@ -202,7 +207,11 @@ def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     _check_scores(scores)
     grouped = scores.groupby(level=0, sort=False)
     mean, sd, n = grouped.mean(), grouped.std(ddof=1), grouped.size()
-    t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+    if (n < 2).any():  # one seed has no spread to make an interval of
+        raise ValueError(
+            f"scores must hold at least two seeds of each remedy; {n.idxmin()!r} has {n.min()}"
+        )
+    t = stats.t.isf((1 - confidence) / 2, n - 1)  # not ppf(0.5 + confidence / 2): it rounds
     half = sd.mul(t / np.sqrt(n), axis=0)
     table = pd.concat({"mean": mean, "±": half}, axis=1).swaplevel(axis=1)
     return table[[(c, part) for c in scores.columns for part in ("mean", "±")]]
@@ -210,7 +219,7 @@ def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
 
 def _t_half_width(values: np.ndarray, confidence: float) -> float:
     n = len(values)
-    return float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
+    return float(stats.t.isf((1 - confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
 
 
 @takes(confidence=CONFIDENCE)

@@ -93,12 +93,14 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
     """
     loss = check_choice(loss, "loss", LOSSES)
     label_shape = check_choice(label_shape, "label_shape", LABEL_SHAPES)
-    for name, value, low in (
-        ("output_width", output_width, 1),
-        ("n_classes", n_classes, 2),
-        ("n_samples", n_samples, 1),
-    ):
+    output_width, n_classes, n_samples = (  # Python ints from here: Keras takes no NumPy int
         check_count(value, name, low, high=MAX_ENTRIES // 4, why=" (it sizes arrays)")
+        for name, value, low in (
+            ("output_width", output_width, 1),
+            ("n_classes", n_classes, 2),
+            ("n_samples", n_samples, 1),
+        )
+    )
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_samples, 2)).astype("float32")

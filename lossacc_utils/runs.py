@@ -29,6 +29,7 @@ from .validation import (
     check_count,
     check_real,
     check_seed,
+    check_unmasked,
     real_dtype,
 )
 
@@ -38,6 +39,7 @@ __all__ = ["Run", "as_run", "first_epochs", "recorded_epochs", "with_predictions
 def _curve(name: str, values) -> np.ndarray:
     """One value per epoch, real numbers; NaN is kept (a diverged epoch says so), but None, text
     and complex numbers are refused (NumPy would make None a NaN, and drop an imaginary part)."""
+    check_unmasked(values, f"history[{name!r}]")
     try:
         array = np.asarray(values)
     except (TypeError, ValueError):

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_EPOCHS",
     "as_array",
+    "as_tensorflow_reads",
     "check_binary_labels",
     "check_binary_scores",
     "check_bool",
@@ -42,6 +43,7 @@ __all__ = [
     "check_same_shape",
     "check_seed",
     "check_text",
+    "check_unmasked",
     "keras_dtype",
     "match_rank",
     "real_dtype",
@@ -86,6 +88,38 @@ def real_dtype(dtype) -> bool:
         raise TypeError(f"dtype must be a NumPy dtype; got {_shown(dtype)}") from None
 
 
+def as_tensorflow_reads(array: np.ndarray) -> np.ndarray:
+    """`array` (a NumPy array) as TensorFlow computes with it on a CPU, which flushes subnormal
+    float32 and float64 numbers (such as 1e-40 in float32) to a zero of their sign; float16, and
+    any other dtype, keeps its own.
+
+    >>> as_tensorflow_reads(np.array([1e-40, -1e-40, 1.0], dtype=np.float32))
+    array([ 0., -0.,  1.], dtype=float32)
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"array must be a NumPy array; got {type(array).__name__}")
+    if array.dtype in (np.float32, np.float64):
+        tiny = np.abs(array) < np.finfo(array.dtype).tiny
+        array = np.where(tiny, np.copysign(0, array), array).astype(array.dtype)
+    return array
+
+
+def check_unmasked(value, name: str):
+    """`value`, unless it is a masked array that masks some of its entries: NumPy would read the
+    values behind the mask (as Keras does), which the caller meant to leave out.
+
+    >>> check_unmasked(np.ma.masked_array([1.0, 99.0], mask=[0, 1]), "val_loss")
+    Traceback (most recent call last):
+    ...
+    TypeError: val_loss must not hide entries behind a mask: fill them in or leave them out
+    """
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        raise TypeError(
+            f"{name} must not hide entries behind a mask: fill them in or leave them out"
+        )
+    return value
+
+
 def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     """Return `value` as a non-empty, finite float64 array of at least one dimension.
 
@@ -93,6 +127,7 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     tensors). Booleans become 0.0 and 1.0. With `negative_infinity`, -inf is accepted too (a
     logit or a log-probability of a probability of exactly 0).
     """
+    check_unmasked(value, name)
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as exc:
@@ -119,7 +154,7 @@ def _given(value, name: str) -> np.ndarray:
     """An array handed to a check: an array of numbers as it is (NaN kept, for the check to name),
     anything else through `as_array`, so that a list is checked rather than failed on."""
     if isinstance(value, np.ndarray) and (real_dtype(value.dtype) or value.dtype == np.bool_):
-        return value
+        return np.asarray(check_unmasked(value, name))
     return as_array(value, name)
 
 
@@ -175,7 +210,13 @@ def keras_dtype(value) -> np.dtype:
     """
     dtype = getattr(value, "dtype", None)
     if dtype is not None:
-        dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))  # a TensorFlow dtype, or NumPy's
+        try:
+            dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))  # TensorFlow's, or NumPy's
+        except TypeError:  # a pandas dtype of its own (Float64, category): as NumPy reads it
+            try:
+                dtype = np.asarray(value).dtype
+            except (TypeError, ValueError):
+                dtype = np.dtype(object)
         if np.issubdtype(dtype, np.floating) and dtype.itemsize <= 8:
             return dtype
     return np.dtype(np.float32)
@@ -349,18 +390,25 @@ def check_real(value, name: str) -> float:
     Any real number a float can hold is accepted: Python and NumPy ints and floats, a
     `fractions.Fraction`. An int too large for a float (2**1024 and beyond) is refused by name.
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if _not_a_number(value) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {_shown(value)}")
     try:
         number = float(value)
     except OverflowError:
-        raise ValueError(
-            f"{name} must be finite and within the range of a float (about 1.8e308); "
-            f"got {_shown(value)}"
-        ) from None
+        number = math.inf
     if not math.isfinite(number):
+        if not isinstance(value, float | np.floating) or np.isfinite(value):  # too large a float
+            raise ValueError(
+                f"{name} must be finite and within the range of a float (about 1.8e308); "
+                f"got {_shown(value)}"
+            )
         raise ValueError(f"{name} must be finite; got {_shown(value)}")
     return number
+
+
+def _not_a_number(value) -> bool:
+    """Whether `value` is a bool or a duration, which Python or NumPy count as integers."""
+    return isinstance(value, bool | np.bool_ | np.timedelta64)
 
 
 def check_fraction(value, name: str) -> float:
@@ -374,7 +422,7 @@ def check_fraction(value, name: str) -> float:
 def check_count(value, name: str, low: int = 1, high: int | None = None, why: str = "") -> int:
     """Check a whole number of at least `low` (a bool is not a count, nor is 2.0), and at most
     `high` when given: a count that sizes an array or a model is bounded, `why` saying by what."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral) or value < low:
+    if _not_a_number(value) or not isinstance(value, numbers.Integral) or value < low:
         raise ValueError(f"{name} must be a whole number of at least {low}; got {_shown(value)}")
     if high is not None and value > high:
         raise ValueError(f"{name} must be at most {high:,}{why}; got {_shown(value)}")

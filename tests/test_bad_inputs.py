@@ -309,6 +309,7 @@ NOT_NUMBERS = [
     ("'=1+1'", "=1+1"),
     ("True", True),
     ("[0.5]", [0.5]),
+    ("duration", np.timedelta64(2, "s")),  # an integer to NumPy
 ]
 NON_FINITE = [("nan", NAN), ("inf", INF), ("-inf", -INF)]
 BAD_REALS = NOT_NUMBERS + NON_FINITE
@@ -326,6 +327,7 @@ NOT_ARRAYS = [
     ("{}", {}),
     ("scalar", 0.5),
     ("durations", np.array([1, 0], dtype="timedelta64[s]")),  # NumPy counts them as integers
+    ("masked", np.ma.masked_array([0.0, 1.0], mask=[0, 1])),  # NumPy reads what is masked
 ]
 
 
@@ -2433,6 +2435,12 @@ answers(
     holds(lambda row: row["accuracy becomes"] == "SparseCategoricalAccuracy"),
     **AR_BASE,
 )
+answers(  # a NumPy int, which Keras' Dense refuses, is passed on as a Python int
+    AR,
+    "output_width=uint64",
+    holds(lambda row: row["output units"] == 3 and row["error"] == ""),
+    **{**AR_BASE, "output_width": np.uint64(3)},
+)
 
 ART = resolution.accuracy_resolution_table
 sweep(ART, {}, "n_classes", [("1", 1), ("2.5", 2.5), ("True", True), ("None", None)])
@@ -3439,6 +3447,16 @@ sweep(progress.EpochProgress, {"name": "m"}, "epochs", [("0", 0), ("None", None)
 answers(progress.EpochProgress, "valid", holds(lambda c: c.epochs == 3), "m", 3)
 
 
+class PurePathLike:
+    """A path object that is not a pathlib.Path: what os.PathLike promises, and no more."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __fspath__(self):
+        return self.path
+
+
 def _captured(stdout="", outputs=()):
     return SimpleNamespace(stdout=stdout, stderr="", outputs=list(outputs))
 
@@ -3448,6 +3466,70 @@ MARKDOWN_BYTES = _captured(outputs=[SimpleNamespace(data={"text/markdown": b"*x*
 rejects(folding.folded_html, "markdown-bytes", "captured", MARKDOWN_BYTES)
 answers(folding.folded_html, "printed", holds(lambda h: "<pre>hi</pre>" in h), _captured("hi"))
 sweep(folding.load_ipython_extension, {}, "shell", [("None", None), ("5", 5)])
+
+# what a second sweep found: each mended, each a case
+answers(
+    V.as_tensorflow_reads,
+    "subnormals",
+    holds(lambda a: a.tolist() == [0.0, 0.0, 1.0] and np.signbit(a).tolist() == [0, 1, 0]),
+    np.float32([1e-40, -1e-40, 1]),
+)
+rejects(V.as_tensorflow_reads, "array=list", "array", [1e-40])
+rejects(V.check_unmasked, "masked", "history", np.ma.masked_array([1.0, 9.0], [0, 1]), "history")
+answers(
+    V.check_unmasked,
+    "nothing-masked",
+    holds(lambda a: len(a) == 2),
+    np.ma.masked_array([1.0, 9.0]),
+    "x",
+)
+answers(
+    V.keras_dtype, "pandas-Float64", equals(np.dtype("float64")), pd.Series([0.2]).astype("Float64")
+)
+answers(  # Keras computes a pandas Float64 column in float64, as NumPy reads it
+    metrics.binary_crossentropy,
+    "pandas-Float64",
+    equals(lambda: metrics.binary_crossentropy([1.0, 0.0], np.array([0.2, 0.7]))),
+    [1.0, 0.0],
+    pd.Series([0.2, 0.7]).astype("Float64"),
+)
+answers(data.blobs, "uint64-count", holds(lambda xy: len(xy[1]) == 30), np.uint64(30))
+rejects(KM, "temperature=5e-324", "temperature", SEEDED[0], 3, 5e-324)
+ONE_SEED = SCORES.groupby(level=0).head(1)
+rejects(remedies.mean_and_interval, "scores=one-seed-each", "scores", ONE_SEED)
+NEAR_ONE = 1 - 2**-53  # 0.5 + NEAR_ONE / 2 rounds to 1
+answers(
+    uncertainty.accuracy_interval,
+    "confidence=1-2**-53",
+    holds(lambda i: 0 <= i["low"] < i["high"] <= 1),
+    [1, 0, 1, 1],
+    NEAR_ONE,
+)
+answers(
+    remedies.mean_and_interval,
+    "confidence=1-2**-53",
+    holds(lambda t: np.isfinite(t.xs("±", axis=1, level=1).to_numpy()).all()),
+    SCORES,
+    NEAR_ONE,
+)
+TWO_ALIKE = pd.concat([DIAGNOSIS, DIAGNOSIS])
+rejects(plateau.readable, "diagnosis=a-case-twice", "diagnosis", TWO_ALIKE)
+answers(
+    fingerprint.source_digest,
+    "a-path-object",
+    equals(lambda: fingerprint.source_digest()),
+    PurePathLike(fingerprint.PACKAGE),
+)
+answers(
+    progress.replay,
+    "epoch_seconds=array",
+    equals(None),
+    "m",
+    0,
+    PROGRESS_HISTORY,
+    np.array([1.0, 2.0]),
+    2.0,
+)
 
 # --------------------------------------------------------------------------------------------------
 # the sweep

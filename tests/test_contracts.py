@@ -205,13 +205,21 @@ def valid_arguments(function):
 
 # ---- arguments beyond every boundary ----------------------------------------------------------
 
-NOT_NUMBERS = [("None", None), ("text", "0.5"), ("bool", True), ("complex", 1j), ("list", [0.5])]
+NOT_NUMBERS = [
+    ("None", None),
+    ("text", "0.5"),
+    ("bool", True),
+    ("complex", 1j),
+    ("list", [0.5]),
+    ("duration", np.timedelta64(2, "s")),  # an integer to NumPy
+]
 NOT_ARRAYS = [
     ("None", None),
     ("text", "01"),
     ("empty", []),
     ("complex", [1j]),
     ("durations", np.array([1, 0], dtype="timedelta64[s]")),  # NumPy counts them as integers
+    ("masked", np.ma.masked_array([0.0, 1.0], mask=[0, 1])),  # NumPy reads what is masked
 ]
 
 
@@ -712,6 +720,15 @@ def test_early_stopping_compares_in_float32_as_keras_does(min_delta):
     run = {"val_loss": [1.0, 1.0 - 1e-12 - min_delta, 0.5], "val_accuracy": [0.5, 0.5, 0.5]}
     answer = curves.early_stopping(run, patience=1, min_delta=min_delta)
     assert answer == early_stopping_by_keras(run, patience=1, min_delta=min_delta)
+    assert answer == {"stopped_epoch": 2, "best_epoch": 1}
+
+
+def test_early_stopping_reads_float32_subnormals_as_zeros_as_keras_does():
+    """1e-45 and 1e-46 are a subnormal float32 and 0: on a CPU, both are zeros to Keras, so
+    neither 0.0 nor -0.0 after them is an improvement."""
+    run = {"val_loss": [1e-45, 0.0, -0.0, 1e-46], "val_accuracy": [0.5] * 4}
+    answer = curves.early_stopping(run, patience=0)
+    assert answer == early_stopping_by_keras(run, patience=0)
     assert answer == {"stopped_epoch": 2, "best_epoch": 1}
 
 

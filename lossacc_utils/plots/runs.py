@@ -13,7 +13,14 @@ import numpy as np
 
 from .. import curves
 from ..runs import as_run, recorded_epochs, with_predictions
-from ..validation import check_column, check_columns, check_count, check_real, real_dtype
+from ..validation import (
+    check_column,
+    check_columns,
+    check_count,
+    check_real,
+    check_unmasked,
+    real_dtype,
+)
 from .style import (
     COLORS,
     MAX_PANELS,
@@ -79,6 +86,7 @@ def settled_epoch(values, best: int, floor: float = 0.0) -> int:
 def _curve_values(values, name: str) -> np.ndarray:
     """`values` (the caller's `name` for them) as a curve: a non-empty list of real numbers, one
     per epoch, each finite or NaN (an epoch of a diverged run); returned as floats."""
+    check_unmasked(values, name)
     try:
         array = np.asarray(values)
     except (TypeError, ValueError):  # a ragged list
