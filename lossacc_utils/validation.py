@@ -403,6 +403,11 @@ def check_real(value, name: str) -> float:
                 f"got {_shown(value)}"
             )
         raise ValueError(f"{name} must be finite; got {_shown(value)}")
+    if number == 0 and value != 0:  # a longdouble or a Fraction below float's smallest
+        raise ValueError(
+            f"{name} must be 0 or within the range of a float (from about 5e-324); "
+            f"got {_shown(value)}, which a float reads as 0"
+        )
     return number
 
 

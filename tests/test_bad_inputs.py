@@ -3156,6 +3156,9 @@ for label, value in (
     ("2**1024", 2**1024),
     ("10**5000", 10**5000),
     ("Fraction(10**400,3)", Fraction(10**400, 3)),
+    ("Fraction(1,10**400)", Fraction(1, 10**400)),  # a float reads it as 0
+    ("longdouble-1e400", np.longdouble("1e400")),  # finite, beyond a float
+    ("longdouble-1e-400", np.longdouble("1e-400")),
 ):
     rejects(V.check_real, label, "rate", value, "rate")
 answers(V.check_fraction, "Fraction(1,3)", equals(1 / 3), Fraction(1, 3), "share")
