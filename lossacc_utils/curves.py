@@ -105,7 +105,8 @@ def _sample_losses(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
     """
     log_p = run.recorded(epoch)
     y = run.y_val
-    return -log_p[np.arange(len(y)), y], log_p.argmax(axis=1) == y
+    losses = 0.0 - log_p[np.arange(len(y)), y]  # not -x: a certain right answer costs 0, not -0
+    return losses, log_p.argmax(axis=1) == y
 
 
 @takes(run=Recorded(), epoch=RecordedEpoch(of="run"))

@@ -86,14 +86,17 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
     if epoch not in run.test_log_probabilities:
         raise ValueError(f"epoch {epoch} has no recorded test predictions")
     test_log_p = _test_logits(run, epoch)
-    val_loss = calibration.negative_log_likelihood(run.y_val, val_log_p, temperature)
+    plain = _plain_val_loss(run)
+    if temperature == 1 and np.isfinite(plain[epoch - 1]):  # the curve the lowest comes from:
+        val_loss = float(plain[epoch - 1])  # recomputed in float64, 1e-9 over a float32 0 is inf
+    else:
+        val_loss = calibration.negative_log_likelihood(run.y_val, val_log_p, temperature)
     if not np.isfinite(val_loss):  # a temperature so low that a wrong answer became certain
         raise ValueError(
             f"temperature must leave the validation loss finite; at {temperature:g} it is "
             f"{val_loss:g}, a wrong prediction made certain"
         )
     test_p = calibration.apply_temperature(test_log_p, temperature)
-    plain = _plain_val_loss(run)
     if np.isnan(plain).all():
         raise ValueError("run's validation loss is NaN on every epoch: it diverged from the start")
     if np.nanmin(plain) < 0:
@@ -171,6 +174,11 @@ def measure(regimes: Mapping[str, Mapping], seeds, patience=20) -> dict[str, pd.
     return {regime: remedy_scores(runs, patience=patience) for regime, runs in by_regime.items()}
 
 
+#: The largest score `mean_and_interval` and `against_none` take: a loss, an accuracy or an ECE
+#: is far smaller, and an interval's t (up to 6e15) times a spread this size still fits a float.
+_MAX_SCORE = 1e150
+
+
 def _check_scores(scores) -> None:
     """`scores` must be a table of numbers indexed by (remedy, seed), as remedy_scores gives."""
     numbers = isinstance(scores, pd.DataFrame) and all(
@@ -184,10 +192,12 @@ def _check_scores(scores) -> None:
             "scores must be a table of numbers indexed by (remedy, seed), as remedy_scores gives"
         )
     for column in scores.columns:  # a NaN would be left out of a mean but counted in its n
-        bad = scores.index[~np.isfinite(scores[column].to_numpy(float))]
+        values = scores[column].to_numpy(float)
+        bad = scores.index[~(np.abs(values) <= _MAX_SCORE)]
         if len(bad):
             raise ValueError(
-                f"scores must be finite numbers; scores[{column!r}] is "
+                f"scores must be finite numbers of at most {_MAX_SCORE:g} in size, whose means, "
+                f"spreads and intervals a float holds; scores[{column!r}] is "
                 f"{scores[column][bad[0]]} at {_row(bad[0])}"
             )
     twice = scores.index[scores.index.duplicated()]
@@ -206,11 +216,15 @@ def mean_and_interval(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
     and the half-width of its t-interval, in columns (number, "mean") and (number, "±")."""
     _check_scores(scores)
     grouped = scores.groupby(level=0, sort=False)
-    mean, sd, n = grouped.mean(), grouped.std(ddof=1), grouped.size()
+    n = grouped.size()
     if (n < 2).any():  # one seed has no spread to make an interval of
         raise ValueError(
             f"scores must hold at least two seeds of each remedy; {n.idxmin()!r} has {n.min()}"
         )
+    # NumPy's two-pass spread, not pandas' one-pass one, which loses digits when the scores
+    # are large beside their spread (1e16 + 0, 2, 4: 6.08 for 4.97)
+    mean = grouped.agg(lambda values: np.mean(values.to_numpy(float)))
+    sd = grouped.agg(lambda values: np.std(values.to_numpy(float), ddof=1))
     t = stats.t.isf((1 - confidence) / 2, n - 1)  # not ppf(0.5 + confidence / 2): it rounds
     half = sd.mul(t / np.sqrt(n), axis=0)
     table = pd.concat({"mean": mean, "±": half}, axis=1).swaplevel(axis=1)

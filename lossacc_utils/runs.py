@@ -24,6 +24,7 @@ import numpy as np
 
 from .validation import (
     MAX_ENTRIES,
+    as_float64,
     check_bool,
     check_class_indices,
     check_count,
@@ -49,7 +50,7 @@ def _curve(name: str, values) -> np.ndarray:
             f"history[{name!r}] must be a list of numbers, one per epoch, and real ones; got "
             f"dtype {array.dtype} (None, text or complex numbers)"
         )
-    array = array.astype(float)
+    array = as_float64(array, f"history[{name!r}]")
     if array.ndim != 1 or not len(array):
         raise ValueError(f"history[{name!r}] must list one number per epoch; got {array.shape}")
     if np.isinf(array).any():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .contracts import BinaryLabels, Real, Scores, takes
+from .validation import as_tensorflow_reads
 
 __all__ = [
     "LABELS_AND_SCORES",
@@ -49,9 +50,11 @@ THRESHOLD = Real(
 
 
 def _above(y_pred: np.ndarray, threshold: float) -> np.ndarray:
-    """Where `y_pred` is strictly above `threshold`, both rounded to `COMPARED_IN` first."""
+    """Where `y_pred` is strictly above `threshold`, both rounded to `COMPARED_IN` first and read
+    as TensorFlow reads them on a CPU (a subnormal is a zero: 1e-39 is not above 0)."""
     with np.errstate(over="ignore"):  # a score beyond float32's range is +-inf there, as in Keras
-        return y_pred.astype(COMPARED_IN) > COMPARED_IN(threshold)
+        scores, bar = y_pred.astype(COMPARED_IN), np.array([threshold], COMPARED_IN)
+    return as_tensorflow_reads(scores) > as_tensorflow_reads(bar)[0]
 
 
 def _binary_counts(y_true, y_pred, threshold):

@@ -80,8 +80,10 @@ def accuracy_interval(correct, confidence=0.95) -> dict:
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / shrink
     return {
         "accuracy": p,
-        "low": float(max(centre - half, 0.0)),
-        "high": float(min(centre + half, 1.0)),
+        # within [0, 1], and around the accuracy itself, which rounding could leave it a hair
+        # outside of (1 - 1e-16 as the top of the interval of an accuracy of 1)
+        "low": float(min(max(centre - half, 0.0), p)),
+        "high": float(max(min(centre + half, 1.0), p)),
         "standard_error": float(np.sqrt(p * (1 - p) / n)),
         "samples": n,
     }
@@ -293,7 +295,8 @@ def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
     table = np.stack(curves, axis=1)
     frame = pd.DataFrame(
         {
-            "median": np.median(table, axis=1),
+            # a + (b - a) / 2, not (a + b) / 2: two losses of 1e308 have a median of 1e308
+            "median": np.quantile(table, 0.5, axis=1),
             "low": table.min(axis=1),
             "high": table.max(axis=1),
         },

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_EPOCHS",
     "as_array",
+    "as_float64",
     "as_tensorflow_reads",
     "check_binary_labels",
     "check_binary_scores",
@@ -88,6 +89,28 @@ def real_dtype(dtype) -> bool:
         raise TypeError(f"dtype must be a NumPy dtype; got {_shown(dtype)}") from None
 
 
+def as_float64(array: np.ndarray, name: str) -> np.ndarray:
+    """`array`, of real numbers or bools, in float64; a longdouble a float64 cannot hold (beyond
+    its range, or so small it would read as 0) is refused, naming the array `name`.
+
+    >>> as_float64(np.array([1, 2], dtype=np.int8), "counts")
+    array([1., 2.])
+    """
+    if not isinstance(array, np.ndarray) or not (real_dtype(array.dtype) or array.dtype == bool):
+        raise TypeError(f"array must be a NumPy array of real numbers; got {_shown(array)}")
+    with np.errstate(over="ignore", under="ignore"):  # a longdouble beyond a float64's range
+        narrowed = array.astype(np.float64)
+    if array.dtype.itemsize > 8:  # a longdouble: its range is wider than a float64's
+        lost = (np.isinf(narrowed) & np.isfinite(array)) | ((narrowed == 0) & (array != 0))
+        if lost.any():
+            where = _index(array, lost)
+            raise ValueError(
+                f"{name} must be within the range of a float (about 5e-324 to 1.8e308); "
+                f"got {array[where]!r} at index {where}"
+            )
+    return narrowed
+
+
 def as_tensorflow_reads(array: np.ndarray) -> np.ndarray:
     """`array` (a NumPy array) as TensorFlow computes with it on a CPU, which flushes subnormal
     float32 and float64 numbers (such as 1e-40 in float32) to a zero of their sign; float16, and
@@ -135,12 +158,17 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
             f"{name} must be a rectangular array of numbers; could not convert it ({exc})"
         ) from None
     if not (real_dtype(array.dtype) or array.dtype == np.bool_):
+        if array.dtype.kind == "V":  # bfloat16 (from ml_dtypes): numbers NumPy cannot compute
+            raise TypeError(
+                f"{name} must be in a dtype NumPy computes in; got {array.dtype}: convert it "
+                "to float32 first"
+            )
         raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}")
     if array.ndim == 0:
         raise ValueError(f"{name} must be an array with at least one dimension; got a scalar")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
-    array = array.astype(np.float64)
+    array = as_float64(array, name)
     bad = ~np.isfinite(array)
     if negative_infinity:
         bad &= ~np.isneginf(array)

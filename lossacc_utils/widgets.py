@@ -371,8 +371,15 @@ def temperature_explorer(y_true, logits, n_bins=15, temperature=1.0):
 @takes(threshold=SLIDER_THRESHOLD)
 def threshold_explorer(y_true, scores, threshold=0.5):
     """A slider over the decision threshold and the scores of a binary classifier at it: accuracy,
-    balanced accuracy, precision, recall and F1, and the five curves against the threshold."""
+    balanced accuracy, precision, recall and F1, and the five curves against the threshold.
+
+    The scores are rounded to float32, as a model's outputs are and as Keras' Precision and Recall
+    read them, so that the five agree: a float64 score of 0.5000000001 is 0.5 to all of them."""
     labels, values = check_binary_scores(y_true, scores)
+    largest = np.abs(values).max()
+    if largest > np.finfo(np.float32).max:
+        raise ValueError(f"scores must fit in float32, in which they are read; got {largest:g}")
+    values = values.astype(np.float32)
     return ThresholdExplorer(
         labels=_labels(labels.astype(np.int64)),
         scores=_floats(values),
@@ -431,7 +438,8 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
     if images.ndim != 3:
         raise ValueError(f"run's validation images must be grey images; got {run.x_val.shape}")
     low, high = float(images.min()), float(images.max())
-    grey = np.round(255 * (images - low) / (high - low or 1.0))
+    # halved first: high - low of images from -1e308 to 1e308 would be inf, and every pixel 0
+    grey = np.round(255 * (images / 2 - low / 2) / (high / 2 - low / 2 or 1.0))
 
     def curve(name):
         return [None if np.isnan(v) else float(v) for v in run.curve(name)]

@@ -3534,6 +3534,42 @@ answers(
     2.0,
 )
 
+# what a third sweep found: each mended, each a case
+for label, value in (("1e400", "1e400"), ("1e-400", "1e-400")):  # a float64 reads inf, or 0
+    WIDE = np.array([1.0, np.longdouble(value)])
+    rejects(V.as_float64, f"array=longdouble-{label}", "losses", WIDE, "losses")
+    rejects(runs.Run, f"history=longdouble-{label}", "history['val_loss']", {"val_loss": WIDE})
+    rejects(metrics.binary_crossentropy, f"y_pred=longdouble-{label}", "y_pred", [1.0, 0.0], WIDE)
+answers(V.as_float64, "int8", holds(lambda a: a.tolist() == [1.0, 2.0]), np.int8([1, 2]), "counts")
+rejects(V.as_float64, "array=list", "array", [1.0], "counts")
+answers(  # (a + b) / 2 of two losses of 1e308 would be inf
+    uncertainty.seed_band,
+    "median-of-1e308",
+    holds(lambda band: band["median"].tolist() == [1e308, 1e308]),
+    [{"val_loss": [1e308, 1e308]}] * 2,
+)
+BIG = pd.concat([SCORES.assign(**{SCORES.columns[0]: 1.6e308})])
+for function in (remedies.mean_and_interval, remedies.against_none):
+    rejects(function, "scores=1.6e308", "scores", BIG)
+PLUS_TWO = pd.DataFrame(
+    {"test loss": [1e16, 1e16 + 2, 1e16 + 4]},
+    index=pd.MultiIndex.from_product([[remedies.NONE], [0, 1, 2]], names=["remedy", "seed"]),
+)
+answers(  # NumPy's two-pass spread: pandas' one pass gives 6.08 for the t-interval's 4.97
+    remedies.mean_and_interval,
+    "scores=1e16-apart-by-2",
+    holds(lambda t: abs(t.iloc[0, 1] - 4.968275) < 1e-5),
+    PLUS_TWO,
+)
+answers(  # read in float32, as Keras' Precision and Recall read them: all five agree
+    widgets.threshold_explorer,
+    "float64-just-above-0.5",
+    holds(lambda w: w.readout()["accuracy"] == "0.500" and w.readout()["recall"] == "0.000"),
+    [1, 0],
+    [0.5000000001, 0.2],
+)
+rejects(widgets.threshold_explorer, "scores=1e39", "scores", [1, 0], [1e39, 0.2])
+
 # --------------------------------------------------------------------------------------------------
 # the sweep
 # --------------------------------------------------------------------------------------------------

@@ -463,9 +463,15 @@ def test_an_argument_beyond_a_boundary_is_refused_by_name(function, argument, va
 
 
 def predicted(y_pred, threshold):
-    """Keras' Precision and Recall compare in float32 (see `scores`)."""
-    with np.errstate(over="ignore"):
-        return (np.asarray(y_pred, F32) > F32(threshold)).ravel()
+    """Keras' Precision and Recall compare in float32 (see `scores`), on a CPU: a subnormal
+    float32 is a zero of its sign there."""
+
+    def read(values):
+        with np.errstate(over="ignore"):
+            values = np.asarray(values, F32)
+        return np.where(np.abs(values) < np.finfo(F32).tiny, F32(0), values)
+
+    return (read(y_pred) > read(threshold)).ravel()
 
 
 def binary(y_true, y_pred, threshold=0.5):
@@ -697,12 +703,36 @@ def f64(*rows):
             {"y_true": np.array([0]), "y_pred": f64([-0.0, TINY])},
         ),
     ],
-    ids=["true", "pred", "binary", "crossentropy", "float16", "-0", "-tiny", "sparse-0"],
+    ids=[
+        "true",
+        "pred",
+        "binary",
+        "crossentropy",
+        "float16",
+        "-0",
+        "-tiny",
+        "sparse-0",
+    ],
 )
 def test_a_subnormal_number_or_a_negative_zero_counts_as_keras_reads_it(function, arguments):
     """Found by the thorough profile: Keras' argmax saw 0 where the package saw 2.2e-313, and
     ranked -0 below 0."""
     np.testing.assert_array_equal(function(**arguments), ORACLES[function](**arguments))
+
+
+@pytest.mark.parametrize(
+    ("function", "metric"), [(scores.precision, "Precision"), (scores.recall, "Recall")]
+)
+@pytest.mark.parametrize("threshold", [0.0, 1e-40])
+def test_precision_and_recall_read_a_float32_subnormal_as_keras_does(function, metric, threshold):
+    """Found by a sweep: Keras' Precision and Recall compare in float32 on a CPU, where 1e-39
+    and 1e-40 are subnormal, so zeros: 1e-39 is not above 0, nor above 1e-40."""
+    import keras
+
+    y_true, y_pred = np.array([1.0, 0.0]), np.float32([1e-39, 0.2])
+    oracle = getattr(keras.metrics, metric)(thresholds=threshold)
+    oracle.update_state(y_true, y_pred)
+    assert function(y_true, y_pred, threshold=threshold) == float(oracle.result())
 
 
 def test_opposite_moves_sees_changes_whose_product_rounds_to_zero():

@@ -38,6 +38,22 @@ def test_a_kept_model_s_numbers_are_those_of_its_recorded_predictions(tiny_runs)
     assert row["val loss / lowest"] == pytest.approx(val / lowest)
 
 
+def test_at_its_own_lowest_epoch_a_kept_model_s_loss_is_the_lowest_exactly():
+    """Keras' float32 loss of two confident right answers is 0.0; recomputed in float64 from the
+    recorded log-probabilities it is 2e-9, which over 0 would be infinite."""
+    log_p = {1: np.log([[0.5, 0.5], [0.5, 0.5]]), 2: np.array([[0.0, -20.0], [-20.0, 0.0]])}
+    run = Run(
+        {"val_loss": [0.69, 0.0], "val_accuracy": [0.5, 1.0]},
+        y_val=[0, 1],
+        val_log_probabilities=log_p,
+        y_test=[0, 1],
+        test_log_probabilities=log_p,
+        seed=0,
+    )
+    assert remedies.kept_model(run)["val loss / lowest"] == 1.0
+    assert remedies.kept_model(run, epoch=1)["val loss / lowest"] == np.inf  # a rise from 0
+
+
 def test_the_remedies_that_need_no_training_are_read_off_the_runs_without_one(tiny_runs):
     scores = remedies.remedy_scores(tiny_runs, patience=3)
     assert set(scores.index.get_level_values(0)) == {

@@ -30,6 +30,14 @@ def test_accuracy_interval_is_wilsons(k, n):
     assert result["samples"] == n
 
 
+@pytest.mark.parametrize("confidence", [0.5, 0.95, 1 - 2**-53])
+@pytest.mark.parametrize(("k", "n"), [(0, 3), (3, 3), (1, 1), (0, 7), (7, 7), (2, 7)])
+def test_accuracy_interval_holds_the_accuracy_itself(k, n, confidence):
+    """At 0 and 1 the formula's bound is the accuracy; rounding must not leave it outside."""
+    result = uncertainty.accuracy_interval(np.arange(n) < k, confidence)
+    assert 0 <= result["low"] <= result["accuracy"] <= result["high"] <= 1
+
+
 def test_accuracy_interval_has_width_even_at_100_percent():
     result = uncertainty.accuracy_interval(np.ones(50, dtype=bool))
     assert result["high"] == 1.0 and result["low"] < 0.95  # Wald's interval would be [1, 1]

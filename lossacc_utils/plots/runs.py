@@ -14,6 +14,7 @@ import numpy as np
 from .. import curves
 from ..runs import as_run, recorded_epochs, with_predictions
 from ..validation import (
+    as_float64,
     check_column,
     check_columns,
     check_count,
@@ -101,7 +102,7 @@ def _curve_values(values, name: str) -> np.ndarray:
         raise ValueError(
             f"{name} must be a non-empty list of numbers, one per epoch; got shape {array.shape}"
         )
-    array = array.astype(float)
+    array = as_float64(array, name)
     if np.isinf(array).any():
         where = int(np.argmax(np.isinf(array)))
         raise ValueError(f"{name} must be finite or NaN; got {array[where]} at index {where}")
