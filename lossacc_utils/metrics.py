@@ -151,7 +151,9 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
         # in float16, 1 - EPSILON rounds to 1: log(1 - p) can be -inf there, as it is in Keras
         with np.errstate(divide="ignore"):
             loss = -(_weighted(y_true, np.log(p)) + _weighted(1 - y_true, np.log(1 - p)))
-    return loss.mean(axis=-1, dtype=dtype).astype(np.float64)
+    # TensorFlow sums float16 in float32 and rounds the mean: a sum past 65504 is no inf there
+    wide = np.float32 if dtype == np.float16 else dtype
+    return loss.mean(axis=-1, dtype=wide).astype(dtype).astype(np.float64)
 
 
 @takes(
@@ -241,5 +243,7 @@ def _keras_argmax(array: np.ndarray) -> np.ndarray:
 
 @takes(y_pred=KerasPredictions(classes_or="binary_accuracy"), y_true=ClassIndices(of="y_pred"))
 def sparse_categorical_accuracy(y_true, y_pred):
-    """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras."""
-    return (y_true == _keras_argmax(y_pred)).astype(np.float64)
+    """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras (which, as
+    here, drops a last axis of size 1 from the result: (3, 1) answers become (3,))."""
+    matches = (y_true == _keras_argmax(y_pred)).astype(np.float64)
+    return matches[..., 0] if matches.ndim > 1 and matches.shape[-1] == 1 else matches

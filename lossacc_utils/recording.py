@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from . import metrics
-from .validation import as_array, check_count, check_fraction
+from .validation import as_array, check_class_indices, check_count, check_fraction
 
 __all__ = ["ProbabilityRecorder", "ValidationRecorder", "logits_of"]
 
@@ -37,12 +37,25 @@ def logits_of(model):
     last = model.layers[-1] if model.layers else None
     if not (isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax):
         return None
+    if not model.built or not _has_inputs(model):
+        raise ValueError(
+            "model must be built, its input shape known: give it keras.Input(...) as its first "
+            "layer, or fit or call it once"
+        )
     features = keras.Model(model.inputs[0], last.input)
 
     def logits(x):
         return keras.ops.matmul(features(x, training=False), last.kernel) + last.bias
 
     return logits
+
+
+def _has_inputs(model) -> bool:
+    """Whether `model` knows its inputs (an unbuilt Sequential raises when asked)."""
+    try:
+        return bool(model.inputs)
+    except (AttributeError, ValueError):  # an unbuilt Sequential has no inputs to give
+        return False
 
 
 def _float64(log_p) -> np.ndarray:
@@ -126,6 +139,8 @@ class ValidationRecorder(keras.callbacks.Callback):
         logits_of_x = logits_of(self.model)
         if logits_of_x is None:
             raise ValueError("the model must end in a softmax Dense layer, whose logits are read")
+        classes = np.broadcast_to(0.0, (len(self.y_val), self.model.outputs[0].shape[-1]))
+        check_class_indices(self.y_val, classes, "y_val")  # named here, not deep in TensorFlow
         x, y = tf.constant(self.x_val), tf.constant(self.y_val)
         x_test = tf.constant(self.x_test)
         ops, losses, smoothing = keras.ops, keras.losses, self.label_smoothing

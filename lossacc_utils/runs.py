@@ -91,6 +91,7 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
             )
         if not np.isfinite(log_p).all() or (log_p > 1e-6).any():
             raise ValueError(f"{name}[{epoch}] must hold log-probabilities: finite and at most 0")
+        log_p = np.minimum(log_p, 0)  # float32's rounding can leave one a hair above 0: it is 0
         sums = np.exp(log_p).sum(axis=1)
         if (np.abs(sums - 1) > 1e-3).any():  # recorded in float32: a little rounding is allowed
             row = int(np.argmax(np.abs(sums - 1)))
@@ -193,6 +194,11 @@ class Run:
             raise ValueError(f"history's curves must all have one value per epoch; got {lengths}")
         epochs = next(iter(lengths.values()))
         self._set("history", MappingProxyType(curves))
+        for field_ in fields(self):  # NumPy reads the values behind a mask: refused everywhere
+            value = getattr(self, field_.name)
+            for key, part in value.items() if isinstance(value, Mapping) else [(None, value)]:
+                where = field_.name if key is None else f"{field_.name}[{key!r}]"
+                check_unmasked(part, where)
         for split in ("val", "test"):
             labels = getattr(self, f"y_{split}")
             recorded = getattr(self, f"{split}_log_probabilities")

@@ -438,8 +438,9 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
     if images.ndim != 3:
         raise ValueError(f"run's validation images must be grey images; got {run.x_val.shape}")
     low, high = float(images.min()), float(images.max())
-    # halved first: high - low of images from -1e308 to 1e308 would be inf, and every pixel 0
-    grey = np.round(255 * (images / 2 - low / 2) / (high / 2 - low / 2 or 1.0))
+    # halved first, and a share before the 255: high - low of images from -1e308 to 1e308, or
+    # 255 times a difference of 1e308, would be inf, and every pixel 0
+    grey = np.round((images / 2 - low / 2) / (high / 2 - low / 2 or 1.0) * 255)
 
     def curve(name):
         return [None if np.isnan(v) else float(v) for v in run.curve(name)]

@@ -1864,6 +1864,15 @@ answers(
     EE, "epochs=[2, 1, 2]", holds(lambda e: e.epochs == [1, 2] and e.epoch == 2), RUN, [2, 1, 2]
 )
 answers(EE, "epochs=[1]", holds(lambda e: e.epochs == [1] and e.epoch == 1), RUN, [1])
+EXTREME = dataclasses.replace(  # pixels of -1e308 and 1e308: black and white, not all black
+    RUN, x_val=np.where(np.arange(4 * 64).reshape(4, 8, 8, 1) % 2, 1e308, -1e308)
+)
+answers(
+    EE,
+    "images-of-1e308",
+    holds(lambda e: sorted(set(widgets.unpack(e.images).ravel().tolist())) == [0, 255]),
+    EXTREME,
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2182,6 +2191,15 @@ answers(VR, "valid", holds(lambda r: r.every == 0), **VR_BASE, every=0)
 LO = recording.logits_of
 rejects(LO, "model=None", "model", None)
 answers(LO, "no-softmax", holds(lambda f: f is None), Lazy(lambda _: _linear_model(), "model"))
+
+
+def _unbuilt_softmax_model():
+    import keras
+
+    return keras.Sequential([keras.layers.Dense(3, activation="softmax")])  # no input shape yet
+
+
+rejects(LO, "model=unbuilt", "model", Lazy(lambda _: _unbuilt_softmax_model(), "unbuilt"))
 
 PR = recording.ProbabilityRecorder
 sweep(PR, {}, "x", [("None", None), ("'abc'", "abc"), ("nan", np.full((2, 8, 8, 1), NAN))])
@@ -3532,6 +3550,37 @@ answers(
     PROGRESS_HISTORY,
     np.array([1.0, 2.0]),
     2.0,
+)
+
+# what a fourth sweep found: each mended, each a case
+agrees(  # Keras drops the answer's last axis of size 1
+    metrics.sparse_categorical_accuracy,
+    "y_pred-of-3x1x4",
+    np.array([[0], [1], [2]]),
+    np.random.default_rng(0).random((3, 1, 4)),
+)
+MASKED_LABELS = np.ma.masked_array([0, 1, 2, 2], [1, 0, 0, 0])
+rejects(
+    runs.Run, "y_val=masked", "y_val", HISTORY, y_val=MASKED_LABELS, val_log_probabilities=LOG_P
+)
+ABOVE_0 = {1: np.array([[5e-7, -30.0], [np.log(0.2), np.log(0.8)]])}  # float32 rounding
+answers(  # a log-probability a hair above 0 is 0: a loss of 0, not -5e-7
+    curves.costliest_samples,
+    "log_p-a-hair-above-0",
+    holds(lambda t: (t["loss"] >= 0).all() and (t["share of all the loss"] >= 0).all()),
+    runs.Run({"val_loss": [1.0]}, y_val=[0, 1], val_log_probabilities=ABOVE_0),
+    1,
+)
+F16_ONES, F16_TINY = np.ones(10_000, np.float16), np.full(10_000, 1e-4, np.float16)
+agrees(metrics.binary_crossentropy, "float16-sum-past-65504", F16_ONES, F16_TINY, rtol=1e-3)
+F16_LOGITS = np.array([[-65504, 32752, 32752]], np.float16)
+agrees(
+    metrics.binary_crossentropy,
+    "float16-logits-sum-past-65504",
+    np.array([[1, 0, 1]], np.float16),
+    F16_LOGITS,
+    from_logits=True,
+    rtol=1e-3,
 )
 
 # what a third sweep found: each mended, each a case

@@ -39,6 +39,8 @@ AXE_RULES = [
 ]
 # What a page looks like once its scripts have run, gathered in the page.
 INSPECT = (Path(__file__).parent / "inspect_page.js").read_text()
+#: How long a page may take to load, in ms: Playwright's 30 s, on a loaded machine, ran out once.
+NAVIGATION_MS = 120_000
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -83,7 +85,8 @@ def open_page(browser, site):
         page.on(
             "response", lambda r: r.status >= 400 and report["failed"].append(f"{r.status} {r.url}")
         )
-        page.goto(site + path, wait_until="networkidle")
+        # a first page, with Chromium starting cold beside a build, took over 30 s once
+        page.goto(site + path, wait_until="networkidle", timeout=NAVIGATION_MS)
         report.update(page.evaluate(INSPECT))
         if axe:
             page.add_script_tag(path=str(AXE))
@@ -229,7 +232,7 @@ def test_the_download_button_gives_the_chapters_notebook(browser, site):
 def test_search_finds_a_word_from_a_chapter(browser, site):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(site + "search.html?q=temperature", wait_until="networkidle")
+    page.goto(site + "search.html?q=temperature", wait_until="networkidle", timeout=NAVIGATION_MS)
     results = page.locator("ul.search li a")
     results.first.wait_for(timeout=15_000)
     links = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")

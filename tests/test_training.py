@@ -158,3 +158,14 @@ def test_only_the_retracing_warning_of_tensorflow_is_left_out(caplog):
         logger.warning("5 out of the last 13 calls to <f> triggered tf.function retracing.")
         logger.warning("Some other warning")
     assert [record.getMessage() for record in caplog.records] == ["Some other warning"]
+
+
+def test_a_validation_recorder_names_a_label_beyond_the_model_s_classes_before_fit_trains():
+    """Class 5 for a model of 3 classes: refused by name, not by TensorFlow mid-epoch."""
+    from lossacc_utils import recording
+
+    x, y = data.blobs(12, 3, seed=1)
+    model = training.tiny_classifier(seed=1)
+    recorder = recording.ValidationRecorder(x[:4], [0, 1, 5, 2], x[:4])
+    with pytest.raises(ValueError, match="y_val"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[recorder])
