@@ -25,7 +25,7 @@ from scipy import stats
 
 from . import calibration, curves
 from .contracts import takes
-from .runs import Run, with_predictions
+from .runs import Run, epochs_text, with_predictions
 from .uncertainty import CONFIDENCE
 from .validation import check_count
 
@@ -110,6 +110,18 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
     }
 
 
+def _check_kept(run, where: str, kept: Mapping[str, int]) -> None:
+    """Refuse, naming `where`, a run that did not record the predictions of an epoch it keeps."""
+    for split in ("val", "test"):
+        recorded = getattr(run, f"{split}_log_probabilities")
+        for remedy, epoch in kept.items():
+            if epoch not in recorded:
+                raise ValueError(
+                    f"{where} must have recorded its {split} predictions on epoch {epoch}, which "
+                    f"{remedy!r} keeps; it recorded {epochs_text(recorded)}"
+                )
+
+
 def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
     """`kept_model`'s numbers for every remedy and seed: one row per (remedy, seed).
 
@@ -132,15 +144,26 @@ def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
             with_predictions(run, where)
             if not run.test_log_probabilities or run.seed is None:
                 raise ValueError(f"{where} must know its seed and hold recorded test predictions")
+    stopped = {}  # a run without a remedy -> the epoch early stopping on each monitor keeps
+    for name, by_seed in runs.items():
+        for i, run in enumerate(by_seed):
+            kept = {name: run.epochs}
+            if name == NONE:
+                stopped[i] = {
+                    f"early stopping on {monitor[4:]}": curves.early_stopping(
+                        run, monitor=monitor, patience=patience
+                    )["best_epoch"]
+                    for monitor in ("val_loss", "val_accuracy")
+                }
+                kept.update(stopped[i])
+            _check_kept(run, f"runs[{name!r}][{i}]", kept)
     rows = []
     for name, by_seed in runs.items():
         for run in by_seed:
             rows.append({"remedy": name, "seed": run.seed, **kept_model(run)})
-    for run in runs[NONE]:
-        for monitor in ("val_loss", "val_accuracy"):
-            best = curves.early_stopping(run, monitor=monitor, patience=patience)["best_epoch"]
-            name = f"early stopping on {monitor.removeprefix('val_')}"
-            rows.append({"remedy": name, "seed": run.seed, **kept_model(run, best)})
+    for i, run in enumerate(runs[NONE]):
+        for remedy, epoch in stopped[i].items():
+            rows.append({"remedy": remedy, "seed": run.seed, **kept_model(run, epoch)})
         temperature = calibration.fit_temperature(run.y_val, run.recorded(run.epochs))
         scaled = kept_model(run, None, temperature)
         rows.append({"remedy": "temperature scaling", "seed": run.seed, **scaled})

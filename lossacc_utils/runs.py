@@ -34,7 +34,14 @@ from .validation import (
     real_dtype,
 )
 
-__all__ = ["Run", "as_run", "first_epochs", "recorded_epochs", "with_predictions"]
+__all__ = [
+    "Run",
+    "as_run",
+    "epochs_text",
+    "first_epochs",
+    "recorded_epochs",
+    "with_predictions",
+]
 
 
 def _curve(name: str, values) -> np.ndarray:
@@ -291,19 +298,43 @@ class Run:
         """epoch -> the validation probabilities, the exponential of the log-probabilities."""
         return MappingProxyType({e: np.exp(p) for e, p in self.val_log_probabilities.items()})
 
-    def recorded(self, epoch) -> np.ndarray:
-        """The validation log-probabilities of `epoch`; a clear error if it was not recorded."""
+    def recorded(self, epoch, name: str = "epoch") -> np.ndarray:
+        """The validation log-probabilities of `epoch` (the caller's argument `name`); a clear
+        error, naming the epochs that were recorded, if it was not."""
         if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
-            raise TypeError(f"epoch must be a whole number, an epoch counted from 1; got {epoch!r}")
+            raise TypeError(
+                f"{name} must be a whole number, an epoch counted from 1; got {epoch!r}"
+            )
         if not self.val_log_probabilities:
             raise ValueError("the run recorded no validation predictions (val_log_probabilities)")
         if epoch not in self.val_log_probabilities:
-            epochs = list(self.val_log_probabilities)
             raise ValueError(
-                f"epoch {epoch!r} was not recorded; recorded epochs run from "
-                f"{epochs[0]} to {epochs[-1]}"
+                f"{name} must be an epoch whose validation predictions the run recorded; "
+                f"{epoch!r} was not (it recorded {epochs_text(self.val_log_probabilities)})"
             )
         return self.val_log_probabilities[epoch]
+
+
+def epochs_text(epochs) -> str:
+    """Epoch numbers as a sentence names them: "epochs 1 to 30" when they run without a gap,
+    else each of them ("epochs 1, 10 and 30"), the middle ones elided when there are many.
+
+    >>> epochs_text([1, 2, 3]), epochs_text([5]), epochs_text([1, 10, 30])
+    ('epochs 1 to 3', 'epoch 5', 'epochs 1, 10 and 30')
+    """
+    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):  # a mapping's keys
+        raise TypeError(f"epochs must be a list of epoch numbers; got {epochs!r:.80}")
+    epochs = sorted(check_count(epoch, "each of epochs") for epoch in epochs)
+    if not epochs:
+        return "no epoch"
+    if len(epochs) == 1:
+        return f"epoch {epochs[0]}"
+    if epochs[-1] - epochs[0] == len(epochs) - 1:
+        return f"epochs {epochs[0]} to {epochs[-1]}"
+    if len(epochs) > 6:
+        head = ", ".join(map(str, epochs[:3]))
+        return f"{len(epochs)} epochs: {head}, ..., {epochs[-2]} and {epochs[-1]}"
+    return f"epochs {', '.join(map(str, epochs[:-1]))} and {epochs[-1]}"
 
 
 def as_run(run, name: str = "run") -> Run:
@@ -380,11 +411,10 @@ def recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
         raise ValueError(f"{name} must name at least one epoch; it is empty")
     for epoch in epochs:
         check_count(epoch, f"each of {name}")
-    recorded = list(run.val_log_probabilities)
     missing = [int(e) for e in epochs if e not in run.val_log_probabilities]
     if missing:
         raise ValueError(
-            f"{name} must be recorded epochs of the run; {missing} were not (recorded epochs run "
-            f"from {recorded[0]} to {recorded[-1]})"
+            f"{name} must be recorded epochs of the run; {missing} were not (it recorded "
+            f"{epochs_text(run.val_log_probabilities)})"
         )
     return [int(e) for e in epochs]

@@ -273,8 +273,13 @@ def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
     The runs must have the same number of epochs. One row per epoch (from 1), with the columns
     `median`, `low` and `high`, then one column per run (`run 1`, `run 2`, ...).
     """
-    if isinstance(runs, Run) or not isinstance(runs, Sequence) or len(runs) < 2:
-        raise ValueError(f"runs must be a list of at least two runs; got {type(runs).__name__}")
+    if isinstance(runs, Run | str | bytes | Mapping) or not isinstance(runs, Sequence):
+        raise TypeError(f"runs must be a list of at least two runs; got {type(runs).__name__}")
+    if len(runs) < 2:
+        raise ValueError(
+            f"runs must be a list of at least two runs, a band between them; got {len(runs)} run"
+            + ("" if len(runs) == 1 else "s")
+        )
     name = check_text(name, "name")
     checked = [as_run(run, f"runs[{i}]") for i, run in enumerate(runs)]
     for i, run in enumerate(checked):

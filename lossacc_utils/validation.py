@@ -7,6 +7,7 @@ traceback from deep inside NumPy.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import os
@@ -47,6 +48,7 @@ __all__ = [
     "check_unmasked",
     "keras_dtype",
     "match_rank",
+    "numpy_of",
     "real_dtype",
 ]
 
@@ -143,6 +145,36 @@ def check_unmasked(value, name: str):
     return value
 
 
+def numpy_of(value, name: str) -> np.ndarray:
+    """`value` as NumPy reads it (`np.asarray`), with two exceptions: a masked array that hides
+    entries is refused (`check_unmasked`), and a pandas object of nullable dtypes (Float64, Int64,
+    boolean) becomes an array of the NumPy dtype they stand for, not one of Python objects, a
+    missing value (`pd.NA`) refused by name. A ragged list is refused too.
+
+    >>> import pandas as pd
+    >>> numpy_of(pd.Series([0.25, 0.75], dtype="Float64"), "y_pred").dtype
+    dtype('float64')
+    """
+    check_unmasked(value, name)
+    if type(value).__module__.startswith("pandas") and hasattr(value, "isna"):
+        dtypes = list(value.dtypes) if hasattr(value, "columns") else [value.dtype]
+        numpy_dtypes = [getattr(d, "numpy_dtype", d) for d in dtypes]  # Float64's is float64
+        if dtypes and all(isinstance(d, np.dtype) for d in numpy_dtypes):
+            missing = np.asarray(value.isna())
+            if missing.any():
+                raise ValueError(
+                    f"{name} must not miss a value; it misses one (NA) at index "
+                    f"{_index(missing, missing)}"
+                )
+            return value.to_numpy(dtype=np.result_type(*numpy_dtypes))
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers; could not convert it ({exc})"
+        ) from None
+
+
 def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     """Return `value` as a non-empty, finite float64 array of at least one dimension.
 
@@ -150,13 +182,7 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
     tensors). Booleans become 0.0 and 1.0. With `negative_infinity`, -inf is accepted too (a
     logit or a log-probability of a probability of exactly 0).
     """
-    check_unmasked(value, name)
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(
-            f"{name} must be a rectangular array of numbers; could not convert it ({exc})"
-        ) from None
+    array = numpy_of(value, name)
     if not (real_dtype(array.dtype) or array.dtype == np.bool_):
         if array.dtype.kind == "V":  # bfloat16 (from ml_dtypes): numbers NumPy cannot compute
             raise TypeError(
@@ -233,20 +259,26 @@ def check_positive_rows(array: np.ndarray, name: str) -> np.ndarray:
 def keras_dtype(value) -> np.dtype:
     """The floating dtype Keras computes in when given `value`.
 
-    Keras keeps the dtype of a floating NumPy array or tensor (float16, float32 or float64) and
-    converts anything else, Python lists included, to its default float32 (`keras.config.floatx()`).
+    Keras keeps the dtype of a floating NumPy array, tensor or pandas object (float16, float32 or
+    float64; a frame's columns in the widest of theirs). Of a list or a tuple, TensorFlow reads
+    the dtype of its first number: a NumPy float's own, else Keras' default float32
+    (`keras.config.floatx()`), which is also what anything else becomes.
+
+    >>> keras_dtype([0.25, 0.75]), keras_dtype([np.float64(0.25), 0.75])
+    (dtype('float32'), dtype('float64'))
     """
+    while isinstance(value, list | tuple) and value:  # TensorFlow's reading of a nested list
+        value = value[0]
     dtype = getattr(value, "dtype", None)
-    if dtype is not None:
-        try:
-            dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))  # TensorFlow's, or NumPy's
-        except TypeError:  # a pandas dtype of its own (Float64, category): as NumPy reads it
-            try:
-                dtype = np.asarray(value).dtype
-            except (TypeError, ValueError):
-                dtype = np.dtype(object)
-        if np.issubdtype(dtype, np.floating) and dtype.itemsize <= 8:
-            return dtype
+    try:
+        dtype = None if dtype is None else np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+    except TypeError:  # a dtype of pandas' own (Float64)
+        dtype = None
+    if dtype is None and (hasattr(value, "dtype") or hasattr(value, "dtypes")):  # or a frame
+        with contextlib.suppress(TypeError, ValueError):
+            dtype = numpy_of(value, "value").dtype  # as we read it
+    if dtype is not None and np.issubdtype(dtype, np.floating) and dtype.itemsize <= 8:
+        return dtype
     return np.dtype(np.float32)
 
 

@@ -24,6 +24,7 @@ import traitlets
 from . import calibration, curves, metrics, plots, scores
 from .contracts import Positive, Real, takes
 from .counterexample import PredictionSet, verdict, with_true_class_probabilities
+from .prose import fixed, percent
 from .runs import with_predictions
 from .validation import (
     as_array,
@@ -125,10 +126,10 @@ def _temperature_state(y_true, logits, temperature, n_bins):
     ece = calibration.expected_calibration_error(y_true, probabilities, n_bins)
     accuracy = float((probabilities.argmax(axis=1) == y_true).mean())
     numbers = {
-        "temperature": f"{temperature:.2f}",
-        "NLL": f"{nll:.3f}",
-        "ECE": f"{ece:.3f}",
-        "accuracy": f"{accuracy:.1%}",
+        "temperature": fixed(temperature, 2),
+        "NLL": fixed(nll, 3),
+        "ECE": fixed(ece, 3),
+        "accuracy": percent(accuracy, 1),
     }
     return numbers, bins
 
@@ -219,8 +220,8 @@ class PredictionExplorer(Explorer):
         a, b = explorer_sets(self.p_true_a, self.p_true_b, self.n_classes)
         numbers = {}
         for s in (a, b):
-            numbers[f"{s.name} loss"] = f"{s.loss:.3f}"
-            numbers[f"{s.name} accuracy"] = f"{s.accuracy:.0%}"
+            numbers[f"{s.name} loss"] = fixed(s.loss, 3)
+            numbers[f"{s.name} accuracy"] = percent(s.accuracy, 0)
         numbers["verdict"] = f"{verdict(a, b)}."
         return numbers
 
@@ -276,7 +277,7 @@ class ThresholdExplorer(Explorer):
             "recall": scores.recall(y, s, t),
             "F1": scores.f1_score(y, s, t),
         }
-        return {name: f"{value:.3f}" for name, value in values.items()}
+        return {name: fixed(value, 3) for name, value in values.items()}
 
 
 class EpochExplorer(Explorer):
@@ -327,15 +328,15 @@ class EpochExplorer(Explorer):
         n = len(y)
         numbers = {
             "epoch": str(self.epoch),
-            "loss": f"{losses.mean():.3f}",
-            "from correct": f"{losses[correct].sum() / n:.3f}",
-            "from wrong": f"{losses[~correct].sum() / n:.3f}",
+            "loss": fixed(losses.mean(), 3),
+            "from correct": fixed(losses[correct].sum() / n, 3),
+            "from wrong": fixed(losses[~correct].sum() / n, 3),
             "wrong": str(int((~correct).sum())),
-            "accuracy": f"{correct.mean():.1%}",
+            "accuracy": percent(correct.mean(), 1),
         }
         for j, sample in enumerate(np.argsort(-losses, kind="stable")[: self.k], start=1):
             numbers[f"costliest {j}"] = f"true {y[sample]}, said {predicted[sample]}"
-            numbers[f"costliest {j} loss"] = f"loss {losses[sample]:.2f}"
+            numbers[f"costliest {j} loss"] = f"loss {fixed(losses[sample], 2)}"
         return numbers
 
 

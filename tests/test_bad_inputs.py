@@ -2588,6 +2588,20 @@ for value, digits, text in [
     (0.0, 2, "0"),
 ]:
     answers(prose.readable, f"{value!r}:{digits}", equals(text), value, digits)
+for shown in (prose.fixed, prose.percent):
+    sweep(shown, {"decimals": 2}, "value", NOT_NUMBERS)
+    sweep(shown, {"value": 0.5}, "decimals", [*bad_counts(0), ("21", 21)])
+for value, decimals, text, share in [
+    (0.4137, 2, "0.41", "41.37%"),
+    (0.004, 2, "0.004", "0.40%"),
+    (2e-9, 3, "2 × 10⁻⁹", "2 × 10⁻⁷%"),
+    (-0.0, 1, "0.0", "0.0%"),
+    (3.4e38, 0, "3.4 × 10³⁸", "3.4 × 10⁴⁰%"),
+    (999999.9996, 3, "10⁶", "10⁸%"),
+    (NAN, 2, "nan", "nan%"),
+]:
+    answers(prose.fixed, f"{value!r}:{decimals}", equals(text), value, decimals)
+    answers(prose.percent, f"{value!r}:{decimals}", equals(share), value, decimals)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2869,6 +2883,14 @@ NR = uncertainty.noise_report
 sweep(NR, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
 sweep(NR, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)
 answers(NR, "two-epochs", holds(lambda r: r["best_epoch"] == 2), RUN_ALL)
+
+sweep(
+    runs.epochs_text,
+    {},
+    "epochs",
+    [("None", None), ("'12'", "12"), ("0", [0]), ("half", [1.5])],
+)
+answers(runs.epochs_text, "gapped", equals("epochs 1, 2 and 4"), (4, 2, 1))
 
 SB = uncertainty.seed_band
 sweep(
@@ -3497,6 +3519,17 @@ answers(
 )
 rejects(V.as_tensorflow_reads, "array=list", "array", [1e-40])
 rejects(V.check_unmasked, "masked", "history", np.ma.masked_array([1.0, 9.0], [0, 1]), "history")
+rejects(V.numpy_of, "masked", "history", np.ma.masked_array([1.0, 9.0], [0, 1]), "history")
+rejects(V.numpy_of, "ragged", "history", [[1.0], [1.0, 2.0]], "history")
+rejects(V.numpy_of, "pandas-NA", "y", pd.Series([1, None], dtype="Int64"), "y")
+for label, value, dtype in (
+    ("Float64-frame", pd.DataFrame({"a": [0.5], "b": [0.5]}, dtype="Float64"), "float64"),
+    ("Int8-frame", pd.DataFrame({"a": [1], "b": [0]}).astype("Int8"), "int8"),
+    ("boolean-Series", pd.Series([True, False], dtype="boolean"), "bool"),
+    ("text-Series", pd.Series(["a"], dtype="string"), "object"),
+    ("list", [1, 2], "int64"),
+):
+    answers(V.numpy_of, label, holds(lambda a, d=dtype: a.dtype == np.dtype(d)), value, "x")
 answers(
     V.check_unmasked,
     "nothing-masked",

@@ -86,7 +86,7 @@ def test_costliest_samples_are_sorted_and_share_the_loss():
         ),
         (
             lambda: curves.costliest_samples(recorded_run(), epoch=7),
-            "epoch must be an epoch at which run recorded its predictions .*got 7",
+            r"epoch must be an epoch whose validation .* 7 was not \(it recorded epochs",
         ),
         (lambda: curves.costliest_samples(recorded_run(), epoch=1, k=0), "k must be"),
     ],

@@ -23,7 +23,7 @@ from explorer_pages import (
     write_page,
 )
 
-from lossacc_utils import widgets
+from lossacc_utils import prose, widgets
 from lossacc_utils.counterexample import with_true_class_probabilities
 from lossacc_utils.runs import Run
 
@@ -148,16 +148,24 @@ def in_browser(browser, expression: str, argument):
 def test_numbers_are_rounded_as_python_formats_them(browser):
     rng = np.random.default_rng(2)
     halfway = [0.125, 0.375, 0.625, 2.5, 3.5, 0.0625, 1.0625, 0.5, 1.5, 0.8125, 0.9375]
-    values = [*halfway, *rng.random(500), *(rng.random(200) * 20), -0.125, -2.5, 0.0, 1e-9]
-    cases = [(float(v), d) for v in values for d in (0, 1, 2, 3)]
+    # numbers the decimals would hide, written with a power of ten, a tie of the two significant
+    # digits among them (1.25 × 10⁶ is 1.2 × 10⁶ to Python)
+    hidden = [1e-9, -5e-9, 0.004, 0.0049, 9.96e-5, 5e-324, 1.25e6, 1.35e6, 999999.9996, 3.4e38]
+    magnitudes = 10.0 ** rng.uniform(-12, 12, 300) * rng.choice([-1, 1], 300)
+    values = [*halfway, *rng.random(500), *(rng.random(200) * 20), -0.125, -2.5, 0.0, -0.0]
+    cases = [(float(v), d) for v in [*values, *hidden, *magnitudes] for d in (0, 1, 2, 3)]
     shown = in_browser(
         browser,
         "(cases) => cases.map(([x, d]) => [fixed(x, d), percent(x, d)])",
         cases,
     )
-    expected = [[f"{x:.{d}f}", f"{x:.{d}%}"] for x, d in cases]
-    assert shown == expected
+    assert shown == [[prose.fixed(x, d), prose.percent(x, d)] for x, d in cases]
     assert f"{0.125:.2f}" == "0.12" and (0.125).__round__(2) == 0.12  # halfway goes to even
+    for x, d in cases[: 4 * len(values)]:  # numbers the decimals show: as Python's formats
+        if x == 0 or abs(x) >= 10**-d:
+            assert prose.fixed(x, d) == f"{x + 0.0:.{d}f}"
+        if x == 0 or abs(x) >= 10 ** (-d - 2):
+            assert prose.percent(x, d) == f"{x + 0.0:.{d}%}"
 
 
 def test_sums_are_added_in_numpys_order(browser):

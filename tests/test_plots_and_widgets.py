@@ -852,6 +852,11 @@ BAD_CALLS = [
         ValueError,
         "run must hold recorded validation predictions",
     ),
+    (
+        lambda: plots.plot_points(np.zeros((2, 2)), [0, 11]),
+        ValueError,
+        r"y must hold at most 4 classes, one colour each \(0 to 3\); it holds label 11$",
+    ),
     (lambda: plots.plot_true_class_histograms(make_run(), 2), TypeError, "epochs must be a list"),
     (lambda: plots.plot_true_class_histograms(make_run(), []), ValueError, "epochs must name at"),
     (lambda: plots.plot_true_class_histograms(make_run(), [0]), ValueError, "each of epochs must"),
@@ -859,7 +864,7 @@ BAD_CALLS = [
     (
         lambda: plots.plot_true_class_histograms(make_run(), [2, 9]),
         ValueError,
-        r"epochs must be recorded epochs of the run; \[9\] were not \(recorded epochs run from 1",
+        r"epochs must be recorded epochs of the run; \[9\] were not \(it recorded epochs 1",
     ),
     (
         lambda: plots.plot_true_class_histograms(make_run(), [1, 2], axes=plt.subplots()[1]),

@@ -132,3 +132,31 @@ def test_measure_scores_each_regime_as_its_runs_scored_one_by_one(monkeypatch, t
     assert list(measured) == ["tiny"]
     expected = remedies.remedy_scores(tiny_runs, patience=3)
     pd.testing.assert_frame_equal(measured["tiny"], expected)
+
+
+@pytest.mark.parametrize(
+    "remedy, kept, message",
+    [
+        (remedies.NONE, [1, 3], "val predictions on epoch 2, which 'early stopping on loss' keeps"),
+        ("dropout", [1, 2], r"val predictions on epoch 3, which 'dropout' keeps"),
+    ],
+)
+def test_a_run_that_did_not_record_an_epoch_its_remedy_may_keep_is_named(remedy, kept, message):
+    log_p = np.log([[0.6, 0.4], [0.3, 0.7]])
+
+    def run(epochs_kept, seed):
+        kept_log_p = {epoch: log_p for epoch in epochs_kept}
+        return Run(
+            {"val_loss": [0.7, 0.6, 0.65], "val_accuracy": [0.5, 1.0, 1.0]},
+            y_val=[0, 1],
+            val_log_probabilities=kept_log_p,
+            y_test=[0, 1],
+            test_log_probabilities=kept_log_p,
+            seed=seed,
+        )
+
+    runs = {remedies.NONE: [run([1, 2, 3], 0), run([1, 2, 3], 1)], "dropout": [run([3], 0)]}
+    runs[remedy] = [runs[remedy][0], run(kept, 1)]
+    where = rf"runs\[{remedy!r}\]\[1\] must have recorded its "
+    with pytest.raises(ValueError, match=where + message + "; it recorded epochs 1 (and 3|to 2)$"):
+        remedies.remedy_scores(runs, patience=1)

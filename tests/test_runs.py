@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lossacc_utils.runs import Run, as_run
+from lossacc_utils.runs import Run, as_run, epochs_text
 
 HISTORY = {"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.9], "val_accuracy": [0.5, 0.7, 0.7]}
 LOG_P = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]))
@@ -35,8 +35,28 @@ def test_whole_float_labels_are_class_indices_and_probabilities_come_from_the_lo
     assert run.y_val.dtype == np.int64 and run.y_val.tolist() == [0, 1]
     np.testing.assert_allclose(run.val_probabilities[2], np.exp(LOG_P))
     np.testing.assert_array_equal(run.recorded(2), LOG_P)
-    with pytest.raises(ValueError, match="epoch 1 was not recorded; recorded epochs run from 2"):
+    with pytest.raises(ValueError, match=r"epoch must be an .* 1 was not \(it recorded epoch 2\)"):
         run.recorded(1)
+
+
+@pytest.mark.parametrize(
+    "epochs, text",
+    [
+        ([4], "epoch 4"),
+        ([3, 1, 2], "epochs 1 to 3"),
+        ([1, 10, 30], "epochs 1, 10 and 30"),
+        (range(5, 41, 5), "8 epochs: 5, 10, 15, ..., 35 and 40"),
+        ([], "no epoch"),
+    ],
+)
+def test_epochs_are_named_as_a_sentence_would_name_them(epochs, text):
+    assert epochs_text(epochs) == text
+
+
+def test_a_sparsely_recorded_run_names_each_epoch_it_recorded():
+    run = Run({"val_loss": [1.0] * 30}, y_val=[0, 1], val_log_probabilities={1: LOG_P, 30: LOG_P})
+    with pytest.raises(ValueError, match=r"12 was not \(it recorded epochs 1 and 30\)$"):
+        run.recorded(12)
 
 
 def test_a_keras_history_object_is_taken_as_it_is():

@@ -203,7 +203,7 @@ def test_seed_band_is_the_median_and_range_epoch_by_epoch():
 
 def test_seed_band_refuses_one_run_and_runs_of_different_lengths():
     one = {"val_loss": [1.0, 0.5], "val_accuracy": [0.5, 0.6]}
-    with pytest.raises(ValueError, match="at least two runs"):
+    with pytest.raises(ValueError, match=r"at least two runs, a band between them; got 1 run$"):
         uncertainty.seed_band([one])
     with pytest.raises(ValueError, match="same number of epochs"):
         uncertainty.seed_band([one, {"val_loss": [1.0, 0.5, 0.4], "val_accuracy": [0.5] * 3}])

@@ -40,14 +40,57 @@ def test_as_array_names_what_is_wrong(value, error, message):
         (np.int64([1]), np.float32),
         (0.5, np.float32),
         (np.float64(0.5), np.float64),
+        # TensorFlow reads a list in the dtype of its first number
+        ([np.float64(0.2), 0.8], np.float64),
+        ([0.2, np.float64(0.8)], np.float32),
+        ((np.float16(0.2), np.float64(0.8)), np.float16),
+        ([np.float64([0.2, 0.8]), [0.7, 0.3]], np.float64),
+        ([[0.2, 0.8], np.float64([0.7, 0.3])], np.float32),
+        ([np.longdouble(0.2), 0.8], np.float32),
+        # pandas: a frame's columns in the widest of their dtypes
+        (pd.DataFrame({"a": [0.2], "b": [0.8]}), np.float64),
+        (pd.DataFrame({"a": np.float32([0.2]), "b": np.float32([0.8])}), np.float32),
+        (pd.DataFrame({"a": np.float32([0.2]), "b": [0.8]}), np.float64),
+        (pd.Series(np.float16([0.2, 0.8])), np.float16),
     ],
 )
 def test_keras_dtype_is_the_dtype_keras_computes_in(value, dtype, keras):
     assert v.keras_dtype(value) == dtype
     tensor = keras.ops.convert_to_tensor(value)
-    if np.issubdtype(np.asarray(value).dtype, np.floating) or isinstance(value, list | float):
+    if tensor.dtype.is_floating:
         assert v.keras_dtype(value) == np.dtype(tensor.dtype.name)  # Keras agrees
     assert v.keras_dtype(tensor) == v.keras_dtype(value)
+    if np.ndim(value) == 1 and len(value) == 2:  # and computes its loss in it
+        loss = keras.losses.binary_crossentropy(np.float64([1.0, 0.0]), value)
+        assert np.dtype(loss.dtype.name) == dtype
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype"),
+    [
+        (pd.DataFrame({"a": [0.2], "b": [0.8]}, dtype="Float64"), np.float64),
+        (pd.Series([0.2, 0.8], dtype="Float32"), np.float32),
+        (pd.Series([1, 0], dtype="Int64"), np.float32),
+    ],
+)
+def test_pandas_nullable_dtypes_are_read_as_the_numpy_dtypes_they_stand_for(value, dtype, keras):
+    """NumPy reads a frame of them as Python objects, which Keras cannot convert at all."""
+    assert v.keras_dtype(value) == dtype
+    assert v.as_array(value, "x").tolist() == value.to_numpy(dtype=float).tolist()
+    try:
+        tensor = keras.ops.convert_to_tensor(value)
+    except ValueError as error:
+        assert "Failed to convert a NumPy array to a Tensor" in str(error)
+    else:
+        assert not tensor.dtype.is_floating or np.dtype(tensor.dtype.name) == dtype
+
+
+def test_a_missing_pandas_value_is_named_where_it_is_missing():
+    frame = pd.DataFrame({"a": [0.2, 0.7], "b": [0.8, None]}, dtype="Float64")
+    with pytest.raises(
+        ValueError, match=r"x must not miss a value; it misses one \(NA\) at index \(1, 1\)$"
+    ):
+        v.as_array(frame, "x")
 
 
 def test_row_sums_may_miss_1_by_the_rounding_of_their_dtype():

@@ -54,7 +54,7 @@ function pairwiseSum(values, start = 0, n = values.length) {
 }
 
 /** `x` with `digits` decimals, rounded as Python's format rounds it: exactly, a tie to even. */
-function fixed(x, digits) {
+function decimals(x, digits) {
   const shown = x.toFixed(digits);
   const exact = Math.abs(x).toFixed(Math.min(digits + 25, 100)); // every digit a double has here
   const point = exact.indexOf(".");
@@ -62,6 +62,38 @@ function fixed(x, digits) {
   // exactly halfway: toFixed rounds away from zero, Python to the even last digit
   const down = exact.slice(0, digits ? point + 1 + digits : point);
   return Number(down.at(-1)) % 2 === 0 ? (x < 0 ? "-" : "") + down : shown;
+}
+
+const SUPERSCRIPT = Object.fromEntries([..."-0123456789"].map((c, i) => [c, "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"[i]]));
+
+/** `x` to two significant digits, as lossacc_utils.prose.readable writes it: as Python's "g"
+ * format rounds and writes it, a power of ten written as one ("3.2 × 10⁻⁵", "10⁶"). */
+function readable(x) {
+  let [digits, exponent] = Math.abs(x).toExponential(1).split("e");
+  const [exact, power] = Math.abs(x).toExponential(100).split("e");
+  if (/^50*$/.test(exact.slice(3)) && Number(exact[2]) % 2 === 0) {
+    [digits, exponent] = [exact.slice(0, 3), power]; // a tie: Python keeps the even digit
+  }
+  exponent = Number(exponent);
+  const sign = x < 0 ? "-" : "";
+  if (exponent >= -4 && exponent < 2) {
+    // Python's "g" writes these without a power, and without trailing zeros
+    const text = Number(`${digits}e${exponent}`).toFixed(Math.max(1 - exponent, 0));
+    return sign + (text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text);
+  }
+  const mantissa = digits.replace(/\.0$/, "");
+  const superscript = `10${String(exponent).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  return sign + (mantissa === "1" ? superscript : `${mantissa} × ${superscript}`);
+}
+
+const LARGE = 1e6; // lossacc_utils.prose.LARGE
+
+/** `x` as lossacc_utils.prose.fixed writes it: with `digits` decimals, unless they would hide it
+ * (a number they round to 0 that is not 0, or one of a million or more): then `readable`. */
+function fixed(x, digits) {
+  const text = decimals(x, digits);
+  const hidden = Math.abs(Number(text)) >= LARGE || (x !== 0 && !/[1-9]/.test(text));
+  return Number.isFinite(x) && hidden ? readable(x) : text;
 }
 const percent = (x, digits) => `${fixed(100 * x, digits)}%`;
 

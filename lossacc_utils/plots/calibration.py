@@ -9,7 +9,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from .. import calibration, curves, metrics
+from .. import calibration, curves, metrics, prose
 from .. import scores as scoring
 from ..runs import Run, recorded_epochs, with_predictions
 from ..validation import (
@@ -150,7 +150,7 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     )
     ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1)
     ece = float(np.sum(count * np.abs(accuracy - confidence)) / max(count.sum(), 1))
-    ax.text(0.03, 0.97, f"ECE {ece:.3f}", transform=ax.transAxes, va="top")
+    ax.text(0.03, 0.97, f"ECE {prose.fixed(ece, 3)}", transform=ax.transAxes, va="top")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_yticks([0, 0.5, 1])
@@ -218,9 +218,9 @@ def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
         color = COLORS[name.lower().replace(" ", "_")]
         ax.plot(grid, [score(t) for t in grid], color=color, lw=1.8, label=name)
     ax.axvline(threshold, color=COLORS["reference"], lw=1)
-    values = [f"{name} {score(threshold):.2f}" for name, score in sweep.items()]
+    values = [f"{name} {prose.fixed(score(threshold), 2)}" for name, score in sweep.items()]
     title = (
-        f"threshold {threshold:.2f}: {', '.join(values[:2])},\n"
+        f"threshold {prose.fixed(threshold, 2)}: {', '.join(values[:2])},\n"
         f"{', '.join(values[2:4])},\n{values[4]}"
     )
     ax.set_title(title, loc="left", fontweight="normal")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.patches import Patch, Polygon
 
+from .. import prose
 from ..counterexample import PredictionSet, disagree, verdict
 from ..validation import (
     MAX_ENTRIES,
@@ -51,11 +52,15 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
         positions = x + np.arange(len(predictions.y_true))
         colors = [COLORS["correct" if ok else "wrong"] for ok in predictions.correct]
         bars = ax.bar(positions, predictions.true_class_probabilities, color=colors, width=0.8)
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in predictions.losses], padding=2)
+        ax.bar_label(bars, labels=[prose.fixed(v, 2) for v in predictions.losses], padding=2)
         centers.append(positions.mean())
         x = positions[-1] + 2
     ax.set_xticks(
-        centers, [f"{p.name}\nloss {p.loss:.3f}\naccuracy {p.accuracy:.0%}" for p in (a, b)]
+        centers,
+        [
+            f"{p.name}\nloss {prose.fixed(p.loss, 3)}\naccuracy {prose.percent(p.accuracy, 0)}"
+            for p in (a, b)
+        ],
     )
     ax.tick_params(axis="x", length=0)
     ax.set_ylim(0, 1.3)

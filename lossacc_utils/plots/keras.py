@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
+from .. import prose
 from ..validation import check_column, check_columns, check_positive
 from .style import COLORS, ROW_HEIGHT, drawn_in_house_style, new_axes, no_spines
 
@@ -200,14 +201,18 @@ def plot_epoch_losses(table, loss_after, ax=None):
     )
     history = float(table["running mean"].iloc[-1])
     ax.axhline(
-        history, color=COLORS["accuracy"], lw=2, ls="--", label=f"History's loss: {history:.3f}"
+        history,
+        color=COLORS["accuracy"],
+        lw=2,
+        ls="--",
+        label=f"History's loss: {prose.fixed(history, 3)}",
     )
     ax.axhline(
         loss_after,
         color=COLORS["disagree"],
         lw=2,
         ls=":",
-        label=f"the model after the epoch: {loss_after:.3f}",
+        label=f"the model after the epoch: {prose.fixed(loss_after, 3)}",
     )
     ax.set_xlabel("batch of the epoch")
     ax.set_ylabel("training loss")

@@ -29,14 +29,20 @@ __all__ = ["plot_plateau", "plot_points"]
 @drawn_in_house_style
 def plot_points(x, y, ax=None, title=None):
     """Points in the plane, coloured by their label, a class from 0 to 3 (`COLORS["class_0"]`
-    and on)."""
+    and on: the figure has four colours)."""
     x = as_array(x, "x")
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must hold points in the plane, of shape (n, 2); got {x.shape}")
     y = as_array(y, "y")
     if y.shape != (len(x),):
         raise ValueError(f"y must hold one label per point of x ({len(x)}); got shape {y.shape}")
-    y = check_class_indices(y, np.empty((len(y), 4)), "y")  # four colours
+    colours = sum(key.startswith("class_") for key in COLORS)
+    if (y >= 0).all() and (y == np.round(y)).all() and y.max() >= colours:  # labels, too many
+        raise ValueError(
+            f"y must hold at most {colours} classes, one colour each (0 to {colours - 1}); "
+            f"it holds label {y.max():g}"
+        )
+    y = check_class_indices(y, np.broadcast_to(0.0, (len(y), colours)), "y")
     title = checked_title(title)
     ax = new_axes(ax, 3.6, width=3.4)
     ax.scatter(x[:, 0], x[:, 1], c=[COLORS[f"class_{c}"] for c in y], s=6, lw=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import curves
+from .. import curves, prose
 from ..runs import as_run, recorded_epochs, with_predictions
 from ..validation import (
     as_float64,
@@ -183,10 +183,10 @@ def plot_run(run, axes=None, title=None):
     mark_epoch(top, best, f"lowest validation\nloss: epoch {best}")
     mark_epoch(bottom, best)
     sentences = (
-        f"Validation loss {summary['best_val_loss']:.2f} → {summary['final_val_loss']:.2f}"
-        f" after epoch {best}",
-        f"Validation accuracy {summary['val_accuracy_at_best']:.1%} →"
-        f" {summary['final_val_accuracy']:.1%}",
+        f"Validation loss {prose.fixed(summary['best_val_loss'], 2)} → "
+        f"{prose.fixed(summary['final_val_loss'], 2)} after epoch {best}",
+        f"Validation accuracy {prose.percent(summary['val_accuracy_at_best'], 1)} → "
+        f"{prose.percent(summary['final_val_accuracy'], 1)}",
     )
     for ax, sentence in zip((top, bottom), sentences, strict=True):
         ax.set_title(sentence if ax is bottom or not title else f"{title}\n{sentence}", loc="left")
