@@ -223,15 +223,19 @@ class Logits(Spec):
 @dataclass(frozen=True)
 class ClassIndices(Spec):
     """One class index per row of the argument `of`, declared before it: shape (samples,) or
-    (samples, 1), whole numbers from 0 to the number of classes less 1; as an int array."""
+    (samples, 1), whole numbers from 0 to the number of classes less 1; as an int array of shape
+    (samples,), or of the shape given with `keep_shape`."""
 
     of: str
+    keep_shape: bool = False
 
     def reads(self):
         return (self.of,)
 
     def check(self, value, name, checked):
-        return check_class_indices(as_array(value, name), checked[self.of], name, scores=self.of)
+        given = as_array(value, name)
+        labels = check_class_indices(given, checked[self.of], name, scores=self.of)
+        return labels.reshape(given.shape) if self.keep_shape else labels
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,9 @@ class PredictionSet:
     @property
     def one_hot(self) -> np.ndarray:
         """The true classes as one-hot rows, the labels Keras' categorical functions take."""
-        return np.eye(self.y_pred.shape[1])[self.y_true]
+        one_hot = np.zeros(self.y_pred.shape)  # the size of y_pred, not np.eye's K x K
+        np.put_along_axis(one_hot, self.y_true[:, None], 1.0, axis=1)
+        return one_hot
 
     @property
     def losses(self) -> np.ndarray:

@@ -241,9 +241,17 @@ def _keras_argmax(array: np.ndarray) -> np.ndarray:
     return np.where(negative_zero, -np.finfo(x.dtype).tiny, x).argmax(axis=-1)
 
 
-@takes(y_pred=KerasPredictions(classes_or="binary_accuracy"), y_true=ClassIndices(of="y_pred"))
+@takes(
+    y_pred=KerasPredictions(classes_or="binary_accuracy"),
+    y_true=ClassIndices(of="y_pred", keep_shape=True),
+)
 def sparse_categorical_accuracy(y_true, y_pred):
-    """1.0 where argmax(y_pred) equals the integer label, per sample, like Keras (which, as
-    here, drops a last axis of size 1 from the result: (3, 1) answers become (3,))."""
-    matches = (y_true == _keras_argmax(y_pred)).astype(np.float64)
+    """1.0 where argmax(y_pred) equals the integer label, per sample, shaped as Keras shapes it:
+    labels with a last axis of size 1, as many axes as `y_pred`, give answers of their shape,
+    and then, as any answer, lose a last axis of size 1 but the only one: labels (3, 1) give
+    answers (3,), labels (3, 1, 1) answers (3, 1), and one label (1,) of a `y_pred` (K,) is (1,).
+    """
+    kept = y_true.ndim == y_pred.ndim  # Keras compares without the axis, then puts it back
+    matches = ((y_true[..., 0] if kept else y_true) == _keras_argmax(y_pred)).astype(np.float64)
+    matches = matches.reshape(y_true.shape)
     return matches[..., 0] if matches.ndim > 1 and matches.shape[-1] == 1 else matches

@@ -382,20 +382,25 @@ def diagnose(results, seed=0) -> pd.Series:
     slow)? does a bigger model help (the model is too small)? does the accuracy already reach the
     estimated ceiling (the data allow no better)?
 
+    Whether the labels fit is known from the run's config ("output units", as `experiment` keeps
+    it) or the predictions it recorded; a run known from its curves alone is taken to fit.
+
     Beside them: the majority share, the loss of a model that knows only the class shares (their
     entropy, in nats), and the best accuracy possible where it is known (spirals), else NaN.
     """
     results = check_experiment(results)
     run, bigger, dataset = results["run"], results["bigger"], results["dataset"]
     epochs, twist, label_noise = results["epochs"], results["twist"], results["label_noise"]
-    units = run.config.get("output units", N_CLASSES)
+    units = run.config.get("output units")  # else the width of what it recorded, if it did
+    if units is None and run.val_log_probabilities:
+        units = next(iter(run.val_log_probabilities.values())).shape[-1]
     labels = run.y_val
     shares = _shares(labels) if labels is not None else np.array([np.nan])
     known = shares[shares > 0]  # no labels, no shares: their loss is unknown, NaN, as the share
     entropy = float(-(known * np.log(known)).sum()) if labels is not None else np.nan
     row = {
         "accuracy becomes": run.config.get("accuracy becomes", "SparseCategoricalAccuracy"),
-        "labels fit the output": labels is None or _labels_fit(labels, units),
+        "labels fit the output": labels is None or units is None or _labels_fit(labels, units),
         "majority share": float(shares.max()),
         "loss of the class shares": entropy,
         "training accuracy": float(run.accuracy[epochs - 1]),

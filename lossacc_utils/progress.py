@@ -38,10 +38,13 @@ def _seconds(value, name: str) -> float:
 
 
 def _number(value, name: str) -> float:
-    """A real number, NaN allowed (a diverged run's loss is one); not text, None or a bool."""
+    """A real number, NaN or infinite allowed (a diverged run's loss is one); not text, None, a
+    bool, or an int a float cannot hold."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number; got {value!r}")
-    return float(value)
+    if isinstance(value, float | np.floating) and not np.isfinite(value):
+        return float(value)  # a loss that diverged
+    return check_real(value, name)  # an int or a fraction within a float's range
 
 
 def progress_line(name: str, done: int, total: int, seconds: float) -> str:
@@ -98,12 +101,13 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
     from the cache does."""
     from .runs import Run
 
+    name, seconds = check_text(name, "name"), _seconds(seconds, "seconds")  # before any line
     if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
         raise ValueError("history must hold the curves val_loss and val_accuracy")
     if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence | np.ndarray):
         raise TypeError(f"epoch_seconds must list the times of the epochs; got {epoch_seconds!r}")
     # checked as a run's: one number per epoch in each curve, times that never decrease
-    curves = {name: history[name] for name in ("val_loss", "val_accuracy")}
+    curves = {curve: history[curve] for curve in ("val_loss", "val_accuracy")}
     run = Run(curves, epoch_seconds=epoch_seconds)
     if len(run.epoch_seconds) != run.epochs:  # a run may leave them out; a replay may not
         raise ValueError(f"epoch_seconds must list one time per epoch ({run.epochs})")

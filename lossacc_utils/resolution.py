@@ -79,7 +79,9 @@ def _labels(label_shape: str, output_width: int, n_classes: int, n_samples: int,
         return indices.astype("float32")
     if label_shape == "(N, 1)":
         return indices[:, None].astype("float32")
-    return np.eye(n_classes, dtype="float32")[indices % n_classes]
+    one_hot = np.zeros((n_samples, n_classes), dtype="float32")  # not np.eye: K x K
+    np.put_along_axis(one_hot, (indices % n_classes)[:, None], 1.0, axis=1)
+    return one_hot
 
 
 def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=8, seed=0):
@@ -101,6 +103,12 @@ def accuracy_resolution(loss, output_width, label_shape, n_classes=3, n_samples=
             ("n_samples", n_samples, 1),
         )
     )
+    for name, width in (("n_classes", n_classes), ("output_width", output_width)):
+        if n_samples * width > MAX_ENTRIES // 4:
+            raise ValueError(
+                f"n_samples x {name} must be at most {MAX_ENTRIES // 4:,}, the entries of the "
+                f"arrays they size; got {n_samples:,} x {width:,}"
+            )
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_samples, 2)).astype("float32")

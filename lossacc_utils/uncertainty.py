@@ -28,7 +28,7 @@ from scipy import stats
 from .contracts import Real
 from .curves import over_lowest
 from .runs import Run, as_run, with_predictions
-from .validation import MAX_ENTRIES, as_array, check_count, check_seed, check_text
+from .validation import MAX_ENTRIES, as_array, check_count, check_seed, check_text, numpy_of
 
 __all__ = [
     "CONFIDENCE",
@@ -137,6 +137,14 @@ def accuracy_change(correct_before, correct_after, confidence=0.95) -> dict:
     }
 
 
+def _sample(value, name: str) -> np.ndarray:
+    """An array of samples for `bootstrap_interval`, checked as `as_array` checks it (finite,
+    non-empty, at least one axis) but kept in its own dtype: the statistic may index with integer
+    labels or negate booleans."""
+    as_array(value, name)
+    return numpy_of(value, name)
+
+
 def bootstrap_interval(
     statistic: Callable, *samples, confidence=0.95, n_resamples=1000, seed=0
 ) -> dict:
@@ -150,7 +158,7 @@ def bootstrap_interval(
         raise TypeError(f"statistic must be a function of the samples; got {statistic!r}")
     if not samples:
         raise ValueError("samples: give bootstrap_interval at least one array of samples")
-    arrays = [as_array(s, f"samples[{i}]") for i, s in enumerate(samples)]
+    arrays = [_sample(s, f"samples[{i}]") for i, s in enumerate(samples)]
     lengths = {len(a) if a.ndim else 0 for a in arrays}
     if len(lengths) != 1 or 0 in lengths:
         raise ValueError(
@@ -170,6 +178,8 @@ def bootstrap_interval(
             value = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"statistic must return one number; got {value!r:.60}") from None
+        except OverflowError:  # an int or a fraction beyond a float's range
+            value = np.inf
         if not np.isfinite(value):
             raise ValueError(f"statistic must return a finite number; got {value}")
         return value
@@ -209,6 +219,12 @@ def loss_ratio_interval(run, confidence=0.95, n_resamples=1000, seed=0) -> dict:
 
     def ratio(per_sample):
         curve = per_sample.mean(axis=0)
+        if curve.min() == 0 < curve[-1]:
+            raise ValueError(
+                "run's validation loss is 0 at an epoch of a resample of its samples (every one "
+                "drawn certain and right) and rises from it: the interval of the final loss over "
+                "the lowest has no upper bound; more validation samples would give it one"
+            )
         return over_lowest(curve[-1], curve.min())
 
     return bootstrap_interval(
@@ -298,6 +314,11 @@ def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
     if len(lengths) != 1:
         raise ValueError(f"the runs must have the same number of epochs; got {sorted(lengths)}")
     table = np.stack(curves, axis=1)
+    if np.isnan(table).any(axis=1).all():  # a NaN of any run makes the epoch's band NaN
+        raise ValueError(
+            f"runs must have a number for {name} on some epoch in every run; on each epoch, "
+            "one of them is NaN"
+        )
     frame = pd.DataFrame(
         {
             # a + (b - a) / 2, not (a + b) / 2: two losses of 1e308 have a median of 1e308

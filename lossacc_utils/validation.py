@@ -320,10 +320,12 @@ def check_binary_labels(array: np.ndarray, name: str) -> np.ndarray:
 def check_binary_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
     """Labels of 0 and 1 and a score in [0, 1] for each, checked, as
     `plots.plot_threshold_sweep` and `widgets.threshold_explorer` take them; returns both as
-    arrays.
+    arrays, the scores rounded to float32, as a model's outputs are and as Keras' Precision and
+    Recall read them, so that every score at a threshold agrees: a float64 score of 0.5000000001
+    is 0.5 to all of them.
 
     >>> check_binary_scores([0, 1], [0.2, 0.9])
-    (array([0., 1.]), array([0.2, 0.9]))
+    (array([0., 1.]), array([0.2, 0.9], dtype=float32))
     """
     labels = check_binary_labels(as_array(y_true, "y_true"), "y_true")
     values = check_probabilities(as_array(scores, "scores"), "scores")
@@ -331,7 +333,7 @@ def check_binary_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(
             f"y_true and scores must have the same shape; got {labels.shape} and {values.shape}"
         )
-    return labels, values
+    return labels, as_tensorflow_reads(values.astype(np.float32))
 
 
 def check_same_shape(

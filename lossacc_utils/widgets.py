@@ -376,11 +376,7 @@ def threshold_explorer(y_true, scores, threshold=0.5):
 
     The scores are rounded to float32, as a model's outputs are and as Keras' Precision and Recall
     read them, so that the five agree: a float64 score of 0.5000000001 is 0.5 to all of them."""
-    labels, values = check_binary_scores(y_true, scores)
-    largest = np.abs(values).max()
-    if largest > np.finfo(np.float32).max:
-        raise ValueError(f"scores must fit in float32, in which they are read; got {largest:g}")
-    values = values.astype(np.float32)
+    labels, values = check_binary_scores(y_true, scores)  # the scores in float32
     return ThresholdExplorer(
         labels=_labels(labels.astype(np.int64)),
         scores=_floats(values),

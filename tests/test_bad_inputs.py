@@ -1499,6 +1499,9 @@ BAD_FRAMES = [
     ("missing-a-column", ALONG_FRAME.drop(columns="accuracy")),
 ]
 sweep(plots.plot_along_line, {}, "frame", BAD_FRAMES)
+rejects(  # near a float's limit, matplotlib's margins and ticks overflow
+    plots.plot_along_line, "frame=loss-1.7e308", "frame", ALONG_FRAME.assign(loss=1.7e308)
+)
 sweep(plots.plot_along_line, {"frame": ALONG_FRAME}, "ax", BAD_AX)
 answers(plots.plot_along_line, "frame", is_axes, ALONG_FRAME)
 
@@ -1513,6 +1516,12 @@ sweep(
     [("missing-a-column", BY_CORRECTNESS.drop(columns="from wrong samples"))],
 )
 sweep(plots.plot_loss_by_correctness, {"frame": BY_CORRECTNESS}, "ax", BAD_AX)
+rejects(  # parts of a float each, whose sum is not one
+    plots.plot_loss_by_correctness,
+    "frame=parts-of-1.5e308",
+    "frame",
+    BY_CORRECTNESS * 1.5e308,
+)
 answers(plots.plot_loss_by_correctness, "frame", is_axes, BY_CORRECTNESS)
 
 PLOT_RUN = plots.plot_run
@@ -1698,8 +1707,16 @@ sweep(
     plots.plot_epoch_losses,
     {"table": EPOCH_TABLE},
     "loss_after",
-    [("None", None), ("-1", -1.0), ("nan", NAN), ("'0.4'", "0.4")],
+    [("None", None), ("-1", -1.0), ("nan", NAN), ("'0.4'", "0.4"), ("1.7e308", 1.7e308)],
 )
+rejects(
+    plots.plot_epoch_losses,
+    "table=losses-1.7e308",
+    "table",
+    EPOCH_TABLE.assign(**{"loss before the step": 1.7e308}),
+    0.4,
+)
+answers(plots.plot_epoch_losses, "loss_after=0", is_axes, EPOCH_TABLE, 0.0)  # all learnt
 sweep(plots.plot_epoch_losses, {"table": EPOCH_TABLE, "loss_after": 0.4}, "ax", BAD_AX)
 answers(plots.plot_epoch_losses, "table", is_axes, EPOCH_TABLE, 0.4)
 
@@ -2447,6 +2464,9 @@ sweep(AR, AR_BASE, "label_shape", [("None", None), ("'(N,K)'", "(N,K)"), ("''", 
 sweep(AR, AR_BASE, "n_classes", bad_counts(2))
 sweep(AR, AR_BASE, "n_samples", bad_counts(1))
 sweep(AR, AR_BASE, "seed", BAD_SEEDS)
+rejects(
+    AR, "n_classes=2e7", "n_classes", **{**AR_BASE, "label_shape": "(N, K)"}, n_classes=2 * 10**7
+)
 answers(
     AR,
     "sparse",
@@ -2717,7 +2737,11 @@ rejects(V.check_binary_scores, "shapes", ("y_true", "scores"), [0, 1, 1], [0.1, 
 answers(
     V.check_binary_scores,
     "valid",
-    holds(lambda pair: pair[1].tolist() == [0.2, 0.9]),
+    holds(
+        lambda pair: (
+            pair[1].dtype == np.float32 and pair[1].tolist() == np.float32([0.2, 0.9]).tolist()
+        )
+    ),
     [0, 1],
     [0.2, 0.9],
 )
@@ -3448,6 +3472,12 @@ for label, bad in BAD_PATHS:
     rejects(run_cache.log_trained, f"where={label}", "where", bad, "seed 1")
 answers(validation.check_path, "text", equals(Path("a/b.xlsx")), "a/b.xlsx", "path")
 WIDE = counterexample.PredictionSet("wide", [0], np.full((1, 16_379), 1 / 16_379))
+answers(  # its one-hot labels are the size of its predictions, not of the classes squared
+    counterexample.summary,
+    "two-million-classes",
+    holds(lambda table: table["loss"].iloc[0] > 0),
+    counterexample.PredictionSet("vast", [0], np.full((1, 2 * 10**6), 5e-7)),
+)
 rejects(WB, "cases=too-wide-for-a-sheet", "cases", _in_tmp("wide.xlsx"), (WIDE, WIDE))
 rejects(run_cache.keeper, "where=under-a-file", "where", print, Lazy(_under_a_file, "tmp/file/x"))
 rejects(run_cache.keeper, "train=5", "train", 5, _in_tmp("kept"))
@@ -3476,6 +3506,19 @@ rejects(progress.runs_line, "slowest=5", "slowest", 1, 3, 5)
 answers(progress.runs_line, "one-of-two", equals("1 of 2 runs trained"), 1, 2, None)
 EPOCH_LINE = {"every": 1, "epochs": 3, "val_loss": 1.0, "val_accuracy": 0.5, "seconds": 1.0}
 sweep(progress.epoch_line, EPOCH_LINE, "epoch", [("4", 4), ("0", 0)])
+sweep(
+    progress.epoch_line,
+    {**EPOCH_LINE, "epoch": 1},
+    "val_loss",
+    [("10**400", 10**400), ("'1'", "1")],
+)
+answers(
+    progress.epoch_line,
+    "val_loss=inf",
+    holds(lambda line: "inf" in line),
+    1,
+    **{**EPOCH_LINE, "val_loss": math.inf},
+)
 for label, history, times in (
     ("scalars", {"val_loss": 1.0, "val_accuracy": 0.5}, [1.0]),
     ("text", {"val_loss": ["a", "b"], "val_accuracy": [0.5, 0.6]}, [1.0, 2.0]),

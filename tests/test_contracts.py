@@ -791,4 +791,5 @@ def test_at_and_within_the_boundaries_the_answer_is_the_oracles(function, data):
     else:
         if isinstance(answer, pd.DataFrame):
             answer = answer[["count", "accuracy", "confidence"]].to_numpy()
+        assert np.shape(answer) == np.shape(expected)  # Keras' shape too, not one broadcast to it
         np.testing.assert_allclose(answer, expected, rtol=1e-12, atol=1e-12)

@@ -181,8 +181,27 @@ def test_sparse_categorical_accuracy_matches_keras(keras, to_numpy, data, column
     y_true = labels[:, None] if column else labels
     expected = keras.metrics.sparse_categorical_accuracy(y_true, y_pred)
     np.testing.assert_array_equal(
-        metrics.sparse_categorical_accuracy(y_true, y_pred), to_numpy(expected).reshape(-1)
+        metrics.sparse_categorical_accuracy(y_true, y_pred), to_numpy(expected), strict=True
     )
+
+
+@pytest.mark.parametrize(
+    "labels, classes",
+    [
+        ((2, 1, 1), (2, 1, 3)),
+        ((2, 1), (2, 1, 3)),
+        ((1,), (3,)),
+        ((1, 1), (1, 3)),
+        ((2, 2, 1), (2, 2, 3)),
+        ((4, 1, 1, 1), (4, 1, 1, 3)),
+    ],
+)
+def test_sparse_categorical_accuracy_is_shaped_as_keras_shapes_it(keras, to_numpy, labels, classes):
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, classes[-1], labels), rng.random(classes)
+    expected = to_numpy(keras.metrics.sparse_categorical_accuracy(y_true, y_pred))
+    got = metrics.sparse_categorical_accuracy(y_true, y_pred)
+    np.testing.assert_array_equal(got, expected.astype(np.float64), strict=True)
 
 
 # ---- the edge cases the book quotes, each checked against Keras too ----------------------------

@@ -102,6 +102,23 @@ def test_diagnose_reaches_each_verdict(monkeypatch, now, longer, bigger, ceiling
     assert row["training loss fell by"] == pytest.approx(0.5 * 3 / 7)  # loss[0] - loss[3]
 
 
+@pytest.mark.parametrize("recorded", [False, True])
+def test_labels_of_ten_classes_fit_a_run_known_from_its_curves_or_its_predictions(
+    monkeypatch, recorded
+):
+    """Without a config naming its output units, a run's width is that of its predictions."""
+    monkeypatch.setattr(plateau, "ceiling_estimate", lambda *args, **kwargs: 0.95)
+    results = fake_results(0.60, 0.60, 0.61)
+    labels = np.arange(10)
+    log_p = np.log(np.full((10, 10), 0.1))
+    run = results["run"]
+    predictions = {"val_log_probabilities": {1: log_p}} if recorded else {}
+    results["run"] = Run(run.history, y_val=labels, **predictions)
+    row = plateau.diagnose({**results, "dataset": "digits"})
+    assert row["labels fit the output"]
+    assert row["verdict"] != "the metric does not fit the labels"
+
+
 def test_diagnose_refuses_what_experiment_did_not_return():
     with pytest.raises(ValueError, match=r"plateau\.experiment"):
         plateau.diagnose({"run": None})

@@ -466,6 +466,19 @@ def test_threshold_sweep_draws_each_score_from_the_scores_module():
     assert len({rgb(line.get_color()) for line in lines.values()}) == 6  # five scores, threshold
 
 
+@pytest.mark.parametrize(
+    "y, s, threshold", [([1, 0, 1], [0.7, 0.2, 0.9], 0.7), ([1, 0], [0.5000000001, 0.2], 0.5)]
+)
+def test_threshold_sweep_title_says_what_the_explorer_says(y, s, threshold):
+    """Both read the scores in float32, as a model gives them: a score of 0.7 is then not above a
+    threshold of 0.7 for any of the five, which float64 scores would have split."""
+    title = plots.plot_threshold_sweep(y, s, threshold).get_title(loc="left")
+    readout = widgets.threshold_explorer(y, s, threshold).readout()
+    for name, value in readout.items():
+        assert f"{name} {float(value):.2f}" in title, (name, title)
+    assert readout["accuracy"] == f"{np.mean((np.float32(s) > np.float32(threshold)) == y):.3f}"
+
+
 def test_loss_and_ece_draw_the_validation_curves_dashed_on_linear_axes_that_hold_them():
     run = make_run()
     ax = plots.plot_loss_and_ece(run, n_bins=5)
@@ -493,6 +506,8 @@ def test_loss_and_ece_draw_the_validation_curves_dashed_on_linear_axes_that_hold
     (loss,) = [line for line in ax.get_lines() if line.get_label().startswith("validation loss")]
     np.testing.assert_array_equal(line_data(loss), ([2, 3, 4], run.val_loss[1:]))
     np.testing.assert_array_equal(line_data(ax.figure.axes[1].get_lines()[0])[0], [2, 4])
+    ax = plots.plot_loss_and_ece(run, epochs=[4, 1, 2, 4])  # in time's order, each once
+    np.testing.assert_array_equal(line_data(ax.figure.axes[1].get_lines()[0])[0], [1, 2, 4])
 
 
 def test_label_smoothing_gives_each_run_one_colour_in_both_panels():

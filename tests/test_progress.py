@@ -142,6 +142,19 @@ def test_a_kept_run_replayed_is_checked_before_a_line_is_printed(
     assert capsys.readouterr().out == ""
 
 
+@pytest.mark.parametrize(
+    "name, seconds, message",
+    [("", 1.0, "name must be"), (5, 1.0, "name must be"), ("x", -1.0, "seconds must be")],
+)
+def test_a_replay_names_its_bad_name_or_time_before_a_line_is_printed(
+    name, seconds, message, capsys
+):
+    history = {"val_loss": [1.0], "val_accuracy": [0.5]}
+    with pytest.raises((ValueError, TypeError), match=message):
+        progress.replay(name, 1, history, [1.0], seconds)
+    assert capsys.readouterr().out == ""
+
+
 def test_an_epoch_line_takes_numbers_and_a_summary_takes_fractions():
     from fractions import Fraction
 

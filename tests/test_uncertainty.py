@@ -325,3 +325,29 @@ def test_noise_reports_give_each_seed_its_own_report_and_call_a_rise_by_its_inte
         assert row["best_epoch"] == expected["best_epoch"]
         assert row["rises"] == (expected["accuracy_change_low"] > 0)
         assert row["falls"] == (expected["accuracy_change_high"] < 0)
+
+
+def test_seed_band_refuses_runs_that_never_share_an_epoch_with_a_number():
+    runs = [{"val_loss": [np.nan, 1.0]}, {"val_loss": [1.0, np.nan]}]
+    with pytest.raises(ValueError, match="runs must have a number for val_loss on some epoch"):
+        uncertainty.seed_band(runs)
+    band = uncertainty.seed_band([{"val_loss": [np.nan, 1.0]}, {"val_loss": [1.0, 2.0]}])
+    assert np.isnan(band["median"][1]) and band["median"][2] == 1.5
+
+
+def test_bootstrap_keeps_each_sample_array_in_its_own_dtype():
+    """Integer labels index, and booleans negate, in the statistic as they would outside it."""
+    labels = np.array([0, 1, 1, 0, 2])
+    log_p = np.log(np.full((5, 3), 1 / 3))
+    nll = uncertainty.bootstrap_interval(
+        lambda y, lp: -lp[np.arange(len(y)), y].mean(), labels, log_p, n_resamples=20
+    )
+    assert nll["value"] == pytest.approx(np.log(3))
+    before, after = np.array([True, True, False, True]), np.array([True, False, False, True])
+    lost = uncertainty.bootstrap_interval(lambda a, b: (a & ~b).mean(), before, after)
+    assert lost["value"] == 0.25
+
+
+def test_bootstrap_names_a_statistic_beyond_a_float():
+    with pytest.raises(ValueError, match="statistic must return a finite number; got inf"):
+        uncertainty.bootstrap_interval(lambda x: 10**400, [1.0, 2.0])

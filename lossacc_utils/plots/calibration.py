@@ -201,7 +201,9 @@ def plot_threshold_sweep(y_true, scores, threshold=0.5, ax=None):
     """Accuracy, balanced accuracy, precision, recall and F1 of a binary classifier against its
     decision threshold, with the scores at `threshold` marked and written in the title.
 
-    `y_true` holds 0 and 1 (1 the rare class); `scores` the classifier's score in [0, 1] for each.
+    `y_true` holds 0 and 1 (1 the rare class); `scores` the classifier's score in [0, 1] for each,
+    rounded to float32 as the threshold explorer rounds them, so that the title, the curves and
+    the explorer agree.
     """
     y_true, scores = check_binary_scores(y_true, scores)
     threshold = check_fraction(threshold, "threshold")
@@ -249,6 +251,7 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     """
     run = with_predictions(run)
     epochs = recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
+    epochs = sorted(set(epochs))  # a curve runs forward in time, in whatever order they came
     n_bins = check_count(n_bins, "n_bins")
     best = curves.summarize(run)["best_epoch"]
     ece = [_ece(run, epoch, n_bins) for epoch in epochs]

@@ -21,6 +21,7 @@ from ..validation import (
 )
 from .style import (
     COLORS,
+    LARGEST,
     ROW_HEIGHT,
     checked_title,
     drawn_in_house_style,
@@ -282,7 +283,7 @@ def plot_along_line(frame, ax=None):
     )
     alpha = check_column(frame, "alpha", "frame")
     # a loss of NaN or infinity (weights that overflow) has no place on the axis
-    loss = check_column(frame, "loss", "frame", low=0)
+    loss = check_column(frame, "loss", "frame", low=0, high=LARGEST)
     accuracy = check_column(frame, "accuracy", "frame", low=0, high=1)
     ax = new_axes(ax, ROW_HEIGHT + 0.6)
     ax.plot(frame["alpha"], frame["loss"], color=COLORS["loss"], lw=2, label="loss (left axis)")

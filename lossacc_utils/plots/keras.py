@@ -9,8 +9,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from .. import prose
-from ..validation import check_column, check_columns, check_positive
-from .style import COLORS, ROW_HEIGHT, drawn_in_house_style, new_axes, no_spines
+from ..validation import check_column, check_columns, check_real
+from .style import COLORS, LARGEST, ROW_HEIGHT, drawn_in_house_style, new_axes, no_spines
 
 __all__ = ["plot_clipping", "plot_epoch_losses", "plot_resolution"]
 
@@ -174,14 +174,16 @@ def plot_epoch_losses(table, loss_after, ax=None):
     if (sizes != np.round(sizes)).any():
         raise ValueError("table['batch size'] must hold whole numbers of samples")
     for column in ("loss before the step", "running mean"):  # NaN: training diverged
-        check_column(table, column, "table")
+        check_column(table, column, "table", high=LARGEST)
     index = table.index
     if not (pd.api.types.is_integer_dtype(index.dtype) or pd.api.types.is_float_dtype(index.dtype)):
         raise TypeError(f"table's index must number the batches; got dtype {index.dtype}")
     batches = np.asarray(index, dtype=float)
     if not np.isfinite(batches).all() or (np.diff(batches) <= 0).any():
         raise ValueError("table's index must number the batches, in increasing order")
-    loss_after = check_positive(loss_after, "loss_after")
+    loss_after = check_real(loss_after, "loss_after")
+    if not 0 <= loss_after <= LARGEST:
+        raise ValueError(f"loss_after must be a loss, from 0 to {LARGEST:g}; got {loss_after:g}")
     ax = new_axes(ax, ROW_HEIGHT + 1.4)
     ax.plot(
         batches,

@@ -24,6 +24,7 @@ from ..validation import (
 )
 from .style import (
     COLORS,
+    LARGEST,
     MAX_PANELS,
     ROW_HEIGHT,
     axes_for,
@@ -210,7 +211,7 @@ def _check_loss_split(frame, name: str) -> None:
     `curves.loss_by_correctness`: its two parts losses, finite and at least 0, and its index the
     epochs, increasing numbers."""
     parts = {
-        column: check_column(frame, column, name)
+        column: check_column(frame, column, name, high=LARGEST)
         for column in ("from wrong samples", "from correct samples")
     }
     for column, values in parts.items():

@@ -50,6 +50,7 @@ __all__ = [
     "DESKTOP_COLUMN_PX",
     "DPI",
     "FONT_SIZE",
+    "LARGEST",
     "LINESTYLES",
     "MAX_SAVED_PX",
     "PHONE_COLUMN_PX",
@@ -115,6 +116,9 @@ MAX_SAVED_PX = math.floor(FONT_SIZE * DPI / 72 * PHONE_COLUMN_PX / SMALLEST_TEXT
 WIDTH = math.floor(10 * (MAX_SAVED_PX / DPI - 2 * SAVE_PAD)) / 10
 #: The height of one row of panels, in inches.
 ROW_HEIGHT = 2.6
+#: The largest number a figure draws: near a float's limit (1.8e308), matplotlib's margins, ticks
+#: and our own headroom above a curve overflow to infinity.
+LARGEST = 1e300
 #: The most panels a figure of `subplots` holds, in all and in a row or a column: a figure of the
 #: book has a handful, and matplotlib takes a minute to make 10,000.
 MAX_PANELS = 100
