@@ -8,8 +8,9 @@
     python3 tasks.py instructors     the download with the assignments and keys, for instructors
     python3 tasks.py test            install the test tools too, then lint and run every test
     python3 tasks.py test --fast     the same without the book builds, the browser tests, the
-                                     assignments and the tests that start processes of their
-                                     own: a developer's loop of a minute and a half
+                                     assignments, the tests that start processes of their own
+                                     and those that train for seconds: a developer's loop of
+                                     about a minute
     python3 tasks.py lab [FOLDER]    open the notebooks (or an assignment's FOLDER) in JupyterLab
     python3 tasks.py execute NB...   run every cell of the notebooks NB and save their outputs
     python3 tasks.py strip           remove outputs from the notebooks before committing them
@@ -58,9 +59,10 @@ SUPPORTED = supported_pythons()
 # In the notebooks executed by the book build, these warnings are errors: a cell that warns fails.
 NOTEBOOK_WARNINGS = "error::UserWarning,error::RuntimeWarning,error::FutureWarning"
 # What `test --fast` leaves out: the book builds and the browser tests (marked `book`); the
-# assignments built and graded, and the grader's sandbox tried (marked `assignments`); and the
-# tests that start Python processes of their own, seconds each (marked `processes`).
-SLOW_TESTS = "book or assignments or processes"
+# assignments built and graded, and the grader's sandbox tried (marked `assignments`); the tests
+# that start Python processes of their own, seconds each (marked `processes`); and those that
+# train Keras models for seconds (marked `trains`).
+SLOW_TESTS = "book or assignments or processes or trains"
 # The seconds `grade` gives each submission unless told otherwise: the over-training assignment, the
 # slowest, takes under a minute.
 GRADE_TIMEOUT = 300.0

@@ -3476,7 +3476,9 @@ answers(  # its one-hot labels are the size of its predictions, not of the class
     counterexample.summary,
     "two-million-classes",
     holds(lambda table: table["loss"].iloc[0] > 0),
-    counterexample.PredictionSet("vast", [0], np.full((1, 2 * 10**6), 5e-7)),
+    Lazy(
+        lambda _: counterexample.PredictionSet("vast", [0], np.full((1, 2 * 10**6), 5e-7)), "vast"
+    ),
 )
 rejects(WB, "cases=too-wide-for-a-sheet", "cases", _in_tmp("wide.xlsx"), (WIDE, WIDE))
 rejects(run_cache.keeper, "where=under-a-file", "where", print, Lazy(_under_a_file, "tmp/file/x"))

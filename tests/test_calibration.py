@@ -127,6 +127,7 @@ def overtrained():
     return run.y_val, run.val_log_probabilities[80]
 
 
+@pytest.mark.trains
 def test_temperature_scaling_keeps_every_argmax_and_never_raises_the_nll(overtrained):
     y, log_p = overtrained
     t = calibration.fit_temperature(y, log_p)

@@ -93,6 +93,7 @@ def test_the_convnet_has_an_output_per_class_of_the_data_set_not_per_class_seen(
     assert run.val_log_probabilities[1].shape == (3, 10)
 
 
+@pytest.mark.trains
 def test_run_overtraining_is_deterministic_for_a_seed():
     a = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
     b = overtraining.run_overtraining(seed=5, n_train=60, n_val=40, epochs=4, record_every=100)
@@ -100,6 +101,7 @@ def test_run_overtraining_is_deterministic_for_a_seed():
     np.testing.assert_array_equal(a.loss, b.loss)
 
 
+@pytest.mark.trains
 def test_predictions_are_recorded_at_every_new_best_and_the_last_epoch():
     """With no fixed interval, a run records the epochs where early stopping on the validation
     loss or accuracy could stop, whatever its patience, and the last: and no other."""
@@ -138,6 +140,7 @@ def test_a_run_trained_beside_others_is_the_run_trained_alone():
     assert not np.array_equal(many["dropout"][1].val_loss, alone.val_loss)
 
 
+@pytest.mark.trains
 def test_a_run_s_first_epochs_are_a_shorter_run_of_the_same_seed():
     """Nothing in a run depends on how many epochs are still to come: its first epochs are the
     shorter run's, which lets a table compare runs of different lengths on their common epochs."""
@@ -189,6 +192,7 @@ def test_run_overtraining_many_refuses_what_it_cannot_train(variants, seeds, mes
         overtraining.run_overtraining_many(variants, seeds)
 
 
+@pytest.mark.trains
 def test_weight_decay_and_dropout_change_the_run_and_nothing_else():
     settings = {"n_train": 60, "n_val": 40, "n_test": 20, "epochs": 3}
     plain = overtraining.run_overtraining(seed=1, **settings)
@@ -199,6 +203,7 @@ def test_weight_decay_and_dropout_change_the_run_and_nothing_else():
         assert sorted(other.history) == sorted(plain.history)
 
 
+@pytest.mark.trains
 def test_label_noise_changes_the_stated_share_of_training_and_validation_labels():
     from lossacc_utils.data import load_split
 
@@ -208,6 +213,7 @@ def test_label_noise_changes_the_stated_share_of_training_and_validation_labels(
     assert (run.y_val != clean.y_val).sum() == 6
 
 
+@pytest.mark.trains
 def test_val_label_noise_changes_only_validation_labels():
     from lossacc_utils.data import load_split
 
@@ -225,6 +231,7 @@ def test_rising_changes_only_known_settings_and_adds_validation_label_errors():
     assert overtraining.RISING["val_label_noise"] > 0
 
 
+@pytest.mark.trains
 def test_run_overtraining_prints_progress_when_asked(capsys):
     overtraining.run_overtraining(seed=0, n_train=40, n_val=20, epochs=4, log_every=2)
     lines = capsys.readouterr().out.splitlines()
@@ -252,6 +259,7 @@ def test_run_overtraining_rejects_bad_settings(kwargs, message):
         overtraining.run_overtraining(**kwargs)
 
 
+@pytest.mark.trains
 def test_the_test_split_is_recorded_where_early_stopping_could_stop_and_at_the_end():
     run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, n_test=30, epochs=12)
     assert run.x_test.shape == (30, 8, 8, 1) and len(run.y_test) == 30
@@ -266,6 +274,7 @@ def test_the_test_split_is_recorded_where_early_stopping_could_stop_and_at_the_e
     np.testing.assert_allclose(np.exp(run.test_log_probabilities[12]).sum(axis=1), 1, rtol=1e-5)
 
 
+@pytest.mark.trains
 def test_label_smoothing_trains_on_smoothed_targets_and_keeps_the_plain_cross_entropy():
     run = overtraining.run_overtraining(seed=0, n_train=60, n_val=40, epochs=3, label_smoothing=0.2)
     assert len(run.curve("cross_entropy")) == 3 and len(run.curve("val_cross_entropy")) == 3
@@ -308,6 +317,7 @@ def test_a_kept_run_is_handed_back_without_training(tmp_path, monkeypatch, capsy
     assert (tmp_path / "trained.log").read_text().count("\n") == 1
 
 
+@pytest.mark.trains
 def test_a_different_seed_or_setting_trains_a_new_run(tmp_path, monkeypatch):
     monkeypatch.setenv(run_cache.RUN_CACHE, str(tmp_path))
     a = overtraining.run_overtraining(seed=2, **TINY_RUN)
@@ -319,6 +329,7 @@ def test_a_different_seed_or_setting_trains_a_new_run(tmp_path, monkeypatch):
     assert len(trained) == len(set(trained)) == 3
 
 
+@pytest.mark.trains
 def test_a_change_to_the_package_trains_anew(tmp_path, monkeypatch):
     monkeypatch.setenv(run_cache.RUN_CACHE, str(tmp_path))
     overtraining.run_overtraining(seed=2, **TINY_RUN)
@@ -416,6 +427,7 @@ def test_a_kept_run_depends_on_every_module_that_trains_it_and_on_no_other():
     assert whole != fingerprint.source_digest(package)  # plots.py and the rest are left out
 
 
+@pytest.mark.trains
 def test_without_the_variable_nothing_is_kept(tmp_path, monkeypatch):
     monkeypatch.delenv(run_cache.RUN_CACHE, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -430,6 +442,7 @@ def test_bad_settings_are_rejected_before_the_cache_is_looked_at(tmp_path, monke
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.trains
 @pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
 def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing):
     """The run validates in one forward pass of its own (which also records the predictions);
@@ -442,6 +455,7 @@ def test_history_is_what_keras_own_validation_gives_bit_for_bit(label_smoothing)
         np.testing.assert_array_equal(run.curve(name), values, err_msg=name)
 
 
+@pytest.mark.trains
 def test_keras_own_validation_is_an_oracle_that_can_disagree():
     """The reference is not the run read back: another seed gives another history."""
     settings = {"n_train": 60, "n_val": 30, "n_test": 10, "epochs": 2}
@@ -458,6 +472,7 @@ def test_both_label_noises_are_refused_by_an_error_naming_both():
         assert re.search(rf"(?<!\w){name}(?!\w)", message), message
 
 
+@pytest.mark.trains
 def test_val_label_noise_gives_wrong_but_valid_classes_and_keeps_the_test_labels():
     from lossacc_utils.data import load_split
 

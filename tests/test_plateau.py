@@ -38,6 +38,7 @@ def test_mlp_has_the_layers_asked_for(hidden, parameters):
     assert model.layers[-1].activation.__name__ == "softmax"
 
 
+@pytest.mark.trains
 def test_train_gives_a_deterministic_run_of_the_epochs_asked_for(small):
     first = plateau.train(hidden=(8,), learning_rate=0.01, epochs=3, seed=1)
     again = plateau.train(hidden=(8,), learning_rate=0.01, epochs=3, seed=1)
@@ -48,6 +49,7 @@ def test_train_gives_a_deterministic_run_of_the_epochs_asked_for(small):
     assert first.config["hidden"] == (8,) and first.config["seed"] == 1
 
 
+@pytest.mark.trains
 def test_experiment_trains_longer_and_bigger(small):
     results = plateau.experiment("the model is too small", epochs=2, longer=3)
     assert results["run"].epochs == 6 and results["bigger"].epochs == 2
@@ -139,6 +141,7 @@ def test_mlp_hidden_layers_are_relu_of_the_widths_asked_for():
     assert model.predict(np.zeros((3, 4), "float32"), verbose=0).shape == (3, 6)
 
 
+@pytest.mark.trains
 def test_train_validates_on_the_second_part_of_its_spirals_and_logs_every_epoch(small):
     run = plateau.train(hidden=(), learning_rate=0.05, twist=0.0, label_noise=0.2, epochs=4, seed=2)
     _, y = data.spirals(300 + 200, 3, twist=0.0, label_noise=0.2, seed=2)
@@ -161,6 +164,7 @@ def test_diagnose_reports_the_ceilings_it_compares_with(monkeypatch):
     assert row.name == "made up"
 
 
+@pytest.mark.trains
 def test_a_one_unit_model_on_ten_classes_is_told_its_metric_does_not_fit():
     """Keras is the oracle: it makes "accuracy" BinaryAccuracy for one sigmoid unit, whatever the
     labels, and binary cross-entropy on labels above 1 falls below zero."""
@@ -174,6 +178,7 @@ def test_a_one_unit_model_on_ten_classes_is_told_its_metric_does_not_fit():
     assert row["verdict"] == "the metric does not fit the labels"
 
 
+@pytest.mark.trains
 def test_a_softmax_on_fitting_labels_is_not_told_so():
     run = plateau.train(dataset="digits", hidden=(8,), epochs=2, seed=1)
     assert run.config["accuracy becomes"] == "SparseCategoricalAccuracy"
@@ -201,6 +206,7 @@ def test_an_accuracy_at_the_majority_share_is_called_imbalance(monkeypatch):
     assert plateau.diagnose(results)["verdict"] == "training is too slow"
 
 
+@pytest.mark.trains
 def test_the_zero_or_not_labels_are_the_digits_zeros():
     from lossacc_utils import data as datasets
 

@@ -538,6 +538,7 @@ def test_label_smoothing_gives_each_run_one_colour_in_both_panels():
     assert len(left.get_legend().get_texts()) == 3
 
 
+@pytest.mark.trains
 def test_figures_of_a_trained_run_draw_without_error():
     from lossacc_utils.overtraining import run_overtraining
 
@@ -1121,6 +1122,7 @@ def test_epoch_explorer_reads_out_the_runs_split_and_costliest_images():
         explorer.epoch = 5
 
 
+@pytest.mark.trains
 def test_epoch_explorer_spreads_its_epochs_on_a_log_scale_and_keeps_the_best():
     from lossacc_utils import overtraining
 

@@ -20,6 +20,7 @@ def tiny_runs():
     )
 
 
+@pytest.mark.trains
 def test_a_kept_model_s_numbers_are_those_of_its_recorded_predictions(tiny_runs):
     run = tiny_runs[remedies.NONE][0]
     row = remedies.kept_model(run, epoch=5, temperature=1.7)
@@ -54,6 +55,7 @@ def test_at_its_own_lowest_epoch_a_kept_model_s_loss_is_the_lowest_exactly():
     assert remedies.kept_model(run, epoch=1)["val loss / lowest"] == np.inf  # a rise from 0
 
 
+@pytest.mark.trains
 def test_the_remedies_that_need_no_training_are_read_off_the_runs_without_one(tiny_runs):
     scores = remedies.remedy_scores(tiny_runs, patience=3)
     assert set(scores.index.get_level_values(0)) == {
@@ -126,6 +128,7 @@ def test_a_run_without_test_predictions_is_refused_by_name():
         remedies.kept_model(run, epoch=1)
 
 
+@pytest.mark.trains
 def test_measure_scores_each_regime_as_its_runs_scored_one_by_one(monkeypatch, tiny_runs):
     monkeypatch.setattr(remedies, "REMEDIES", {"dropout": {"dropout": 0.3}})
     measured = remedies.measure({"tiny": TINY}, seeds=[0, 1, 2], patience=3)

@@ -312,6 +312,7 @@ def test_seed_band_refuses_a_curve_some_run_lacks():
         uncertainty.seed_band([{"val_loss": [1.0], "loss": [1.0]}, {"val_loss": [0.5]}], "loss")
 
 
+@pytest.mark.trains
 def test_noise_reports_give_each_seed_its_own_report_and_call_a_rise_by_its_interval():
     from lossacc_utils.overtraining import run_overtraining_many
 
