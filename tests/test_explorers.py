@@ -151,6 +151,7 @@ def test_numbers_are_rounded_as_python_formats_them(browser):
     # numbers the decimals would hide, written with a power of ten, a tie of the two significant
     # digits among them (1.25 × 10⁶ is 1.2 × 10⁶ to Python)
     hidden = [1e-9, -5e-9, 0.004, 0.0049, 9.96e-5, 5e-324, 1.25e6, 1.35e6, 999999.9996, 3.4e38]
+    hidden += [float("nan"), float("inf"), -float("inf")]  # a diverged run's loss
     magnitudes = 10.0 ** rng.uniform(-12, 12, 300) * rng.choice([-1, 1], 300)
     values = [*halfway, *rng.random(500), *(rng.random(200) * 20), -0.125, -2.5, 0.0, -0.0]
     cases = [(float(v), d) for v in [*values, *hidden, *magnitudes] for d in (0, 1, 2, 3)]

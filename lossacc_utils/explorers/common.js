@@ -91,9 +91,10 @@ const LARGE = 1e6; // lossacc_utils.prose.LARGE
 /** `x` as lossacc_utils.prose.fixed writes it: with `digits` decimals, unless they would hide it
  * (a number they round to 0 that is not 0, or one of a million or more): then `readable`. */
 function fixed(x, digits) {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf"; // as Python
   const text = decimals(x, digits);
   const hidden = Math.abs(Number(text)) >= LARGE || (x !== 0 && !/[1-9]/.test(text));
-  return Number.isFinite(x) && hidden ? readable(x) : text;
+  return hidden ? readable(x) : text;
 }
 const percent = (x, digits) => `${fixed(100 * x, digits)}%`;
 
