@@ -25,6 +25,7 @@ __all__ = [
     "sample_losses",
     "sample_verdicts",
     "summarize",
+    "val_cross_entropy",
 ]
 
 
@@ -39,6 +40,14 @@ def over_lowest(loss, lowest) -> float:
     if lowest == 0:
         return 1.0 if loss == 0 else math.inf
     return loss / lowest
+
+
+@takes(run=Curves(needs=("val_loss",), epochs=1))
+def val_cross_entropy(run) -> np.ndarray:
+    """The validation cross-entropy, epoch by epoch: the run's `val_loss`, or, for a run trained
+    with label smoothing, the plain cross-entropy it keeps beside it as `val_cross_entropy` (its
+    `val_loss` is the smoothed one), which is what its recorded predictions give."""
+    return run.curve("val_cross_entropy" if "val_cross_entropy" in run.history else "val_loss")
 
 
 @takes(run=Curves(needs=("val_loss", "val_accuracy")))

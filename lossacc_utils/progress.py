@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import keras
 import numpy as np
 
-from .validation import check_count, check_real, check_text
+from .validation import MAX_EPOCHS, check_count, check_real, check_text
 
 __all__ = [
     "EpochProgress",
@@ -50,7 +50,7 @@ def _number(value, name: str) -> float:
 def progress_line(name: str, done: int, total: int, seconds: float) -> str:
     """The line shown after `done` of `total` epochs of `name`, `seconds` after they began."""
     name = check_text(name, "name")
-    total = check_count(total, "total")
+    total = check_count(total, "total", high=MAX_EPOCHS, why=" (epochs a run may train)")
     done = check_count(done, "done", low=0)
     if done > total:
         raise ValueError(f"done must be at most total, the epochs planned ({total}); got {done}")

@@ -52,8 +52,8 @@ def fixed(value, decimals: int) -> str:
     ('0.41', '0.004', '0.00', '3.4 × 10³⁸')
     """
     decimals = check_count(decimals, "decimals", low=0, high=20)
-    if isinstance(value, float | np.floating) and not math.isfinite(value):
-        return f"{value:.{decimals}f}"
+    if _not_finite(value):
+        return f"{float(value):.{decimals}f}"
     value = check_real(value, "value") + 0.0  # -0.0 is 0.0, as a browser writes it
     text = f"{value:.{decimals}f}"
     if abs(float(text)) >= LARGE or (value != 0 and not text.strip("-0.")):
@@ -67,6 +67,14 @@ def percent(value, decimals: int) -> str:
     >>> percent(0.9137, 1), percent(1e-7, 1)
     ('91.4%', '10⁻⁵%')
     """
-    if isinstance(value, float | np.floating) and not math.isfinite(value):
-        return f"{value:.{check_count(decimals, 'decimals', low=0, high=20)}%}"
-    return fixed(100 * check_real(value, "value"), decimals) + "%"
+    if _not_finite(value):
+        return fixed(value, decimals) + "%"
+    share = check_real(value, "value")
+    if not math.isfinite(100 * share):
+        raise ValueError(f"value must be a share a float holds as a percentage; got {share:g}")
+    return fixed(100 * share, decimals) + "%"
+
+
+def _not_finite(value) -> bool:
+    """Whether `value` is a float's NaN or infinity (a longdouble beyond a float is neither)."""
+    return isinstance(value, float | np.floating) and not np.isfinite(value)

@@ -65,11 +65,6 @@ BETTER = {
 }
 
 
-def _plain_val_loss(run) -> np.ndarray:
-    """The validation cross-entropy, epoch by epoch: with label smoothing, the unsmoothed one."""
-    return run.curve("val_cross_entropy" if "val_cross_entropy" in run.history else "val_loss")
-
-
 def _test_logits(run, epoch) -> np.ndarray:
     return run.test_log_probabilities[epoch]  # log-probabilities are logits up to a constant
 
@@ -86,7 +81,7 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
     if epoch not in run.test_log_probabilities:
         raise ValueError(f"epoch {epoch} has no recorded test predictions")
     test_log_p = _test_logits(run, epoch)
-    plain = _plain_val_loss(run)
+    plain = curves.val_cross_entropy(run)
     if temperature == 1 and np.isfinite(plain[epoch - 1]):  # the curve the lowest comes from:
         val_loss = float(plain[epoch - 1])  # recomputed in float64, 1e-9 over a float32 0 is inf
     else:
@@ -108,6 +103,19 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
         "test loss": calibration.negative_log_likelihood(run.y_test, test_log_p, temperature),
         "test ECE": calibration.expected_calibration_error(run.y_test, test_p),
     }
+
+
+def _stopped(run, where: str, patience: int) -> dict[str, int]:
+    """The epoch early stopping keeps on the validation loss, and on the validation accuracy, of
+    `run` (the caller's `where`); an error names `where`."""
+    stopped = {}
+    for monitor in ("val_loss", "val_accuracy"):
+        try:
+            stop = curves.early_stopping(run, monitor=monitor, patience=patience)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where} must be a run early stopping can read: {error}") from None
+        stopped[f"early stopping on {monitor[4:]}"] = stop["best_epoch"]
+    return stopped
 
 
 def _check_kept(run, where: str, kept: Mapping[str, int]) -> None:
@@ -149,12 +157,7 @@ def remedy_scores(runs: Mapping[str, Sequence], patience=20) -> pd.DataFrame:
         for i, run in enumerate(by_seed):
             kept = {name: run.epochs}
             if name == NONE:
-                stopped[i] = {
-                    f"early stopping on {monitor[4:]}": curves.early_stopping(
-                        run, monitor=monitor, patience=patience
-                    )["best_epoch"]
-                    for monitor in ("val_loss", "val_accuracy")
-                }
+                stopped[i] = _stopped(run, f"runs[{name!r}][{i}]", patience)
                 kept.update(stopped[i])
             _check_kept(run, f"runs[{name!r}][{i}]", kept)
     rows = []
@@ -319,11 +322,10 @@ def verdicts(changes: pd.DataFrame, numbers=("test accuracy", "test loss", "test
         raise TypeError("changes must be the table against_none gives")
     if isinstance(numbers, str) or not isinstance(numbers, Sequence) or not numbers:
         raise TypeError(f"numbers must be a list of the numbers of BETTER; got {numbers!r}")
+    held = list(dict.fromkeys(changes.index.get_level_values(1)))
     for number in numbers:
-        if number not in set(changes.index.get_level_values(1)):
-            raise ValueError(
-                f"numbers must be numbers changes holds, {list(BETTER)}; got {number!r}"
-            )
+        if number not in held:
+            raise ValueError(f"numbers must be numbers changes holds, {held}; got {number!r}")
     table = {}
     for (remedy, number), row in changes.iterrows():
         if number in numbers:

@@ -75,7 +75,12 @@ def keeper(train, where: str, ignore=()):
         ) from None
     if isinstance(ignore, str) or not isinstance(ignore, list | tuple | set):
         raise TypeError(f"ignore must be a list of argument names; got {ignore!r}")
-    names = inspect.signature(train).parameters if ignore else {}
+    try:
+        names = inspect.signature(train).parameters if ignore else {}
+    except (TypeError, ValueError):  # a builtin, whose arguments Python does not list
+        raise TypeError(
+            f"train must be a function whose arguments can be named; got {train!r}"
+        ) from None
     unknown = [name for name in ignore if not isinstance(name, str) or name not in names]
     if unknown:
         raise ValueError(f"ignore must name arguments of {train.__name__}; got {unknown}")

@@ -324,7 +324,7 @@ def epochs_text(epochs) -> str:
     """
     if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):  # a mapping's keys
         raise TypeError(f"epochs must be a list of epoch numbers; got {epochs!r:.80}")
-    epochs = sorted(check_count(epoch, "each of epochs") for epoch in epochs)
+    epochs = sorted({check_count(epoch, "each of epochs") for epoch in epochs})  # each once
     if not epochs:
         return "no epoch"
     if len(epochs) == 1:

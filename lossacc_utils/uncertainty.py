@@ -236,10 +236,13 @@ def noise_report(run, confidence=0.95) -> dict:
     """`curves.summarize(run)` with the noise of its numbers: the loss ratio's bootstrap interval,
     and the accuracy change from the epoch of the lowest loss to the last, with the interval and
     McNemar p-value of `accuracy_change`. The run must have recorded every epoch's predictions.
+    The loss is the plain cross-entropy the predictions give (`curves.val_cross_entropy`), for a
+    run trained with label smoothing too.
     """
-    from .curves import sample_verdicts, summarize
+    from .curves import sample_verdicts, summarize, val_cross_entropy
 
-    summary = summarize(run)
+    run = with_predictions(run)
+    summary = summarize({"val_loss": val_cross_entropy(run), "val_accuracy": run.val_accuracy})
     ratio = loss_ratio_interval(run, confidence)
     best, last = summary["best_epoch"], as_run(run).epochs
     change = accuracy_change(sample_verdicts(run, best), sample_verdicts(run, last), confidence)

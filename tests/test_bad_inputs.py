@@ -1529,6 +1529,7 @@ sweep(PLOT_RUN, {}, "run", BAD_RUNS)
 sweep(PLOT_RUN, {}, "run", [("no-training-curves", {k: HISTORY[k] for k in HISTORY if "val" in k})])
 sweep(PLOT_RUN, {"run": HISTORY}, "axes", BAD_AX)
 rejects(PLOT_RUN, "axes=one", "axes", HISTORY, axes=Lazy(lambda _: plt.subplots()[1]))
+rejects(PLOT_RUN, "run=accuracy-60", "run", {**HISTORY, "accuracy": [60.0] * len(HISTORY["loss"])})
 two_panels = holds(lambda axes: len(axes) == 2 and all(isinstance(a, plt.Axes) for a in axes))
 answers(PLOT_RUN, "dict", two_panels, HISTORY)
 answers(PLOT_RUN, "a-Run", two_panels, RUN)
@@ -2903,6 +2904,13 @@ RISES_FROM_0 = runs.Run(
 )
 rejects(LRI, "run-rising-from-0", "run", RISES_FROM_0)
 
+VCE = curves.val_cross_entropy
+sweep(VCE, {}, "run", [("None", None), ("'abc'", "abc"), ("no-val_loss", {"loss": [1.0]})])
+answers(VCE, "plain", close_to([0.9, 0.8]), {"val_loss": [0.9, 0.8]})
+answers(
+    VCE, "smoothed", close_to([0.5, 0.4]), {"val_loss": [0.9, 0.8], "val_cross_entropy": [0.5, 0.4]}
+)
+
 NR = uncertainty.noise_report
 sweep(NR, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
 sweep(NR, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)
@@ -3483,6 +3491,15 @@ answers(  # its one-hot labels are the size of its predictions, not of the class
 rejects(WB, "cases=too-wide-for-a-sheet", "cases", _in_tmp("wide.xlsx"), (WIDE, WIDE))
 rejects(run_cache.keeper, "where=under-a-file", "where", print, Lazy(_under_a_file, "tmp/file/x"))
 rejects(run_cache.keeper, "train=5", "train", 5, _in_tmp("kept"))
+rejects(run_cache.keeper, "train=builtin-with-ignore", "train", max, _in_tmp("kept"), ignore=["x"])
+sweep(
+    progress.progress_line,
+    {"name": "m", "done": 1, "seconds": 1.0},
+    "total",
+    [("10**400", 10**400)],
+)
+rejects(prose.fixed, "value=longdouble-1e400", "value", np.longdouble("1e400"), 2)
+rejects(prose.percent, "value=1e307", "value", 1e307, 1)
 answers(run_cache.keeper, "a-folder", holds(callable), print, _in_tmp("kept"))
 rejects(run_cache.held, "where=missing", "where", _in_tmp("absent"), 1)
 answers(run_cache.held, "a-folder", holds(lambda lock: hasattr(lock, "__enter__")), _in_tmp(""), 1)

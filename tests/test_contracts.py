@@ -660,6 +660,9 @@ ORACLES = {
     metrics.softmax: lambda logits: special.softmax(logits, axis=-1),
     curves.over_lowest: over_lowest_by_hand,
     curves.summarize: summarize_by_hand,
+    curves.val_cross_entropy: lambda run: curves_of(run).get(
+        "val_cross_entropy", curves_of(run)["val_loss"]
+    ),
     curves.opposite_moves: opposite_moves_by_hand,
     curves.early_stopping: early_stopping_by_keras,
     curves.sample_losses: lambda run, epoch: losses_by_hand(run, epoch)[0],

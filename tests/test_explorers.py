@@ -91,6 +91,8 @@ def synthetic_explorers():
         ),
         (widgets.temperature_explorer(y, logits), temperatures),
         (widgets.temperature_explorer(y, logits.astype(np.float32), n_bins=10), temperatures),
+        # every sample right by far: an NLL of 10⁻¹⁸ that only log1p keeps
+        (widgets.temperature_explorer([0, 1, 1], [[40, 0], [0, 40], [0, 30]]), temperatures),
         (
             widgets.threshold_explorer(labels, scores),
             [("threshold", t) for t in (0.3, 0.37, 0.71, 0.01, 0.99, 0.5)],

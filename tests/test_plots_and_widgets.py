@@ -309,6 +309,17 @@ def test_loss_by_correctness_stacks_up_to_the_validation_loss():
     assert_clear(correctly, [(ax, frame.index, run.val_loss)])  # above the stack, not on it
 
 
+def test_answer_of_a_label_smoothed_run_draws_the_loss_its_stack_adds_up_to():
+    plain = make_run().val_loss.tolist()  # the cross-entropy of the recorded predictions
+    run = make_run(val_cross_entropy=plain, val_loss=[0.2 * v + 0.5 for v in plain])
+    left, right = plots.plot_answer(run)
+    (loss,) = [line for line in left.get_lines() if line.get_label() == "validation loss"]
+    np.testing.assert_array_equal(line_data(loss)[1], plain)
+    tops = right.collections[1].get_paths()[0].vertices
+    for epoch, value in enumerate(plain, start=1):
+        assert np.isclose(tops, [epoch, value]).all(axis=1).any(), (epoch, value)
+
+
 def test_answer_shows_the_loss_rising_while_the_wrong_images_barely_change_in_number():
     run = make_run()
     left, right = plots.plot_answer(run)

@@ -47,6 +47,7 @@ def test_whole_float_labels_are_class_indices_and_probabilities_come_from_the_lo
         ([1, 10, 30], "epochs 1, 10 and 30"),
         (range(5, 41, 5), "8 epochs: 5, 10, 15, ..., 35 and 40"),
         ([], "no epoch"),
+        ([1, 1, 3], "epochs 1 and 3"),
     ],
 )
 def test_epochs_are_named_as_a_sentence_would_name_them(epochs, text):

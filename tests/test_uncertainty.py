@@ -352,3 +352,27 @@ def test_bootstrap_keeps_each_sample_array_in_its_own_dtype():
 def test_bootstrap_names_a_statistic_beyond_a_float():
     with pytest.raises(ValueError, match="statistic must return a finite number; got inf"):
         uncertainty.bootstrap_interval(lambda x: 10**400, [1.0, 2.0])
+
+
+def test_a_label_smoothed_run_is_reported_on_its_plain_cross_entropy():
+    """Its val_loss is the smoothed loss; the interval comes from its predictions, whose loss is
+    the plain cross-entropy it keeps as val_cross_entropy: the ratio must be of the same loss."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 60)
+    log_p = {}
+    for epoch, margin in enumerate([0.5, 2.0, 3.0, 1.0, 0.2], start=1):
+        logits = rng.normal(size=(60, 3))
+        logits[np.arange(60), y] += margin
+        log_p[epoch] = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    plain = [float(-lp[np.arange(60), y].mean()) for lp in log_p.values()]
+    accuracy = [float((lp.argmax(axis=1) == y).mean()) for lp in log_p.values()]
+    history = {
+        "val_loss": [0.2 * ce + 0.5 for ce in plain],  # smoothed: flatter, another ratio
+        "val_cross_entropy": plain,
+        "val_accuracy": accuracy,
+    }
+    run = Run(history, y_val=y, val_log_probabilities=log_p)
+    report = uncertainty.noise_report(run)
+    assert report["loss_ratio"] == pytest.approx(plain[-1] / min(plain))
+    assert report["loss_ratio_low"] <= report["loss_ratio"] <= report["loss_ratio_high"]
+    assert report["best_epoch"] == int(np.argmin(plain)) + 1

@@ -3,7 +3,9 @@
 // calibration.calibration_bins, calibration.expected_calibration_error and
 // calibration.negative_log_likelihood.
 
-/** Log-probabilities of softmax(logits / T), row by row, as calibration computes them. */
+/** Log-probabilities of softmax(logits / T), row by row, as calibration computes them: the
+ * row's largest logit subtracted first, and its normaliser 1 plus the other entries'
+ * exponentials, taken with log1p, so that a confident row keeps the digits of its small loss. */
 function scaledLogProbabilities(logits, n, k, t) {
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -11,10 +13,10 @@ function scaledLogProbabilities(logits, n, k, t) {
     let top = -Infinity;
     for (const v of row) top = Math.max(top, v);
     const scaled = Array.from(row, (v) => (v - top) / t);
-    let peak = -Infinity; // log_softmax subtracts the row's maximum again
-    for (const v of scaled) peak = Math.max(peak, v);
-    const log = Math.log(pairwiseSum(scaled.map((v) => Math.exp(v - peak))));
-    for (let c = 0; c < k; c++) out[i * k + c] = scaled[c] - peak - log;
+    let first = 0; // the largest entry, the first of equal ones, as NumPy's argmax
+    for (let c = 1; c < k; c++) if (scaled[c] > scaled[first]) first = c;
+    const log = Math.log1p(pairwiseSum(scaled.map((v, c) => (c === first ? 0 : Math.exp(v)))));
+    for (let c = 0; c < k; c++) out[i * k + c] = scaled[c] - log;
   }
   return out;
 }

@@ -164,7 +164,7 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
             hatch="///",
             edgecolor=COLORS["low_loss"],
             lw=1.5,
-            label=f"loss below {level:.3g} (p_true > {t:.2f})",
+            label=f"loss below {level:.3g} (p_true > {prose.fixed(t, 2)})",
         )
     )
     ax.add_patch(Polygon(_CORNERS, fill=False, edgecolor=COLORS["ink"], lw=1))

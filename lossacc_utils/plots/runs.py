@@ -162,6 +162,11 @@ def plot_run(run, axes=None, title=None):
     title = checked_title(title)
     summary = curves.summarize(run)
     best, last = summary["best_epoch"], run.epochs
+    for name in ("accuracy", "val_accuracy"):
+        values = run.curve(name)
+        outside = values[(values < 0) | (values > 1)]  # NaN, a diverged epoch, is neither
+        if len(outside):
+            raise ValueError(f"run's {name} must be shares from 0 to 1; got {outside[0]:g}")
     axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
     top, bottom = axes[0], axes[1]
     for ax, quantity, floor in (
@@ -280,7 +285,8 @@ def plot_answer(run, axes=None):
     best and the last). `axes` holds two Axes (a new figure when None); returns them.
     """
     run = with_predictions(run)
-    summary = curves.summarize(run)
+    loss, accuracy = curves.val_cross_entropy(run), run.val_accuracy  # as the split's, unsmoothed
+    summary = curves.summarize({"val_loss": loss, "val_accuracy": accuracy})
     best, last = summary["best_epoch"], run.epochs
     if np.isnan(run.val_accuracy).all():
         raise ValueError(
@@ -298,7 +304,6 @@ def plot_answer(run, axes=None):
     layout = {"gridspec_kw": {"width_ratios": [1, 1.2]}}
     axes = axes_for(axes, 2, (1, 2), height=2.8, sharey=True, **layout)
     left, right = axes[0], axes[1]
-    loss, accuracy = run.val_loss, run.val_accuracy
     curve(left, loss, "validation", COLORS["loss"], "validation loss")
     # the loss in the lower part of the panel, the accuracy above it, so that the two never cross
     start = settled_epoch(loss, best, 0.25 * summary["best_val_loss"])
