@@ -38,7 +38,7 @@ The specs (each a frozen dataclass whose fields are its boundaries):
 >>> share_above([0, 1], [0.2, 0.9], threshold=2)
 Traceback (most recent call last):
 ...
-ValueError: threshold must be from 0 to 1; got 2
+ValueError: threshold must be from 0 to 1; got 2.0
 """
 
 from __future__ import annotations
@@ -139,11 +139,11 @@ class Real(Spec):
         if self.open and not self.low < number < self.high:
             raise ValueError(
                 f"{name} must be between {self.low:g} and {self.high:g}, both left out{self.why}; "
-                f"got {number:g}"
+                f"got {number}"
             )
         if not self.low <= number <= self.high:
             raise ValueError(
-                f"{name} must be from {self.low:g} to {self.high:g}{self.why}; got {number:g}"
+                f"{name} must be from {self.low:g} to {self.high:g}{self.why}; got {number}"
             )
         return number
 
@@ -403,7 +403,7 @@ class KerasThreshold(Spec):
         number, dtype = check_real(value, name), keras_dtype(value)
         if abs(number) > float(np.finfo(dtype).max):  # Keras cannot make such a tensor either
             raise ValueError(
-                f"{name} must be within the range of {dtype}, as in Keras; got {number:g}"
+                f"{name} must be within the range of {dtype}, as in Keras; got {number}"
             )
         return float(as_tensorflow_reads(np.array(number, dtype)))
 

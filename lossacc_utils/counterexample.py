@@ -238,7 +238,7 @@ def overconfident(n_samples=10, confidence=0.99, p_true_of_miss=1e-4) -> Predict
     if not confidence > 0.5 > p_true_of_miss:
         raise ValueError(
             "confidence must be above 0.5 and p_true_of_miss below it, so that every sample but "
-            f"the last is right and the last is wrong; got {confidence:g} and {p_true_of_miss:g}"
+            f"the last is right and the last is wrong; got {confidence} and {p_true_of_miss}"
         )
     p_true = np.full(n_samples, confidence, dtype=float)
     p_true[-1] = p_true_of_miss
@@ -259,7 +259,7 @@ def imbalanced(n_samples=100, majority_share=0.9) -> tuple[PredictionSet, Predic
     n_apples = round(share * n_samples)
     if not 0 < n_apples < n_samples:
         raise ValueError(
-            f"majority_share must leave both classes some of the {n_samples} samples; got {share:g}"
+            f"majority_share must leave both classes some of the {n_samples} samples; got {share}"
         )
     y_true = np.r_[np.zeros(n_apples, dtype=int), np.ones(n_samples - n_apples, dtype=int)]
     rate = n_apples / n_samples

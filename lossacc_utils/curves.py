@@ -22,6 +22,7 @@ __all__ = [
     "loss_by_correctness",
     "opposite_moves",
     "over_lowest",
+    "plain_summary",
     "sample_losses",
     "sample_verdicts",
     "summarize",
@@ -64,7 +65,7 @@ def summarize(run) -> dict:
         raise ValueError("the run's val_loss is NaN on every epoch: it diverged from the start")
     if np.nanmin(val_loss) < 0:
         raise ValueError(
-            f"the run's val_loss must be a cross-entropy, at least 0; got {np.nanmin(val_loss):g}"
+            f"the run's val_loss must be a cross-entropy, at least 0; got {np.nanmin(val_loss)}"
         )
     best = int(np.nanargmin(val_loss))
     nan = np.flatnonzero(np.isnan(val_loss))
@@ -80,6 +81,14 @@ def summarize(run) -> dict:
         "accuracy_change": float(val_accuracy[-1] - val_accuracy[best]),
         "diverged_epoch": int(nan[0]) + 1 if len(nan) else None,
     }
+
+
+@takes(run=Curves(needs=("val_loss", "val_accuracy")))
+def plain_summary(run) -> dict:
+    """`summarize` of the run's plain validation cross-entropy (`val_cross_entropy`) in place of
+    its `val_loss`: for a run trained with label smoothing, the numbers of the loss its recorded
+    predictions give; for any other run, `summarize`'s own."""
+    return summarize({"val_loss": val_cross_entropy(run), "val_accuracy": run.val_accuracy})
 
 
 @takes(prefix=Choice(("val_", "")), run=Curves())

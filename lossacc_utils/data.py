@@ -68,7 +68,7 @@ def blobs(n_samples=90, n_classes=3, spread=1.0, seed=0):
     )
     spread = check_positive(spread, "spread")
     if spread > 1e6:
-        raise ValueError(f"spread must be at most 1e6, or the classes are noise; got {spread:g}")
+        raise ValueError(f"spread must be at most 1e6, or the classes are noise; got {spread}")
     rng = np.random.default_rng(check_seed(seed))
     y = np.arange(n_samples) % n_classes
     angles = 2 * np.pi * np.arange(n_classes) / n_classes
@@ -94,7 +94,7 @@ def spirals(n_samples=1000, n_classes=3, twist=0.7, label_noise=0.0, seed=0):
     n_classes = check_count(n_classes, "n_classes", low=2, high=2**62)
     twist = check_real(twist, "twist")
     if abs(twist) > 1e6:  # far beyond it, twist * radius has no fraction left: every point class 0
-        raise ValueError(f"twist must be from -1e6 to 1e6, or the arms are noise; got {twist:g}")
+        raise ValueError(f"twist must be from -1e6 to 1e6, or the arms are noise; got {twist}")
     label_noise = check_label_noise(label_noise, n_classes)
     rng = np.random.default_rng(check_seed(seed))
     radius = np.sqrt(rng.random(n_samples))  # uniform over the disc
@@ -356,7 +356,7 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     if n_rare >= n_samples:
         raise ValueError(
             f"minority_share must leave the common class some of the {n_samples} samples; "
-            f"got {minority_share:g}"
+            f"got {minority_share}"
         )
     y = np.r_[np.zeros(n_samples - n_rare, dtype="int64"), np.ones(n_rare, dtype="int64")]
     z = rng.normal(size=n_samples) + np.where(y == 1, separation / 2, -separation / 2)

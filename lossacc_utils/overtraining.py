@@ -302,7 +302,7 @@ def _checked_config(overrides) -> dict:
     config["dropout"] = _check_dropout(config["dropout"])
     config["weight_decay"] = check_real(config["weight_decay"], "weight_decay")
     if config["weight_decay"] < 0:
-        raise ValueError(f"weight_decay must be at least 0; got {config['weight_decay']:g}")
+        raise ValueError(f"weight_decay must be at least 0; got {config['weight_decay']}")
     for name in ("label_noise", "val_label_noise"):  # the true label must stay the likeliest
         check_label_noise(config[name], n_classes, name)
     if config["label_noise"] and config["val_label_noise"]:

@@ -33,7 +33,7 @@ def _seconds(value, name: str) -> float:
     """A duration: a finite number of seconds, at least 0."""
     seconds = check_real(value, name)
     if seconds < 0:
-        raise ValueError(f"{name} must be a duration of at least 0 seconds; got {seconds:g}")
+        raise ValueError(f"{name} must be a duration of at least 0 seconds; got {seconds}")
     return seconds
 
 

@@ -71,7 +71,7 @@ def percent(value, decimals: int) -> str:
         return fixed(value, decimals) + "%"
     share = check_real(value, "value")
     if not math.isfinite(100 * share):
-        raise ValueError(f"value must be a share a float holds as a percentage; got {share:g}")
+        raise ValueError(f"value must be a share a float holds as a percentage; got {share}")
     return fixed(100 * share, decimals) + "%"
 
 

@@ -95,7 +95,7 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
     if np.isnan(plain).all():
         raise ValueError("run's validation loss is NaN on every epoch: it diverged from the start")
     if np.nanmin(plain) < 0:
-        raise ValueError(f"run's validation loss must be at least 0; got {np.nanmin(plain):g}")
+        raise ValueError(f"run's validation loss must be at least 0; got {np.nanmin(plain)}")
     return {
         "val loss / lowest": curves.over_lowest(val_loss, float(np.nanmin(plain))),
         "val accuracy": float((val_log_p.argmax(axis=1) == run.y_val).mean()),

@@ -121,7 +121,7 @@ def _epoch_seconds(values, epochs: int) -> tuple[float, ...]:
             f"epoch_seconds must list one time per epoch ({epochs}); got {len(seconds)}"
         )
     if seconds and seconds[0] < 0:
-        raise ValueError(f"epoch_seconds must be times of at least 0; got {seconds[0]:g} first")
+        raise ValueError(f"epoch_seconds must be times of at least 0; got {seconds[0]} first")
     for i in range(1, len(seconds)):
         if seconds[i] < seconds[i - 1]:
             raise ValueError(
@@ -143,9 +143,7 @@ def _labels(name: str, labels, n_classes: int | None, scores: str | None = None)
         finite = np.isfinite(labels).all()
         largest = float(np.max(labels)) if finite else 0.0
         if largest >= MAX_ENTRIES:  # no classifier has so many classes
-            raise ValueError(
-                f"{name} must hold class indices below {MAX_ENTRIES:,}; got {largest:g}"
-            )
+            raise ValueError(f"{name} must hold class indices below {MAX_ENTRIES:,}; got {largest}")
         n_classes = int(largest) + 1 if finite else 2
     shape = (len(labels), max(n_classes, 2))  # only its shape is read: no memory
     checked = check_class_indices(labels.astype(float), np.broadcast_to(0.0, shape), name, scores)

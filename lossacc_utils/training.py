@@ -201,7 +201,7 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
         raise ValueError(f"alphas must be a list of positions; got shape {alphas.shape}")
     x = as_array(x, "x")
     if np.abs(x).max() > np.finfo(np.float32).max:
-        raise ValueError(f"x must fit in float32, the dtype models compute in; got {x.max():g}")
+        raise ValueError(f"x must fit in float32, the dtype models compute in; got {x.max()}")
     expected = tuple(model.inputs[0].shape[1:])
     if x.shape[1:] != expected:
         raise ValueError(f"x must hold samples of shape {expected} for this model; got {x.shape}")
@@ -252,7 +252,7 @@ def in_memory_batches(x, y, batch_size, seed=None):
         )
     largest = np.abs(checked_x).max()
     if largest > np.finfo(np.float32).max:
-        raise ValueError(f"x must fit in float32, the dtype models compute in; got {largest:g}")
+        raise ValueError(f"x must fit in float32, the dtype models compute in; got {largest}")
     # a batch larger than the data is the whole data: TensorFlow takes no larger count
     batch_size = min(check_count(batch_size, "batch_size"), len(checked_x))
     x = np.asarray(x, dtype="float32")  # the inputs in the dtype the model computes in

@@ -239,10 +239,10 @@ def noise_report(run, confidence=0.95) -> dict:
     The loss is the plain cross-entropy the predictions give (`curves.val_cross_entropy`), for a
     run trained with label smoothing too.
     """
-    from .curves import sample_verdicts, summarize, val_cross_entropy
+    from .curves import plain_summary, sample_verdicts
 
     run = with_predictions(run)
-    summary = summarize({"val_loss": val_cross_entropy(run), "val_accuracy": run.val_accuracy})
+    summary = plain_summary(run)
     ratio = loss_ratio_interval(run, confidence)
     best, last = summary["best_epoch"], as_run(run).epochs
     change = accuracy_change(sample_verdicts(run, best), sample_verdicts(run, last), confidence)

@@ -200,7 +200,7 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
         bad &= ~np.isneginf(array)
     if bad.any():
         where = _index(array, bad)
-        raise ValueError(f"{name} must be finite; got {array[where]} at index {where}")
+        raise ValueError(f"{name} must be finite; got {array[where]:g} at index {where}")
     return array
 
 
@@ -482,7 +482,7 @@ def check_fraction(value, name: str) -> float:
     """Check a scalar lies in [0, 1]."""
     value = check_real(value, name)
     if not 0 <= value <= 1:
-        raise ValueError(f"{name} must be in [0, 1]; got {value:g}")
+        raise ValueError(f"{name} must be in [0, 1]; got {value}")
     return value
 
 
@@ -529,7 +529,7 @@ def check_positive(value, name: str) -> float:
     """Check a finite real number greater than 0."""
     value = check_real(value, name)
     if value <= 0:
-        raise ValueError(f"{name} must be positive; got {value:g}")
+        raise ValueError(f"{name} must be positive; got {value}")
     return value
 
 
@@ -618,9 +618,9 @@ def check_column(frame, column, name: str, low=None, high=None, finite=True) -> 
         raise ValueError(f"{where} must be finite; got {array[row]} in row {row}")
     shown = array[~np.isnan(array)]
     if low is not None and (shown < low).any():
-        raise ValueError(f"{where} must be at least {low:g}; got {shown.min():g}")
+        raise ValueError(f"{where} must be at least {low:g}; got {shown.min()}")
     if high is not None and (shown > high).any():
-        raise ValueError(f"{where} must be at most {high:g}; got {shown.max():g}")
+        raise ValueError(f"{where} must be at most {high:g}; got {shown.max()}")
     return array
 
 

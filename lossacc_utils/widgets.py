@@ -128,7 +128,9 @@ def _temperature_state(y_true, logits, temperature, n_bins):
     numbers = {
         "temperature": fixed(temperature, 2),
         "NLL": fixed(nll, 3),
-        "ECE": fixed(ece, 3),
+        # gaps between probabilities near 1, each known to about 1e-16: no digits below 0.001
+        # worth a power of ten, which the browser's exp, a last bit off NumPy's, would change
+        "ECE": f"{ece:.3f}",
         "accuracy": percent(accuracy, 1),
     }
     return numbers, bins
@@ -389,7 +391,7 @@ def _default_epochs(run, count=30) -> list[int]:
     recorded = np.array(list(run.val_log_probabilities))
     wanted = np.geomspace(1, run.epochs, count)
     nearest = recorded[np.abs(np.log(recorded)[:, None] - np.log(wanted)).argmin(axis=0)]
-    best = curves.summarize(run)["best_epoch"]
+    best = curves.plain_summary(run)["best_epoch"]
     return sorted({int(e) for e in nearest} | ({best} & set(recorded.tolist())))
 
 
@@ -416,7 +418,9 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
         epochs = sorted({int(e) for e in epochs})
         if not epochs:
             raise ValueError("epochs must name at least one recorded epoch; it is empty")
-    best = curves.summarize(run)["best_epoch"]  # a clear error if the loss is NaN on every epoch
+    best = curves.plain_summary(run)[
+        "best_epoch"
+    ]  # a clear error if the loss is NaN on every epoch
     if epoch is None:
         epoch = best if best in epochs else epochs[0]
     elif isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
@@ -439,15 +443,15 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
     # 255 times a difference of 1e308, would be inf, and every pixel 0
     grey = np.round((images / 2 - low / 2) / (high / 2 - low / 2 or 1.0) * 255)
 
-    def curve(name):
-        return [None if np.isnan(v) else float(v) for v in run.curve(name)]
+    def curve(values):
+        return [None if np.isnan(v) else float(v) for v in values]
 
     return EpochExplorer(
         epochs=epochs,
         epoch=int(epoch),
         best_epoch=best,
-        val_loss=curve("val_loss"),
-        val_accuracy=curve("val_accuracy"),
+        val_loss=curve(curves.val_cross_entropy(run)),  # the loss of the predictions shown
+        val_accuracy=curve(run.val_accuracy),
         labels=_labels(y),
         true_log_p=_floats(true_log_p),
         predicted=_labels(predicted),

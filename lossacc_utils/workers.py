@@ -141,7 +141,7 @@ def report_epoch(epoch: int, seconds: float) -> None:
     worker's job, nothing happens."""
     epoch, seconds = check_count(epoch, "epoch"), check_real(seconds, "seconds")
     if seconds < 0:
-        raise ValueError(f"seconds must be at least 0; got {seconds:g}")
+        raise ValueError(f"seconds must be at least 0; got {seconds}")
     if _JOB is not None and _JOB[1] is not None:
         _JOB[0].put(("epoch", _JOB[1], epoch, seconds))
 

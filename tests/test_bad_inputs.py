@@ -2911,6 +2911,15 @@ answers(
     VCE, "smoothed", close_to([0.5, 0.4]), {"val_loss": [0.9, 0.8], "val_cross_entropy": [0.5, 0.4]}
 )
 
+PS_ = curves.plain_summary
+sweep(PS_, {}, "run", [("None", None), ("no-val_accuracy", {"val_loss": [1.0, 0.5]})])
+answers(
+    PS_,
+    "smoothed",
+    holds(lambda s: s["best_epoch"] == 1 and s["loss_ratio"] == 2.0),
+    {"val_loss": [0.9, 0.8], "val_cross_entropy": [0.2, 0.4], "val_accuracy": [0.5, 0.6]},
+)
+
 NR = uncertainty.noise_report
 sweep(NR, {}, "run", [("None", None), ("dict", HISTORY), ("no-predictions", CURVES_ONLY)])
 sweep(NR, {"run": RUN_ALL}, "confidence", BAD_CONFIDENCES)

@@ -660,6 +660,9 @@ ORACLES = {
     metrics.softmax: lambda logits: special.softmax(logits, axis=-1),
     curves.over_lowest: over_lowest_by_hand,
     curves.summarize: summarize_by_hand,
+    curves.plain_summary: lambda run: summarize_by_hand(
+        {**curves_of(run), "val_loss": ORACLES[curves.val_cross_entropy](run)}
+    ),
     curves.val_cross_entropy: lambda run: curves_of(run).get(
         "val_cross_entropy", curves_of(run)["val_loss"]
     ),
@@ -796,3 +799,10 @@ def test_at_and_within_the_boundaries_the_answer_is_the_oracles(function, data):
             answer = answer[["count", "accuracy", "confidence"]].to_numpy()
         assert np.shape(answer) == np.shape(expected)  # Keras' shape too, not one broadcast to it
         np.testing.assert_allclose(answer, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("value", [0.2499999, 8.0000001, 0.25 - 2**-54])
+def test_a_number_beyond_a_bound_is_shown_with_every_digit_that_puts_it_there(value):
+    """Rounded to six digits, 0.2499999 would read as 0.25, the bound it breaks."""
+    with pytest.raises(ValueError, match=f"from 0.25 to 8; got {re.escape(repr(value))}$"):
+        contracts.Real(0.25, 8).check(value, "temperature", {})

@@ -65,6 +65,12 @@ def synthetic_run(seed=0, n=40, epochs=12):
     return Run(history, y_val=y, val_log_probabilities=log_p, x_val=images)
 
 
+#: 16 probabilities of the true class whose mean loss, with one more, is 0.33450000000000002:
+#: "0.335" added pairwise as NumPy adds, "0.334" added one by one.
+PAIRWISE = [0.86, 0.56, 0.69, 0.75, 0.71, 0.79, 0.86, 0.97, 0.64, 0.82, 0.84, 0.64, 0.5, 0.98]
+PAIRWISE += [0.65, 0.65]
+
+
 def synthetic_explorers():
     """Explorers, each with the slider moves to check: (control, value) pairs."""
     rng = np.random.default_rng(1)
@@ -89,10 +95,14 @@ def synthetic_explorers():
                 ("p_true_a[0]", 0.5),
             ],
         ),
+        # a mean loss at a rounding edge: the page must add as NumPy adds, pairwise from 8 on
+        (widgets.prediction_explorer([0.9875778004938389], [0.5], n_classes=1000), []),
+        (widgets.prediction_explorer([*PAIRWISE, 0.4979160102513741], [0.5]), []),
         (widgets.temperature_explorer(y, logits), temperatures),
         (widgets.temperature_explorer(y, logits.astype(np.float32), n_bins=10), temperatures),
         # every sample right by far: an NLL of 10⁻¹⁸ that only log1p keeps
         (widgets.temperature_explorer([0, 1, 1], [[40, 0], [0, 40], [0, 30]]), temperatures),
+        (widgets.temperature_explorer([0], [[30.404502868652344, 0.0]]), []),  # ECE of 6e-14
         (
             widgets.threshold_explorer(labels, scores),
             [("threshold", t) for t in (0.3, 0.37, 0.71, 0.01, 0.99, 0.5)],

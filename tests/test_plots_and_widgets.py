@@ -320,6 +320,14 @@ def test_answer_of_a_label_smoothed_run_draws_the_loss_its_stack_adds_up_to():
         assert np.isclose(tops, [epoch, value]).all(axis=1).any(), (epoch, value)
 
 
+def test_epoch_explorer_of_a_label_smoothed_run_shows_the_loss_its_readout_gives():
+    plain = make_run().val_loss.tolist()  # lowest at epoch 2; the smoothed one, at 4
+    run = make_run(val_cross_entropy=plain, val_loss=[1.0, 0.9, 0.8, 0.7])
+    explorer = widgets.epoch_explorer(run)
+    assert explorer.val_loss == plain and explorer.best_epoch == explorer.epoch == 2
+    assert float(explorer.readout()["loss"]) == pytest.approx(plain[1], abs=5e-4)
+
+
 def test_answer_shows_the_loss_rising_while_the_wrong_images_barely_change_in_number():
     run = make_run()
     left, right = plots.plot_answer(run)

@@ -8,14 +8,12 @@ function predictionSet(name, pTrue, k) {
   const samples = pTrue.map((p, i) => {
     const truth = i % k;
     const row = Array.from({ length: k }, (_, c) => (c === truth ? p : (1 - p) / (k - 1)));
-    let sum = 0;
-    for (const v of row) sum += v;
+    const sum = pairwiseSum(row); // NumPy's row sum, pairwise from 8 classes on
     const clipped = row.map((v) => Math.min(Math.max(v / sum, EPSILON), 1 - EPSILON));
     const predicted = row.indexOf(Math.max(...row)); // ties go to the smallest class index
     return { p, loss: -Math.log(clipped[truth]), correct: predicted === truth };
   });
-  let total = 0;
-  for (const s of samples) total += s.loss;
+  const total = pairwiseSum(samples.map((s) => s.loss)); // and np.mean's sum
   const accuracy = samples.filter((s) => s.correct).length / samples.length;
   return { name, samples, loss: total / samples.length, accuracy };
 }

@@ -142,7 +142,7 @@ function drawReliability(bins, ece, colors, words, few, width) {
       stroke: colors.reference,
       "stroke-dasharray": "5 4",
     }),
-    svg("text", { x: sx(0.03), y: sy(0.97) + 10, ...HALO }, `ECE ${fixed(ece, 3)}`),
+    svg("text", { x: sx(0.03), y: sy(0.97) + 10, ...HALO }, `ECE ${decimals(ece, 3)}`),
   );
   const most = Math.max(...filled.map((b) => b.count), 1);
   const strip = frame({
@@ -255,7 +255,7 @@ function render({ model, el }) {
     const result = calibrate(labels, logits, k, nBins, t);
     numbers.temperature.textContent = fixed(t, 2);
     numbers.NLL.textContent = fixed(result.nll, 3);
-    numbers.ECE.textContent = fixed(result.ece, 3);
+    numbers.ECE.textContent = decimals(result.ece, 3); // never a power of ten: see widgets.py
     numbers.accuracy.textContent = percent(result.accuracy, 1);
     const figure = drawReliability(
       result.bins,

@@ -150,7 +150,7 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     )
     ax.plot([0, 1], [0, 1], color=COLORS["reference"], ls="--", lw=1)
     ece = float(np.sum(count * np.abs(accuracy - confidence)) / max(count.sum(), 1))
-    ax.text(0.03, 0.97, f"ECE {prose.fixed(ece, 3)}", transform=ax.transAxes, va="top")
+    ax.text(0.03, 0.97, f"ECE {ece:.3f}", transform=ax.transAxes, va="top")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_yticks([0, 0.5, 1])

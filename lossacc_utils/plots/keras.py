@@ -183,7 +183,7 @@ def plot_epoch_losses(table, loss_after, ax=None):
         raise ValueError("table's index must number the batches, in increasing order")
     loss_after = check_real(loss_after, "loss_after")
     if not 0 <= loss_after <= LARGEST:
-        raise ValueError(f"loss_after must be a loss, from 0 to {LARGEST:g}; got {loss_after:g}")
+        raise ValueError(f"loss_after must be a loss, from 0 to {LARGEST:g}; got {loss_after}")
     ax = new_axes(ax, ROW_HEIGHT + 1.4)
     ax.plot(
         batches,

@@ -74,7 +74,7 @@ def settled_epoch(values, best: int, floor: float = 0.0) -> int:
         raise ValueError(f"best must be an epoch of the curve, 1 to {len(values)}; got {best}")
     floor = check_real(floor, "floor")
     if floor < 0:
-        raise ValueError(f"floor must be at least 0, a widening of the band; got {floor:g}")
+        raise ValueError(f"floor must be at least 0, a widening of the band; got {floor}")
     after = values[best - 1 :]
     after = after[np.isfinite(after)]
     if not len(after):
@@ -166,7 +166,7 @@ def plot_run(run, axes=None, title=None):
         values = run.curve(name)
         outside = values[(values < 0) | (values > 1)]  # NaN, a diverged epoch, is neither
         if len(outside):
-            raise ValueError(f"run's {name} must be shares from 0 to 1; got {outside[0]:g}")
+            raise ValueError(f"run's {name} must be shares from 0 to 1; got {outside[0]}")
     axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
     top, bottom = axes[0], axes[1]
     for ax, quantity, floor in (
@@ -286,7 +286,7 @@ def plot_answer(run, axes=None):
     """
     run = with_predictions(run)
     loss, accuracy = curves.val_cross_entropy(run), run.val_accuracy  # as the split's, unsmoothed
-    summary = curves.summarize({"val_loss": loss, "val_accuracy": accuracy})
+    summary = curves.plain_summary(run)
     best, last = summary["best_epoch"], run.epochs
     if np.isnan(run.val_accuracy).all():
         raise ValueError(
@@ -553,7 +553,7 @@ def plot_costliest(run, table, axes=None):
     if bad.any():
         row = int(np.argmax(bad))
         raise ValueError(
-            f"table's loss column must hold losses, at least 0; got {cells['loss'][row]:g} in row "
+            f"table's loss column must hold losses, at least 0; got {cells['loss'][row]} in row "
             f"{row}"
         )
     if axes is None and len(table) > MAX_PANELS:

@@ -181,7 +181,7 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
     if height > MAX_HEIGHT:
         raise ValueError(
             f"height must be at most {MAX_HEIGHT:g} inches ({MAX_PANELS} rows of {ROW_HEIGHT}); "
-            f"got {height:g}"
+            f"got {height}"
         )
     width = check_positive(width, "width")
     if width > WIDTH:
@@ -393,7 +393,7 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     if not 0 <= pad <= _MAX_PAD:
         raise ValueError(
             f"pad must be from 0 to {_MAX_PAD:g} points (an inch, beyond which a panel has no "
-            f"clear height); got {pad:g}"
+            f"clear height); got {pad}"
         )
     placed = [name for name in _PLACED if name in kwargs]
     if placed:
