@@ -252,15 +252,21 @@ def _read(name: str, path):
         if not path.is_file():
             raise FileNotFoundError(f"path must be an existing .npz file; {path} does not exist")
         try:
-            with np.load(path, allow_pickle=False) as f:
-                if not hasattr(f, "files"):
-                    raise ValueError("it holds a single array")
+            try:
+                loaded = np.load(path, allow_pickle=False)
+            except ValueError:  # NumPy takes what is no NumPy file for pickled data
+                raise ValueError("it is no file NumPy wrote") from None
+            if not hasattr(loaded, "files"):  # an .npy file: one array, not named ones
+                raise ValueError("it holds a single array")
+            with loaded as f:
                 missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
                 if missing:
                     raise ValueError(f"it lacks {sorted(missing)}")
                 arrays = []
                 for part in ("train", "test"):
                     x, y = f[f"x_{part}"], f[f"y_{part}"]
+                    if not (x.ndim and y.ndim):
+                        raise ValueError(f"x_{part} and y_{part} must be arrays of samples")
                     if len(x) != len(y):
                         raise ValueError(
                             f"x_{part} and y_{part} must have the same length, one label per "

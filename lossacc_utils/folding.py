@@ -87,7 +87,13 @@ def _rendered(data, name: str) -> str:
                     f"{name}'s {kind} must be {'text or bytes' if kind in _BINARY else 'text'}; "
                     f"got {type(data[kind]).__name__}"
                 )
-            return render(data[kind])
+            try:
+                return render(data[kind])
+            except UnicodeEncodeError as error:  # a lone surrogate: text no file can hold
+                raise ValueError(
+                    f"{name}'s {kind} must be text that UTF-8 can write; it holds "
+                    f"{error.object[error.start : error.end]!r} at {error.start}"
+                ) from None
     return ""
 
 

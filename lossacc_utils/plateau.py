@@ -397,7 +397,8 @@ def diagnose(results, seed=0) -> pd.Series:
     labels = run.y_val
     shares = _shares(labels) if labels is not None else np.array([np.nan])
     known = shares[shares > 0]  # no labels, no shares: their loss is unknown, NaN, as the share
-    entropy = float(-(known * np.log(known)).sum()) if labels is not None else np.nan
+    # 0.0 minus the sum, not its negation: one class's loss is 0, not -0
+    entropy = float(0.0 - (known * np.log(known)).sum()) if labels is not None else np.nan
     row = {
         "accuracy becomes": run.config.get("accuracy becomes", "SparseCategoricalAccuracy"),
         "labels fit the output": labels is None or units is None or _labels_fit(labels, units),

@@ -102,6 +102,7 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
     from .runs import Run
 
     name, seconds = check_text(name, "name"), _seconds(seconds, "seconds")  # before any line
+    history = getattr(history, "history", history)  # a keras History holds its curves there
     if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
         raise ValueError("history must hold the curves val_loss and val_accuracy")
     if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence | np.ndarray):

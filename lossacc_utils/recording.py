@@ -19,7 +19,13 @@ import keras
 import numpy as np
 
 from . import metrics
-from .validation import as_array, check_class_indices, check_count, check_fraction
+from .validation import (
+    as_array,
+    check_class_indices,
+    check_count,
+    check_fraction,
+    check_model_inputs,
+)
 
 __all__ = ["ProbabilityRecorder", "ValidationRecorder", "logits_of"]
 
@@ -37,25 +43,12 @@ def logits_of(model):
     last = model.layers[-1] if model.layers else None
     if not (isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax):
         return None
-    if not model.built or not _has_inputs(model):
-        raise ValueError(
-            "model must be built, its input shape known: give it keras.Input(...) as its first "
-            "layer, or fit or call it once"
-        )
-    features = keras.Model(model.inputs[0], last.input)
+    features = keras.Model(check_model_inputs(model)[0], last.input)
 
     def logits(x):
         return keras.ops.matmul(features(x, training=False), last.kernel) + last.bias
 
     return logits
-
-
-def _has_inputs(model) -> bool:
-    """Whether `model` knows its inputs (an unbuilt Sequential raises when asked)."""
-    try:
-        return bool(model.inputs)
-    except (AttributeError, ValueError):  # an unbuilt Sequential has no inputs to give
-        return False
 
 
 def _float64(log_p) -> np.ndarray:

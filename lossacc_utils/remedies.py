@@ -226,6 +226,10 @@ def _check_scores(scores) -> None:
                 f"spreads and intervals a float holds; scores[{column!r}] is "
                 f"{scores[column][bad[0]]} at {_row(bad[0])}"
             )
+    names = scores.index.get_level_values(0)
+    unnamed = [name for name in names.unique() if not isinstance(name, str) or not name]
+    if unnamed:  # pandas' grouping would drop a NaN name, and its rows with it
+        raise ValueError(f"scores must name each remedy with text; got {unnamed[0]!r}")
     twice = scores.index[scores.index.duplicated()]
     if len(twice):
         raise ValueError(f"scores must hold one row per (remedy, seed); {_row(twice[0])} has more")
@@ -292,6 +296,8 @@ def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
             rows.append(
                 {"remedy": remedy, "number": number, "change": mean, "±": half, "verdict": verdict}
             )
+    if not rows:
+        raise ValueError(f"scores must hold a remedy besides {NONE!r} to set against it")
     return pd.DataFrame(rows).set_index(["remedy", "number"])
 
 

@@ -44,18 +44,28 @@ __all__ = [
 ]
 
 
+#: The lowest log-probability a run may record: a float32 model's are above -1e39, and 10**8
+#: losses of up to 1e300 add up to a float.
+LOWEST_LOG_PROBABILITY = -1e300
+
+
 def _curve(name: str, values) -> np.ndarray:
-    """One value per epoch, real numbers; NaN is kept (a diverged epoch says so), but None, text
-    and complex numbers are refused (NumPy would make None a NaN, and drop an imaginary part)."""
+    """One value per epoch, real numbers (fractions too, as floats); NaN is kept (a diverged epoch
+    says so), but None, text and complex numbers are refused (NumPy would make None a NaN, and
+    drop an imaginary part)."""
     check_unmasked(values, f"history[{name!r}]")
     try:
         array = np.asarray(values)
     except (TypeError, ValueError):
-        array = np.asarray(None, dtype=object)
+        raise ValueError(
+            f"history[{name!r}] must list one number per epoch; got a ragged list"
+        ) from None
+    if array.dtype == object and array.ndim == 1:  # Fractions, huge ints, or what is no number
+        array = np.array([_number(v, f"history[{name!r}][{i}]") for i, v in enumerate(array)])
     if not real_dtype(array.dtype):
         raise TypeError(
             f"history[{name!r}] must be a list of numbers, one per epoch, and real ones; got "
-            f"dtype {array.dtype} (None, text or complex numbers)"
+            f"dtype {array.dtype}"
         )
     array = as_float64(array, f"history[{name!r}]")
     if array.ndim != 1 or not len(array):
@@ -64,6 +74,13 @@ def _curve(name: str, values) -> np.ndarray:
         raise ValueError(f"history[{name!r}] must be finite or NaN; it holds an infinity")
     array.setflags(write=False)
     return array
+
+
+def _number(value, name: str) -> float:
+    """One value of a curve: a real number as a float (NaN kept), else a clear error."""
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return float(value)
+    return check_real(value, name)
 
 
 def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mapping:
@@ -98,6 +115,11 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
             )
         if not np.isfinite(log_p).all() or (log_p > 1e-6).any():
             raise ValueError(f"{name}[{epoch}] must hold log-probabilities: finite and at most 0")
+        if (log_p < LOWEST_LOG_PROBABILITY).any():
+            raise ValueError(
+                f"{name}[{epoch}] must hold log-probabilities of at least "
+                f"{LOWEST_LOG_PROBABILITY:g}, whose losses a float can add up; got {log_p.min()}"
+            )
         log_p = np.minimum(log_p, 0)  # float32's rounding can leave one a hair above 0: it is 0
         sums = np.exp(log_p).sum(axis=1)
         if (np.abs(sums - 1) > 1e-3).any():  # recorded in float32: a little rounding is allowed
@@ -129,6 +151,20 @@ def _epoch_seconds(values, epochs: int) -> tuple[float, ...]:
                 f"epoch_seconds[{i}] is {seconds[i]:g}, after {seconds[i - 1]:g}"
             )
     return seconds
+
+
+def _label_count(name: str, labels) -> int:
+    """How many labels `labels` (the run's field `name`) holds, one per sample, shape (samples,):
+    labels of another shape are refused by name before the predictions are counted against them."""
+    try:
+        shape = np.shape(labels)
+    except ValueError:  # a ragged list
+        raise ValueError(
+            f"{name} must be a non-empty list of class indices; got a ragged list"
+        ) from None
+    if len(shape) != 1 or not shape[0]:
+        raise ValueError(f"{name} must be a non-empty list of class indices; got {shape}")
+    return shape[0]
 
 
 def _labels(name: str, labels, n_classes: int | None, scores: str | None = None) -> np.ndarray:
@@ -207,7 +243,7 @@ class Run:
         for split in ("val", "test"):
             labels = getattr(self, f"y_{split}")
             recorded = getattr(self, f"{split}_log_probabilities")
-            n = None if labels is None else len(np.asarray(labels).reshape(-1))
+            n = None if labels is None else _label_count(f"y_{split}", labels)
             if recorded and labels is None:
                 raise ValueError(f"{split}_log_probabilities needs y_{split}, the labels it scores")
             recorded = _recorded(f"{split}_log_probabilities", recorded, epochs, n)

@@ -24,6 +24,7 @@ from .validation import (
     check_class_indices,
     check_count,
     check_fraction,
+    check_model_inputs,
     check_model_size,
     check_real,
     check_seed,
@@ -113,7 +114,8 @@ class BatchLossRecorder(keras.callbacks.Callback):
     update, exactly as the step computes it (regularisation penalties included). After the step,
     the value Keras logs as `loss` is recorded: a running mean over the epoch so far. Pass the
     training data and batch size that `fit` receives, and fit with `shuffle=False` so the batches
-    come in order. With dropout the recorded losses use a different random mask than the step.
+    come in order, a model compiled with `steps_per_execution=1` (Keras' default) so that each
+    batch calls back. With dropout the recorded losses use a different random mask than the step.
     """
 
     def __init__(self, x, y, batch_size):
@@ -127,6 +129,12 @@ class BatchLossRecorder(keras.callbacks.Callback):
         self.epochs = []
 
     def on_train_begin(self, logs=None):
+        per_call = getattr(self.model, "steps_per_execution", 1)
+        if per_call != 1:  # Keras then calls back once every per_call steps, not once a batch
+            raise ValueError(
+                f"model must be compiled with steps_per_execution=1 for the recorder to see each "
+                f"batch; it runs {per_call} steps a call"
+            )
         steps, mine = (self.params or {}).get("steps"), -(-len(self.x) // self.batch_size)
         if steps is not None and steps != mine:  # another batch size, or other data
             raise ValueError(
@@ -202,7 +210,7 @@ def loss_and_accuracy_along_line(model, x, y, start, end, alphas=None) -> pd.Dat
     x = as_array(x, "x")
     if np.abs(x).max() > np.finfo(np.float32).max:
         raise ValueError(f"x must fit in float32, the dtype models compute in; got {x.max()}")
-    expected = tuple(model.inputs[0].shape[1:])
+    expected = tuple(check_model_inputs(model)[0].shape[1:])
     if x.shape[1:] != expected:
         raise ValueError(f"x must hold samples of shape {expected} for this model; got {x.shape}")
     y = as_array(y, "y")

@@ -278,12 +278,29 @@ def noise_reports(runs: Mapping, confidence=0.95) -> pd.DataFrame:
             run = as_run(run, f"runs[{name!r}][{i}]")
             if run.seed is None:
                 raise ValueError(f"runs[{name!r}][{i}] must carry its seed (run.seed)")
-            report = noise_report(run, confidence)
+            try:
+                report = noise_report(run, confidence)
+            except (TypeError, ValueError) as error:
+                where = f"runs[{name!r}][{i}]"
+                raise type(error)(f"{where} must be a run noise_report can read: {error}") from None
             rows.append({"variant": name, "seed": run.seed, **report})
     table = pd.DataFrame(rows).set_index(["variant", "seed"])
     table["rises"] = table["accuracy_change_low"] > 0
     table["falls"] = table["accuracy_change_high"] < 0
     return table
+
+
+def _median(table: np.ndarray) -> np.ndarray:
+    """The median of each row, NaN where a row holds a NaN; of two middle values a and b,
+    a + (b - a) / 2, not (a + b) / 2: two losses of 1e308 have a median of 1e308, and a / 2 + b / 2
+    where b - a is beyond a float (-1.7e308 and 1.7e308 have a median of 0)."""
+    ordered = np.sort(table, axis=1)
+    n = ordered.shape[1]
+    low, high = ordered[:, (n - 1) // 2], ordered[:, n // 2]
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = high - low
+        middle = np.where(np.isfinite(spread), low + spread / 2, low / 2 + high / 2)
+    return np.where(np.isnan(table).any(axis=1), np.nan, middle)
 
 
 def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
@@ -324,8 +341,7 @@ def seed_band(runs: Sequence, name="val_loss") -> pd.DataFrame:
         )
     frame = pd.DataFrame(
         {
-            # a + (b - a) / 2, not (a + b) / 2: two losses of 1e308 have a median of 1e308
-            "median": np.quantile(table, 0.5, axis=1),
+            "median": _median(table),
             "low": table.min(axis=1),
             "high": table.max(axis=1),
         },

@@ -35,6 +35,7 @@ __all__ = [
     "check_in_dtype",
     "check_label_noise",
     "check_logits",
+    "check_model_inputs",
     "check_model_size",
     "check_names",
     "check_path",
@@ -476,6 +477,23 @@ def check_real(value, name: str) -> float:
 def _not_a_number(value) -> bool:
     """Whether `value` is a bool or a duration, which Python or NumPy count as integers."""
     return isinstance(value, bool | np.bool_ | np.timedelta64)
+
+
+def check_model_inputs(model, name: str = "model") -> list:
+    """The symbolic inputs of the Keras model `model` (the caller's `name` for it), which a
+    Sequential or functional model knows once built; a clear error for one that does not: an
+    unbuilt Sequential, or a subclass of keras.Model, which has no symbolic inputs at all."""
+    try:
+        inputs = list(model.inputs)
+    except (AttributeError, ValueError, TypeError):  # an unbuilt Sequential; a subclassed model
+        inputs = []
+    if not inputs:
+        raise ValueError(
+            f"{name} must know its inputs: a Sequential or functional model, given "
+            "keras.Input(...) as its first layer (or fitted once); a subclass of keras.Model "
+            "has no symbolic inputs"
+        )
+    return inputs
 
 
 def check_fraction(value, name: str) -> float:

@@ -7,8 +7,12 @@ so does the position of its slider: in JupyterLab, Python sees where the reader 
 
 Python stays the reference. Each explorer's `readout()` gives the numbers its page shows for its
 current state, computed by this package; the browser tests move the sliders and check the page
-against it. The pure drawing functions (`draw_explorer_state`, `draw_temperature_state`) draw chosen
-states for print and for readers without JavaScript; `EXPLORER_STATES` names a few worth showing.
+against it. The page adds as NumPy adds (pairwise), and rounds as Python's format rounds; its
+`log`, `log1p` and `exp` are the browser's, NumPy's to the last bit nearly always, so that only a
+number within a last bit of a rounding tie (1.79150000000000004 to three decimals) may show its
+last digit otherwise. The pure drawing functions (`draw_explorer_state`,
+`draw_temperature_state`) draw chosen states for print and for readers without JavaScript;
+`EXPLORER_STATES` names a few worth showing.
 """
 
 from __future__ import annotations

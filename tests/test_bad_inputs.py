@@ -2219,6 +2219,40 @@ def _unbuilt_softmax_model():
 
 rejects(LO, "model=unbuilt", "model", Lazy(lambda _: _unbuilt_softmax_model(), "unbuilt"))
 
+
+@cache
+def _subclassed_classifier():
+    """A compiled softmax classifier, built and called, written as a subclass of keras.Model:
+    it has no symbolic inputs, which Sequential and functional models have."""
+    import keras
+
+    class Softmax(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(3, activation="softmax")
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Softmax()
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model(np.zeros((1, X4.shape[1]), "float32"))
+    return model
+
+
+SUBCLASSED = Lazy(lambda _: _subclassed_classifier(), "subclassed")
+rejects(LO, "model=subclassed", "model", SUBCLASSED)
+rejects(validation.check_model_inputs, "subclassed", "model", SUBCLASSED)
+rejects(validation.check_model_inputs, "None", "net", None, "net")
+answers(validation.check_model_inputs, "sequential", holds(lambda inputs: len(inputs) == 1), MODEL)
+SUBCLASSED_WEIGHTS = Lazy(lambda _: _subclassed_classifier().get_weights(), "weights")
+rejects(
+    LINE,
+    "model=subclassed",
+    "model",
+    **{**LINE_BASE, "model": SUBCLASSED, "start": SUBCLASSED_WEIGHTS, "end": SUBCLASSED_WEIGHTS},
+)
+
 PR = recording.ProbabilityRecorder
 sweep(PR, {}, "x", [("None", None), ("'abc'", "abc"), ("nan", np.full((2, 8, 8, 1), NAN))])
 sweep(PR, {"x": IMAGES}, "every", bad_counts(1))
@@ -2366,6 +2400,10 @@ for function in (remedies.mean_and_interval, remedies.against_none):
     BAD_LEVELS = [("0", 0), ("1", 1), ("1.5", 1.5), ("nan", NAN), ("True", True), ("None", None)]
     sweep(function, {"scores": SCORES}, "confidence", [*BAD_LEVELS, ("2**1024", 2**1024)])
 rejects(remedies.against_none, "no-reference", "scores", SCORES.drop(index=remedies.NONE, level=0))
+rejects(remedies.against_none, "only-the-reference", "scores", SCORES.loc[[remedies.NONE]])
+NAN_NAMED = SCORES.rename(index={"dropout": NAN}, level=0)
+for function in (remedies.mean_and_interval, remedies.against_none):
+    rejects(function, "scores=a-remedy-named-nan", "scores", NAN_NAMED)
 answers(remedies.mean_and_interval, "valid", holds(lambda t: len(t) == 5), SCORES)
 CHANGES = remedies.against_none(SCORES)
 answers(
@@ -3555,6 +3593,16 @@ for label, history, times in (
 DECREASING = ("m", 1, PROGRESS_HISTORY, [2.0, 1.0], 2.0)
 rejects(progress.replay, "epoch_seconds=decreasing", "epoch_seconds", *DECREASING)
 answers(progress.replay, "two-epochs", equals(None), "m", 0, PROGRESS_HISTORY, [1.0, 2.0], 2.0)
+answers(  # a keras History, as Run takes one
+    progress.replay,
+    "a-History",
+    equals(None),
+    "m",
+    0,
+    SimpleNamespace(history=PROGRESS_HISTORY),
+    [1.0, 2.0],
+    2.0,
+)
 sweep(progress.summary_line, {}, "trained", [("[]", []), ("'abc'", "abc")])
 sweep(progress.trained, {"name": "m", "epochs": 3}, "seconds", [("-1", -1.0), ("nan", NAN)])
 sweep(progress.EpochProgress, {"name": "m"}, "epochs", [("0", 0), ("None", None)])
@@ -3579,6 +3627,8 @@ sweep(folding.folded_html, {}, "captured", [("None", None), ("bytes-stdout", _ca
 MARKDOWN_BYTES = _captured(outputs=[SimpleNamespace(data={"text/markdown": b"*x*"})])
 rejects(folding.folded_html, "markdown-bytes", "captured", MARKDOWN_BYTES)
 answers(folding.folded_html, "printed", holds(lambda h: "<pre>hi</pre>" in h), _captured("hi"))
+SURROGATE_SVG = _captured(outputs=[SimpleNamespace(data={"image/svg+xml": "<svg>\ud800</svg>"})])
+rejects(folding.folded_html, "svg-with-a-lone-surrogate", "captured", SURROGATE_SVG)
 sweep(folding.load_ipython_extension, {}, "shell", [("None", None), ("5", 5)])
 
 # what a second sweep found: each mended, each a case

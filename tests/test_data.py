@@ -105,6 +105,25 @@ def test_a_local_file_without_the_keras_arrays_is_refused(tmp_path):
         load_split("mnist", 1, 1, path=tmp_path / "bad.npz")
 
 
+@pytest.mark.parametrize(
+    "name, write, reason",
+    [
+        ("one.npy", lambda path: np.save(path, np.zeros(3)), "it holds a single array"),
+        ("text.npz", lambda path: path.write_text("hello"), "it is no file NumPy wrote"),
+        (
+            "scalars.npz",
+            lambda path: np.savez(path, x_train=1.0, y_train=1, x_test=1.0, y_test=1),
+            "x_train and y_train must be arrays of samples",
+        ),
+    ],
+)
+def test_a_local_file_that_is_no_keras_npz_is_refused_for_what_it_is(tmp_path, name, write, reason):
+    path = tmp_path / name
+    write(path)
+    with pytest.raises(ValueError, match=rf"^path must be an \.npz file .*\({reason}\)$"):
+        load_split("mnist", path=path)
+
+
 def test_a_split_larger_than_the_local_file_is_refused(tmp_path):
     path = write_mnist_like(tmp_path / "mnist.npz", n_train=40)
     with pytest.raises(ValueError, match="n_train \\+ n_val must be at most the 40 training"):

@@ -112,3 +112,30 @@ def test_a_pickled_run_comes_back_checked_and_read_only():
     np.testing.assert_array_equal(again.recorded(3), LOG_P)
     assert not again.y_val.flags.writeable and not again.x_val.flags.writeable
     assert not again.recorded(3).flags.writeable
+
+
+def test_labels_of_another_shape_are_refused_before_the_predictions_are_counted_against_them():
+    log_p = np.log(np.full((3, 2), 0.5))
+    with pytest.raises(
+        ValueError, match=r"^y_val must be a non-empty list of class indices; got \(3, 2\)"
+    ):
+        Run({"val_loss": [1.0]}, y_val=[[1, 0], [0, 1], [0, 1]], val_log_probabilities={1: log_p})
+
+
+def test_log_probabilities_whose_losses_a_float_cannot_add_up_are_refused():
+    """A float32 model's are above -1e39; two losses of 1e308 would sum to infinity."""
+    log_p = np.array([[-1e308, 0.0], [0.0, -1e308]])
+    with pytest.raises(
+        ValueError, match=r"val_log_probabilities\[1\] must hold .* at least -1e\+300"
+    ):
+        Run({"val_loss": [1.0]}, y_val=[0, 1], val_log_probabilities={1: log_p})
+
+
+def test_a_curve_of_fractions_is_read_as_floats_and_what_is_no_number_is_named():
+    from fractions import Fraction
+
+    assert Run({"val_loss": [Fraction(1, 4), float("nan")]}).val_loss[0] == 0.25
+    with pytest.raises(TypeError, match=r"history\['val_loss'\]\[1\] must be a real number"):
+        Run({"val_loss": [0.5, None]})
+    with pytest.raises(ValueError, match=r"history\['val_loss'\]\[0\] must be finite"):
+        Run({"val_loss": [10**400]})

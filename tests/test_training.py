@@ -78,6 +78,17 @@ def test_a_recorder_told_another_batch_size_than_fit_s_stops_the_fit_by_name():
     assert recorder.epochs == []
 
 
+def test_a_recorder_on_a_model_that_runs_several_steps_a_call_stops_the_fit_by_name():
+    """Keras calls back once every steps_per_execution steps: the table would miss batches."""
+    x, y = data.blobs(10, 3, seed=1)
+    model = training.tiny_classifier(seed=1)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", steps_per_execution=2)
+    recorder = training.BatchLossRecorder(x, y, batch_size=4)
+    with pytest.raises(ValueError, match="model must be compiled with steps_per_execution=1"):
+        model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0, callbacks=[recorder])
+    assert recorder.epochs == []
+
+
 def test_recorder_rejects_bad_arguments_and_says_when_empty():
     with pytest.raises(ValueError, match="x and y must have the same length"):
         training.BatchLossRecorder(np.zeros((3, 2)), np.zeros(2), 2)

@@ -376,3 +376,8 @@ def test_a_label_smoothed_run_is_reported_on_its_plain_cross_entropy():
     assert report["loss_ratio"] == pytest.approx(plain[-1] / min(plain))
     assert report["loss_ratio_low"] <= report["loss_ratio"] <= report["loss_ratio_high"]
     assert report["best_epoch"] == int(np.argmin(plain)) + 1
+
+
+def test_seed_band_takes_the_median_of_numbers_whose_spread_is_beyond_a_float():
+    band = uncertainty.seed_band([{"val_loss": [-1.7e308, 1e308]}, {"val_loss": [1.7e308, 1e308]}])
+    assert band["median"].tolist() == [0.0, 1e308]
