@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -275,7 +276,18 @@ def _read(name: str, path):
                     classes = np.broadcast_to(0.0, (len(y), N_CLASSES[name]))
                     y = check_class_indices(as_array(y, f"y_{part}"), classes, f"y_{part}")
                     arrays += [_scaled(x, f"x_{part}"), y]
-        except (OSError, ValueError, TypeError, EOFError) as error:
+        # what a damaged file can raise: a zip cut short, a compression or an encryption zipfile
+        # cannot read, a header that claims an array no memory holds
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+            EOFError,
+            zipfile.BadZipFile,
+            NotImplementedError,
+            RuntimeError,
+            MemoryError,
+        ) as error:
             raise ValueError(
                 f"path must be an .npz file holding the arrays x_train, y_train, x_test and "
                 f"y_test, as Keras' mnist.npz does; {path.name} is not ({error})"

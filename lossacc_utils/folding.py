@@ -111,6 +111,11 @@ def folded_html(captured) -> str:
             raise TypeError(f"captured.{part} must be text; got {type(stream).__name__}")
         if stream:
             parts.append(f"<pre>{html.escape(stream)}</pre>")
+    if not isinstance(captured.outputs, list | tuple):
+        raise TypeError(
+            f"captured.outputs must be the list of displayed outputs; got "
+            f"{type(captured.outputs).__name__}"
+        )
     for i, output in enumerate(captured.outputs):
         parts.append(_rendered(getattr(output, "data", None), f"captured.outputs[{i}]"))
     return f"<details><summary>{SUMMARY}</summary>{''.join(parts)}</details>"

@@ -103,7 +103,12 @@ def replay(name: str, every: int, history, epoch_seconds, seconds: float) -> Non
 
     name, seconds = check_text(name, "name"), _seconds(seconds, "seconds")  # before any line
     history = getattr(history, "history", history)  # a keras History holds its curves there
-    if not isinstance(history, Mapping) or not {"val_loss", "val_accuracy"} <= set(history):
+    if not isinstance(history, Mapping):
+        raise TypeError(
+            f"history must map curve names to curves (a dict, or a keras History); got "
+            f"{type(history).__name__}"
+        )
+    if not {"val_loss", "val_accuracy"} <= set(history):
         raise ValueError("history must hold the curves val_loss and val_accuracy")
     if isinstance(epoch_seconds, str) or not isinstance(epoch_seconds, Sequence | np.ndarray):
         raise TypeError(f"epoch_seconds must list the times of the epochs; got {epoch_seconds!r}")

@@ -213,10 +213,13 @@ def _check_scores(scores) -> None:
         and not pd.api.types.is_bool_dtype(kind)
         for kind in scores.dtypes
     )
-    if not numbers or scores.index.nlevels != 2 or scores.empty:
+    if not numbers or scores.index.nlevels != 2 or scores.empty or scores.columns.nlevels != 1:
         raise TypeError(
             "scores must be a table of numbers indexed by (remedy, seed), as remedy_scores gives"
         )
+    if scores.columns.duplicated().any():
+        twice = scores.columns[scores.columns.duplicated()][0]
+        raise ValueError(f"scores must hold each number once; {twice!r} is a column twice")
     for column in scores.columns:  # a NaN would be left out of a mean but counted in its n
         values = scores[column].to_numpy(float)
         bad = scores.index[~(np.abs(values) <= _MAX_SCORE)]
@@ -287,7 +290,8 @@ def against_none(scores: pd.DataFrame, confidence=0.95) -> pd.DataFrame:
                 f"scores must hold at least two seeds of {remedy!r} that {NONE!r} has too"
             )
         for number in scores.columns:
-            change = (own.loc[seeds, number] - none.loc[seeds, number]).to_numpy(float)
+            ours, theirs = own.loc[seeds, number], none.loc[seeds, number]
+            change = ours.to_numpy(float) - theirs.to_numpy(float)  # integers would wrap around
             mean, half = float(change.mean()), _t_half_width(change, confidence)
             direction = BETTER.get(number, 0) * np.sign(mean)
             verdict = "no clear change"

@@ -135,7 +135,11 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
 
 def _epoch_seconds(values, epochs: int) -> tuple[float, ...]:
     """Seconds since training began at the end of each epoch: none, or one per epoch."""
-    if isinstance(values, str) or not isinstance(values, list | tuple | np.ndarray):
+    if (
+        isinstance(values, str)
+        or not isinstance(values, list | tuple | np.ndarray)
+        or not np.ndim(values)
+    ):
         raise TypeError(f"epoch_seconds must be a list of numbers, one per epoch; got {values!r}")
     seconds = tuple(check_real(v, f"epoch_seconds[{i}]") for i, v in enumerate(values))
     if seconds and len(seconds) != epochs:
@@ -163,7 +167,9 @@ def _label_count(name: str, labels) -> int:
             f"{name} must be a non-empty list of class indices; got a ragged list"
         ) from None
     if len(shape) != 1 or not shape[0]:
-        raise ValueError(f"{name} must be a non-empty list of class indices; got {shape}")
+        array = shape or isinstance(labels, np.ndarray)  # a set, a number: no shape to tell
+        what = f"shape {shape}" if array else type(labels).__name__
+        raise ValueError(f"{name} must be a non-empty list of class indices; got {what}")
     return shape[0]
 
 

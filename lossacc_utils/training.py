@@ -113,9 +113,12 @@ class BatchLossRecorder(keras.callbacks.Callback):
     Before each step, the loss of the batch is computed with the weights the step is about to
     update, exactly as the step computes it (regularisation penalties included). After the step,
     the value Keras logs as `loss` is recorded: a running mean over the epoch so far. Pass the
-    training data and batch size that `fit` receives, and fit with `shuffle=False` so the batches
-    come in order, a model compiled with `steps_per_execution=1` (Keras' default) so that each
-    batch calls back. With dropout the recorded losses use a different random mask than the step.
+    samples and batch size that `fit` trains on (with `validation_split`, only the first part of
+    its `x`: give `validation_data` instead), and fit with `shuffle=False` so the batches come in
+    order, without class or sample weights (the recorded losses leave them out), a model
+    compiled with `steps_per_execution=1` (Keras' default) so that each batch calls back. With
+    dropout the recorded losses use a different random mask than the step. The recording leaves
+    the model as it found it: a batch normalisation's statistics move with the steps alone.
     """
 
     def __init__(self, x, y, batch_size):
@@ -138,8 +141,9 @@ class BatchLossRecorder(keras.callbacks.Callback):
         steps, mine = (self.params or {}).get("steps"), -(-len(self.x) // self.batch_size)
         if steps is not None and steps != mine:  # another batch size, or other data
             raise ValueError(
-                f"batch_size must be the one fit trains with: {len(self.x)} samples of x in "
-                f"batches of {self.batch_size} make {mine} steps, and fit takes {steps} an epoch"
+                f"batch_size and x must be the batch size and the samples fit trains on (not "
+                f"those of a validation_split): {len(self.x)} samples of x in batches of "
+                f"{self.batch_size} make {mine} steps, and fit takes {steps} an epoch"
             )
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -148,7 +152,12 @@ class BatchLossRecorder(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         start = batch * self.batch_size
         xb, yb = self.x[start : start + self.batch_size], self.y[start : start + self.batch_size]
+        # the model's state as it was: a forward pass in training mode moves a batch
+        # normalisation's statistics, which the step itself will move
+        state = [(v, v.numpy()) for v in self.model.non_trainable_variables]
         loss = self.model.compute_loss(x=xb, y=yb, y_pred=self.model(xb, training=True))
+        for variable, value in state:
+            variable.assign(value)
         self.epochs[-1]["batch size"].append(len(xb))
         self.epochs[-1]["loss before the step"].append(float(loss))
 

@@ -291,15 +291,15 @@ def noise_reports(runs: Mapping, confidence=0.95) -> pd.DataFrame:
 
 
 def _median(table: np.ndarray) -> np.ndarray:
-    """The median of each row, NaN where a row holds a NaN; of two middle values a and b,
-    a + (b - a) / 2, not (a + b) / 2: two losses of 1e308 have a median of 1e308, and a / 2 + b / 2
-    where b - a is beyond a float (-1.7e308 and 1.7e308 have a median of 0)."""
+    """The median of each row, NaN where a row holds a NaN. Of two middle values a and b of one
+    sign, a + (b - a) / 2, whose difference a float holds (two losses of 1e308 have a median of
+    1e308, not infinity); of opposite signs, (a + b) / 2, whose sum a float holds (the median of
+    -1e16 and 1e16 + 2 is 1, not 0)."""
     ordered = np.sort(table, axis=1)
     n = ordered.shape[1]
     low, high = ordered[:, (n - 1) // 2], ordered[:, n // 2]
     with np.errstate(over="ignore", invalid="ignore"):
-        spread = high - low
-        middle = np.where(np.isfinite(spread), low + spread / 2, low / 2 + high / 2)
+        middle = np.where((low < 0) & (high > 0), (low + high) / 2, low + (high - low) / 2)
     return np.where(np.isnan(table).any(axis=1), np.nan, middle)
 
 

@@ -480,18 +480,24 @@ def _not_a_number(value) -> bool:
 
 
 def check_model_inputs(model, name: str = "model") -> list:
-    """The symbolic inputs of the Keras model `model` (the caller's `name` for it), which a
-    Sequential or functional model knows once built; a clear error for one that does not: an
-    unbuilt Sequential, or a subclass of keras.Model, which has no symbolic inputs at all."""
+    """The one symbolic input and the one output of the Keras model `model` (the caller's `name`
+    for it), which a Sequential or functional model knows once built; a clear error for one that
+    does not (an unbuilt Sequential, or a subclass of keras.Model, which has no symbolic inputs
+    at all), or that takes or gives more than one."""
     try:
-        inputs = list(model.inputs)
+        inputs, outputs = list(model.inputs), list(model.outputs)
     except (AttributeError, ValueError, TypeError):  # an unbuilt Sequential; a subclassed model
-        inputs = []
+        inputs = outputs = []
     if not inputs:
         raise ValueError(
             f"{name} must know its inputs: a Sequential or functional model, given "
             "keras.Input(...) as its first layer (or fitted once); a subclass of keras.Model "
             "has no symbolic inputs"
+        )
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise ValueError(
+            f"{name} must take one input and give one output, a classifier's; it has "
+            f"{len(inputs)} and {len(outputs)}"
         )
     return inputs
 

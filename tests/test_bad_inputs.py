@@ -2245,6 +2245,18 @@ rejects(LO, "model=subclassed", "model", SUBCLASSED)
 rejects(validation.check_model_inputs, "subclassed", "model", SUBCLASSED)
 rejects(validation.check_model_inputs, "None", "net", None, "net")
 answers(validation.check_model_inputs, "sequential", holds(lambda inputs: len(inputs) == 1), MODEL)
+
+
+def _two_inputs(_):
+    import keras
+
+    a, b = keras.Input((2,)), keras.Input((2,))
+    joined = keras.layers.Concatenate()([a, b])
+    return keras.Model([a, b], keras.layers.Dense(3, activation="softmax")(joined))
+
+
+rejects(validation.check_model_inputs, "two-inputs", "model", Lazy(_two_inputs, "two-inputs"))
+rejects(LO, "model=two-inputs", "model", Lazy(_two_inputs, "two-inputs"))
 SUBCLASSED_WEIGHTS = Lazy(lambda _: _subclassed_classifier().get_weights(), "weights")
 rejects(
     LINE,
@@ -3629,6 +3641,22 @@ rejects(folding.folded_html, "markdown-bytes", "captured", MARKDOWN_BYTES)
 answers(folding.folded_html, "printed", holds(lambda h: "<pre>hi</pre>" in h), _captured("hi"))
 SURROGATE_SVG = _captured(outputs=[SimpleNamespace(data={"image/svg+xml": "<svg>\ud800</svg>"})])
 rejects(folding.folded_html, "svg-with-a-lone-surrogate", "captured", SURROGATE_SVG)
+rejects(
+    folding.folded_html,
+    "outputs=None",
+    "captured",
+    SimpleNamespace(stdout="", stderr="", outputs=None),
+)
+rejects(
+    progress.replay,
+    "history=a-DataFrame",
+    "history",
+    "m",
+    1,
+    pd.DataFrame(PROGRESS_HISTORY),
+    [1.0, 2.0],
+    2.0,
+)
 sweep(folding.load_ipython_extension, {}, "shell", [("None", None), ("5", 5)])
 
 # what a second sweep found: each mended, each a case

@@ -32,8 +32,12 @@ pytestmark = pytest.mark.book
 MAKE = """\
 import json
 from test_explorers import synthetic_explorers
-explorers = [explorer for explorer, _ in synthetic_explorers()]
-prediction, temperature, _, threshold, epochs = explorers
+first = {}  # the first explorer of each kind
+for explorer, _ in synthetic_explorers():
+    first.setdefault(type(explorer).__name__, explorer)
+prediction, temperature, threshold, epochs = (
+    first[f"{kind}Explorer"] for kind in ("Prediction", "Temperature", "Threshold", "Epoch")
+)
 """
 # (kind, the variable in the notebook, control, value)
 MOVES = [

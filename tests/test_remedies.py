@@ -163,3 +163,13 @@ def test_a_run_that_did_not_record_an_epoch_its_remedy_may_keep_is_named(remedy,
     where = rf"runs\[{remedy!r}\]\[1\] must have recorded its "
     with pytest.raises(ValueError, match=where + message + "; it recorded epochs 1 (and 3|to 2)$"):
         remedies.remedy_scores(runs, patience=1)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "UInt8"])
+def test_integer_scores_are_set_against_none_as_numbers_not_as_wrapping_integers(dtype):
+    index = pd.MultiIndex.from_product(
+        [[remedies.NONE, "dropout"], [0, 1]], names=["remedy", "seed"]
+    )
+    scores = pd.DataFrame({"test accuracy": [5, 6, 1, 2]}, index=index).astype(dtype)
+    row = remedies.against_none(scores).loc[("dropout", "test accuracy")]
+    assert row["change"] == -4.0 and row["verdict"] == "worse"

@@ -117,7 +117,7 @@ def test_a_pickled_run_comes_back_checked_and_read_only():
 def test_labels_of_another_shape_are_refused_before_the_predictions_are_counted_against_them():
     log_p = np.log(np.full((3, 2), 0.5))
     with pytest.raises(
-        ValueError, match=r"^y_val must be a non-empty list of class indices; got \(3, 2\)"
+        ValueError, match=r"^y_val must be a non-empty list of class indices; got shape \(3, 2\)"
     ):
         Run({"val_loss": [1.0]}, y_val=[[1, 0], [0, 1], [0, 1]], val_log_probabilities={1: log_p})
 
@@ -139,3 +139,10 @@ def test_a_curve_of_fractions_is_read_as_floats_and_what_is_no_number_is_named()
         Run({"val_loss": [0.5, None]})
     with pytest.raises(ValueError, match=r"history\['val_loss'\]\[0\] must be finite"):
         Run({"val_loss": [10**400]})
+
+
+@pytest.mark.parametrize("labels, what", [({0, 1}, "set"), (np.array(1), r"shape \(\)")])
+def test_labels_that_are_no_list_are_named_for_what_they_are(labels, what):
+    log_p = np.log(np.full((2, 2), 0.5))
+    with pytest.raises(ValueError, match=rf"^y_val must be a non-empty list .*; got {what}$"):
+        Run({"val_loss": [1.0]}, y_val=labels, val_log_probabilities={1: log_p})

@@ -73,7 +73,9 @@ def test_a_recorder_told_another_batch_size_than_fit_s_stops_the_fit_by_name():
     x, y = data.blobs(10, 3, seed=1)
     model = training.tiny_classifier(seed=1)
     recorder = training.BatchLossRecorder(x, y, batch_size=4)
-    with pytest.raises(ValueError, match="batch_size must be the one fit trains with: 10 samples"):
+    with pytest.raises(
+        ValueError, match=r"batch_size and x must be .* fit trains on .*: 10 samples"
+    ):
         model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0, callbacks=[recorder])
     assert recorder.epochs == []
 
@@ -87,6 +89,25 @@ def test_a_recorder_on_a_model_that_runs_several_steps_a_call_stops_the_fit_by_n
     with pytest.raises(ValueError, match="model must be compiled with steps_per_execution=1"):
         model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0, callbacks=[recorder])
     assert recorder.epochs == []
+
+
+def test_a_recorder_leaves_a_batch_normalisation_s_statistics_to_the_steps():
+    import keras
+
+    x, y = data.blobs(12, 3, seed=1)
+
+    def trained(callbacks):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [keras.Input((2,)), keras.layers.BatchNormalization(), keras.layers.Dense(3)]
+        )
+        model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(True))
+        model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
+        return [v.numpy() for v in model.non_trainable_variables]
+
+    plain, recorded = trained([]), trained([training.BatchLossRecorder(x, y, 4)])
+    for a, b in zip(plain, recorded, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
 def test_recorder_rejects_bad_arguments_and_says_when_empty():

@@ -381,3 +381,8 @@ def test_a_label_smoothed_run_is_reported_on_its_plain_cross_entropy():
 def test_seed_band_takes_the_median_of_numbers_whose_spread_is_beyond_a_float():
     band = uncertainty.seed_band([{"val_loss": [-1.7e308, 1e308]}, {"val_loss": [1.7e308, 1e308]}])
     assert band["median"].tolist() == [0.0, 1e308]
+
+
+def test_seed_band_takes_the_median_of_two_numbers_of_opposite_signs_exactly():
+    band = uncertainty.seed_band([{"val_loss": [-1e16]}, {"val_loss": [1e16 + 2]}])
+    assert band["median"].tolist() == [1.0]

@@ -146,6 +146,8 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "figure.dpi": DPI,
+    # a title or a name is written as it is given: "$x_$" is no TeX for matplotlib to fail on
+    "text.parse_math": False,
 }
 
 
