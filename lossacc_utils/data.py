@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -174,8 +175,10 @@ def _scaled(images: np.ndarray, name: str) -> np.ndarray:
     as they are; floats above 1 must be whole pixel values up to 255, divided by 255. Anything else
     is refused: its scale cannot be told.
     """
-    if images.ndim != 3:
-        raise ValueError(f"{name} must have shape (images, height, width); got {images.shape}")
+    if images.ndim != 3 or not images.size:
+        raise ValueError(
+            f"{name} must have shape (images, height, width), and a pixel; got {images.shape}"
+        )
     if not real_dtype(images.dtype):  # not bools either
         raise ValueError(f"{name} must hold pixel values; got dtype {images.dtype}")
     values = images.astype(np.float64)
@@ -284,6 +287,7 @@ def _read(name: str, path):
             TypeError,
             EOFError,
             zipfile.BadZipFile,
+            zlib.error,
             NotImplementedError,
             RuntimeError,
             MemoryError,

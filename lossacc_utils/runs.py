@@ -135,11 +135,9 @@ def _recorded(name: str, recorded, epochs: int, n_samples: int | None) -> Mappin
 
 def _epoch_seconds(values, epochs: int) -> tuple[float, ...]:
     """Seconds since training began at the end of each epoch: none, or one per epoch."""
-    if (
-        isinstance(values, str)
-        or not isinstance(values, list | tuple | np.ndarray)
-        or not np.ndim(values)
-    ):
+    if isinstance(values, str) or not isinstance(values, list | tuple | np.ndarray):
+        raise TypeError(f"epoch_seconds must be a list of numbers, one per epoch; got {values!r}")
+    if isinstance(values, np.ndarray) and values.ndim != 1:  # a list's entries are checked below
         raise TypeError(f"epoch_seconds must be a list of numbers, one per epoch; got {values!r}")
     seconds = tuple(check_real(v, f"epoch_seconds[{i}]") for i, v in enumerate(values))
     if seconds and len(seconds) != epochs:
@@ -260,7 +258,12 @@ class Run:
                 self._set(f"y_{split}", _labels(f"y_{split}", labels, n_classes, scores))
             images = getattr(self, f"x_{split}")
             if images is not None:
-                images = np.array(images)  # a copy, made read-only below
+                try:
+                    images = np.array(images)  # a copy, made read-only below
+                except ValueError:
+                    raise ValueError(
+                        f"x_{split} must hold images of one shape; got a ragged list"
+                    ) from None
                 if not (real_dtype(images.dtype) or images.dtype == np.bool_):
                     raise TypeError(f"x_{split} must hold images of numbers; got {images.dtype}")
                 if images.ndim < 2:

@@ -116,9 +116,10 @@ class BatchLossRecorder(keras.callbacks.Callback):
     samples and batch size that `fit` trains on (with `validation_split`, only the first part of
     its `x`: give `validation_data` instead), and fit with `shuffle=False` so the batches come in
     order, without class or sample weights (the recorded losses leave them out), a model
-    compiled with `steps_per_execution=1` (Keras' default) so that each batch calls back. With
-    dropout the recorded losses use a different random mask than the step. The recording leaves
-    the model as it found it: a batch normalisation's statistics move with the steps alone.
+    compiled with `steps_per_execution=1` (Keras' default) so that each batch calls back. The
+    recording leaves the model as it found it, its random state too: with dropout the recorded
+    loss uses the step's own mask, and a batch normalisation's statistics move with the steps
+    alone.
     """
 
     def __init__(self, x, y, batch_size):

@@ -1488,3 +1488,16 @@ def test_run_figures_refuse_more_panels_than_a_new_figure_holds_naming_the_argum
     )
     with pytest.raises(ValueError, match="epochs must name at most 99 epochs for a new figure"):
         plots.plot_true_class_histograms(long_run, list(range(1, epochs + 1)))
+
+
+def test_names_with_dollar_signs_are_drawn_as_written_and_log_ticks_as_tex():
+    """A reader's "$x_$" is text, not TeX to fail on; matplotlib's own log ticks stay TeX."""
+    import io
+
+    ax = plots.plot_simplex(points={"$x_$": [0.5, 0.3, 0.2]})
+    ax.figure.savefig(io.BytesIO())
+    assert any(text.get_text() == r"\$x_\$" for text in ax.texts)
+    p = np.logspace(np.log10(0.2), 0, 20)
+    ax = plots.plot_clipping(pd.DataFrame({"p_true": p, "loss": -np.log(p)}))
+    ax.figure.canvas.draw()
+    assert all(label.get_parse_math() for label in ax.get_xticklabels())

@@ -146,3 +146,16 @@ def test_labels_that_are_no_list_are_named_for_what_they_are(labels, what):
     log_p = np.log(np.full((2, 2), 0.5))
     with pytest.raises(ValueError, match=rf"^y_val must be a non-empty list .*; got {what}$"):
         Run({"val_loss": [1.0]}, y_val=labels, val_log_probabilities={1: log_p})
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"epoch_seconds": [1.0, [2.0]]}, r"epoch_seconds\[1\] must be a real number"),
+        ({"epoch_seconds": np.array(1.0)}, "epoch_seconds must be a list of numbers"),
+        ({"y_val": [0, 1], "x_val": [[1], [1, 2]]}, "x_val must hold images of one shape"),
+    ],
+)
+def test_ragged_or_shapeless_fields_are_named(fields, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        Run({"val_loss": [1.0, 0.5]}, **fields)

@@ -23,6 +23,7 @@ from .style import (
     COLORS,
     LARGEST,
     ROW_HEIGHT,
+    as_written,
     checked_title,
     drawn_in_house_style,
     label_clear_of,
@@ -59,7 +60,8 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
     ax.set_xticks(
         centers,
         [
-            f"{p.name}\nloss {prose.fixed(p.loss, 3)}\naccuracy {prose.percent(p.accuracy, 0)}"
+            f"{as_written(p.name)}\nloss {prose.fixed(p.loss, 3)}\n"
+            f"accuracy {prose.percent(p.accuracy, 0)}"
             for p in (a, b)
         ],
     )
@@ -137,7 +139,7 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
         )
         if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
             raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
-        marked[str(label)] = probabilities
+        marked[as_written(str(label))] = probabilities
     ax = new_axes(ax, 5.6)
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]

@@ -146,8 +146,6 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "figure.dpi": DPI,
-    # a title or a name is written as it is given: "$x_$" is no TeX for matplotlib to fail on
-    "text.parse_math": False,
 }
 
 
@@ -249,8 +247,18 @@ def axes_for(axes, count: int, shape=None, height=None, **kwargs) -> np.ndarray:
     return flat
 
 
+def as_written(text: str) -> str:
+    r"""`text` (a title or a name a reader gave) to be drawn as it is written: its dollar signs
+    escaped, so that matplotlib takes "$x_$" for text, not for TeX it would fail to typeset.
+
+    >>> as_written("costs $5")
+    'costs \\$5'
+    """
+    return text.replace("$", r"\$")
+
+
 def checked_title(title) -> str | None:
-    return None if title is None else check_text(title, "title")
+    return None if title is None else as_written(check_text(title, "title"))
 
 
 def curve(ax, values, split: str, color: str, label: str, epochs=None):
