@@ -1498,6 +1498,7 @@ def test_names_with_dollar_signs_are_drawn_as_written_and_log_ticks_as_tex():
     ax.figure.savefig(io.BytesIO())
     assert any(text.get_text() == r"\$x_\$" for text in ax.texts)
     p = np.logspace(np.log10(0.2), 0, 20)
-    ax = plots.plot_clipping(pd.DataFrame({"p_true": p, "loss": -np.log(p)}))
+    ax = plots.plot_clipping(pd.DataFrame({"p_true": p, "loss": -np.log(p), "$x_$": -np.log(p)}))
     ax.figure.canvas.draw()
     assert all(label.get_parse_math() for label in ax.get_xticklabels())
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == r"\$x_\$"

@@ -10,7 +10,15 @@ from matplotlib.patches import Patch
 
 from .. import prose
 from ..validation import check_column, check_columns, check_real
-from .style import COLORS, LARGEST, ROW_HEIGHT, drawn_in_house_style, new_axes, no_spines
+from .style import (
+    COLORS,
+    LARGEST,
+    ROW_HEIGHT,
+    as_written,
+    drawn_in_house_style,
+    new_axes,
+    no_spines,
+)
 
 __all__ = ["plot_clipping", "plot_epoch_losses", "plot_resolution"]
 
@@ -44,7 +52,8 @@ def plot_clipping(frame, ax=None):
     for (column, values), (style, color, width) in zip(
         frame.drop(columns="p_true").items(), styles * len(frame.columns), strict=False
     ):
-        ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=str(column))
+        label = as_written(str(column))
+        ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=label)
     floor = -np.log(1e-7)
     ax.axhline(floor, color=COLORS["reference"], lw=0.8, ls=":")
     ax.annotate(

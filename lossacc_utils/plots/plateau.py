@@ -12,6 +12,7 @@ from .runs import settled_epoch
 from .style import (
     COLORS,
     ROW_HEIGHT,
+    as_written,
     axes_for,
     checked_title,
     curve,
@@ -138,7 +139,7 @@ def plot_plateau(experiments, axes=None):
         top = float(later.max()) if len(later) else float(finite.max())
         bottom = min(0.0, float(finite.min()))
         left.set_ylim(1.1 * bottom, 1.1 * top if top > 0 else 0.1 * abs(bottom))
-        left.set_title(results["case"], loc="left")
+        left.set_title(as_written(results["case"]), loc="left")
         at_top = bottom >= 0  # where the curves are not: above them, or below zero's line
         left.annotate(
             "planned end",
