@@ -1497,6 +1497,15 @@ def test_names_with_dollar_signs_are_drawn_as_written_and_log_ticks_as_tex():
     ax = plots.plot_simplex(points={"$x_$": [0.5, 0.3, 0.2]})
     ax.figure.savefig(io.BytesIO())
     assert any(text.get_text() == r"\$x_\$" for text in ax.texts)
+    a = counterexample.PredictionSet(
+        "$x^{$", [0, 1, 2], with_true_class_probabilities([0, 1, 2], [0.9, 0.9, 0.3], 3)
+    )
+    b = counterexample.PredictionSet(
+        "B", [0, 1, 2], with_true_class_probabilities([0, 1, 2], [0.4, 0.4, 0.4], 3)
+    )
+    ax = plots.plot_prediction_sets(a, b)
+    ax.figure.savefig(io.BytesIO())  # the verdict names the sets: as written, not as TeX
+    assert r"\$x^{\$" in ax.get_title(loc="left")
     p = np.logspace(np.log10(0.2), 0, 20)
     ax = plots.plot_clipping(pd.DataFrame({"p_true": p, "loss": -np.log(p), "$x_$": -np.log(p)}))
     ax.figure.canvas.draw()

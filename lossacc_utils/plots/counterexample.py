@@ -70,7 +70,7 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
     ax.set_yticks([0, 0.5, 1])
     ax.set_ylabel("p(true class)")
     no_spines(ax)
-    sentence = verdict(a, b)
+    sentence = as_written(verdict(a, b))  # it names the sets
     if len(sentence) > 36:  # the loss's choice, then the accuracy's, on two lines
         sentence = sentence.replace("; ", ";\n", 1)
     color = COLORS["disagree"] if disagree(a, b) else COLORS["agree"]
