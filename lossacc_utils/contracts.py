@@ -13,6 +13,7 @@ The specs (each a frozen dataclass whose fields are its boundaries):
   between them); `Positive()`: one above 0;
 - `Count(low, high)`: a whole number from `low` to `high`;
 - `BinaryLabels()`: an array of 0s and 1s;
+- `Verdicts(like)`: per-sample verdicts, True/False or 1/0, as many as those of `like` if given;
 - `Scores(like)`: an array of finite real numbers shaped like the argument `like`, brought to its
   rank as Keras brings a (N,) and a (N, 1) together;
 - `Distributions()`: a (samples, classes >= 2) array whose rows are probabilities summing to 1;
@@ -94,6 +95,7 @@ __all__ = [
     "RecordedEpoch",
     "Scores",
     "Spec",
+    "Verdicts",
     "takes",
 ]
 
@@ -179,6 +181,33 @@ class BinaryLabels(Spec):
 
     def check(self, value, name, checked):
         return check_binary_labels(as_array(value, name), name)
+
+
+@dataclass(frozen=True)
+class Verdicts(Spec):
+    """Per-sample verdicts: a non-empty 1-D array of True/False or 1/0 (True, or 1, for a correct
+    prediction), as booleans; with `like`, as many as the verdicts of the argument `like`, declared
+    before it: verdicts on the same samples."""
+
+    like: str | None = None
+
+    def reads(self):
+        return (self.like,) if self.like else ()
+
+    def check(self, value, name, checked):
+        array = as_array(value, name)
+        if array.ndim != 1:
+            raise ValueError(
+                f"{name} must be a 1-D array of per-sample verdicts; got shape {array.shape}"
+            )
+        if not np.isin(array, (0, 1)).all():
+            raise ValueError(f"{name} must hold True/False or 1/0 per sample; got other values")
+        if self.like and len(array) != len(checked[self.like]):
+            raise ValueError(
+                f"{self.like} and {name} must hold verdicts on the same samples; got "
+                f"{len(checked[self.like])} and {len(array)}"
+            )
+        return array.astype(bool)
 
 
 @dataclass(frozen=True)

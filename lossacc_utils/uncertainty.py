@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .contracts import Real
+from .contracts import Real, Verdicts, takes
 from .curves import over_lowest
 from .runs import Run, as_run, with_predictions
 from .validation import MAX_ENTRIES, as_array, check_count, check_seed, check_text, numpy_of
@@ -50,18 +50,7 @@ def _confidence(value) -> float:
     return CONFIDENCE.check(value, "confidence", {})
 
 
-def _verdicts(correct, name: str) -> np.ndarray:
-    """Per-sample verdicts as booleans: True or 1 for a correct prediction, False or 0 otherwise."""
-    array = as_array(correct, name)
-    if array.ndim != 1 or len(array) == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 1-D array of per-sample verdicts; got shape {array.shape}"
-        )
-    if array.dtype != bool and not np.isin(array, (0, 1)).all():
-        raise ValueError(f"{name} must hold True/False or 1/0 per sample; got other values")
-    return array.astype(bool)
-
-
+@takes(correct=Verdicts(), confidence=CONFIDENCE)
 def accuracy_interval(correct, confidence=0.95) -> dict:
     """The accuracy of per-sample verdicts `correct`, with its Wilson score interval.
 
@@ -69,12 +58,11 @@ def accuracy_interval(correct, confidence=0.95) -> dict:
     textbook interval p +- z sqrt(p (1 - p) / n) does not (at p = 1 it has width zero).
     `standard_error` is sqrt(p (1 - p) / n), the size of the noise in the accuracy.
     """
-    correct = _verdicts(correct, "correct")
     n, right = len(correct), int(correct.sum())
     p = right / n
     # z from the tail's share, (1 - confidence) / 2: 0.5 + confidence / 2 rounds to 1 (z = inf)
     # for a confidence within 2**-53 of 1
-    z = stats.norm.isf((1 - _confidence(confidence)) / 2)
+    z = stats.norm.isf((1 - confidence) / 2)
     shrink = 1 + z**2 / n
     centre = (p + z**2 / (2 * n)) / shrink
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / shrink
@@ -89,6 +77,11 @@ def accuracy_interval(correct, confidence=0.95) -> dict:
     }
 
 
+@takes(
+    correct_before=Verdicts(),
+    correct_after=Verdicts(like="correct_before"),
+    confidence=CONFIDENCE,
+)
 def accuracy_change(correct_before, correct_after, confidence=0.95) -> dict:
     """How the accuracy changed between two sets of verdicts on the same samples, and whether
     the change is bigger than its noise.
@@ -102,14 +95,7 @@ def accuracy_change(correct_before, correct_after, confidence=0.95) -> dict:
     of proportions, comes from the changed samples alone: it is far smaller than the standard error
     of either accuracy when few samples change.
     """
-    before = _verdicts(correct_before, "correct_before")
-    after = _verdicts(correct_after, "correct_after")
-    if before.shape != after.shape:
-        raise ValueError(
-            "correct_before and correct_after must hold verdicts on the same samples; got "
-            f"{len(before)} and {len(after)}"
-        )
-    level = _confidence(confidence)
+    before, after, level = correct_before, correct_after, confidence
     n = len(before)
     became_right = int((~before & after).sum())
     became_wrong = int((before & ~after).sum())

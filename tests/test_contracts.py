@@ -9,7 +9,8 @@ For every public function that declares a contract, and every argument it declar
   computes on the same arguments.
 
 A function is covered by declaring its contract: nothing here names a function, except the
-oracles. The modules in `CONTRACTED` must declare a contract for every public function.
+oracles. The modules in `CONTRACTED` must declare a contract for every public function; `ALSO`
+names the functions of other modules that declare one.
 """
 
 from __future__ import annotations
@@ -27,24 +28,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from keras_oracles import keras_early_stopping
-from scipy import special
+from scipy import special, stats
 from sklearn import metrics as sk
 
-from lossacc_utils import calibration, contracts, curves, metrics, scores
+from lossacc_utils import calibration, contracts, curves, metrics, scores, uncertainty
 from lossacc_utils.runs import Run
 
 #: The modules whose every public function declares its contract.
 CONTRACTED = [scores, calibration, metrics, curves]
+#: The functions of other modules that declare their contract.
+ALSO = [uncertainty.accuracy_interval, uncertainty.accuracy_change]
 F32 = np.float32
 
 
 def contracted_functions():
-    return [
+    every = [
         getattr(module, name)
         for module in CONTRACTED
         for name in module.__all__
         if callable(getattr(module, name))
     ]
+    return every + ALSO
 
 
 # ---- valid arguments, drawn from a spec --------------------------------------------------------
@@ -68,6 +72,15 @@ def valid(spec, drawn: dict):
     if isinstance(spec, contracts.BinaryLabels):
         shapes = st.one_of(st.tuples(st.integers(1, 30)), st.tuples(st.integers(1, 30), st.just(1)))
         return shapes.flatmap(lambda s: arrays(np.float64, s, elements=st.sampled_from([0.0, 1.0])))
+    if isinstance(spec, contracts.Verdicts):
+        n = st.integers(1, 40) if spec.like is None else st.just(len(drawn[spec.like]))
+        return n.flatmap(
+            lambda n: st.one_of(
+                arrays(np.bool_, n),
+                arrays(np.int64, n, elements=st.integers(0, 1)),
+                arrays(np.float64, n, elements=st.sampled_from([0.0, 1.0])),
+            )
+        )
     if isinstance(spec, contracts.Scores):
         shape = np.shape(drawn[spec.like])
         shapes = [shape, (shape[0],)] if shape[1:] == (1,) else [shape, (*shape, 1)]
@@ -246,6 +259,13 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
             ("inf", math.inf),
         ]
         return [(label, [0.0, value, 1.0]) for label, value in values] + NOT_ARRAYS
+    if isinstance(spec, contracts.Verdicts):
+        values = [("2", 2), ("-1", -1), ("0.5", 0.5), ("nan", math.nan), ("inf", math.inf)]
+        past = [(label, [True, value, False]) for label, value in values]
+        past += [("2-D", [[True], [False], [True]]), *NOT_ARRAYS]
+        if spec.like:  # the anchor holds three verdicts
+            past += [("one-too-many", [True] * 4), ("one-too-few", [True] * 2)]
+        return past
     if isinstance(spec, contracts.Scores):
         n = len(drawn[spec.like])
         return [
@@ -365,6 +385,7 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
 #: (The flag `from_logits` is False, so that predictions must be probabilities.)
 ANCHOR = {
     contracts.BinaryLabels: [0.0, 1.0, 1.0],
+    contracts.Verdicts: [True, False, True],
     contracts.Distributions: [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]],
     contracts.KerasPredictions: [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]],
     contracts.Logits: [[2.0, -1.0], [0.0, 3.5], [1.0, 1.0]],
@@ -631,6 +652,52 @@ def costliest_by_hand(run, epoch, k=8):
     return pd.DataFrame(rows, columns=[*columns, "share of all the loss"])
 
 
+def wilson_by_hand(correct, confidence):
+    """Wilson's score interval, from its formula, kept within [0, 1] and around the accuracy."""
+    n, p = len(correct), np.mean(correct)
+    z = -special.ndtri((1 - confidence) / 2)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return {
+        "accuracy": p,
+        "low": min(max(centre - half, 0.0), p),
+        "high": max(min(centre + half, 1.0), p),
+        "standard_error": math.sqrt(p * (1 - p) / n),
+        "samples": n,
+    }
+
+
+def mcnemar_by_hand(correct_before, correct_after, confidence):
+    """The paired change: McNemar's exact p-value summed from binomial coefficients, and the
+    Clopper-Pearson interval of the share that became right (quantiles of beta distributions)
+    scaled to the change."""
+    before, after = np.asarray(correct_before, bool), np.asarray(correct_after, bool)
+    n = len(before)
+    right, wrong = int((after & ~before).sum()), int((before & ~after).sum())
+    flips = right + wrong
+    differences = after.astype(int) - before.astype(int)
+    low = high = 0.0
+    p_value = 1.0
+    if flips:
+        tail = sum(math.comb(flips, k) for k in range(min(right, wrong) + 1))
+        p_value = min(1.0, 2 * tail / 2**flips)
+        alpha = 1 - confidence
+        share_low = stats.beta.ppf(alpha / 2, right, wrong + 1) if right else 0.0
+        share_high = stats.beta.isf(alpha / 2, right + 1, wrong) if wrong else 1.0
+        low, high = flips * (2 * share_low - 1) / n, flips * (2 * share_high - 1) / n
+    return {
+        "before": before.mean(),
+        "after": after.mean(),
+        "change": differences.mean(),
+        "became_right": right,
+        "became_wrong": wrong,
+        "standard_error": differences.std() / math.sqrt(n),
+        "low": low,
+        "high": high,
+        "p_value": p_value,
+    }
+
+
 def over_lowest_by_hand(loss, lowest):
     if lowest == 0:
         return 1.0 if loss == 0 else math.inf
@@ -672,6 +739,8 @@ ORACLES = {
     curves.sample_verdicts: lambda run, epoch: losses_by_hand(run, epoch)[1],
     curves.loss_by_correctness: loss_by_correctness_by_hand,
     curves.costliest_samples: costliest_by_hand,
+    uncertainty.accuracy_interval: wilson_by_hand,
+    uncertainty.accuracy_change: mcnemar_by_hand,
 }
 
 
