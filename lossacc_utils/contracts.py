@@ -12,10 +12,13 @@ The specs (each a frozen dataclass whose fields are its boundaries):
 - `Real(low, high, open=False)`: a finite real number from `low` to `high` (with `open`, strictly
   between them); `Positive()`: one above 0;
 - `Count(low, high)`: a whole number from `low` to `high`;
+- `LabelNoise(classes)`: a share of labels made wrong, below (k - 1) / k for the argument `classes`
+  of k classes, at which the true class would only tie with each other class;
 - `BinaryLabels()`: an array of 0s and 1s;
 - `Verdicts(like)`: per-sample verdicts, True/False or 1/0, as many as those of `like` if given;
 - `Scores(like)`: an array of finite real numbers shaped like the argument `like`, brought to its
   rank as Keras brings a (N,) and a (N, 1) together;
+- `Probabilities()`: an array of probabilities, each row (the last axis) with a positive sum;
 - `Distributions()`: a (samples, classes >= 2) array whose rows are probabilities summing to 1;
 - `Logits()`: a (samples, classes >= 2) array of finite numbers;
 - `ClassIndices(of)`: one whole class index per row of the argument `of` (a `Distributions`,
@@ -65,8 +68,10 @@ from .validation import (
     check_count,
     check_distributions,
     check_in_dtype,
+    check_label_noise,
     check_logits,
     check_positive,
+    check_positive_rows,
     check_probabilities,
     check_real,
     check_same_shape,
@@ -87,9 +92,11 @@ __all__ = [
     "KerasPredictions",
     "KerasTargets",
     "KerasThreshold",
+    "LabelNoise",
     "LogitRows",
     "Logits",
     "Positive",
+    "Probabilities",
     "Real",
     "Recorded",
     "RecordedEpoch",
@@ -176,6 +183,20 @@ class Count(Spec):
 
 
 @dataclass(frozen=True)
+class LabelNoise(Spec):
+    """A share of labels replaced by another class, drawn evenly among the others: from 0 to
+    below (k - 1) / k for the argument `classes` (a `Count`, declared before it) of k classes."""
+
+    classes: str
+
+    def reads(self):
+        return (self.classes,)
+
+    def check(self, value, name, checked):
+        return check_label_noise(value, checked[self.classes], name)
+
+
+@dataclass(frozen=True)
 class BinaryLabels(Spec):
     """A non-empty array of 0s and 1s (1 the positive class)."""
 
@@ -226,6 +247,17 @@ class Scores(Spec):
         other, scores = match_rank(other, as_array(value, name), (self.like, name))
         checked[self.like] = other
         return scores
+
+
+@dataclass(frozen=True)
+class Probabilities(Spec):
+    """An array of probabilities in [0, 1], of any shape, each row (along the last axis) summing to
+    more than 0, so that it can be renormalised."""
+
+    def check(self, value, name, checked):
+        array = check_probabilities(as_array(value, name), name)
+        check_positive_rows(array, name)
+        return array
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .contracts import Positive, Probabilities, takes
 from .metrics import softmax
 from .validation import (
     MAX_ENTRIES,
@@ -28,8 +29,6 @@ from .validation import (
     check_distributions,
     check_fraction,
     check_names,
-    check_positive,
-    check_positive_rows,
     check_probabilities,
     check_text,
     keras_dtype,
@@ -185,14 +184,12 @@ CASE_2 = _set(
 )
 
 
+@takes(y_pred=Probabilities(), temperature=Positive())
 def sharpen(y_pred, temperature) -> np.ndarray:
     """Make probabilities more (temperature < 1) or less (> 1) confident without changing argmax.
 
     Each row becomes p ** (1 / temperature), renormalised: the softmax of log(p) / temperature.
     """
-    y_pred = check_probabilities(as_array(y_pred, "y_pred"), "y_pred")
-    check_positive_rows(y_pred, "y_pred")
-    temperature = check_positive(temperature, "temperature")
     # log 0 = -inf stays a probability of 0; a tiny temperature sends all but the largest
     # log-probability of a row to -inf (subtracting the largest first keeps it finite)
     with np.errstate(divide="ignore", over="ignore"):

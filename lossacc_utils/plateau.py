@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, progress, resolution, workers
+from .contracts import Count, LabelNoise, takes
 from .prose import readable as readable_number
 from .runs import Run, as_run
 from .training import in_memory_batches
@@ -131,10 +132,10 @@ DIGIT_SAMPLES = {"n_train": 1000, "n_val": 700}
 BATCH_SIZE = 128
 
 
+@takes(n_classes=Count(low=2), label_noise=LabelNoise(classes="n_classes"))
 def bayes_accuracy(label_noise, n_classes=N_CLASSES) -> float:
     """The best accuracy any classifier can reach on `data.spirals` with this `label_noise`."""
-    n_classes = check_count(n_classes, "n_classes", low=2)
-    return 1.0 - check_label_noise(label_noise, n_classes)
+    return 1.0 - label_noise
 
 
 def _hidden(hidden) -> tuple[int, ...]:

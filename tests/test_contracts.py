@@ -15,6 +15,7 @@ names the functions of other modules that declare one.
 
 from __future__ import annotations
 
+import decimal
 import inspect
 import math
 import os
@@ -31,13 +32,27 @@ from keras_oracles import keras_early_stopping
 from scipy import special, stats
 from sklearn import metrics as sk
 
-from lossacc_utils import calibration, contracts, curves, metrics, scores, uncertainty
+from lossacc_utils import (
+    calibration,
+    contracts,
+    counterexample,
+    curves,
+    metrics,
+    plateau,
+    scores,
+    uncertainty,
+)
 from lossacc_utils.runs import Run
 
 #: The modules whose every public function declares its contract.
 CONTRACTED = [scores, calibration, metrics, curves]
 #: The functions of other modules that declare their contract.
-ALSO = [uncertainty.accuracy_interval, uncertainty.accuracy_change]
+ALSO = [
+    uncertainty.accuracy_interval,
+    uncertainty.accuracy_change,
+    counterexample.sharpen,
+    plateau.bayes_accuracy,
+]
 F32 = np.float32
 
 
@@ -72,6 +87,15 @@ def valid(spec, drawn: dict):
     if isinstance(spec, contracts.BinaryLabels):
         shapes = st.one_of(st.tuples(st.integers(1, 30)), st.tuples(st.integers(1, 30), st.just(1)))
         return shapes.flatmap(lambda s: arrays(np.float64, s, elements=st.sampled_from([0.0, 1.0])))
+    if isinstance(spec, contracts.Probabilities):
+        shapes = st.one_of(st.tuples(st.integers(1, 8)), table_shapes)
+        elements = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 5e-324]), st.floats(0, 1))
+        drawn_rows = shapes.flatmap(lambda s: arrays(np.float64, s, elements=elements))
+        return drawn_rows.map(with_a_positive_entry_in_every_row)
+    if isinstance(spec, contracts.LabelNoise):
+        k = drawn[spec.classes]
+        below = (k - 1) / k * (1 - 1e-11)  # a hair below the tie, which rounding may hide
+        return st.one_of(st.sampled_from([0.0, below]), st.floats(0, below))
     if isinstance(spec, contracts.Verdicts):
         n = st.integers(1, 40) if spec.like is None else st.just(len(drawn[spec.like]))
         return n.flatmap(
@@ -152,6 +176,13 @@ def valid(spec, drawn: dict):
     if isinstance(spec, contracts.RecordedEpoch):
         return st.sampled_from(list(drawn[spec.of].val_log_probabilities))
     raise AssertionError(f"no strategy for {spec!r}: add one for every kind of spec")
+
+
+def with_a_positive_entry_in_every_row(probabilities):
+    """The probabilities, with a row (along the last axis) of zeros made one-hot."""
+    rows = probabilities.reshape(-1, probabilities.shape[-1]).copy()
+    rows[rows.sum(axis=1) == 0, 0] = 1.0
+    return rows.reshape(probabilities.shape)
 
 
 #: (samples, classes) of a table of scores: a class axis of at least 2
@@ -259,6 +290,19 @@ def beyond(spec, drawn: dict) -> list[tuple[str, object]]:
             ("inf", math.inf),
         ]
         return [(label, [0.0, value, 1.0]) for label, value in values] + NOT_ARRAYS
+    if isinstance(spec, contracts.Probabilities):
+        return [
+            ("above-1", [[0.5, math.nextafter(1, 2)]]),
+            ("negative", [[0.5, -5e-324]]),
+            ("nan", [[0.5, math.nan]]),
+            ("inf", [[0.5, math.inf]]),
+            ("a-row-of-zeros", [[0.5, 0.5], [0.0, 0.0]]),
+            ("zeros", [0.0, 0.0]),
+            *NOT_ARRAYS,
+        ]
+    if isinstance(spec, contracts.LabelNoise):  # refused whatever the number of classes drawn
+        past = [("1", 1.0), ("above-1", 1.5), ("negative", -5e-324), ("nan", math.nan)]
+        return [*past, ("inf", math.inf), *NOT_NUMBERS]
     if isinstance(spec, contracts.Verdicts):
         values = [("2", 2), ("-1", -1), ("0.5", 0.5), ("nan", math.nan), ("inf", math.inf)]
         past = [(label, [True, value, False]) for label, value in values]
@@ -698,6 +742,21 @@ def mcnemar_by_hand(correct_before, correct_after, confidence):
     }
 
 
+def sharpened_by_hand(y_pred, temperature):
+    """Each p ** (1 / temperature) over its row's sum, in 40-digit decimals: each p taken over its
+    row's largest first, which changes no share and keeps the powers from overflowing."""
+    rows = np.asarray(y_pred, float)
+    with decimal.localcontext() as context:
+        context.prec = 40
+        power = 1 / decimal.Decimal(temperature)
+        shares = []
+        for row in rows.reshape(-1, rows.shape[-1]):
+            top = decimal.Decimal(row.max())
+            powers = [(decimal.Decimal(p) / top) ** power if p else 0 for p in row]
+            shares.append([float(p / sum(powers)) for p in powers])
+    return np.array(shares).reshape(rows.shape)
+
+
 def over_lowest_by_hand(loss, lowest):
     if lowest == 0:
         return 1.0 if loss == 0 else math.inf
@@ -741,6 +800,8 @@ ORACLES = {
     curves.costliest_samples: costliest_by_hand,
     uncertainty.accuracy_interval: wilson_by_hand,
     uncertainty.accuracy_change: mcnemar_by_hand,
+    counterexample.sharpen: sharpened_by_hand,
+    plateau.bayes_accuracy: lambda label_noise, n_classes: 1 - label_noise,
 }
 
 
