@@ -258,6 +258,11 @@ def imbalanced(n_samples=100, majority_share=0.9) -> tuple[PredictionSet, Predic
         raise ValueError(
             f"majority_share must leave both classes some of the {n_samples} samples; got {share}"
         )
+    if 2 * n_apples < n_samples:  # the base rate would predict 'pear'
+        raise ValueError(
+            f"majority_share must give the apples at least half of the {n_samples} samples, so "
+            f"that both models predict 'apple'; got {share} ({n_apples} apples)"
+        )
     y_true = np.r_[np.zeros(n_apples, dtype=int), np.ones(n_samples - n_apples, dtype=int)]
     rate = n_apples / n_samples
     names = ("apple", "pear")

@@ -375,10 +375,10 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     separation = check_real(separation, "separation")
     rng = np.random.default_rng(check_seed(seed))
     n_rare = max(1, round(minority_share * n_samples))
-    if n_rare >= n_samples:
+    if 2 * n_rare > n_samples:
         raise ValueError(
-            f"minority_share must leave the common class some of the {n_samples} samples; "
-            f"got {minority_share}"
+            f"minority_share must leave the rare class at most half of the {n_samples} samples "
+            f"(the common class the rest); got {minority_share} ({n_rare} rare samples)"
         )
     y = np.r_[np.zeros(n_samples - n_rare, dtype="int64"), np.ones(n_rare, dtype="int64")]
     z = rng.normal(size=n_samples) + np.where(y == 1, separation / 2, -separation / 2)

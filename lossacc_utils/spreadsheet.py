@@ -107,6 +107,14 @@ def write_workbook(path, cases: tuple[PredictionSet, PredictionSet] = (CASE_1, C
             "cases must fit a sheet: at most 16,378 classes and 1,048,560 samples in all; got "
             f"{classes} classes and {samples} samples"
         )
+    # a cell holds 32,767 characters; openpyxl would cut a longer name without a word
+    for i, case in enumerate(cases):
+        longest = max(len(text) for text in (case.name, *(f"p({c})" for c in case.class_names)))
+        if longest > 32_767:
+            raise ValueError(
+                f"cases[{i}] must have names a cell can hold: its name, and each class name in "
+                f"'p(...)', at most 32,767 characters; one has {longest:,}"
+            )
 
     book = Workbook()
     sheet = book.active

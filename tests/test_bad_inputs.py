@@ -954,6 +954,9 @@ answers(OVER, "defaults", _overconfident_check(10, 0.99, 1e-4))
 IMB = counterexample.imbalanced
 sweep(IMB, {}, "n_samples", bad_counts(2))
 sweep(IMB, {}, "majority_share", [*BAD_FRACTIONS, ("0", 0), ("1", 1), ("0.001", 0.001)])
+# fewer apples than pears: the base rate would predict 'pear' and score 1 - majority_share
+rejects(IMB, "a-minority-of-apples", "majority_share", 10, 0.3)
+rejects(IMB, "rounded-to-a-minority", "majority_share", 5, 0.5)  # 2 apples of 5
 
 
 def _imbalanced_check(n, apples):
@@ -974,6 +977,11 @@ answers(IMB, "defaults", _imbalanced_check(100, 90))
 # --------------------------------------------------------------------------------------------------
 # spreadsheet
 # --------------------------------------------------------------------------------------------------
+
+
+def _with_a_long_class_name(length):
+    names = ("c" * length, *CASE_1.class_names[1:])
+    return dataclasses.replace(CASE_1, class_names=names)
 
 
 def _in_tmp(name, as_text=False):
@@ -1026,16 +1034,23 @@ sweep(
         ("a-string-in-it", [CASE_1, "case 2"]),
         ("'ab'", "ab"),
         ("CASE_1", CASE_1),
+        # more than a cell holds, which openpyxl would cut without a word
+        ("a-name-of-32768", (dataclasses.replace(CASE_1, name="n" * 32_768), CASE_2)),
+        ("a-class-name-of-32765-in-p()", (_with_a_long_class_name(32_765), CASE_2)),
     ],
 )
 EVIL = counterexample.PredictionSet("=1+1", [0, 1], [[0.6, 0.4], [0.3, 0.7]], ("=A1", "=B2"))
 
 
+def _sheet(path):
+    from openpyxl import load_workbook
+
+    return load_workbook(path)[spreadsheet.SHEET]
+
+
 def _workbook_check(name):
     def check(path):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path)[spreadsheet.SHEET]
+        sheet = _sheet(path)
         assert sheet["A5"].value == name and sheet["A5"].data_type == "s"
         assert sheet["C6"].value == "p(=A1)" and sheet["C6"].data_type == "s"
         assert str(sheet["B2"].value).startswith("=IF(")
@@ -1046,6 +1061,13 @@ def _workbook_check(name):
 answers(WB, "names-starting-with-=", _workbook_check("=1+1"), _in_tmp("evil.xlsx"), (EVIL, CASE_2))
 answers(WB, "str-path-new-folder", holds(lambda p: Path(p).is_file()), _in_tmp("new/b.xlsx", True))
 answers(WB, "suffix-XLSX", holds(lambda p: Path(p).is_file()), _in_tmp("b.XLSX"))
+answers(
+    WB,
+    "a-class-name-of-32764-in-p()",
+    holds(lambda p: len(_sheet(p)["C6"].value) == 32_767),
+    _in_tmp("long.xlsx"),
+    (_with_a_long_class_name(32_764), CASE_2),
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1475,6 +1497,8 @@ sweep(
         ("negative", {"a": [-0.1, 0.6, 0.5]}),
         ("a-None", {"a": None}),
         ("nan", {"a": [NAN, 0.5, 0.5]}),
+        # labels read as text: one would hide the other
+        ("labels-that-read-alike", {1: [0.6, 0.3, 0.1], "1": [0.2, 0.3, 0.5]}),
     ],
 )
 sweep(SIMPLEX, {}, "ax", BAD_AX)
@@ -2024,6 +2048,8 @@ sweep(IS, {}, "minority_share", [*BAD_FRACTIONS, ("0", 0), ("1", 1)])
 sweep(IS, {}, "separation", BAD_REALS)
 sweep(IS, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 rejects(IS, "no-majority-left", ("minority_share", "n_samples"), n_samples=10, minority_share=0.99)
+rejects(IS, "a-rare-class-of-most-samples", "minority_share", n_samples=100, minority_share=0.9)
+answers(IS, "as-many-rare-as-common", holds(lambda ys: ys[0].sum() == 5), 10, 0.5)
 
 
 def _imbalanced_scores_check(n, n_rare):

@@ -139,7 +139,13 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
         )
         if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
             raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
-        marked[as_written(str(label))] = probabilities
+        shown = as_written(str(label))
+        if shown in marked:
+            raise ValueError(
+                f"points must have labels that read differently; {label!r} reads as another "
+                f"label does: {str(label)!r}"
+            )
+        marked[shown] = probabilities
     ax = new_axes(ax, 5.6)
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
