@@ -358,6 +358,18 @@ class Run:
         return self.val_log_probabilities[epoch]
 
 
+def _listed(epochs, name: str) -> list:
+    """`epochs` (the caller's argument `name`) as a list: a list, a mapping's keys, any iterable
+    but a text, or an array of at least one axis (a 0-d array is one number, not a list)."""
+    if (
+        isinstance(epochs, str | bytes)
+        or not hasattr(epochs, "__iter__")
+        or (isinstance(epochs, np.ndarray) and epochs.ndim == 0)
+    ):
+        raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r:.80}")
+    return list(epochs)
+
+
 def epochs_text(epochs) -> str:
     """Epoch numbers as a sentence names them: "epochs 1 to 30" when they run without a gap,
     else each of them ("epochs 1, 10 and 30"), the middle ones elided when there are many.
@@ -365,9 +377,7 @@ def epochs_text(epochs) -> str:
     >>> epochs_text([1, 2, 3]), epochs_text([5]), epochs_text([1, 10, 30])
     ('epochs 1 to 3', 'epoch 5', 'epochs 1, 10 and 30')
     """
-    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):  # a mapping's keys
-        raise TypeError(f"epochs must be a list of epoch numbers; got {epochs!r:.80}")
-    epochs = sorted({check_count(epoch, "each of epochs") for epoch in epochs})  # each once
+    epochs = sorted({check_count(epoch, "each of epochs") for epoch in _listed(epochs, "epochs")})
     if not epochs:
         return "no epoch"
     if len(epochs) == 1:
@@ -447,9 +457,7 @@ def recorded_epochs(run: Run, epochs, name: str = "epochs") -> list[int]:
     """`epochs` (the caller's argument `name`) as a non-empty list of epoch numbers whose
     validation predictions `run` recorded."""
     run = with_predictions(run)
-    if isinstance(epochs, str | bytes) or not hasattr(epochs, "__iter__"):
-        raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r}")
-    epochs = list(epochs)
+    epochs = _listed(epochs, name)
     if not epochs:
         raise ValueError(f"{name} must name at least one epoch; it is empty")
     for epoch in epochs:

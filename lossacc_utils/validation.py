@@ -559,11 +559,7 @@ def check_positive(value, name: str) -> float:
 
 def check_seed(value, name: str = "seed") -> int:
     """Check a random seed: a whole number from 0 to 2**32 - 1, as NumPy and Keras take it."""
-    if (
-        isinstance(value, bool | np.bool_)
-        or not isinstance(value, numbers.Integral)
-        or not 0 <= value < 2**32
-    ):
+    if _not_a_number(value) or not isinstance(value, numbers.Integral) or not 0 <= value < 2**32:
         raise ValueError(f"{name} must be a whole number from 0 to 2**32 - 1; got {_shown(value)}")
     return int(value)
 

@@ -18,7 +18,6 @@ last digit otherwise. The pure drawing functions (`draw_explorer_state`,
 from __future__ import annotations
 
 import base64
-import numbers
 from pathlib import Path
 
 import anywidget
@@ -29,7 +28,7 @@ from . import calibration, curves, metrics, plots, scores
 from .contracts import Positive, Real, takes
 from .counterexample import PredictionSet, verdict, with_true_class_probabilities
 from .prose import fixed, percent
-from .runs import with_predictions
+from .runs import recorded_epochs, with_predictions
 from .validation import (
     as_array,
     check_binary_scores,
@@ -409,27 +408,12 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
     """
     run = with_predictions(run, images=True)
     k = check_count(k, "k")
-    if epochs is None:
-        epochs = _default_epochs(run)
-    else:
-        if isinstance(epochs, str) or not isinstance(epochs, list | tuple | range | np.ndarray):
-            raise TypeError(f"epochs must be a list of recorded epochs; got {epochs!r}")
-        for e in epochs:
-            try:
-                run.recorded(e)
-            except (TypeError, ValueError) as error:
-                raise type(error)(f"epochs must hold recorded epochs of the run: {error}") from None
-        epochs = sorted({int(e) for e in epochs})
-        if not epochs:
-            raise ValueError("epochs must name at least one recorded epoch; it is empty")
-    best = curves.plain_summary(run)[
-        "best_epoch"
-    ]  # a clear error if the loss is NaN on every epoch
+    shown = _default_epochs(run) if epochs is None else recorded_epochs(run, epochs)
+    epochs = sorted(set(shown))
+    best = curves.plain_summary(run)["best_epoch"]  # a clear error if the loss is NaN throughout
     if epoch is None:
         epoch = best if best in epochs else epochs[0]
-    elif isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
-        raise TypeError(f"epoch must be a whole number, one of epochs {epochs}; got {epoch!r}")
-    elif epoch not in epochs:
+    elif check_count(epoch, "epoch") not in epochs:
         raise ValueError(f"epoch must be one of epochs {epochs}; got {epoch!r}")
     y = run.y_val
     log_p = np.stack([run.recorded(e) for e in epochs])

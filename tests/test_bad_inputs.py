@@ -315,8 +315,17 @@ NON_FINITE = [("nan", NAN), ("inf", INF), ("-inf", -INF)]
 BAD_REALS = NOT_NUMBERS + NON_FINITE
 BAD_POSITIVES = [*BAD_REALS, ("0", 0), ("-1", -1), ("-1e-308", -1e-308)]
 BAD_FRACTIONS = [*BAD_REALS, ("-0.1", -0.1), ("1.1", 1.1), ("1e308", 1e308)]
-BAD_SEEDS = [("-1", -1), ("1.5", 1.5), ("'0'", "0"), ("True", True), ("nan", NAN)]
+BAD_SEEDS = [
+    ("-1", -1),
+    ("1.5", 1.5),
+    ("'0'", "0"),
+    ("True", True),
+    ("nan", NAN),
+    ("duration", np.timedelta64(1, "s")),  # an integer to NumPy
+]
 # the package takes seeds from 0 to 2**32 - 1, as NumPy and Keras' set_random_seed take them
+#: one epoch where a list of them is asked for: an array of no axis is one number, not a list
+ONE_NUMBER = [("0-d-array", np.array(1))]
 SEEDS_OUT_OF_RANGE = [("2**32", 2**32), ("2**40", 2**40), ("None", None)]
 NOT_ARRAYS = [
     ("None", None),
@@ -1591,7 +1600,7 @@ sweep(
     HIST,
     {"run": RUN},
     "epochs",
-    [("5", 5), ("[]", []), ("[99]", [99]), ("None", None), ("[True]", [True])],
+    [("5", 5), ("[]", []), ("[99]", [99]), ("None", None), ("[True]", [True]), *ONE_NUMBER],
 )
 sweep(HIST, {"run": RUN, "epochs": [1]}, "axes", BAD_AX)
 rejects(
@@ -1751,7 +1760,10 @@ sweep(
     LOSS_ECE,
     {"run": RUN},
     "epochs",
-    [("5", 5), ("[]", []), ("[99]", [99]), ("'1'", "1"), ("[True]", [True]), ("[1.5]", [1.5])],
+    [
+        *[("5", 5), ("[]", []), ("[99]", [99]), ("'1'", "1"), ("[True]", [True])],
+        *[("[1.5]", [1.5]), *ONE_NUMBER],
+    ],
 )
 sweep(LOSS_ECE, {"run": RUN}, "n_bins", bad_counts(1))
 sweep(LOSS_ECE, {"run": RUN}, "ax", BAD_AX)
@@ -1898,8 +1910,8 @@ ALL_NAN = runs.Run(
 sweep(EE, {}, "run", [*BAD_EXPLORED_RUNS, ("no-images", RUN2), ("all-nan-loss", ALL_NAN)])
 sweep(EE, {"run": RUN}, "k", bad_counts(1))
 BAD_EPOCH_LISTS = [("'1'", "1"), ("[]", []), ("[99]", [99]), ("[1.5]", [1.5]), ("[None]", [None])]
-sweep(EE, {"run": RUN}, "epochs", [*BAD_EPOCH_LISTS, ("5", 5)])
-BAD_EPOCHS = [("3", 3), ("'1'", "1"), ("True", True), ("1.0", 1.0)]
+sweep(EE, {"run": RUN}, "epochs", [*BAD_EPOCH_LISTS, ("5", 5), *ONE_NUMBER])
+BAD_EPOCHS = [("3", 3), ("'1'", "1"), ("True", True), ("1.0", 1.0), ("duration", np.timedelta64(2))]
 sweep(EE, {"run": RUN, "epochs": [1, 2]}, "epoch", BAD_EPOCHS)
 answers(EE, "valid", holds(lambda e: e.epochs == [1, 2] and e.epoch == 2), RUN)
 answers(
@@ -2386,7 +2398,12 @@ answers(
 
 RE = runs.recorded_epochs
 rejects(RE, "run=curves-only", "run", CURVES_ONLY, [1])
-sweep(RE, {"run": RUN}, "epochs", [("None", None), ("'12'", "12"), ("empty", []), ("3", [3])])
+sweep(
+    RE,
+    {"run": RUN},
+    "epochs",
+    [("None", None), ("'12'", "12"), ("empty", []), ("3", [3]), *ONE_NUMBER],
+)
 rejects(RE, "epochs=0", "epochs", RUN, [0])
 rejects(RE, "name=steps", "steps", RUN, [3], name="steps")
 answers(RE, "both", holds(lambda e: e == [2, 1]), RUN, (2, np.int64(1)))
@@ -3005,7 +3022,7 @@ sweep(
     runs.epochs_text,
     {},
     "epochs",
-    [("None", None), ("'12'", "12"), ("0", [0]), ("half", [1.5])],
+    [("None", None), ("'12'", "12"), ("0", [0]), ("half", [1.5]), *ONE_NUMBER],
 )
 answers(runs.epochs_text, "gapped", equals("epochs 1, 2 and 4"), (4, 2, 1))
 
