@@ -27,6 +27,7 @@ import traitlets
 from . import calibration, curves, metrics, plots, scores
 from .contracts import Positive, Real, takes
 from .counterexample import PredictionSet, verdict, with_true_class_probabilities
+from .plots.style import drawable
 from .prose import fixed, percent
 from .runs import recorded_epochs, with_predictions
 from .validation import (
@@ -406,7 +407,7 @@ def epoch_explorer(run, epochs=None, k=6, epoch=None):
     `epochs` are the recorded epochs to show (about 30, spread on a log scale, and the best epoch,
     when None); the slider starts at `epoch` (the best epoch, or the first shown).
     """
-    run = with_predictions(run, images=True)
+    run = drawable(with_predictions(run, images=True))
     k = check_count(k, "k")
     shown = _default_epochs(run) if epochs is None else recorded_epochs(run, epochs)
     epochs = sorted(set(shown))

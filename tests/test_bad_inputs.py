@@ -271,6 +271,20 @@ def is_axes(result):
     assert isinstance(result, plt.Axes), f"returned {_short(result)}, not the Axes drawn on"
 
 
+def drawn_without_a_warning(check) -> Callable:
+    """`check`, then the figure of the Axes returned (or of the first of them) drawn with every
+    warning an error: matplotlib computes its limits and ticks as it draws."""
+
+    def drawn(result):
+        check(result)
+        figure = (result if isinstance(result, plt.Axes) else result[0]).figure
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            figure.canvas.draw()
+
+    return drawn
+
+
 def is_widget(result):
     import ipywidgets
 
@@ -3295,6 +3309,70 @@ sweep(
 )
 answers(PLATEAU_PLOT, "fake", holds(lambda axes: len(axes) == 2), [FAKE_RESULTS])
 
+
+# --------------------------------------------------------------------------------------------------
+# curves a figure cannot scale to: beyond LARGEST, matplotlib's limits and ticks overflow
+# --------------------------------------------------------------------------------------------------
+
+
+def _with_curve(run, name, values):
+    """`run` (a `runs.Run`) with its curve `name` replaced by `values`."""
+    return runs.Run(
+        {**run.history, name: values},
+        y_val=run.y_val,
+        x_val=run.x_val,
+        val_log_probabilities=run.val_log_probabilities,
+    )
+
+
+HUGE = [1.1, 1e308, 0.9]
+rejects(PLOT_RUN, "val_loss-of-1e308", "run", {**HISTORY, "val_loss": HUGE})
+rejects(ANSWER, "val_loss-of-1e308", "run", _with_curve(ANSWER_RUN, "val_loss", HUGE))
+rejects(BAND, "val_loss-of-1e308", "runs[1]", [HISTORY, {**HISTORY, "val_loss": HUGE}])
+rejects(LOSS_ECE, "val_loss-of-1e308", "run", _with_curve(RUN, "val_loss", HUGE))
+rejects(EE, "val_loss-of-1e308", "run", _with_curve(RUN, "val_loss", HUGE))
+rejects(
+    SMOOTHING,
+    "val_cross_entropy-of-minus-1e308",
+    "smoothed",
+    RUN2,
+    _with_curve(SMOOTHED, "val_cross_entropy", [1.0, -1e308]),
+)
+rejects(
+    PLATEAU_PLOT,
+    "loss-of-1e308",
+    "experiments[0]['bigger']",
+    [{**FAKE_RESULTS, "bigger": runs.Run({**HISTORY, "loss": HUGE})}],
+)
+for label, big in (("1e300", 1e300), ("1e30", 1e30)):
+    answers(
+        PLOT_RUN,
+        f"val_loss-of-{label}",
+        drawn_without_a_warning(two_panels),
+        {**HISTORY, "val_loss": [1.1, big, 0.9]},
+    )
+# a loss of 0 (every sample certain and right) has no logarithm; 1e-300 to 1e300 is too many
+# powers of ten for matplotlib's log ticks: both on a linear axis
+for label, low, high in (("reaching-0", 0.0, 0.5), ("1e-300-to-1e300", 1e-300, 1e300)):
+    answers(
+        BAND,
+        f"losses-{label}",
+        drawn_without_a_warning(holds(lambda axes: axes[0].get_yscale() == "linear")),
+        [{**HISTORY, "val_loss": [1.1, low, 0.9]}, {**HISTORY, "val_loss": [1.0, 0.5, high]}],
+    )
+answers(
+    BAND,
+    "losses-of-a-few-powers-of-ten",
+    drawn_without_a_warning(holds(lambda axes: axes[0].get_yscale() == "log")),
+    [{**HISTORY, "val_loss": [1.1, 1e-3, 0.9]}, HISTORY],
+)
+# an accuracy of 100% throughout: a scale under it, not the single line 100% to 100%
+answers(
+    ANSWER,
+    "val_accuracy-of-1-throughout",
+    drawn_without_a_warning(holds(lambda axes: axes[0].figure.axes[-1].get_ylim() == (0.9, 1.0))),
+    _with_curve(ANSWER_RUN, "val_accuracy", [1.0, 1.0, 1.0]),
+)
 
 # --------------------------------------------------------------------------------------------------
 # classes of input that once gave a silent wrong answer, or failed inside another library

@@ -27,6 +27,7 @@ from .style import (
     axes_for,
     checked_title,
     curve,
+    drawable,
     drawn_in_house_style,
     label_clear_of,
     mark_epoch,
@@ -249,7 +250,7 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     is computed at each of `epochs` (every recorded epoch when None), the loss drawn at every epoch
     from the first of them to the last. Both are validation curves, so both are dashed.
     """
-    run = with_predictions(run)
+    run = drawable(with_predictions(run))
     epochs = recorded_epochs(run, run.val_log_probabilities if epochs is None else epochs)
     epochs = sorted(set(epochs))  # a curve runs forward in time, in whatever order they came
     n_bins = check_count(n_bins, "n_bins")
@@ -299,8 +300,8 @@ def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
     ECE (with `n_bins` bins) of each run at its last epoch. Each run has one colour. `axes` holds
     two Axes (a new figure when None); returns them.
     """
-    run = with_predictions(run, "run")
-    smoothed = with_predictions(smoothed, "smoothed")
+    run = drawable(with_predictions(run, "run"))
+    smoothed = drawable(with_predictions(smoothed, "smoothed"), "smoothed")
     if "val_cross_entropy" not in smoothed.history:
         raise ValueError(
             "smoothed must be a run trained with label smoothing, whose history holds "

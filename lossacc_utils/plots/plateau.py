@@ -16,6 +16,7 @@ from .style import (
     axes_for,
     checked_title,
     curve,
+    drawable,
     drawn_in_house_style,
     label_clear_of,
     new_axes,
@@ -69,7 +70,7 @@ def _checked_experiment(results, name: str) -> dict:
     if "case" not in results:
         raise ValueError(f"{name} must be what plateau.experiment returns; it lacks ['case']")
     for key in ("run", "bigger"):
-        run = results[key]
+        run = drawable(results[key], f"{name}[{key!r}]")
         for curve_name in _CURVES:
             if curve_name not in run.history:
                 raise ValueError(

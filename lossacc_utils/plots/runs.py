@@ -30,6 +30,7 @@ from .style import (
     axes_for,
     checked_title,
     curve,
+    drawable,
     drawn_in_house_style,
     label_clear_of,
     label_line_end,
@@ -158,7 +159,7 @@ def plot_run(run, axes=None, title=None):
     panel's title says what its validation curve did from the best epoch to the last (after the
     optional `title` line). `axes` holds two Axes (a new figure when None); returns them.
     """
-    run = as_run(run)
+    run = drawable(as_run(run))
     title = checked_title(title)
     summary = curves.summarize(run)
     best, last = summary["best_epoch"], run.epochs
@@ -284,7 +285,7 @@ def plot_answer(run, axes=None):
     `run` is a `runs.Run` that recorded its validation predictions (every epoch, or at least the
     best and the last). `axes` holds two Axes (a new figure when None); returns them.
     """
-    run = with_predictions(run)
+    run = drawable(with_predictions(run))
     loss, accuracy = curves.val_cross_entropy(run), run.val_accuracy  # as the split's, unsmoothed
     summary = curves.plain_summary(run)
     best, last = summary["best_epoch"], run.epochs
@@ -314,7 +315,8 @@ def plot_answer(run, axes=None):
     curve(twin, accuracy, "validation", COLORS["accuracy"], "validation accuracy")
     shown = _finite(accuracy[settled_epoch(accuracy, best, 0.02) - 1 :])
     lowest = float((shown if len(shown) else _finite(accuracy)).min())  # NaN from the best on
-    bottom = max(0.0, np.floor(10 * (lowest - 2 * (1 - lowest))) / 10)
+    # 90% at most: an accuracy of 100% throughout is drawn at the top of a scale, not on a line
+    bottom = min(max(0.0, np.floor(10 * (lowest - 2 * (1 - lowest))) / 10), 0.9)
     twin.set_ylim(bottom, 1.0)
     percent(twin)
     twin.tick_params(axis="y", colors=COLORS["accuracy"], labelsize=12)
@@ -365,13 +367,21 @@ def plot_answer(run, axes=None):
     return axes
 
 
+def _on_a_log_scale(lowest, shown) -> bool:
+    """Whether losses whose lowest values are `lowest` fit a log scale that shows the finite
+    values `shown`: none is 0 (every sample certain and right), which has no logarithm, and those
+    shown span at most 30 powers of ten, beyond which matplotlib's ticks overflow a float."""
+    return bool(np.nanmin(lowest) > 0 and np.log10(shown.max()) - np.log10(shown.min()) <= 30)
+
+
 @drawn_in_house_style
 def plot_seed_band(runs, axes=None):
-    """The validation loss (top, log scale) and accuracy (below) of runs that differ only in
-    their seed: each run a thin line, the range between the lowest and the highest shaded, the
-    median thick and dashed (validation curves). The first run is drawn darker: it is the one the
-    text follows. A thin line marks the epoch of the median's lowest loss. Both panels are scaled
-    to the epochs after the first few (`settled_epoch` of the median), each named in its title.
+    """The validation loss (top, on a log scale unless a run's loss reaches 0 or spans more than
+    30 powers of ten) and accuracy (below) of runs that differ only in their seed: each run a thin
+    line, the range between the lowest and the highest shaded, the median thick and dashed
+    (validation curves). The first run is drawn darker: it is the one the text follows. A thin
+    line marks the epoch of the median's lowest loss. Both panels are scaled to the epochs after
+    the first few (`settled_epoch` of the median), each named in its title.
 
     `runs` is a list of at least two runs of the same length (`runs.Run`, Keras `History` or dicts
     of curves). `axes` holds two Axes (a new figure when None); returns them.
@@ -379,6 +389,8 @@ def plot_seed_band(runs, axes=None):
     from ..uncertainty import seed_band
 
     loss, accuracy = seed_band(runs, "val_loss"), seed_band(runs, "val_accuracy")
+    for i, run in enumerate(runs):
+        drawable(as_run(run), f"runs[{i}]")
     axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
     best = int(np.nanargmin(loss["median"].to_numpy())) + 1
     median_low = float(loss["median"].iloc[best - 1])
@@ -397,10 +409,13 @@ def plot_seed_band(runs, axes=None):
         floor = 0.25 * median_low if ax is axes[0] else 0.02
         start = settled_epoch(median, best, floor)
         shown = band.iloc[start - 1 :][["low", "high"]].to_numpy()
-        if ax is axes[0]:
+        if ax is axes[0] and _on_a_log_scale(band["low"], _finite(shown)):
             log_scale(ax, label, color)
             finite = _finite(shown)
             ax.set_ylim(0.9 * float(finite.min()), 1.1 * float(finite.max()))
+        elif ax is axes[0]:
+            _loss_limits(ax, shown)
+            ax.set_ylabel(label, color=color)
         else:
             _accuracy_limits(ax, shown)
             ax.set_ylabel(label, color=color)

@@ -261,6 +261,21 @@ def checked_title(title) -> str | None:
     return None if title is None else as_written(check_text(title, "title"))
 
 
+def drawable(run, name: str = "run"):
+    """`run` (a `runs.Run`, the caller's `name` for it), once every number of its curves is at
+    most `LARGEST` in size: beyond, the axis limits matplotlib computes from them overflow."""
+    for curve_name in run.history:
+        values = run.curve(curve_name)
+        large = np.abs(values) > LARGEST  # NaN, a diverged epoch, is not
+        if large.any():
+            epoch = int(np.argmax(large)) + 1
+            raise ValueError(
+                f"{name}'s {curve_name} must be at most {LARGEST:g} in size to be drawn; got "
+                f"{values[epoch - 1]} at epoch {epoch}"
+            )
+    return run
+
+
 def curve(ax, values, split: str, color: str, label: str, epochs=None):
     """Draw one curve against its epochs (from 1), in the convention of `LINESTYLES`."""
     epochs = np.arange(1, len(values) + 1) if epochs is None else epochs
