@@ -27,7 +27,7 @@ import traitlets
 from . import calibration, curves, metrics, plots, scores
 from .contracts import Positive, Real, takes
 from .counterexample import PredictionSet, verdict, with_true_class_probabilities
-from .plots.style import drawable
+from .plots.style import FONT_SIZE, drawable
 from .prose import fixed, percent
 from .runs import recorded_epochs, with_predictions
 from .validation import (
@@ -114,11 +114,13 @@ def draw_temperature_state(y_true, logits, temperature, n_bins=15, ax=None, lege
     accuracy (the numbers the temperature explorer shows), with its key unless `legend=False`;
     return the ax."""
     numbers, bins = _temperature_state(y_true, logits, temperature, n_bins)
+    ax = plots.plot_reliability(bins, ax=ax, legend=legend)
     title = (
         f"T = {numbers['temperature']}: NLL {numbers['NLL']}, ECE {numbers['ECE']}, "
         f"accuracy {numbers['accuracy']}"
     )
-    return plots.plot_reliability(bins, ax=ax, title=title, legend=legend)
+    ax.set_title(title, loc="left", fontsize=FONT_SIZE, fontweight="bold")
+    return ax
 
 
 def _temperature_state(y_true, logits, temperature, n_bins):

@@ -3375,6 +3375,88 @@ answers(
 )
 
 # --------------------------------------------------------------------------------------------------
+# a reader's title or name: broken into lines at its figure's width, refused beyond what fits
+# --------------------------------------------------------------------------------------------------
+
+TITLE = "W" * plots.style.MAX_TITLE  # the widest letter
+NAME = ("word " * plots.style.MAX_NAME)[: plots.style.MAX_NAME - 1] + "s"
+
+
+def _named(name):
+    return dataclasses.replace(CASE_2, name=name)
+
+
+def _lines_within_the_figure(result):
+    """Every text of the figure (of the Axes returned, or of the first of them) no wider than it:
+    a wider one squeezes its panels."""
+    figure = (result if isinstance(result, plt.Axes) else result[0]).figure
+    figure.canvas.draw()
+    for text in figure.findobj(plt.Text):
+        if text.get_text() and text.get_visible():
+            assert text.get_window_extent().width <= figure.bbox.width, text.get_text()[:40]
+
+
+LONG_TEXTS = [
+    (POINTS, "title", (XY, [0, 1, 2]), {}),
+    (PLOT_RUN, "title", (HISTORY,), {}),
+    (RELIABILITY, "title", (BINS,), {}),
+    (PPS, "title", (CASE_1, CASE_2), {}),
+    (DRAW, "title", (A, B), {}),
+]
+for function, argument, args, kwargs in LONG_TEXTS:
+    rejects(function, f"{argument}-too-long", argument, *args, **kwargs, **{argument: TITLE + "W"})
+    answers(
+        function,
+        f"{argument}-of-{len(TITLE)}",
+        drawn_without_a_warning(_lines_within_the_figure),
+        *args,
+        **kwargs,
+        **{argument: TITLE},
+    )
+for argument in ("a", "b"):
+    named = {"a": CASE_1, "b": CASE_2, argument: _named(NAME + "s")}
+    rejects(PPS, f"{argument}.name-too-long", f"{argument}.name", **named)
+answers(
+    PPS,
+    "names-of-50",
+    drawn_without_a_warning(_lines_within_the_figure),
+    _named(NAME),
+    _named(NAME.upper()),
+    title=TITLE,
+)
+rejects(SIMPLEX, "a-label-too-long", "points", points={NAME + "s": [0.2, 0.3, 0.5]})
+answers(
+    SIMPLEX,
+    "labels-of-50",
+    drawn_without_a_warning(_lines_within_the_figure),
+    points={NAME: [0.6, 0.3, 0.1], NAME.upper(): [0.2, 0.3, 0.5]},
+)
+rejects(
+    plots.plot_clipping,
+    "a-column-too-long",
+    "frame",
+    CLIP_FRAME.rename(columns=str.upper).assign(**{NAME + "s": [1.0, 0.5, 0.0]}),
+)
+answers(
+    plots.plot_clipping,
+    "columns-of-50",
+    drawn_without_a_warning(_lines_within_the_figure),
+    CLIP_FRAME.assign(**{NAME: [1.0, 0.5, 0.0]}),
+)
+rejects(
+    PLATEAU_PLOT,
+    "a-case-too-long",
+    "experiments[0]['case']",
+    [{**FAKE_RESULTS, "case": NAME + "s"}],
+)
+answers(
+    PLATEAU_PLOT,
+    "a-case-of-50",
+    drawn_without_a_warning(_lines_within_the_figure),
+    [{**FAKE_RESULTS, "case": NAME}],
+)
+
+# --------------------------------------------------------------------------------------------------
 # classes of input that once gave a silent wrong answer, or failed inside another library
 # --------------------------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from .style import (
     curve,
     drawable,
     drawn_in_house_style,
+    fitted,
     label_clear_of,
     mark_epoch,
     new_axes,
@@ -159,7 +160,7 @@ def plot_reliability(bins, ax=None, title=None, legend=True):
     ax.tick_params(labelbottom=False)
     no_spines(ax)
     if title:
-        ax.set_title(title, loc="left")
+        ax.set_title(fitted(title, ax, "title", bold=True), loc="left")
     strip = ax.inset_axes([0, -0.3, 1, 0.22], sharex=ax)
     _make_room_below(ax, STRIP_ROOM)
     strip.bar(centres, count, width=width, color=COLORS["reference"], edgecolor=COLORS["paper"])

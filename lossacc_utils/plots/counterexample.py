@@ -22,10 +22,11 @@ from ..validation import (
 from .style import (
     COLORS,
     LARGEST,
+    MAX_NAME,
     ROW_HEIGHT,
-    as_written,
     checked_title,
     drawn_in_house_style,
+    fitted,
     label_clear_of,
     new_axes,
     no_spines,
@@ -60,9 +61,9 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
     ax.set_xticks(
         centers,
         [
-            f"{as_written(p.name)}\nloss {prose.fixed(p.loss, 3)}\n"
-            f"accuracy {prose.percent(p.accuracy, 0)}"
-            for p in (a, b)
+            f"{fitted(p.name, ax, f'{arg}.name', 0.5, most=MAX_NAME)}\n"
+            f"loss {prose.fixed(p.loss, 3)}\naccuracy {prose.percent(p.accuracy, 0)}"
+            for arg, p in (("a", a), ("b", b))
         ],
     )
     ax.tick_params(axis="x", length=0)
@@ -70,14 +71,15 @@ def plot_prediction_sets(a: PredictionSet, b: PredictionSet, ax=None, title=None
     ax.set_yticks([0, 0.5, 1])
     ax.set_ylabel("p(true class)")
     no_spines(ax)
-    sentence = as_written(verdict(a, b))  # it names the sets
+    sentence = verdict(a, b)  # it names the sets
     if len(sentence) > 36:  # the loss's choice, then the accuracy's, on two lines
         sentence = sentence.replace("; ", ";\n", 1)
+    sentence = fitted(sentence, ax, "a.name and b.name", most=None)  # the names fitted above
     color = COLORS["disagree"] if disagree(a, b) else COLORS["agree"]
     above = ax.set_title(sentence, color=color, loc="left", fontweight="normal")
     if title:
         ax.annotate(
-            title,
+            fitted(title, ax, "title", bold=True),
             (0, 1),
             xycoords=above,
             xytext=(0, 3),
@@ -139,13 +141,12 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
         )
         if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
             raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
-        shown = as_written(str(label))
-        if shown in marked:
+        if str(label) in marked:
             raise ValueError(
                 f"points must have labels that read differently; {label!r} reads as another "
                 f"label does: {str(label)!r}"
             )
-        marked[shown] = probabilities
+        marked[str(label)] = probabilities
     ax = new_axes(ax, 5.6)
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
@@ -189,7 +190,7 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
         left = x < 0.5
         ax.plot(x, y, "o", color=COLORS["ink"], ms=4)
         ax.annotate(  # below the point, out towards the side it lies on
-            label,
+            fitted(label, ax, "points' labels", share=0.45, most=MAX_NAME),
             (x, y),
             xytext=(0.2 if left else 0.8, y - 0.16),
             ha="center",

@@ -13,9 +13,10 @@ from ..validation import check_column, check_columns, check_real
 from .style import (
     COLORS,
     LARGEST,
+    MAX_NAME,
     ROW_HEIGHT,
-    as_written,
     drawn_in_house_style,
+    fitted,
     new_axes,
     no_spines,
 )
@@ -52,7 +53,7 @@ def plot_clipping(frame, ax=None):
     for (column, values), (style, color, width) in zip(
         frame.drop(columns="p_true").items(), styles * len(frame.columns), strict=False
     ):
-        label = as_written(str(column))
+        label = fitted(column, ax, "frame's column names", share=0.6, most=MAX_NAME)
         ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=label)
     floor = -np.log(1e-7)
     ax.axhline(floor, color=COLORS["reference"], lw=0.8, ls=":")

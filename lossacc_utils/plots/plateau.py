@@ -11,13 +11,14 @@ from ..validation import (
 from .runs import settled_epoch
 from .style import (
     COLORS,
+    MAX_NAME,
     ROW_HEIGHT,
-    as_written,
     axes_for,
     checked_title,
     curve,
     drawable,
     drawn_in_house_style,
+    fitted,
     label_clear_of,
     new_axes,
     no_spines,
@@ -52,7 +53,7 @@ def plot_points(x, y, ax=None, title=None):
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
-        ax.set_title(title, loc="left")
+        ax.set_title(fitted(title, ax, "title", bold=True), loc="left")
     return ax
 
 
@@ -140,7 +141,9 @@ def plot_plateau(experiments, axes=None):
         top = float(later.max()) if len(later) else float(finite.max())
         bottom = min(0.0, float(finite.min()))
         left.set_ylim(1.1 * bottom, 1.1 * top if top > 0 else 0.1 * abs(bottom))
-        left.set_title(as_written(results["case"]), loc="left")
+        name = f"experiments[{row}]['case']"
+        case = fitted(results["case"], left, name, 1.0, bold=True, most=MAX_NAME)  # its panel
+        left.set_title(case, loc="left")
         at_top = bottom >= 0  # where the curves are not: above them, or below zero's line
         left.annotate(
             "planned end",

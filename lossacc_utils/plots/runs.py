@@ -32,6 +32,7 @@ from .style import (
     curve,
     drawable,
     drawn_in_house_style,
+    fitted,
     label_clear_of,
     label_line_end,
     log_scale,
@@ -195,8 +196,10 @@ def plot_run(run, axes=None, title=None):
         f"Validation accuracy {prose.percent(summary['val_accuracy_at_best'], 1)} → "
         f"{prose.percent(summary['final_val_accuracy'], 1)}",
     )
+    if title:
+        sentences = (f"{fitted(title, top, 'title', bold=True)}\n{sentences[0]}", sentences[1])
     for ax, sentence in zip((top, bottom), sentences, strict=True):
-        ax.set_title(sentence if ax is bottom or not title else f"{title}\n{sentence}", loc="left")
+        ax.set_title(sentence, loc="left")
     for ax, quantity in ((top, "loss"), (bottom, "accuracy")):  # once the panels are laid out
         _end_labels(
             ax,

@@ -33,6 +33,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import is_color_like
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
 
 from ..validation import (
@@ -258,7 +259,62 @@ def as_written(text: str) -> str:
 
 
 def checked_title(title) -> str | None:
-    return None if title is None else as_written(check_text(title, "title"))
+    """A reader's `title` (None for none), checked to be text; `fitted` writes it."""
+    return None if title is None else check_text(title, "title")
+
+
+#: The most characters of a reader's title, and of a name (a prediction set's, a point's, a
+#: column's, a case's), that a figure writes: broken into lines at the figure's width, no more
+#: leave the panels room in every figure of the book.
+MAX_TITLE = 100
+MAX_NAME = 50
+
+
+def fitted(text: str, ax, name: str, share=None, bold: bool = False, most=MAX_TITLE) -> str:
+    """`text`, a reader's title or name (the caller's argument `name`) of at most `most`
+    characters (None: any number), ready to be written on `ax` at `FONT_SIZE`: broken into lines
+    (at its spaces, and inside a word wider than a line) that fit from the panel's left edge to the
+    figure's right, where a title starts and may run, or in a share `share` of the panel's width;
+    and written as it is (`as_written`). Unbroken, a text wider than its figure squeezes the panels
+    out of the layout."""
+    text = str(text)
+    if most is not None and len(text) > most:
+        raise ValueError(
+            f"{name} must be at most {most} characters, to fit in its figure; got {len(text):,} "
+            f"({text[:30]!r}...)"
+        )
+    figure, box = ax.figure, ax.get_position()
+    left, width = box.x0 * figure.get_figwidth(), box.width * figure.get_figwidth()
+    if ax.get_aspect() != "auto":  # a panel of equal scales is a square centred in its box
+        side = min(width, box.height * figure.get_figheight())
+        left, width = left + (width - side) / 2, side
+    room = (figure.get_figwidth() - left if share is None else share * width) * figure.dpi
+    renderer = figure.canvas.get_renderer()
+    font = FontProperties(size=FONT_SIZE, weight="bold" if bold else "normal")
+
+    def too_wide(line: str) -> bool:
+        return renderer.get_text_width_height_descent(line, font, ismath=False)[0] > room
+
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            joined = f"{line} {word}" if line else word
+            if not too_wide(joined):
+                line = joined
+                continue
+            if line:
+                lines.append(line)
+            while len(word) > 1 and too_wide(word):  # as much of it as fits, then the rest
+                fits, wide = 1, len(word)
+                while wide - fits > 1:
+                    middle = (fits + wide) // 2
+                    fits, wide = (fits, middle) if too_wide(word[:middle]) else (middle, wide)
+                lines.append(word[:fits])
+                word = word[fits:]
+            line = word
+        lines.append(line)
+    return as_written("\n".join(lines))
 
 
 def drawable(run, name: str = "run"):
