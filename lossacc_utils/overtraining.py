@@ -31,8 +31,7 @@ from .validation import (
     check_fraction,
     check_label_noise,
     check_model_size,
-    check_positive,
-    check_real,
+    check_rate,
     check_seed,
 )
 
@@ -300,9 +299,7 @@ def _checked_config(overrides) -> dict:
     for name in ("label_noise", "val_label_noise", "label_smoothing"):
         config[name] = check_fraction(config[name], name)
     config["dropout"] = _check_dropout(config["dropout"])
-    config["weight_decay"] = check_real(config["weight_decay"], "weight_decay")
-    if config["weight_decay"] < 0:
-        raise ValueError(f"weight_decay must be at least 0; got {config['weight_decay']}")
+    config["weight_decay"] = check_rate(config["weight_decay"], "weight_decay", positive=False)
     for name in ("label_noise", "val_label_noise"):  # the true label must stay the likeliest
         check_label_noise(config[name], n_classes, name)
     if config["label_noise"] and config["val_label_noise"]:
@@ -310,7 +307,7 @@ def _checked_config(overrides) -> dict:
             "give label_noise (training and validation labels) or val_label_noise (validation "
             f"labels only), not both; got {config['label_noise']} and {config['val_label_noise']}"
         )
-    config["learning_rate"] = check_positive(config["learning_rate"], "learning_rate")
+    config["learning_rate"] = check_rate(config["learning_rate"], "learning_rate")
     data.check_split_sizes(config["dataset"], config["n_train"], config["n_val"], config["n_test"])
     return config
 
@@ -385,6 +382,21 @@ class _Report(keras.callbacks.Callback):
             workers.report_line(line)
 
 
+def _check_finite(history: dict, recorded: dict, config: dict) -> None:
+    """Refuse a run that diverged, its weights grown beyond float32: at some epoch its training
+    loss is not a number, or its validation predictions are no log-probabilities."""
+    losses = np.asarray(history["loss"], dtype=float)
+    bad = [int(e) for e in np.flatnonzero(~np.isfinite(losses)) + 1]
+    bad += [epoch for epoch, log_p in recorded.items() if not np.isfinite(log_p).all()]
+    if bad:
+        raise ValueError(
+            f"the run diverged at epoch {min(bad)}: its weights outgrew float32 (a training loss "
+            f"of {losses[min(bad) - 1]}); a smaller learning_rate (it is "
+            f"{config['learning_rate']}) or weight_decay ({config['weight_decay']}) keeps them "
+            "finite"
+        )
+
+
 def _train(seed, config, fingerprint="", log_every=0) -> Run:
     """Train the run `run_overtraining` describes, from a checked `config` (without `log_every`).
 
@@ -400,10 +412,16 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     report = _Report(log_every, config["epochs"])
     start = time.perf_counter()
     # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
+    stop = keras.callbacks.TerminateOnNaN()  # a loss of NaN or infinity: the run diverged
     history = model.fit(
-        train, epochs=config["epochs"], shuffle=False, verbose=0, callbacks=[validation, report]
+        train,
+        epochs=config["epochs"],
+        shuffle=False,
+        verbose=0,
+        callbacks=[validation, report, stop],
     )
     seconds = time.perf_counter() - start
+    _check_finite(history.history, validation.val_log_probabilities, config)
     return Run(
         history=history.history,
         y_val=y_val,

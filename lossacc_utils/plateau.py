@@ -50,7 +50,7 @@ from .validation import (
     check_fraction,
     check_label_noise,
     check_model_size,
-    check_positive,
+    check_rate,
     check_real,
     check_seed,
     check_text,
@@ -214,7 +214,7 @@ def train(
     """
     config = {
         "hidden": _hidden(hidden),
-        "learning_rate": check_positive(learning_rate, "learning_rate"),
+        "learning_rate": check_rate(learning_rate, "learning_rate"),
         "twist": check_real(twist, "twist"),
         "label_noise": check_fraction(label_noise, "label_noise"),
         "epochs": check_count(epochs, "epochs", high=MAX_EPOCHS),

@@ -26,6 +26,7 @@ from .validation import (
     check_fraction,
     check_model_inputs,
     check_model_size,
+    check_rate,
     check_real,
     check_seed,
 )
@@ -76,10 +77,8 @@ def tiny_classifier(
         raise ValueError("dropout must be below 1; got 1")
     if dropout and not hidden:  # dropout follows the hidden layer: without one it would be lost
         raise ValueError(f"dropout needs a hidden layer (hidden > 0); got dropout {dropout:g}")
-    for name, value in (("l2", l2), ("learning_rate", learning_rate)):
-        if check_real(value, name) < 0:  # a learning rate of 0 freezes the weights: allowed
-            raise ValueError(f"{name} must be a non-negative number; got {value!r}")
-    l2, learning_rate = float(l2), float(learning_rate)
+    l2 = check_rate(l2, "l2", positive=False)
+    learning_rate = check_rate(learning_rate, "learning_rate", positive=False)  # 0: frozen
     seed = check_seed(seed)
     regularizer = keras.regularizers.L2(l2) if l2 else None
     init = iter(range(seed * 10, seed * 10 + 10))

@@ -42,6 +42,7 @@ __all__ = [
     "check_positive",
     "check_positive_rows",
     "check_probabilities",
+    "check_rate",
     "check_real",
     "check_same_shape",
     "check_seed",
@@ -554,6 +555,22 @@ def check_positive(value, name: str) -> float:
     value = check_real(value, name)
     if value <= 0:
         raise ValueError(f"{name} must be positive; got {value}")
+    return value
+
+
+def check_rate(value, name: str, positive: bool = True) -> float:
+    """Check a learning rate, a penalty or a decay, which Keras holds in float32: a finite number
+    above 0 (with `positive`; else from 0) that float32 holds as itself, at most its largest number
+    and, unless 0, at least its smallest normal one (a CPU takes a smaller one for 0)."""
+    value = check_real(value, name)
+    low, high = float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max)
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"{name} must be {'positive' if positive else 'at least 0'}; got {value}")
+    if value > high or 0 < value < low:
+        raise ValueError(
+            f"{name} must be from {low:.3g} to {high:.3g}{'' if positive else ', or 0'}, the "
+            f"numbers float32 holds, as Keras computes in it; got {value}"
+        )
     return value
 
 

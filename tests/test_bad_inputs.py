@@ -328,6 +328,8 @@ NOT_NUMBERS = [
 NON_FINITE = [("nan", NAN), ("inf", INF), ("-inf", -INF)]
 BAD_REALS = NOT_NUMBERS + NON_FINITE
 BAD_POSITIVES = [*BAD_REALS, ("0", 0), ("-1", -1), ("-1e-308", -1e-308)]
+#: a learning rate or a penalty Keras cannot hold in float32: infinite there, or zero on a CPU
+BEYOND_FLOAT32 = [("1e39", 1e39), ("1e-40", 1e-40), ("1e-50", 1e-50)]
 BAD_FRACTIONS = [*BAD_REALS, ("-0.1", -0.1), ("1.1", 1.1), ("1e308", 1e308)]
 BAD_SEEDS = [
     ("-1", -1),
@@ -2127,8 +2129,8 @@ sweep(TINY, {}, "n_features", bad_counts(1))
 sweep(TINY, {}, "n_classes", bad_counts(2))
 sweep(TINY, {}, "hidden", bad_counts(0))
 sweep(TINY, {"hidden": 4}, "dropout", [*BAD_FRACTIONS, ("1", 1)])
-sweep(TINY, {}, "l2", [*BAD_REALS, ("-1", -1)])
-sweep(TINY, {}, "learning_rate", [*BAD_REALS, ("-1", -1)])
+sweep(TINY, {}, "l2", [*BAD_REALS, ("-1", -1), *BEYOND_FLOAT32])
+sweep(TINY, {}, "learning_rate", [*BAD_REALS, ("-1", -1), *BEYOND_FLOAT32])
 sweep(TINY, {}, "seed", BAD_SEEDS + SEEDS_OUT_OF_RANGE)
 
 
@@ -2356,10 +2358,15 @@ sweep(RUN_OT, TINY_RUN, "width", [("0", 0), ("2.5", 2.5), ("True", True), ("None
 for setting in ("record_every", "log_every"):
     sweep(RUN_OT, TINY_RUN, setting, [("-1", -1), ("2.5", 2.5), ("True", True), ("None", None)])
 sweep(RUN_OT, TINY_RUN, "dropout", [*BAD_FRACTIONS, ("1", 1)])
-sweep(RUN_OT, TINY_RUN, "weight_decay", [("-1", -1), ("nan", NAN), ("None", None), ("'a'", "a")])
+sweep(
+    RUN_OT,
+    TINY_RUN,
+    "weight_decay",
+    [("-1", -1), ("nan", NAN), ("None", None), ("'a'", "a"), *BEYOND_FLOAT32],
+)
 sweep(RUN_OT, TINY_RUN, "label_noise", [*BAD_FRACTIONS, ("1", 1)])
 sweep(RUN_OT, TINY_RUN, "label_smoothing", BAD_FRACTIONS)
-sweep(RUN_OT, TINY_RUN, "learning_rate", BAD_POSITIVES)
+sweep(RUN_OT, TINY_RUN, "learning_rate", [*BAD_POSITIVES, *BEYOND_FLOAT32])
 sweep(RUN_OT, TINY_RUN, "val_label_noise", [*BAD_FRACTIONS, ("1", 1)])
 # with 10 classes, 9/10 of the labels moved leaves the true one only tied: refused before training
 for setting in ("label_noise", "val_label_noise"):
@@ -2885,6 +2892,18 @@ answers(V.check_count, "10**30", equals(10**30), 10**30, "count")
 sweep(V.check_positive, {"name": "temperature"}, "value", BAD_POSITIVES, "temperature")
 answers(V.check_positive, "1e-308", equals(1e-308), 1e-308, "temperature")
 sweep(V.check_seed, {}, "value", BAD_SEEDS + SEEDS_OUT_OF_RANGE, "seed")
+sweep(
+    V.check_rate,
+    {"name": "learning_rate"},
+    "value",
+    [*BAD_POSITIVES, *BEYOND_FLOAT32],
+    "learning_rate",
+)
+for label, value in [*BAD_REALS, ("-1", -1), *BEYOND_FLOAT32]:  # where 0 is allowed
+    rejects(V.check_rate, f"value={label}-or-0", "l2", value, "l2", positive=False)
+answers(V.check_rate, "0-allowed", equals(0.0), 0, "l2", positive=False)
+for label, value in (("float32-max", float(np.finfo(np.float32).max)), ("float32-tiny", 1.2e-38)):
+    answers(V.check_rate, label, equals(value), value, "learning_rate")
 answers(V.check_seed, "2**32-1", equals(2**32 - 1), np.uint32(2**32 - 1))
 sweep(
     V.check_text, {"name": "label"}, "value", [("''", ""), ("'  '", "  "), ("None", None)], "label"
@@ -3080,7 +3099,7 @@ answers(MLP, "linear", holds(lambda m: m.count_params() == 9), ())
 
 TRAIN = plateau.train
 sweep(TRAIN, {}, "hidden", [("None", None), ("(0,)", (0,))])
-sweep(TRAIN, {}, "learning_rate", BAD_POSITIVES)
+sweep(TRAIN, {}, "learning_rate", [*BAD_POSITIVES, *BEYOND_FLOAT32])
 sweep(TRAIN, {}, "twist", BAD_REALS)
 sweep(TRAIN, {}, "label_noise", [*BAD_FRACTIONS, ("0.7", 0.7)])
 sweep(TRAIN, {}, "epochs", bad_counts(1))

@@ -238,11 +238,24 @@ def test_run_overtraining_prints_progress_when_asked(capsys):
     assert lines == [lines[0]] and lines[0].startswith("epoch    2/4  val_loss")
 
 
+@pytest.mark.trains
+def test_a_run_that_diverges_is_refused_naming_its_learning_rate():
+    """A learning rate float32 holds, but far too large: the weights overflow in the first epoch,
+    and Keras' logged loss is NaN or infinite. Training stops there, and the error says why."""
+    with pytest.raises(
+        ValueError, match=r"diverged at epoch 1: .* a smaller learning_rate \(it is 1"
+    ):
+        overtraining.run_overtraining(seed=0, n_train=64, n_val=32, epochs=3, learning_rate=1e8)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"epochs": 0}, "epochs must be"),
         ({"learning_rate": -1}, "learning_rate must be positive"),
+        ({"learning_rate": 1e39}, "learning_rate must be from 1.18e-38 to 3.4e"),
+        ({"learning_rate": 1e-40}, "the numbers float32 holds"),
+        ({"weight_decay": 1e39}, "weight_decay must be from .* or 0"),
         ({"label_noise": 1.5}, r"label_noise must be in \[0, 1\]"),
         ({"colour": "red"}, "unknown settings"),
         ({"dataset": "cifar10"}, "dataset must be one of"),
