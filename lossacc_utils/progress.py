@@ -86,6 +86,11 @@ def epoch_line(
         raise ValueError(f"epoch must be at most epochs ({epochs}); got {epoch}")
     every = check_count(every, "every", low=0)
     val_loss, val_accuracy = _number(val_loss, "val_loss"), _number(val_accuracy, "val_accuracy")
+    if not (np.isnan(val_accuracy) or 0 <= val_accuracy <= 1):
+        raise ValueError(
+            f"val_accuracy must be a share from 0 to 1 (or NaN, a diverged run's); got "
+            f"{val_accuracy}"
+        )
     seconds = _seconds(seconds, "seconds")
     if not every or epoch % every or epoch == epochs:
         return None

@@ -30,7 +30,7 @@ def readable(value, digits: int = 2) -> str:
     """`value` to `digits` significant digits, as Python's `g` format rounds it, with a power of
     ten written as one ("3.2 × 10⁻⁵", or "10⁻⁵" when the digits are a lone 1) instead of Python's
     "3.2e-05"."""
-    value = check_real(value, "value")
+    value = check_real(value, "value") + 0.0  # -0.0 is 0.0, as a browser writes it
     digits = check_count(digits, "digits", high=17, why=" (a float holds 17 significant digits)")
     text = f"{value:.{digits}g}"
     if "e" not in text:

@@ -2721,6 +2721,7 @@ for value, digits, text in [
     (0.05, 2, "0.05"),
     (123456.0, 3, "1.23 × 10⁵"),
     (0.0, 2, "0"),
+    (-0.0, 2, "0"),  # as the explorers' script writes it
 ]:
     answers(prose.readable, f"{value!r}:{digits}", equals(text), value, digits)
 for shown in (prose.fixed, prose.percent):
@@ -3811,6 +3812,19 @@ sweep(
     {**EPOCH_LINE, "epoch": 1},
     "val_loss",
     [("10**400", 10**400), ("'1'", "1")],
+)
+sweep(
+    progress.epoch_line,
+    {**EPOCH_LINE, "epoch": 1},
+    "val_accuracy",
+    [("inf", math.inf), ("1.5", 1.5), ("-0.1", -0.1), ("'1'", "1")],
+)
+answers(
+    progress.epoch_line,
+    "val_accuracy=nan",
+    holds(lambda line: "val_accuracy nan" in line),
+    1,
+    **{**EPOCH_LINE, "val_accuracy": math.nan},
 )
 answers(
     progress.epoch_line,
