@@ -283,7 +283,10 @@ def fitted(text: str, ax, name: str, share=None, bold: bool = False, most=MAX_TI
             f"{name} must be at most {most} characters, to fit in its figure; got {len(text):,} "
             f"({text[:30]!r}...)"
         )
-    figure, box = ax.figure, ax.get_position()
+    figure = ax.figure
+    if figure.get_layout_engine() is not None:  # where the panel will be, once laid out
+        figure.get_layout_engine().execute(figure)
+    box = ax.get_position()
     left, width = box.x0 * figure.get_figwidth(), box.width * figure.get_figwidth()
     if ax.get_aspect() != "auto":  # a panel of equal scales is a square centred in its box
         side = min(width, box.height * figure.get_figheight())
