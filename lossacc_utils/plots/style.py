@@ -264,8 +264,8 @@ def checked_title(title) -> str | None:
 
 
 #: The most characters of a reader's title, and of a name (a prediction set's, a point's, a
-#: column's, a case's), that a figure writes: broken into lines at the figure's width, no more
-#: leave the panels room in every figure of the book.
+#: column's, a case's), that a figure writes: broken into lines at the figure's width, that many
+#: still leave the panels room in every figure of the book, even in the widest letter.
 MAX_TITLE = 100
 MAX_NAME = 50
 
