@@ -261,7 +261,7 @@ def imbalanced(n_samples=100, majority_share=0.9) -> tuple[PredictionSet, Predic
     if 2 * n_apples < n_samples:  # the base rate would predict 'pear'
         raise ValueError(
             f"majority_share must give the apples at least half of the {n_samples} samples, so "
-            f"that both models predict 'apple'; got {share} ({n_apples} apples)"
+            f"that both models predict 'apple'; got {share}, which rounds to {n_apples} apples"
         )
     y_true = np.r_[np.zeros(n_apples, dtype=int), np.ones(n_samples - n_apples, dtype=int)]
     rate = n_apples / n_samples

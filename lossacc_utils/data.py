@@ -364,9 +364,10 @@ def load_split(dataset="digits", n_train=300, n_val=500, n_test=None, seed=0, pa
 def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0):
     """Labels of a rare class and a classifier's scores for it, as a detector would produce them.
 
-    Returns (y, scores): y is 1 for the rare class (`minority_share` of the samples, the
-    pears among the apples), 0 otherwise; scores are sigmoid(z), with z drawn from a normal
-    distribution centred at +separation/2 for the rare class and -separation/2 for the rest.
+    Returns (y, scores): y is 1 for the rare class (`minority_share` of the samples, rounded to
+    a whole number of them but at least one: the pears among the apples), 0 otherwise; scores
+    are sigmoid(z), with z drawn from a normal distribution centred at +separation/2 for the rare
+    class and -separation/2 for the rest.
     """
     n_samples = check_count(n_samples, "n_samples", low=2, high=MAX_ENTRIES // 4)
     minority_share = check_fraction(minority_share, "minority_share")
@@ -378,7 +379,8 @@ def imbalanced_scores(n_samples=1000, minority_share=0.1, separation=2.0, seed=0
     if 2 * n_rare > n_samples:
         raise ValueError(
             f"minority_share must leave the rare class at most half of the {n_samples} samples "
-            f"(the common class the rest); got {minority_share} ({n_rare} rare samples)"
+            f"(the common class the rest); got {minority_share}, which rounds to {n_rare} rare "
+            "samples"
         )
     y = np.r_[np.zeros(n_samples - n_rare, dtype="int64"), np.ones(n_rare, dtype="int64")]
     z = rng.normal(size=n_samples) + np.where(y == 1, separation / 2, -separation / 2)

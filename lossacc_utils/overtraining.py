@@ -382,15 +382,25 @@ class _Report(keras.callbacks.Callback):
             workers.report_line(line)
 
 
-def _check_finite(history: dict, recorded: dict, config: dict) -> None:
-    """Refuse a run that diverged, its weights grown beyond float32: at some epoch its training
-    loss is not a number, or its validation predictions are no log-probabilities."""
+class _StopWhenDiverged(keras.callbacks.Callback):
+    """Stop training after the first batch whose loss is NaN or infinite, as Keras'
+    `TerminateOnNaN` does, without its printed line: `_check_finite` says what happened."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            self.model.stop_training = True
+
+
+def _check_finite(history: dict, recorded: dict, name: str, config: dict) -> None:
+    """Refuse the run `name` if it diverged, its weights grown beyond float32: at some epoch its
+    training loss is not a number, or its validation predictions are no log-probabilities."""
     losses = np.asarray(history["loss"], dtype=float)
     bad = [int(e) for e in np.flatnonzero(~np.isfinite(losses)) + 1]
     bad += [epoch for epoch, log_p in recorded.items() if not np.isfinite(log_p).all()]
     if bad:
         raise ValueError(
-            f"the run diverged at epoch {min(bad)}: its weights outgrew float32 (a training loss "
+            f"{name} diverged at epoch {min(bad)}: its weights outgrew float32 (a training loss "
             f"of {losses[min(bad) - 1]}); a smaller learning_rate (it is "
             f"{config['learning_rate']}) or weight_decay ({config['weight_decay']}) keeps them "
             "finite"
@@ -412,16 +422,15 @@ def _train(seed, config, fingerprint="", log_every=0) -> Run:
     report = _Report(log_every, config["epochs"])
     start = time.perf_counter()
     # shuffle=False: the training pipeline reshuffles itself every epoch, from the seed
-    stop = keras.callbacks.TerminateOnNaN()  # a loss of NaN or infinity: the run diverged
     history = model.fit(
         train,
         epochs=config["epochs"],
         shuffle=False,
         verbose=0,
-        callbacks=[validation, report, stop],
+        callbacks=[validation, report, _StopWhenDiverged()],
     )
     seconds = time.perf_counter() - start
-    _check_finite(history.history, validation.val_log_probabilities, config)
+    _check_finite(history.history, validation.val_log_probabilities, _name(seed, config), config)
     return Run(
         history=history.history,
         y_val=y_val,

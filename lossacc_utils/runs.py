@@ -360,11 +360,11 @@ class Run:
 
 def _listed(epochs, name: str) -> list:
     """`epochs` (the caller's argument `name`) as a list: a list, a mapping's keys, any iterable
-    but a text, or an array of at least one axis (a 0-d array is one number, not a list)."""
+    but a text, or an array of one axis (a 0-d array is one number, a DataFrame a table)."""
     if (
-        isinstance(epochs, str | bytes)
+        isinstance(epochs, str | bytes | bytearray)
         or not hasattr(epochs, "__iter__")
-        or (isinstance(epochs, np.ndarray) and epochs.ndim == 0)
+        or getattr(epochs, "ndim", 1) != 1  # one number (a 0-d array), or a table of them
     ):
         raise TypeError(f"{name} must be a list of epoch numbers; got {epochs!r:.80}")
     return list(epochs)

@@ -11,6 +11,7 @@ import contextlib
 import math
 import numbers
 import os
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -582,13 +583,17 @@ def check_seed(value, name: str = "seed") -> int:
 
 
 def check_text(value, name: str) -> str:
-    """Check a non-empty string, such as a name shown in a table or a spreadsheet, of printable
-    characters (a control character such as a bell cannot be written to a spreadsheet)."""
+    """Check a non-empty string, such as a name shown in a table, a figure or a spreadsheet, of
+    printable characters and spaces (a no-break space too): no control character such as a bell or
+    a tab, which a spreadsheet cannot hold and a font has no glyph for, nor a line break or an
+    invisible format character."""
     if not isinstance(value, str) or not value.strip():
         raise TypeError(f"{name} must be a non-empty string; got {value!r}")
-    if not value.isprintable():
+    hidden = [c for c in value if not (c.isprintable() or unicodedata.category(c) == "Zs")]
+    if hidden:
         raise ValueError(
-            f"{name} must be printable text, without control characters; got {value!r}"
+            f"{name} must be printable text, without control, line-breaking or format "
+            f"characters; got {value!r}, which holds {hidden[0]!r}"
         )
     return value
 

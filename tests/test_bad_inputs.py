@@ -2910,6 +2910,15 @@ sweep(
     V.check_text, {"name": "label"}, "value", [("''", ""), ("'  '", "  "), ("None", None)], "label"
 )
 answers(V.check_text, "'=1+1'", equals("=1+1"), "=1+1", "label")
+# no control, line-breaking or invisible format character; a no-break space is a space
+for label, value in (
+    ("tab", "a\tb"),
+    ("line-separator", "a\u2028b"),
+    ("zero-width-joiner", "a\u200db"),
+):
+    rejects(V.check_text, label, "label", value, "label")
+for label, value in (("no-break-space", "95\u00a0%"), ("narrow-no-break-space", "a\u202fb")):
+    answers(V.check_text, label, equals(value), value, "label")
 sweep(
     V.check_names,
     {"name": "class_names", "count": 3},
@@ -3386,6 +3395,40 @@ answers(
     drawn_without_a_warning(holds(lambda axes: axes[0].get_yscale() == "log")),
     [{**HISTORY, "val_loss": [1.1, 1e-3, 0.9]}, HISTORY],
 )
+# what no figure of a run draws: an accuracy that is no share, a loss below 0 (but the plateau's,
+# which draws it as it is), a band over one epoch
+rejects(PLOT_RUN, "val_accuracy-of-1.5", "run", {**HISTORY, "val_accuracy": [0.5, 1.5, 0.8]})
+rejects(BAND, "val_accuracy-of-minus-1", "runs[0]", [{**HISTORY, "val_accuracy": [-1.0] * 3}] * 2)
+rejects(BAND, "val_loss-of-minus-1", "runs[0]", [{**HISTORY, "val_loss": [1.0, -1.0, 0.5]}] * 2)
+rejects(BAND, "one-epoch", "runs", [{k: v[:1] for k, v in HISTORY.items()}] * 2)
+rejects(ANSWER, "val_accuracy-of-1.5", "run", _with_curve(ANSWER_RUN, "val_accuracy", [1.5] * 3))
+rejects(
+    SMOOTHING, "val_loss-of-minus-1", "run", _with_curve(RUN2, "val_loss", [1.0, -1.0]), SMOOTHED
+)
+rejects(
+    PLATEAU_PLOT,
+    "val_accuracy-of-2",
+    "experiments[0]['run']",
+    [{**FAKE_RESULTS, "run": runs.Run({**HISTORY, "val_accuracy": [2.0] * 3})}],
+)
+answers(
+    PLATEAU_PLOT,
+    "a-loss-below-0",
+    drawn_without_a_warning(holds(lambda axes: axes[0].get_ylim()[0] < 0)),
+    [{**FAKE_RESULTS, "run": runs.Run({**HISTORY, "val_loss": [1.0, -0.5, 0.2]})}],
+)
+# a loss of 0 throughout (every sample certain and right): a scale above it
+CERTAIN_LOG_P = np.where(np.eye(3)[Y_VAL] == 1, 0.0, -800.0)
+answers(
+    ANSWER,
+    "val_loss-of-0-throughout",
+    drawn_without_a_warning(holds(lambda axes: axes[0].get_ylim() == (0.0, 1.0))),
+    runs.Run(
+        {"val_loss": [0.0] * 3, "val_accuracy": [1.0] * 3},
+        y_val=Y_VAL,
+        val_log_probabilities={epoch: CERTAIN_LOG_P for epoch in (1, 2, 3)},
+    ),
+)
 # an accuracy of 100% throughout: a scale under it, not the single line 100% to 100%
 answers(
     ANSWER,
@@ -3445,6 +3488,12 @@ answers(
     title=TITLE,
 )
 rejects(SIMPLEX, "a-label-too-long", "points", points={NAME + "s": [0.2, 0.3, 0.5]})
+for label, points in (
+    ("labels-alike-but-a-space", {"1": [0.6, 0.3, 0.1], " 1": [0.2, 0.3, 0.5]}),
+    ("a-label-of-spaces", {"  ": [0.6, 0.3, 0.1]}),
+    ("a-label-with-a-tab", {"a\tb": [0.6, 0.3, 0.1]}),
+):
+    rejects(SIMPLEX, label, "points", points=points)
 answers(
     SIMPLEX,
     "labels-of-50",
@@ -3455,8 +3504,21 @@ rejects(
     plots.plot_clipping,
     "a-column-too-long",
     "frame",
-    CLIP_FRAME.rename(columns=str.upper).assign(**{NAME + "s": [1.0, 0.5, 0.0]}),
+    CLIP_FRAME.assign(**{NAME + "s": [1.0, 0.5, 0.0]}),
 )
+for label, frame in (
+    (
+        "columns-alike",
+        CLIP_FRAME.assign(**{"1": [1.0, 0.5, 0.0]}).rename(columns={"from probabilities": 1}),
+    ),
+    ("a-column-of-spaces", CLIP_FRAME.rename(columns={"from probabilities": "  "})),
+    ("a-column-with-a-return", CLIP_FRAME.rename(columns={"from probabilities": "a\rb"})),
+    (
+        "multi-index-columns",
+        CLIP_FRAME.set_axis(pd.MultiIndex.from_tuples([("p_true", ""), ("a", "b")]), axis=1),
+    ),
+):
+    rejects(plots.plot_clipping, label, "frame", frame)
 answers(
     plots.plot_clipping,
     "columns-of-50",

@@ -34,6 +34,7 @@ from .style import (
     mark_epoch,
     new_axes,
     no_spines,
+    renderer_of,
 )
 
 __all__ = [
@@ -283,7 +284,7 @@ def plot_loss_and_ece(run, epochs=None, n_bins=15, ax=None):
     # the loss first, then the ECE beside it
     lines = [(ax, span, loss), (right, epochs, ece)]
     first = label_clear_of(ax, span[0], "loss", COLORS["loss"], lines, "left", "below")
-    end = first.get_window_extent(ax.figure.canvas.get_renderer()).x1 + ax.figure.dpi / 6
+    end = first.get_window_extent(renderer_of(ax.figure)).x1 + ax.figure.dpi / 6
     beside = float(ax.transData.inverted().transform((end, 0))[0])
     label_clear_of(right, beside, "ECE", COLORS["ece"], lines[::-1], "left", "below")
     return ax

@@ -25,6 +25,7 @@ from .style import (
     MAX_NAME,
     ROW_HEIGHT,
     checked_title,
+    distinct_names,
     drawn_in_house_style,
     fitted,
     label_clear_of,
@@ -135,18 +136,14 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
     if points is not None and not isinstance(points, Mapping):
         raise TypeError(f"points must map labels to predictions; got {type(points).__name__}")
     marked = {}
-    for label, probabilities in (points or {}).items():
+    labels = distinct_names(points or {}, "points' labels")
+    for (label, probabilities), text in zip((points or {}).items(), labels, strict=True):
         probabilities = check_probabilities(
             as_array(probabilities, f"points[{label!r}]"), f"points[{label!r}]"
         )
         if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
             raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
-        if str(label) in marked:
-            raise ValueError(
-                f"points must have labels that read differently; {label!r} reads as another "
-                f"label does: {str(label)!r}"
-            )
-        marked[str(label)] = probabilities
+        marked[text] = probabilities
     ax = new_axes(ax, 5.6)
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]

@@ -15,6 +15,7 @@ from .style import (
     LARGEST,
     MAX_NAME,
     ROW_HEIGHT,
+    distinct_names,
     drawn_in_house_style,
     fitted,
     new_axes,
@@ -39,6 +40,9 @@ def plot_clipping(frame, ax=None):
         )
     if frame.empty:
         raise ValueError("frame must have at least one row; it is empty")
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise ValueError("frame must have plain column names, one per way of computing the loss")
+    names = distinct_names(frame.columns.drop("p_true"), "frame's column names")
     # probabilities above 0: the x axis is logarithmic
     p_true = check_column(frame, "p_true", "frame", high=1)
     if (p_true <= 0).any():
@@ -50,10 +54,10 @@ def plot_clipping(frame, ax=None):
         check_column(frame, column, "frame")
     ax = new_axes(ax, ROW_HEIGHT + 0.8)
     styles = [("-", COLORS["loss"], 2.5), ("--", COLORS["second_run"], 2)]
-    for (column, values), (style, color, width) in zip(
-        frame.drop(columns="p_true").items(), styles * len(frame.columns), strict=False
+    for (_, values), text, (style, color, width) in zip(
+        frame.drop(columns="p_true").items(), names, styles * len(names), strict=False
     ):
-        label = fitted(column, ax, "frame's column names", share=0.6, most=MAX_NAME)
+        label = fitted(text, ax, "frame's column names", share=0.6, most=MAX_NAME)
         ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=label)
     floor = -np.log(1e-7)
     ax.axhline(floor, color=COLORS["reference"], lw=0.8, ls=":")

@@ -71,7 +71,7 @@ def _checked_experiment(results, name: str) -> dict:
     if "case" not in results:
         raise ValueError(f"{name} must be what plateau.experiment returns; it lacks ['case']")
     for key in ("run", "bigger"):
-        run = drawable(results[key], f"{name}[{key!r}]")
+        run = drawable(results[key], f"{name}[{key!r}]", negative_losses=True)  # drawn as they are
         for curve_name in _CURVES:
             if curve_name not in run.history:
                 raise ValueError(

@@ -164,11 +164,6 @@ def plot_run(run, axes=None, title=None):
     title = checked_title(title)
     summary = curves.summarize(run)
     best, last = summary["best_epoch"], run.epochs
-    for name in ("accuracy", "val_accuracy"):
-        values = run.curve(name)
-        outside = values[(values < 0) | (values > 1)]  # NaN, a diverged epoch, is neither
-        if len(outside):
-            raise ValueError(f"run's {name} must be shares from 0 to 1; got {outside[0]}")
     axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
     top, bottom = axes[0], axes[1]
     for ax, quantity, floor in (
@@ -312,7 +307,7 @@ def plot_answer(run, axes=None):
     # the loss in the lower part of the panel, the accuracy above it, so that the two never cross
     start = settled_epoch(loss, best, 0.25 * summary["best_val_loss"])
     shown = _finite(loss[start - 1 :])
-    left.set_ylim(0, 1.7 * float(shown.max()))
+    left.set_ylim(0, 1.7 * float(shown.max()) or 1.0)  # a loss of 0 throughout: from 0 to 1
     left.tick_params(axis="y", colors=COLORS["loss"])
     twin = left.twinx()
     curve(twin, accuracy, "validation", COLORS["accuracy"], "validation accuracy")
@@ -394,6 +389,8 @@ def plot_seed_band(runs, axes=None):
     loss, accuracy = seed_band(runs, "val_loss"), seed_band(runs, "val_accuracy")
     for i, run in enumerate(runs):
         drawable(as_run(run), f"runs[{i}]")
+    if len(loss) < 2:
+        raise ValueError(f"runs must have at least 2 epochs, a band over epochs; got {len(loss)}")
     axes = axes_for(axes, 2, (2, 1), height=2 * ROW_HEIGHT, sharex=True)
     best = int(np.nanargmin(loss["median"].to_numpy())) + 1
     median_low = float(loss["median"].iloc[best - 1])

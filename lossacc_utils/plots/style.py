@@ -32,6 +32,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import is_color_like
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
@@ -258,6 +259,16 @@ def as_written(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def renderer_of(figure):
+    """What measures the texts of `figure` as it draws them: its canvas's renderer, or for a
+    canvas that has none to lend (a figure made without pyplot, or for an SVG or a PDF), Agg's at
+    the figure's size and resolution."""
+    if hasattr(figure.canvas, "get_renderer"):
+        return figure.canvas.get_renderer()
+    width, height = figure.bbox.size
+    return RendererAgg(int(width), int(height), figure.dpi)
+
+
 def checked_title(title) -> str | None:
     """A reader's `title` (None for none), checked to be text; `fitted` writes it."""
     return None if title is None else check_text(title, "title")
@@ -270,13 +281,12 @@ MAX_TITLE = 100
 MAX_NAME = 50
 
 
-def fitted(text: str, ax, name: str, share=None, bold: bool = False, most=MAX_TITLE) -> str:
+def fitted(text: str, ax, name: str, share=1.0, bold: bool = False, most=MAX_TITLE) -> str:
     """`text`, a reader's title or name (the caller's argument `name`) of at most `most`
     characters (None: any number), ready to be written on `ax` at `FONT_SIZE`: broken into lines
-    (at its spaces, and inside a word wider than a line) that fit from the panel's left edge to the
-    figure's right, where a title starts and may run, or in a share `share` of the panel's width;
-    and written as it is (`as_written`). Unbroken, a text wider than its figure squeezes the panels
-    out of the layout."""
+    (at its spaces, and inside a word wider than a line) that fit in a share `share` of the panel's
+    width, and written as it is (`as_written`). Unbroken, a text wider than its panel widens the
+    panel's margin in the layout and squeezes the panels beside it."""
     text = str(text)
     if most is not None and len(text) > most:
         raise ValueError(
@@ -287,12 +297,11 @@ def fitted(text: str, ax, name: str, share=None, bold: bool = False, most=MAX_TI
     if figure.get_layout_engine() is not None:  # where the panel will be, once laid out
         figure.get_layout_engine().execute(figure)
     box = ax.get_position()
-    left, width = box.x0 * figure.get_figwidth(), box.width * figure.get_figwidth()
-    if ax.get_aspect() != "auto":  # a panel of equal scales is a square centred in its box
-        side = min(width, box.height * figure.get_figheight())
-        left, width = left + (width - side) / 2, side
-    room = (figure.get_figwidth() - left if share is None else share * width) * figure.dpi
-    renderer = figure.canvas.get_renderer()
+    width = box.width * figure.get_figwidth()
+    if ax.get_aspect() != "auto":  # a panel of equal scales is a square in its box
+        width = min(width, box.height * figure.get_figheight())
+    room = share * width * figure.dpi
+    renderer = renderer_of(figure)
     font = FontProperties(size=FONT_SIZE, weight="bold" if bold else "normal")
 
     def too_wide(line: str) -> bool:
@@ -300,6 +309,9 @@ def fitted(text: str, ax, name: str, share=None, bold: bool = False, most=MAX_TI
 
     lines = []
     for paragraph in text.split("\n"):
+        if not too_wide(paragraph):  # as it is, its spaces too
+            lines.append(paragraph)
+            continue
         line = ""
         for word in paragraph.split(" "):
             joined = f"{line} {word}" if line else word
@@ -320,18 +332,47 @@ def fitted(text: str, ax, name: str, share=None, bold: bool = False, most=MAX_TI
     return as_written("\n".join(lines))
 
 
-def drawable(run, name: str = "run"):
-    """`run` (a `runs.Run`, the caller's `name` for it), once every number of its curves is at
-    most `LARGEST` in size: beyond, the axis limits matplotlib computes from them overflow."""
+def distinct_names(names, name: str) -> list[str]:
+    """The labels or column names `names` (which the caller's argument `name` holds) as the texts
+    a figure writes: each printable (`check_text`), and each reading differently from the others,
+    its spaces counted as one, so that none hides another."""
+    texts, seen = [], {}
+    for given in names:
+        text = check_text(str(given), f"each of {name}")
+        key = " ".join(text.split())
+        if key in seen:
+            raise ValueError(
+                f"{name} must read differently from each other; {given!r} reads as "
+                f"{seen[key]!r} does"
+            )
+        seen[key] = given
+        texts.append(text)
+    return texts
+
+
+def drawable(run, name: str = "run", negative_losses: bool = False):
+    """`run` (a `runs.Run`, the caller's `name` for it), once its curves are what a figure of it
+    can draw: every number at most `LARGEST` in size (beyond, the axis limits matplotlib computes
+    overflow), its accuracies shares from 0 to 1 and, unless `negative_losses`, its losses (the
+    curves named "loss" and "...cross_entropy") at least 0. NaN, a diverged epoch, is drawn as a
+    gap."""
+
+    def refuse(values, bad, what):
+        epoch = int(np.argmax(bad)) + 1
+        raise ValueError(
+            f"{name}'s {curve_name} must be {what}; got {values[epoch - 1]} at epoch {epoch}"
+        )
+
     for curve_name in run.history:
         values = run.curve(curve_name)
-        large = np.abs(values) > LARGEST  # NaN, a diverged epoch, is not
-        if large.any():
-            epoch = int(np.argmax(large)) + 1
-            raise ValueError(
-                f"{name}'s {curve_name} must be at most {LARGEST:g} in size to be drawn; got "
-                f"{values[epoch - 1]} at epoch {epoch}"
-            )
+        with np.errstate(invalid="ignore"):  # NaN compares as False
+            if (np.abs(values) > LARGEST).any():
+                refuse(values, np.abs(values) > LARGEST, f"at most {LARGEST:g} in size to be drawn")
+            if curve_name.endswith("accuracy") and ((values < 0) | (values > 1)).any():
+                refuse(values, (values < 0) | (values > 1), "shares from 0 to 1")
+            loss = curve_name.endswith(("loss", "cross_entropy"))
+            if loss and not negative_losses and (values < 0).any():
+                refuse(values, values < 0, "losses, at least 0, as a cross-entropy is")
     return run
 
 
@@ -484,7 +525,7 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
         raise TypeError(f"{placed[0]} is decided by label_clear_of; leave it out of its kwargs")
     figure = ax.figure
     figure.draw_without_rendering()
-    renderer = figure.canvas.get_renderer()
+    renderer = renderer_of(figure)
     dpi_pad = pad * figure.dpi / 72
     nudge = {"right": -2, "left": 2, "center": 0}[ha]
     note = ax.annotate(  # measured where it is drawn: inside the axes
