@@ -3411,6 +3411,14 @@ rejects(
     "experiments[0]['run']",
     [{**FAKE_RESULTS, "run": runs.Run({**HISTORY, "val_accuracy": [2.0] * 3})}],
 )
+# a notebook's panels too small for a figure's text: matplotlib's layout would give up, warning
+rejects(
+    PLATEAU_PLOT,
+    "two-experiments-in-one-row",
+    "axes",
+    [FAKE_RESULTS, FAKE_RESULTS],
+    axes=Lazy(lambda _: plots.subplots(1, 4)[1], "plots.subplots(1, 4)"),
+)
 answers(
     PLATEAU_PLOT,
     "a-loss-below-0",

@@ -27,7 +27,9 @@ per run. Curves are named by labels written beside them rather than by a legend 
 from __future__ import annotations
 
 import functools
+import inspect
 import math
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -35,6 +37,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import is_color_like
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
 from ..validation import (
@@ -208,6 +211,8 @@ def drawn_in_house_style(function):
     then every tick label and axis label of the figures it drew on set to `FONT_SIZE`, since those
     may have been made before (in the axes a notebook passed in) or are made later (at draw)."""
 
+    given = "axes" if "axes" in inspect.signature(function).parameters else "ax"
+
     @functools.wraps(function)
     def drawing(*args, **kwargs):
         with plt.rc_context(RC):
@@ -219,9 +224,32 @@ def drawn_in_house_style(function):
                 ax.yaxis.label.set_fontsize(FONT_SIZE)
                 for title in (ax.title, ax._left_title, ax._right_title):
                     title.set_fontsize(max(title.get_fontsize(), FONT_SIZE))
+            _check_room(figure, given)
         return result
 
     return drawing
+
+
+def laid_out(figure) -> bool:
+    """Lay out `figure` as its layout engine will when it is drawn (if it has one), to measure
+    where its panels will be; return whether the panels found room. Matplotlib's warning that
+    they did not is left to `drawn_in_house_style`, which turns it into a clear error."""
+    if figure.get_layout_engine() is None:
+        return True
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.get_layout_engine().execute(figure)
+    return not any("collapsed to zero" in str(warning.message) for warning in caught)
+
+
+def _check_room(figure, given: str) -> None:
+    """Refuse `figure`, naming the argument `given` that brought its panels, if laid out its
+    panels find no room: a notebook's axes too small for a figure's text."""
+    if isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine) and not laid_out(figure):
+        raise ValueError(
+            f"{given} must leave this figure room: laid out, its panels are too small for its "
+            "text; give each panel more room, or the figure fewer panels"
+        )
 
 
 def new_axes(ax, height, width=WIDTH):
@@ -294,8 +322,7 @@ def fitted(text: str, ax, name: str, share=1.0, bold: bool = False, most=MAX_TIT
             f"({text[:30]!r}...)"
         )
     figure = ax.figure
-    if figure.get_layout_engine() is not None:  # where the panel will be, once laid out
-        figure.get_layout_engine().execute(figure)
+    laid_out(figure)  # where the panel will be
     box = ax.get_position()
     width = box.width * figure.get_figwidth()
     if ax.get_aspect() != "auto":  # a panel of equal scales is a square in its box
@@ -524,7 +551,9 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     if placed:
         raise TypeError(f"{placed[0]} is decided by label_clear_of; leave it out of its kwargs")
     figure = ax.figure
-    figure.draw_without_rendering()
+    with warnings.catch_warnings():  # a layout without room: refused once the figure is drawn
+        warnings.filterwarnings("ignore", "constrained_layout not applied")
+        figure.draw_without_rendering()
     renderer = renderer_of(figure)
     dpi_pad = pad * figure.dpi / 72
     nudge = {"right": -2, "left": 2, "center": 0}[ha]
