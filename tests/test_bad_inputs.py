@@ -3502,6 +3502,14 @@ for label, points in (
     ("a-label-with-a-tab", {"a\tb": [0.6, 0.3, 0.1]}),
 ):
     rejects(SIMPLEX, label, "points", points=points)
+answers(  # a line break of the reader's, kept: the book's labels have them
+    SIMPLEX,
+    "a-label-on-two-lines",
+    drawn_without_a_warning(
+        holds(lambda ax: "sample 3\n(wrong)" in [t.get_text() for t in ax.texts])
+    ),
+    points={"sample 3\n(wrong)": [0.3, 0.5, 0.2]},
+)
 answers(
     SIMPLEX,
     "labels-of-50",

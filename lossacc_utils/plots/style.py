@@ -361,12 +361,13 @@ def fitted(text: str, ax, name: str, share=1.0, bold: bool = False, most=MAX_TIT
 
 def distinct_names(names, name: str) -> list[str]:
     """The labels or column names `names` (which the caller's argument `name` holds) as the texts
-    a figure writes: each printable (`check_text`), and each reading differently from the others,
-    its spaces counted as one, so that none hides another."""
+    a figure writes: each printable (`check_text`) but for the line breaks it may hold, and each
+    reading differently from the others, its spaces counted as one, so that none hides another."""
     texts, seen = [], {}
     for given in names:
-        text = check_text(str(given), f"each of {name}")
-        key = " ".join(text.split())
+        text = str(given)
+        check_text(text.replace("\n", " "), f"each of {name}")
+        key = "\n".join(" ".join(line.split()) for line in text.split("\n"))
         if key in seen:
             raise ValueError(
                 f"{name} must read differently from each other; {given!r} reads as "
