@@ -34,7 +34,7 @@ def _seconds(value, name: str) -> float:
     seconds = check_real(value, name)
     if seconds < 0:
         raise ValueError(f"{name} must be a duration of at least 0 seconds; got {seconds}")
-    return seconds
+    return seconds + 0.0  # -0.0 is 0.0
 
 
 def _number(value, name: str) -> float:
@@ -85,7 +85,8 @@ def epoch_line(
     if epoch > epochs:
         raise ValueError(f"epoch must be at most epochs ({epochs}); got {epoch}")
     every = check_count(every, "every", low=0)
-    val_loss, val_accuracy = _number(val_loss, "val_loss"), _number(val_accuracy, "val_accuracy")
+    val_loss = _number(val_loss, "val_loss") + 0.0  # -0.0 is 0.0
+    val_accuracy = _number(val_accuracy, "val_accuracy") + 0.0
     if not (np.isnan(val_accuracy) or 0 <= val_accuracy <= 1):
         raise ValueError(
             f"val_accuracy must be a share from 0 to 1 (or NaN, a diverged run's); got "

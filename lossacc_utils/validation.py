@@ -538,11 +538,11 @@ def check_label_noise(label_noise, n_classes: int, name: str = "label_noise") ->
     """Check a share of labels replaced by another class drawn evenly among the other
     `n_classes - 1`: the true class must stay the likeliest label, so the share must be below
     (n_classes - 1) / n_classes. At that share the true class only ties with each other class
-    (in floats, within rounding: 2/3 written as 0.6666666666666666 ties too)."""
+    (in floats, within a few of their last bits: 2/3 written as 0.6666666666666666 ties too)."""
     label_noise = check_fraction(label_noise, name)
     n_classes = check_count(n_classes, "n_classes", low=2)
     bound = (n_classes - 1) / n_classes
-    if label_noise >= bound or math.isclose(label_noise, bound, rel_tol=1e-12):
+    if label_noise >= bound or math.isclose(label_noise, bound, rel_tol=4 * 2**-52):
         raise ValueError(
             f"{name} must be below {n_classes - 1}/{n_classes} = {bound:.6g} with {n_classes} "
             f"classes, so that the true class stays the likeliest label (at {n_classes - 1}/"

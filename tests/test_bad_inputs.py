@@ -3555,6 +3555,72 @@ answers(
 )
 
 # --------------------------------------------------------------------------------------------------
+# a notebook's axes a figure cannot draw on as it intends, and figures with no room for their text
+# --------------------------------------------------------------------------------------------------
+
+
+def _subfigure_axes(_):
+    return plt.figure(layout="constrained").subfigures(2, 1)[0].subplots()
+
+
+def _equal_axes(_):
+    ax = plt.subplots()[1]
+    ax.set_aspect("equal")
+    return ax
+
+
+rejects(RELIABILITY, "ax-of-a-subfigure", "ax", BINS, ax=Lazy(_subfigure_axes, "subfigure"))
+rejects(
+    plots.plot_along_line, "ax-of-equal-scales", "ax", ALONG_FRAME, ax=Lazy(_equal_axes, "equal")
+)
+rejects(
+    plots.plot_epoch_losses,
+    "losses-below-0",
+    "table",
+    EPOCH_TABLE.assign(**{"loss before the step": [-1.0, -0.8, -0.6]}),
+    0.5,
+)
+rejects(SIMPLEX, "ax-a-twin", "ax", ax=Lazy(lambda _: plt.subplots()[1].twinx(), "ax.twinx()"))
+rejects(
+    BAND,
+    "axes-of-equal-scales",
+    "axes",
+    [HISTORY, HISTORY],
+    axes=Lazy(lambda tmp: [_equal_axes(tmp), _equal_axes(tmp)], "equal"),
+)
+rejects(
+    SMOOTHING,
+    "axes-too-small",
+    "axes",
+    RUN2,
+    SMOOTHED,
+    axes=Lazy(lambda _: plots.subplots(1, 2)[1], "plots.subplots(1, 2)"),
+)
+MANY_COLUMNS = CLIP_FRAME.assign(**{f"way {i}": [1.0, 0.5, 0.0] for i in range(20)})
+rejects(plots.plot_clipping, "too-many-columns-for-its-figure", "frame", MANY_COLUMNS)
+rejects(plots.plot_clipping, "a-loss-below-0", "frame", CLIP_FRAME.assign(x=[-1.0, -2.0, -3.0]))
+rejects(plots.plot_clipping, "a-loss-of-1.7e308", "frame", CLIP_FRAME.assign(x=[1.7e308, 1.0, 0.0]))
+rejects(PLATEAU_PLOT, "51-experiments", "experiments", [FAKE_RESULTS] * 51)
+rejects(
+    SIMPLEX,
+    "labels-alike-once-normalised",
+    "points",
+    points={"caf\u00e9": [0.6, 0.3, 0.1], "cafe\u0301": [0.2, 0.3, 0.5]},
+)
+answers(
+    progress.epoch_line,
+    "negative-zeros",
+    equals("epoch    1/3  val_loss 0.0000  val_accuracy 0.0000  (0.0 s)"),
+    1,
+    1,
+    3,
+    -0.0,
+    -0.0,
+    -0.0,
+)
+answers(plateau.bayes_accuracy, "a-hair-below-the-tie", close_to(0.5), 0.4999999999999, 2)
+
+# --------------------------------------------------------------------------------------------------
 # classes of input that once gave a silent wrong answer, or failed inside another library
 # --------------------------------------------------------------------------------------------------
 

@@ -144,7 +144,7 @@ def plot_simplex(loss_level=1.0, points=None, ax=None):
         if probabilities.shape != (3,) or not np.isclose(probabilities.sum(), 1):
             raise ValueError(f"points[{label!r}] must be 3 probabilities summing to 1")
         marked[text] = probabilities
-    ax = new_axes(ax, 5.6)
+    ax = new_axes(ax, 5.6, equal_scales=True)
     third = 1 / 3
     correct = [[1, 0, 0], [0.5, 0.5, 0], [third, third, third], [0.5, 0, 0.5]]
     ax.add_patch(

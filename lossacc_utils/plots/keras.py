@@ -51,7 +51,7 @@ def plot_clipping(frame, ax=None):
             f"{p_true.min():g}"
         )
     for column in frame.columns.drop("p_true"):
-        check_column(frame, column, "frame")
+        check_column(frame, column, "frame", low=0, high=LARGEST)
     ax = new_axes(ax, ROW_HEIGHT + 0.8)
     styles = [("-", COLORS["loss"], 2.5), ("--", COLORS["second_run"], 2)]
     for (_, values), text, (style, color, width) in zip(
@@ -188,7 +188,7 @@ def plot_epoch_losses(table, loss_after, ax=None):
     if (sizes != np.round(sizes)).any():
         raise ValueError("table['batch size'] must hold whole numbers of samples")
     for column in ("loss before the step", "running mean"):  # NaN: training diverged
-        check_column(table, column, "table", high=LARGEST)
+        check_column(table, column, "table", low=0, high=LARGEST)
     index = table.index
     if not (pd.api.types.is_integer_dtype(index.dtype) or pd.api.types.is_float_dtype(index.dtype)):
         raise TypeError(f"table's index must number the batches; got dtype {index.dtype}")

@@ -12,6 +12,7 @@ from .runs import settled_epoch
 from .style import (
     COLORS,
     MAX_NAME,
+    MAX_PANELS,
     ROW_HEIGHT,
     axes_for,
     checked_title,
@@ -47,7 +48,7 @@ def plot_points(x, y, ax=None, title=None):
         )
     y = check_class_indices(y, np.broadcast_to(0.0, (len(y), colours)), "y")
     title = checked_title(title)
-    ax = new_axes(ax, 3.6, width=3.4)
+    ax = new_axes(ax, 3.6, width=3.4, equal_scales=True)
     ax.scatter(x[:, 0], x[:, 1], c=[COLORS[f"class_{c}"] for c in y], s=6, lw=0)
     ax.set_aspect("equal")
     ax.set_xticks([])
@@ -110,6 +111,11 @@ def plot_plateau(experiments, axes=None):
         )
     if not experiments:
         raise ValueError("experiments must hold at least one experiment; it is empty")
+    if len(experiments) > MAX_PANELS // 2:  # two panels each
+        raise ValueError(
+            f"experiments must hold at most {MAX_PANELS // 2}, two panels each, the most panels "
+            f"a figure holds; got {len(experiments)}"
+        )
     experiments = [
         _checked_experiment(results, f"experiments[{i}]") for i, results in enumerate(experiments)
     ]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import unicodedata
 import warnings
 
 import matplotlib.pyplot as plt
@@ -36,6 +37,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import is_color_like
+from matplotlib.figure import SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter
@@ -211,12 +213,17 @@ def drawn_in_house_style(function):
     then every tick label and axis label of the figures it drew on set to `FONT_SIZE`, since those
     may have been made before (in the axes a notebook passed in) or are made later (at draw)."""
 
-    given = "axes" if "axes" in inspect.signature(function).parameters else "ax"
+    signature = inspect.signature(function)
+    panels = "axes" if "axes" in signature.parameters else "ax"
 
     @functools.wraps(function)
     def drawing(*args, **kwargs):
         with plt.rc_context(RC):
             result = function(*args, **kwargs)
+        arguments = signature.bind(*args, **kwargs).arguments
+        given = panels
+        if arguments.get(panels) is None:  # the figure's own panels: its text is to blame
+            given = " and ".join(name for name in arguments if name != panels)
         for figure in {id(ax.figure): ax.figure for ax in np.ravel(result)}.values():
             for ax in figure.axes:
                 ax.tick_params(which="both", labelsize=FONT_SIZE)
@@ -242,39 +249,81 @@ def laid_out(figure) -> bool:
     return not any("collapsed to zero" in str(warning.message) for warning in caught)
 
 
+#: The smallest panel a figure is drawn in, laid out, in inches: one that shows its curves.
+MIN_PANEL = 0.5
+
+
 def _check_room(figure, given: str) -> None:
-    """Refuse `figure`, naming the argument `given` that brought its panels, if laid out its
-    panels find no room: a notebook's axes too small for a figure's text."""
-    if isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine) and not laid_out(figure):
+    """Refuse `figure` if, laid out as it will be drawn (twice: the second layout starts from the
+    first's), a panel finds no room or less than `MIN_PANEL` inches a side: a notebook's axes too
+    small for a figure's text, or a figure given more text than its panels leave room for. The
+    error names `given`, the arguments that brought the panels or the text."""
+    if not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine):
+        return
+    room = laid_out(figure) and laid_out(figure)
+    for ax in figure.axes if room else ():
+        box = ax.get_position()
+        width, height = box.width * figure.get_figwidth(), box.height * figure.get_figheight()
+        room = room and min(width, height) >= MIN_PANEL
+    if not room:
         raise ValueError(
             f"{given} must leave this figure room: laid out, its panels are too small for its "
-            "text; give each panel more room, or the figure fewer panels"
+            "text; give each panel more room, the figure fewer panels, or it shorter names"
         )
 
 
-def new_axes(ax, height, width=WIDTH):
-    """`ax`, checked, or the axes of a new figure `width` wide and `height` inches high."""
+def new_axes(ax, height, width=WIDTH, equal_scales=False):
+    """`ax`, checked (`check_axes`), or the axes of a new figure `width` wide and `height` inches
+    high."""
     if ax is None:
         _, ax = subplots(height=height, width=width)
     elif not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
-    elif ax.name != "rectilinear":  # the figures draw on x and y axes, not on a globe or a cube
-        raise TypeError(f"ax must be a plain matplotlib Axes of x and y; got a {ax.name} one")
+    else:
+        check_axes(ax, "ax", equal_scales)
     return ax
 
 
 def axes_for(axes, count: int, shape=None, height=None, **kwargs) -> np.ndarray:
-    """`axes` as a flat array of at least `count` Axes, or a new figure of `shape` (rows,
-    columns) panels, one row of `count` when None."""
+    """`axes` as a flat array of at least `count` Axes, each checked (`check_axes`), or a new
+    figure of `shape` (rows, columns) panels, one row of `count` when None."""
     if axes is None:
         rows, columns = (1, count) if shape is None else shape
         _, axes = subplots(rows, columns, height=height, **kwargs)
+        return np.ravel(axes)
     flat = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
-    if not all(isinstance(ax, Axes) and ax.name == "rectilinear" for ax in flat):
+    if not all(isinstance(ax, Axes) for ax in flat):
         raise TypeError("axes must be plain matplotlib Axes of x and y (an array of them) or None")
+    for ax in flat:
+        check_axes(ax, "axes")
     if len(flat) < count:
         raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
     return flat
+
+
+def check_axes(ax, name: str, equal_scales: bool = False) -> None:
+    """Check that a notebook's `ax` (its argument `name`) is one a figure can draw on as it
+    intends: x and y axes (not a globe or a cube), in a figure (not a subfigure, whose layout the
+    figure cannot measure), with free scales (an aspect fixed beforehand overrides the limits the
+    figure sets); and, for a figure of `equal_scales`, sharing neither axis with another panel
+    (matplotlib would keep equal scales by moving the limits instead)."""
+    if ax.name != "rectilinear":
+        raise TypeError(f"{name} must be a plain matplotlib Axes of x and y; got a {ax.name} one")
+    if isinstance(ax.figure, SubFigure):
+        raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
+    if ax.get_aspect() != "auto":
+        raise ValueError(
+            f"{name} must have free scales (aspect 'auto'), for the figure's limits to hold; got "
+            f"aspect {ax.get_aspect()!r}"
+        )
+    shared = len(ax.get_shared_x_axes().get_siblings(ax)) + len(
+        ax.get_shared_y_axes().get_siblings(ax)
+    )
+    if equal_scales and shared > 2:
+        raise ValueError(
+            f"{name} must share no axis with another panel (a twin, or sharex/sharey): this "
+            "figure draws with equal scales, which matplotlib would keep by moving its limits"
+        )
 
 
 def as_written(text: str) -> str:
@@ -303,8 +352,10 @@ def checked_title(title) -> str | None:
 
 
 #: The most characters of a reader's title, and of a name (a prediction set's, a point's, a
-#: column's, a case's), that a figure writes: broken into lines at the figure's width, that many
-#: still leave the panels room in every figure of the book, even in the widest letter.
+#: column's, a case's), that a figure writes, broken into lines at its panel's width: at the
+#: figure's own size, that many in ordinary words leave its panels room. Where they would not
+#: (in the widest letters, or a notebook's smaller panels), the figure is refused by
+#: `drawn_in_house_style`, naming what to change.
 MAX_TITLE = 100
 MAX_NAME = 50
 
@@ -367,7 +418,8 @@ def distinct_names(names, name: str) -> list[str]:
     for given in names:
         text = str(given)
         check_text(text.replace("\n", " "), f"each of {name}")
-        key = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+        shown = unicodedata.normalize("NFC", text)  # "e" and a combining accent read as "é"
+        key = "\n".join(" ".join(line.split()) for line in shown.split("\n"))
         if key in seen:
             raise ValueError(
                 f"{name} must read differently from each other; {given!r} reads as "
@@ -554,6 +606,7 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     figure = ax.figure
     with warnings.catch_warnings():  # a layout without room: refused once the figure is drawn
         warnings.filterwarnings("ignore", "constrained_layout not applied")
+        warnings.filterwarnings("ignore", "Tight layout not applied")
         figure.draw_without_rendering()
     renderer = renderer_of(figure)
     dpi_pad = pad * figure.dpi / 72
