@@ -3596,6 +3596,53 @@ rejects(
     SMOOTHED,
     axes=Lazy(lambda _: plots.subplots(1, 2)[1], "plots.subplots(1, 2)"),
 )
+
+
+def _fixed(setting):
+    def make(_):
+        ax = plt.subplots()[1]
+        setting(ax)
+        return ax
+
+    return Lazy(make, "fixed")
+
+
+def _removed(_):
+    ax = plt.subplots()[1]
+    ax.remove()
+    return ax
+
+
+def _beside_a_colorbar(_):
+    fig, axes = plots.subplots(1, 2)
+    fig.colorbar(axes[1].imshow(np.eye(3)), ax=axes[1])
+    return axes[0]
+
+
+for label, setting in (
+    ("log-scale", lambda ax: ax.set_yscale("log")),
+    ("limits-set", lambda ax: ax.set_ylim(5, 6)),
+    ("inverted", lambda ax: ax.invert_yaxis()),
+):
+    rejects(RELIABILITY, f"ax-{label}", "ax", BINS, ax=_fixed(setting))
+rejects(RELIABILITY, "ax-removed", "ax", BINS, ax=Lazy(_removed, "removed"))
+rejects(
+    PLOT_RUN,
+    "axes-sharing-y",
+    "axes",
+    HISTORY,
+    axes=Lazy(lambda _: plots.subplots(2, 1, sharey=True)[1], "sharey"),
+)
+answers(  # the room check looks at the figure's own panels, not a colorbar beside them
+    RELIABILITY,
+    "ax-beside-a-colorbar",
+    drawn_without_a_warning(is_axes),
+    BINS,
+    ax=Lazy(_beside_a_colorbar, "beside a colorbar"),
+)
+answers(  # points spread 10 to 1: a long, low panel of equal scales, as the data are
+    POINTS, "points-spread-10-to-1", drawn_without_a_warning(is_axes), [[0, 0], [10, 1]], [0, 1]
+)
 MANY_COLUMNS = CLIP_FRAME.assign(**{f"way {i}": [1.0, 0.5, 0.0] for i in range(20)})
 rejects(plots.plot_clipping, "too-many-columns-for-its-figure", "frame", MANY_COLUMNS)
 rejects(plots.plot_clipping, "a-loss-below-0", "frame", CLIP_FRAME.assign(x=[-1.0, -2.0, -3.0]))

@@ -493,7 +493,7 @@ def plot_true_class_histograms(run, epochs, axes=None):
         axes = np.atleast_1d(grid).ravel()
         for ax in axes[len(epochs) :]:
             ax.axis("off")
-    axes = axes_for(axes, len(epochs))
+    axes = axes_for(axes, len(epochs), own_y=False)  # counts on one scale
     y = run.y_val
     bins = np.linspace(0, 1, 11)
     for ax, epoch in zip(axes, epochs, strict=False):

@@ -231,7 +231,8 @@ def drawn_in_house_style(function):
                 ax.yaxis.label.set_fontsize(FONT_SIZE)
                 for title in (ax.title, ax._left_title, ax._right_title):
                     title.set_fontsize(max(title.get_fontsize(), FONT_SIZE))
-            _check_room(figure, given)
+            drawn = [ax for ax in np.ravel(result) if ax.figure is figure]
+            _check_room(figure, drawn, given)
         return result
 
     return drawing
@@ -253,15 +254,18 @@ def laid_out(figure) -> bool:
 MIN_PANEL = 0.5
 
 
-def _check_room(figure, given: str) -> None:
+def _check_room(figure, drawn, given: str) -> None:
     """Refuse `figure` if, laid out as it will be drawn (twice: the second layout starts from the
-    first's), a panel finds no room or less than `MIN_PANEL` inches a side: a notebook's axes too
-    small for a figure's text, or a figure given more text than its panels leave room for. The
-    error names `given`, the arguments that brought the panels or the text."""
+    first's), its panels find no room, or a panel drawn on (of `drawn`) gets less than
+    `MIN_PANEL` inches a side: a notebook's axes too small for a figure's text, or a figure given
+    more text than its panels leave room for. The error names `given`, the arguments that brought
+    the panels or the text. (A panel of equal scales is as long as its data's shape makes it.)"""
     if not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine):
         return
     room = laid_out(figure) and laid_out(figure)
-    for ax in figure.axes if room else ():
+    for ax in drawn if room else ():
+        if ax.get_aspect() != "auto":
+            continue
         box = ax.get_position()
         width, height = box.width * figure.get_figwidth(), box.height * figure.get_figheight()
         room = room and min(width, height) >= MIN_PANEL
@@ -284,9 +288,10 @@ def new_axes(ax, height, width=WIDTH, equal_scales=False):
     return ax
 
 
-def axes_for(axes, count: int, shape=None, height=None, **kwargs) -> np.ndarray:
-    """`axes` as a flat array of at least `count` Axes, each checked (`check_axes`), or a new
-    figure of `shape` (rows, columns) panels, one row of `count` when None."""
+def axes_for(axes, count: int, shape=None, height=None, own_y=True, **kwargs) -> np.ndarray:
+    """`axes` as a flat array of at least `count` Axes, each checked (`check_axes`; with
+    `own_y=False`, panels of one quantity may share their y axis), or a new figure of `shape`
+    (rows, columns) panels, one row of `count` when None."""
     if axes is None:
         rows, columns = (1, count) if shape is None else shape
         _, axes = subplots(rows, columns, height=height, **kwargs)
@@ -295,34 +300,50 @@ def axes_for(axes, count: int, shape=None, height=None, **kwargs) -> np.ndarray:
     if not all(isinstance(ax, Axes) for ax in flat):
         raise TypeError("axes must be plain matplotlib Axes of x and y (an array of them) or None")
     for ax in flat:
-        check_axes(ax, "axes")
+        check_axes(ax, "axes", own_y=own_y)
     if len(flat) < count:
         raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
     return flat
 
 
-def check_axes(ax, name: str, equal_scales: bool = False) -> None:
+def check_axes(ax, name: str, equal_scales: bool = False, own_y: bool = True) -> None:
     """Check that a notebook's `ax` (its argument `name`) is one a figure can draw on as it
-    intends: x and y axes (not a globe or a cube), in a figure (not a subfigure, whose layout the
-    figure cannot measure), with free scales (an aspect fixed beforehand overrides the limits the
-    figure sets); and, for a figure of `equal_scales`, sharing neither axis with another panel
-    (matplotlib would keep equal scales by moving the limits instead)."""
+    intends, its scales the figure's to set: x and y axes (not a globe or a cube) in a figure
+    (not a subfigure, whose layout the figure cannot measure, nor removed from one); linear,
+    increasing and free (no aspect, scale, direction or limits fixed beforehand, which would
+    override what the figure sets); unless `own_y` is False, a y axis of its own (a shared one
+    would give the figure's limits to another panel, or take its); and for a figure of
+    `equal_scales`, an x axis of its own too (matplotlib would keep equal scales by moving the
+    limits instead)."""
     if ax.name != "rectilinear":
         raise TypeError(f"{name} must be a plain matplotlib Axes of x and y; got a {ax.name} one")
+    if ax.figure is None:
+        raise ValueError(f"{name} must be an Axes in a figure; it was removed from its own")
     if isinstance(ax.figure, SubFigure):
         raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
-    if ax.get_aspect() != "auto":
-        raise ValueError(
-            f"{name} must have free scales (aspect 'auto'), for the figure's limits to hold; got "
-            f"aspect {ax.get_aspect()!r}"
+    fixed = [
+        what
+        for what, is_fixed in (
+            (f"aspect {ax.get_aspect()!r}", ax.get_aspect() != "auto"),
+            (f"x scale {ax.get_xscale()!r}", ax.get_xscale() != "linear"),
+            (f"y scale {ax.get_yscale()!r}", ax.get_yscale() != "linear"),
+            ("an inverted x axis", ax.xaxis_inverted()),
+            ("an inverted y axis", ax.yaxis_inverted()),
+            ("x limits set", not ax.get_autoscalex_on()),
+            ("y limits set", not ax.get_autoscaley_on()),
         )
-    shared = len(ax.get_shared_x_axes().get_siblings(ax)) + len(
-        ax.get_shared_y_axes().get_siblings(ax)
-    )
-    if equal_scales and shared > 2:
+        if is_fixed
+    ]
+    if fixed:
         raise ValueError(
-            f"{name} must share no axis with another panel (a twin, or sharex/sharey): this "
-            "figure draws with equal scales, which matplotlib would keep by moving its limits"
+            f"{name} must have free, linear scales for the figure to set; it has {fixed[0]}"
+        )
+    if own_y and len(ax.get_shared_y_axes().get_siblings(ax)) > 1:
+        raise ValueError(f"{name} must have a y axis of its own, not one shared (sharey)")
+    if equal_scales and len(ax.get_shared_x_axes().get_siblings(ax)) > 1:
+        raise ValueError(
+            f"{name} must share no axis with another panel (a twin, or sharex): this figure "
+            "draws with equal scales, which matplotlib would keep by moving its limits"
         )
 
 
