@@ -211,8 +211,9 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
 def drawn_in_house_style(function):
     """Run a figure function in the house style: its text and spines set by `RC` while it draws,
     then every tick label and axis label of the figures it drew on set to `FONT_SIZE`, since those
-    may have been made before (in the axes a notebook passed in) or are made later (at draw)."""
-
+    may have been made before (in the axes a notebook passed in) or are made later (at draw); and
+    refuse a figure whose panels, laid out, find no room (`_check_room`), naming the axes passed
+    or, for the function's own figure, the arguments whose text fills it."""
     signature = inspect.signature(function)
     panels = "axes" if "axes" in signature.parameters else "ax"
 
