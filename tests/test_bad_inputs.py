@@ -3626,12 +3626,47 @@ for label, setting in (
 ):
     rejects(RELIABILITY, f"ax-{label}", "ax", BINS, ax=_fixed(setting))
 rejects(RELIABILITY, "ax-removed", "ax", BINS, ax=Lazy(_removed, "removed"))
-rejects(
+rejects(  # a loss panel and an accuracy panel on one y axis
     PLOT_RUN,
     "axes-sharing-y",
     "axes",
     HISTORY,
     axes=Lazy(lambda _: plots.subplots(2, 1, sharey=True)[1], "sharey"),
+)
+rejects(  # the second figure on a shared x axis would move the first one's limits
+    RELIABILITY,
+    "ax-sharing-x-with-another-figures-panel",
+    "ax",
+    BINS,
+    ax=Lazy(lambda _: plots.subplots(2, 1, sharex=True)[1][1], "sharex"),
+)
+rejects(
+    PLOT_RUN,
+    "the-same-panel-twice",
+    "axes",
+    HISTORY,
+    axes=Lazy(lambda _: [plt.subplots()[1]] * 2, "[ax, ax]"),
+)
+rejects(
+    SIMPLEX,
+    "ax-of-a-box-aspect",
+    "ax",
+    ax=Lazy(lambda _: plt.subplots()[1].set_box_aspect(0.6) or plt.gca(), "box aspect"),
+)
+answers(  # panels of one quantity share their axes: the histograms' counts, the runs' epochs
+    HIST,
+    "axes-sharing-x-and-y",
+    drawn_without_a_warning(holds(lambda axes: len(axes) == 2)),
+    RUN,
+    [1, 2],
+    axes=Lazy(lambda _: plots.subplots(1, 2, sharex=True, sharey=True)[1], "shared"),
+)
+answers(
+    PLOT_RUN,
+    "axes-sharing-x",
+    drawn_without_a_warning(two_panels),
+    HISTORY,
+    axes=Lazy(lambda _: plots.subplots(2, 1, sharex=True)[1], "sharex"),
 )
 answers(  # the room check looks at the figure's own panels, not a colorbar beside them
     RELIABILITY,

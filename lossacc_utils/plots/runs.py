@@ -301,7 +301,7 @@ def plot_answer(run, axes=None):
     split = curves.loss_by_correctness(run)
     # the right panel a little wider: its counts share the top of the panel
     layout = {"gridspec_kw": {"width_ratios": [1, 1.2]}}
-    axes = axes_for(axes, 2, (1, 2), height=2.8, sharey=True, **layout)
+    axes = axes_for(axes, 2, (1, 2), height=2.8, shared=("x", "y"), sharey=True, **layout)
     left, right = axes[0], axes[1]
     curve(left, loss, "validation", COLORS["loss"], "validation loss")
     # the loss in the lower part of the panel, the accuracy above it, so that the two never cross
@@ -493,7 +493,7 @@ def plot_true_class_histograms(run, epochs, axes=None):
         axes = np.atleast_1d(grid).ravel()
         for ax in axes[len(epochs) :]:
             ax.axis("off")
-    axes = axes_for(axes, len(epochs), own_y=False)  # counts on one scale
+    axes = axes_for(axes, len(epochs), shared=("x", "y"))  # counts on one scale
     y = run.y_val
     bins = np.linspace(0, 1, 11)
     for ax, epoch in zip(axes, epochs, strict=False):

@@ -289,10 +289,10 @@ def new_axes(ax, height, width=WIDTH, equal_scales=False):
     return ax
 
 
-def axes_for(axes, count: int, shape=None, height=None, own_y=True, **kwargs) -> np.ndarray:
-    """`axes` as a flat array of at least `count` Axes, each checked (`check_axes`; with
-    `own_y=False`, panels of one quantity may share their y axis), or a new figure of `shape`
-    (rows, columns) panels, one row of `count` when None."""
+def axes_for(axes, count: int, shape=None, height=None, shared=("x",), **kwargs) -> np.ndarray:
+    """`axes` as a flat array of at least `count` Axes, separate panels, each checked
+    (`check_axes`: they may share the axes named in `shared` with each other), or a new figure of
+    `shape` (rows, columns) panels, one row of `count` when None."""
     if axes is None:
         rows, columns = (1, count) if shape is None else shape
         _, axes = subplots(rows, columns, height=height, **kwargs)
@@ -300,32 +300,58 @@ def axes_for(axes, count: int, shape=None, height=None, own_y=True, **kwargs) ->
     flat = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
     if not all(isinstance(ax, Axes) for ax in flat):
         raise TypeError("axes must be plain matplotlib Axes of x and y (an array of them) or None")
+    boxes = [ax.get_position().bounds for ax in flat]
+    if len(set(boxes)) < len(boxes):  # one panel given twice, or a panel and its twin
+        raise ValueError("axes must be separate panels; two of them are one panel's box")
     for ax in flat:
-        check_axes(ax, "axes", own_y=own_y)
+        check_axes(ax, "axes", panels=flat, shared=shared)
     if len(flat) < count:
         raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
     return flat
 
 
-def check_axes(ax, name: str, equal_scales: bool = False, own_y: bool = True) -> None:
+def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x",)) -> None:
     """Check that a notebook's `ax` (its argument `name`) is one a figure can draw on as it
     intends, its scales the figure's to set: x and y axes (not a globe or a cube) in a figure
-    (not a subfigure, whose layout the figure cannot measure, nor removed from one); linear,
-    increasing and free (no aspect, scale, direction or limits fixed beforehand, which would
-    override what the figure sets); unless `own_y` is False, a y axis of its own (a shared one
-    would give the figure's limits to another panel, or take its); and for a figure of
-    `equal_scales`, an x axis of its own too (matplotlib would keep equal scales by moving the
-    limits instead)."""
+    (not a subfigure, whose layout the figure cannot measure, nor removed from one); sharing an
+    axis (sharex, sharey) with no panel but twins in its own box and, along the axes named in
+    `shared`, the other `panels` of the same figure (a shared axis would give the figure's limits
+    to another panel, or take its);
+    and linear, increasing and free (no aspect, box aspect, scale, direction or limits fixed
+    beforehand, which would override what the figure sets). For a figure of `equal_scales`, no
+    axis shared at all: matplotlib would keep equal scales by moving the limits instead."""
     if ax.name != "rectilinear":
         raise TypeError(f"{name} must be a plain matplotlib Axes of x and y; got a {ax.name} one")
     if ax.figure is None:
         raise ValueError(f"{name} must be an Axes in a figure; it was removed from its own")
     if isinstance(ax.figure, SubFigure):
         raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
+    box = ax.get_position().bounds
+    siblings = {
+        axis: [other for other in group.get_siblings(ax) if other is not ax]
+        for axis, group in (("x", ax.get_shared_x_axes()), ("y", ax.get_shared_y_axes()))
+    }
+    if equal_scales and (siblings["x"] or siblings["y"]):
+        raise ValueError(
+            f"{name} must share no axis with another panel (a twin, sharex or sharey): this "
+            "figure draws with equal scales, which matplotlib would keep by moving its limits"
+        )
+    for axis, others in siblings.items():
+        mine = [panel for panel in panels if axis in shared]
+        if any(
+            not any(other is panel for panel in mine) and other.get_position().bounds != box
+            for other in others
+        ):
+            where = "outside this figure" if axis in shared else "showing another quantity"
+            raise ValueError(
+                f"{name} must be panels of the figure's own: one shares its {axis} axis "
+                f"(share{axis}) with a panel {where}, whose limits the figure would move, or take"
+            )
     fixed = [
         what
         for what, is_fixed in (
             (f"aspect {ax.get_aspect()!r}", ax.get_aspect() != "auto"),
+            (f"box aspect {ax.get_box_aspect()!r}", ax.get_box_aspect() is not None),
             (f"x scale {ax.get_xscale()!r}", ax.get_xscale() != "linear"),
             (f"y scale {ax.get_yscale()!r}", ax.get_yscale() != "linear"),
             ("an inverted x axis", ax.xaxis_inverted()),
@@ -338,13 +364,6 @@ def check_axes(ax, name: str, equal_scales: bool = False, own_y: bool = True) ->
     if fixed:
         raise ValueError(
             f"{name} must have free, linear scales for the figure to set; it has {fixed[0]}"
-        )
-    if own_y and len(ax.get_shared_y_axes().get_siblings(ax)) > 1:
-        raise ValueError(f"{name} must have a y axis of its own, not one shared (sharey)")
-    if equal_scales and len(ax.get_shared_x_axes().get_siblings(ax)) > 1:
-        raise ValueError(
-            f"{name} must share no axis with another panel (a twin, or sharex): this figure "
-            "draws with equal scales, which matplotlib would keep by moving its limits"
         )
 
 
