@@ -3653,6 +3653,38 @@ rejects(
     "ax",
     ax=Lazy(lambda _: plt.subplots()[1].set_box_aspect(0.6) or plt.gca(), "box aspect"),
 )
+
+
+def _twin_after_a_draw(_):
+    fig, ax = plots.subplots()
+    fig.canvas.draw()  # the panel's box moves; a twin made now starts from the grid's
+    ax.twinx()
+    return ax
+
+
+answers(  # a twin beside the panel is the panel's own, wherever its box was when made
+    RELIABILITY,
+    "ax-with-a-twin-made-after-a-draw",
+    is_axes,
+    BINS,
+    ax=Lazy(_twin_after_a_draw, "twin"),
+)
+rejects(
+    PLOT_RUN,
+    "axes-of-two-figures",
+    "axes",
+    HISTORY,
+    axes=Lazy(lambda _: [plt.subplots()[1], plt.subplots()[1]], "two figures"),
+)
+rejects(  # two equal-scaled panels side by side: the layout collapses only on its third pass
+    SIMPLEX,
+    "a-second-simplex-beside-the-first",
+    "ax",
+    ax=Lazy(
+        lambda _: plots.plot_simplex(ax=plots.subplots(1, 2, height=4)[1][0]).figure.axes[1],
+        "beside a simplex",
+    ),
+)
 answers(  # panels of one quantity share their axes: the histograms' counts, the runs' epochs
     HIST,
     "axes-sharing-x-and-y",

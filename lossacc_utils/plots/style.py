@@ -256,14 +256,21 @@ MIN_PANEL = 0.5
 
 
 def _check_room(figure, drawn, given: str) -> None:
-    """Refuse `figure` if, laid out as it will be drawn (twice: the second layout starts from the
-    first's), its panels find no room, or a panel drawn on (of `drawn`) gets less than
-    `MIN_PANEL` inches a side: a notebook's axes too small for a figure's text, or a figure given
-    more text than its panels leave room for. The error names `given`, the arguments that brought
-    the panels or the text. (A panel of equal scales is as long as its data's shape makes it.)"""
+    """Refuse `figure` if, laid out as it will be drawn (again and again, each layout starting
+    from the last, until the panels stay put), its panels find no room, or a panel drawn on (of
+    `drawn`) gets less than `MIN_PANEL` inches a side: a notebook's axes too small for a figure's
+    text, or a figure given more text than its panels leave room for. The error names `given`,
+    the arguments that brought the panels or the text. (A panel of equal scales is as long as its
+    data's shape makes it.)"""
     if not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine):
         return
-    room = laid_out(figure) and laid_out(figure)
+    room, before = True, None
+    for _ in range(8):  # each layout starts from the last: until the panels stay where they are
+        room = laid_out(figure)
+        after = [ax.get_position().bounds for ax in figure.axes]
+        if not room or after == before:
+            break
+        before = after
     for ax in drawn if room else ():
         if ax.get_aspect() != "auto":
             continue
@@ -300,14 +307,24 @@ def axes_for(axes, count: int, shape=None, height=None, shared=("x",), **kwargs)
     flat = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
     if not all(isinstance(ax, Axes) for ax in flat):
         raise TypeError("axes must be plain matplotlib Axes of x and y (an array of them) or None")
-    boxes = [ax.get_position().bounds for ax in flat]
-    if len(set(boxes)) < len(boxes):  # one panel given twice, or a panel and its twin
-        raise ValueError("axes must be separate panels; two of them are one panel's box")
-    for ax in flat:
-        check_axes(ax, "axes", panels=flat, shared=shared)
     if len(flat) < count:
         raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
+    if len({id(ax.figure) for ax in flat}) > 1:
+        raise ValueError("axes must be panels of one figure; they are of several")
+    places = [place(ax) for ax in flat]
+    if len(set(places)) < len(places):  # one panel given twice, or a panel and its twin
+        raise ValueError("axes must be separate panels; two of them are one panel")
+    for ax in flat:
+        check_axes(ax, "axes", panels=flat[:count], shared=shared)
     return flat
+
+
+def place(ax) -> tuple:
+    """Where `ax` is: its figure and its cell of the figure's grid (a twin's is its panel's), or,
+    for a panel placed by hand, its box."""
+    spec = ax.get_subplotspec()
+    where = ax.get_position(original=True).bounds if spec is None else spec
+    return (id(ax.figure), where)
 
 
 def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x",)) -> None:
@@ -326,7 +343,6 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
         raise ValueError(f"{name} must be an Axes in a figure; it was removed from its own")
     if isinstance(ax.figure, SubFigure):
         raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
-    box = ax.get_position().bounds
     siblings = {
         axis: [other for other in group.get_siblings(ax) if other is not ax]
         for axis, group in (("x", ax.get_shared_x_axes()), ("y", ax.get_shared_y_axes()))
@@ -339,7 +355,7 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
     for axis, others in siblings.items():
         mine = [panel for panel in panels if axis in shared]
         if any(
-            not any(other is panel for panel in mine) and other.get_position().bounds != box
+            not any(other is panel for panel in mine) and place(other) != place(ax)
             for other in others
         ):
             where = "outside this figure" if axis in shared else "showing another quantity"
