@@ -31,6 +31,7 @@ __all__ = [
     "check_column",
     "check_columns",
     "check_count",
+    "check_distinct",
     "check_distributions",
     "check_fraction",
     "check_in_dtype",
@@ -626,9 +627,24 @@ def check_names(value, name: str, count: int) -> tuple[str, ...]:
     names = tuple(check_text(v, f"{name}[{i}]") for i, v in enumerate(value))
     if len(names) != count:
         raise ValueError(f"{name} must hold {count} names; got {len(names)}")
-    if len(set(names)) != len(names):
-        raise ValueError(f"{name} must hold distinct names; got {list(names)}")
+    check_distinct(names, name)
     return names
+
+
+def check_distinct(texts, name: str, given=None) -> None:
+    """Refuse `texts` (the caller's argument `name`; `given` are the values as passed, for the
+    message) of which two read alike: the same once Unicode-normalised ("e" and a combining accent
+    read as "é") with each line's runs of spaces read as one, so that no name hides another."""
+    seen = {}
+    for text, original in zip(texts, texts if given is None else given, strict=True):
+        shown = unicodedata.normalize("NFC", text)
+        key = "\n".join(" ".join(line.split()) for line in shown.split("\n"))
+        if key in seen:
+            raise ValueError(
+                f"{name} must read differently from each other; {original!r} reads as "
+                f"{seen[key]!r} does"
+            )
+        seen[key] = original
 
 
 def check_column(frame, column, name: str, low=None, high=None, finite=True) -> np.ndarray:

@@ -2927,11 +2927,28 @@ sweep(
         ("'abc'", "abc"),
         ("two", ["a", "b"]),
         ("repeated", ["a", "a", "b"]),
+        ("alike-but-for-a-space", ["a", "a ", "b"]),
+        ("alike-once-normalised", ["\u00e9", "e\u0301", "b"]),
         ("None", None),
         ("a-None", ["a", None, "c"]),
     ],
     "class_names",
 )
+sweep(
+    V.check_distinct,
+    {"name": "labels"},
+    "texts",
+    [
+        ("repeated", ["a", "a"]),
+        ("runs-of-spaces", ["a  b", "a b"]),
+        ("a-trailing-space", ["a", "a "]),
+        ("a-combining-accent", ["\u00e9", "e\u0301"]),
+        ("a-line-padded", ["a\nb", "a \n b"]),
+    ],
+    "labels",
+)
+for label, texts in (("line-breaks-count", ["a b", "a\nb"]), ("case-counts", ["a", "A"])):
+    answers(V.check_distinct, label, equals(None), texts, "labels")
 COLUMNS = {"columns": ["a"], "name": "frame", "made_by": "f"}
 sweep(
     V.check_columns,

@@ -143,7 +143,9 @@ def test_good_scalars_come_back_as_python_numbers():
     [
         ("abc", TypeError, "class_names must be a list or tuple of 3 strings; got 'abc'"),
         (["a", "b"], ValueError, "class_names must hold 3 names; got 2"),
-        (["a", "b", "a"], ValueError, "class_names must hold distinct names"),
+        (["a", "b", "a"], ValueError, "class_names must read differently from each other; 'a'"),
+        (["a", "b", "a "], ValueError, "class_names must read differently.*'a ' reads as 'a'"),
+        (["é", "b", "e\u0301"], ValueError, "class_names must read differently"),
         (["a", "", "c"], TypeError, r"class_names\[1\] must be a non-empty string"),
         (["a", 2, "c"], TypeError, r"class_names\[1\] must be a non-empty string"),
     ],

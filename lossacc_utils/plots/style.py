@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-import unicodedata
 import warnings
 
 import matplotlib.pyplot as plt
@@ -46,6 +45,7 @@ from ..validation import (
     check_bool,
     check_choice,
     check_count,
+    check_distinct,
     check_positive,
     check_real,
     check_text,
@@ -469,21 +469,13 @@ def fitted(text: str, ax, name: str, share=1.0, bold: bool = False, most=MAX_TIT
 
 def distinct_names(names, name: str) -> list[str]:
     """The labels or column names `names` (which the caller's argument `name` holds) as the texts
-    a figure writes: each printable (`check_text`) but for the line breaks it may hold, and each
-    reading differently from the others, its spaces counted as one, so that none hides another."""
-    texts, seen = [], {}
-    for given in names:
-        text = str(given)
+    a figure writes: each printable (`check_text`) but for the line breaks it may hold, and no two
+    reading alike (`check_distinct`)."""
+    given = list(names)
+    texts = [str(value) for value in given]
+    for text in texts:
         check_text(text.replace("\n", " "), f"each of {name}")
-        shown = unicodedata.normalize("NFC", text)  # "e" and a combining accent read as "é"
-        key = "\n".join(" ".join(line.split()) for line in shown.split("\n"))
-        if key in seen:
-            raise ValueError(
-                f"{name} must read differently from each other; {given!r} reads as "
-                f"{seen[key]!r} does"
-            )
-        seen[key] = given
-        texts.append(text)
+    check_distinct(texts, name, given)
     return texts
 
 
