@@ -583,14 +583,18 @@ def check_seed(value, name: str = "seed") -> int:
     return int(value)
 
 
-def check_text(value, name: str) -> str:
+def check_text(value, name: str, lines: bool = False) -> str:
     """Check a non-empty string, such as a name shown in a table, a figure or a spreadsheet, of
     printable characters and spaces (a no-break space too): no control character such as a bell or
-    a tab, which a spreadsheet cannot hold and a font has no glyph for, nor a line break or an
-    invisible format character."""
+    a tab, which a spreadsheet cannot hold and a font has no glyph for, nor a line break (unless
+    `lines`: then "\n") or an invisible format character."""
     if not isinstance(value, str) or not value.strip():
         raise TypeError(f"{name} must be a non-empty string; got {value!r}")
-    hidden = [c for c in value if not (c.isprintable() or unicodedata.category(c) == "Zs")]
+    hidden = [
+        c
+        for c in value
+        if not (c.isprintable() or unicodedata.category(c) == "Zs" or (lines and c == "\n"))
+    ]
     if hidden:
         raise ValueError(
             f"{name} must be printable text, without control, line-breaking or format "
@@ -633,12 +637,13 @@ def check_names(value, name: str, count: int) -> tuple[str, ...]:
 
 def check_distinct(texts, name: str, given=None) -> None:
     """Refuse `texts` (the caller's argument `name`; `given` are the values as passed, for the
-    message) of which two read alike: the same once Unicode-normalised ("e" and a combining accent
-    read as "é") with each line's runs of spaces read as one, so that no name hides another."""
+    message) of which two read alike: the same lines of words, once Unicode-normalised ("e" and a
+    combining accent read as "é"), each run of spaces read as one and empty lines as none, so that
+    no name hides another."""
     seen = {}
     for text, original in zip(texts, texts if given is None else given, strict=True):
         shown = unicodedata.normalize("NFC", text)
-        key = "\n".join(" ".join(line.split()) for line in shown.split("\n"))
+        key = "\n".join(filter(None, (" ".join(line.split()) for line in shown.split("\n"))))
         if key in seen:
             raise ValueError(
                 f"{name} must read differently from each other; {original!r} reads as "

@@ -15,8 +15,8 @@ class. It is one table of cases, each a call and what must come of it:
   itself, on the same inputs; everything else against a direct formula, or what it documents.
 
 Every call runs with warnings as errors, so a warning is a finding too (TensorFlow's own deprecation
-warnings aside, as in pyproject.toml). Nothing here trains a model: the Keras-heavy functions must
-refuse a bad argument before any training starts.
+warnings aside, as in pyproject.toml). The Keras-heavy functions must refuse a bad argument before
+any training starts; the two answers that train a tiny model for seconds are marked `trains`.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     names: tuple[str, ...] = ()
     check: Callable | None = None
+    marks: tuple = ()
 
 
 class Lazy:
@@ -119,6 +120,13 @@ def rejects(function, label: str, names, *args, **kwargs) -> None:
 def answers(function, label: str, check: Callable, *args, **kwargs) -> None:
     """The call must return a value that `check` accepts (it raises AssertionError otherwise)."""
     CASES.append(Case(f"{_label(function)}[{label}]", function, args, kwargs, check=check))
+
+
+def answers_after_training(function, label: str, check: Callable, *args, **kwargs) -> None:
+    """`answers`, for a call that trains a model for seconds: marked `trains`, which `test --fast`
+    leaves out."""
+    answers(function, label, check, *args, **kwargs)
+    CASES[-1] = dataclasses.replace(CASES[-1], marks=(pytest.mark.trains,))
 
 
 def sweep(function, base: dict, argument: str, values, names=None) -> None:
@@ -1487,12 +1495,51 @@ def _polar_axes(_tmp=None):
     return plt.figure().add_subplot(projection="polar")
 
 
+def _a_panel():
+    return plt.subplots(layout="constrained")[1]
+
+
+def _axisartist_axes(_tmp=None):
+    from mpl_toolkits import axisartist
+
+    return plt.figure(layout="constrained").add_subplot(axes_class=axisartist.Axes)
+
+
+def _with_a_twin(_tmp=None):
+    ax = _a_panel()
+    ax.twinx()
+    return ax
+
+
+def _preset(axis: str, what: str):
+    """A panel whose `axis` ("x" or "y") has its tick positions or labels (`what`) set."""
+    from matplotlib.ticker import FixedLocator, StrMethodFormatter
+
+    def made(_tmp=None):
+        ax = _a_panel()
+        ticks = getattr(ax, f"{axis}axis")
+        if what == "locator":
+            ticks.set_major_locator(FixedLocator([100, 200]))
+        else:
+            ticks.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+        return ax
+
+    return made
+
+
 # text, a number, and Axes that are not of x and y (where a figure would fail inside matplotlib)
 BAD_AX = [
     ("'abc'", "abc"),
     ("5", 5),
     ("3-D", Lazy(_axes_3d, "3-D")),
     ("polar", Lazy(_polar_axes, "polar")),
+    # and ones whose ticks and labels would be drawn over the figure's, or not be the figure's
+    ("axisartist", Lazy(_axisartist_axes, "axisartist")),
+    ("a-twin", Lazy(lambda _: _a_panel().twinx(), "twin")),
+    ("with-a-twin", Lazy(_with_a_twin, "with a twin")),
+    ("an-inset", Lazy(lambda _: _a_panel().inset_axes([0.1, 0.1, 0.8, 0.8]), "inset")),
+    ("y-ticks-placed", Lazy(_preset("y", "locator"), "FixedLocator")),
+    ("x-ticks-formatted", Lazy(_preset("x", "formatter"), "StrMethodFormatter")),
 ]
 PPS = plots.plot_prediction_sets
 for argument in ("a", "b"):
@@ -1524,9 +1571,17 @@ sweep(
         ("nan", {"a": [NAN, 0.5, 0.5]}),
         # labels read as text: one would hide the other
         ("labels-that-read-alike", {1: [0.6, 0.3, 0.1], "1": [0.2, 0.3, 0.5]}),
+        ("labels-alike-but-for-an-empty-line", {"a": [0.6, 0.3, 0.1], "a\n": [0.2, 0.3, 0.5]}),
     ],
 )
 sweep(SIMPLEX, {}, "ax", BAD_AX)
+rejects(  # laid out, its corner labels would leave the triangle a pixel
+    SIMPLEX,
+    "ax-too-small-for-its-labels",
+    "ax",
+    points={"t": [0.5, 0.3, 0.2]},
+    ax=Lazy(lambda _: plots.subplots(height=1.2)[1], "1.2 inches high"),
+)
 for label, value in (("1e308", 1e308), ("1e-308", 1e-308), ("1", 1)):
     answers(SIMPLEX, f"loss_level={label}", is_axes, loss_level=value)
 answers(SIMPLEX, "points-named-=", is_axes, points={"=x": [1, 0, 0]})
@@ -1815,6 +1870,25 @@ rejects(
     axes=Lazy(lambda _: plt.subplots()[1], "one-axes"),
 )
 answers(SMOOTHING, "two-runs", holds(lambda axes: len(axes) == 2), RUN2, SMOOTHED)
+
+
+def _panel_and_inset(_):
+    _, (top, bottom) = plt.subplots(2, 1, layout="constrained")
+    return [top, bottom.inset_axes([0.1, 0.1, 0.8, 0.8])]
+
+
+rejects(SMOOTHING, "axes=a-panel-and-an-inset", "axes", RUN2, SMOOTHED, axes=Lazy(_panel_and_inset))
+
+
+def _one_formatted(_):
+    from matplotlib.ticker import StrMethodFormatter
+
+    _, axes = plt.subplots(2, 1, layout="constrained")
+    axes[1].yaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+    return axes
+
+
+rejects(PLOT_RUN, "axes=one-with-its-ticks-formatted", "axes", HISTORY, axes=Lazy(_one_formatted))
 
 A, B = (0.9, 0.9, 0.3), (0.4, 0.4, 0.4)
 BAD_P_TRUE = [
@@ -2527,7 +2601,7 @@ KH = overtraining.keras_history
 sweep(KH, TINY_RUN, "seed", BAD_SEEDS)
 sweep(KH, TINY_RUN, "epochs", bad_counts(1))
 rejects(KH, "n_train=2000", "n_train", **{**TINY_RUN, "n_train": 2000})
-answers(KH, "tiny", holds(lambda h: len(h["val_loss"]) == 1), **TINY_RUN)
+answers_after_training(KH, "tiny", holds(lambda h: len(h["val_loss"]) == 1), **TINY_RUN)
 
 MANY = overtraining.run_overtraining_many
 BAD_VARIANTS = [("list", [TINY_RUN]), ("empty", {}), ("None", None), ("int-name", {1: {}})]
@@ -2540,7 +2614,7 @@ for label, seeds in (("'01'", "01"), ("None", None), ("empty", []), ("3", 3)):
     rejects(MANY, f"seeds={label}", "seeds", {"a": TINY_RUN}, seeds)
 for label, seeds in BAD_SEEDS:
     rejects(MANY, f"seeds=[{label}]", "seeds[0]", {"a": TINY_RUN}, [seeds])
-answers(
+answers_after_training(
     MANY,
     "two-seeds",
     holds(lambda runs: [r.seed for r in runs["a"]] == [3, 4]),
@@ -3340,6 +3414,15 @@ sweep(
 sweep(POINTS, {"x": XY, "y": [0, 1, 2]}, "ax", BAD_AX)
 sweep(POINTS, {"x": XY, "y": [0, 1, 2]}, "title", [("5", 5)])
 answers(POINTS, "three", holds(lambda ax: len(ax.collections) == 1), XY, [0, 1, 2])
+rejects(  # laid out, a panel of equal scales 31 px a side
+    POINTS,
+    "ax-too-small-for-its-title",
+    "ax",
+    XY,
+    [0, 1, 2],
+    ax=Lazy(lambda _: plots.subplots(height=0.6)[1], "0.6 inches high"),
+    title="t",
+)
 
 BAND = plots.plot_seed_band
 sweep(BAND, {}, "runs", [("None", None), ("one-run", [HISTORY]), ("with-None", [HISTORY, None])])
@@ -3679,10 +3762,10 @@ def _twin_after_a_draw(_):
     return ax
 
 
-answers(  # a twin beside the panel is the panel's own, wherever its box was when made
+rejects(  # a twin is known wherever its panel's box was when it was made
     RELIABILITY,
     "ax-with-a-twin-made-after-a-draw",
-    is_axes,
+    "ax",
     BINS,
     ax=Lazy(_twin_after_a_draw, "twin"),
 )
@@ -4357,7 +4440,7 @@ def test_every_public_function_and_class_has_cases():
     assert len(ids) == len(set(ids)), "case ids must be unique"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=c.marks, id=c.id) for c in CASES])
 def test_bad_input(case, request):
     def made(value):  # a temporary folder only for the cases that need one: it takes time
         return value.make(request.getfixturevalue("tmp_path")) if isinstance(value, Lazy) else value

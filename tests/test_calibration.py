@@ -138,6 +138,7 @@ def test_temperature_scaling_keeps_every_argmax_and_never_raises_the_nll(overtra
     assert after <= before + 1e-12
 
 
+@pytest.mark.trains
 def test_an_overtrained_convnet_needs_a_temperature_above_1(overtrained):
     y, log_p = overtrained
     t = calibration.fit_temperature(y, log_p)

@@ -1196,6 +1196,15 @@ INF = float("inf")
         ({"sharey": 5}, ValueError, "sharey must be one of"),
         ({"sharex": None}, ValueError, "sharex must be one of"),
         ({"squeeze": "no"}, TypeError, "squeeze must be True or False"),
+        # a resolution, a size or a layout of the caller's would undo the house style's
+        ({"dpi": 50}, TypeError, "dpi is decided by the house style"),
+        ({"tight_layout": True}, TypeError, "tight_layout is decided by the house style"),
+        ({"constrained_layout": False}, TypeError, "constrained_layout is decided by"),
+        ({"gridspec_kw": {"wspace": 0}}, TypeError, "gridspec_kw is decided by"),
+        ({"ncols": 2, "width_ratios": [1, 2, 3]}, ValueError, "width_ratios must hold 2 numbers"),
+        ({"height_ratios": "12"}, TypeError, "height_ratios must be a list of 1 positive"),
+        ({"ncols": 2, "width_ratios": [1, 0]}, ValueError, r"width_ratios\[1\] must be positive"),
+        ({"ncols": 2, "width_ratios": [1, 1e-301]}, ValueError, "width_ratios must be within"),
     ],
 )
 def test_subplots_rejects_bad_input_naming_the_argument(kwargs, error, message):
@@ -1213,6 +1222,10 @@ def test_subplots_keeps_its_valid_calls():
     assert axes.shape == (1, 3) and tuple(fig.get_size_inches()) == (4, style.ROW_HEIGHT)
     fig, axes = style.subplots(style.MAX_PANELS, 1)
     assert len(axes) == style.MAX_PANELS and fig.get_size_inches()[1] == style.MAX_HEIGHT
+    fig, axes = style.subplots(1, 2, width_ratios=(1, np.int64(3)))
+    fig.canvas.draw()
+    widths = [ax.get_position().width for ax in axes]
+    assert widths[1] == pytest.approx(3 * widths[0], rel=0.1)
 
 
 SHOWN_TEXT = {"points": 12, "saved_width_px": 570, "column_px": 342}
@@ -1235,6 +1248,19 @@ SHOWN_TEXT = {"points": 12, "saved_width_px": 570, "column_px": 342}
 def test_shown_text_px_rejects_bad_input_naming_the_argument(argument, value, error, message):
     with pytest.raises(error, match=f"^{argument} {message}"):
         style.shown_text_px(**{**SHOWN_TEXT, argument: value})
+
+
+def test_a_label_of_line_breaks_alone_is_shown_as_given():
+    with pytest.raises(
+        TypeError, match=r"each of points' labels must be a non-empty string; got '\\n'"
+    ):
+        plots.plot_simplex(points={"\n": [0.5, 0.3, 0.2]})
+
+
+def test_shown_text_px_refuses_a_size_beyond_largest_rather_than_overflow():
+    with pytest.raises(ValueError, match="points must be at most 1e"):
+        style.shown_text_px(1e308, 570, 342)
+    assert style.shown_text_px(1e300, 570, 342) == pytest.approx(1e300 * 100 / 72 * 342 / 570)
 
 
 def test_shown_text_px_keeps_its_values():
@@ -1288,6 +1314,7 @@ def _label_clear_of(**changes):
         ({"pad": -1e9}, ValueError, "pad must be from 0 to 72 points"),
         ({"pad": 1e9}, ValueError, "pad must be from 0 to 72 points"),
         ({"va": "top"}, TypeError, "va is decided by label_clear_of"),
+        ({"xycoords": "axes fraction"}, TypeError, "xycoords is decided by label_clear_of"),
     ],
 )
 def test_label_clear_of_rejects_bad_input_naming_the_argument(changes, error, message):

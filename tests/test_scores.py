@@ -82,13 +82,15 @@ def test_scores_at_and_near_the_threshold_are_keras_precision_and_recall(
     def made(values):
         return list(values) if kind == "list" else np.asarray(values, dtype=kind)
 
+    pairs = (
+        (scores.precision, keras.metrics.Precision(thresholds=float(threshold))),
+        (scores.recall, keras.metrics.Recall(thresholds=float(threshold))),
+        (scores.f1_score, keras.metrics.F1Score(threshold=float(threshold))),
+    )
     for value in _near(threshold):
         for y, p in (([1], [value]), ([0, 1], [value, 0.99])):
-            for ours, theirs in (
-                (scores.precision, keras.metrics.Precision(thresholds=float(threshold))),
-                (scores.recall, keras.metrics.Recall(thresholds=float(threshold))),
-                (scores.f1_score, keras.metrics.F1Score(threshold=float(threshold))),
-            ):
+            for ours, theirs in pairs:
+                theirs.reset_state()
                 if ours is scores.f1_score:  # F1Score takes (samples, classes)
                     column = [[v] for v in p] if kind == "list" else made(p)[:, None]
                     theirs.update_state(np.float32(y)[:, None], column)

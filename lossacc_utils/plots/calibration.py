@@ -330,7 +330,7 @@ def plot_label_smoothing(run, smoothed, n_bins=15, axes=None):
             )
     n_bins = check_count(n_bins, "n_bins")
     axes = axes_for(  # epochs above, confidence below: no axis to share
-        axes, 2, (2, 1), height=ROW_HEIGHT + 3.0, shared=(), gridspec_kw={"height_ratios": [2.4, 1]}
+        axes, 2, (2, 1), height=ROW_HEIGHT + 3.0, shared=(), height_ratios=[2.4, 1]
     )
     top, bottom = axes[0], axes[1]
     drawn = [

@@ -300,8 +300,9 @@ def plot_answer(run, axes=None):
         )
     split = curves.loss_by_correctness(run)
     # the right panel a little wider: its counts share the top of the panel
-    layout = {"gridspec_kw": {"width_ratios": [1, 1.2]}}
-    axes = axes_for(axes, 2, (1, 2), height=2.8, shared=("x", "y"), sharey=True, **layout)
+    axes = axes_for(
+        axes, 2, (1, 2), height=2.8, shared=("x", "y"), sharey=True, width_ratios=[1, 1.2]
+    )
     left, right = axes[0], axes[1]
     curve(left, loss, "validation", COLORS["loss"], "validation loss")
     # the loss in the lower part of the panel, the accuracy above it, so that the two never cross

@@ -39,7 +39,7 @@ from matplotlib.colors import is_color_like
 from matplotlib.figure import SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import AutoLocator, FuncFormatter, ScalarFormatter
 
 from ..validation import (
     check_bool,
@@ -134,6 +134,8 @@ MAX_PANELS = 100
 MAX_HEIGHT = MAX_PANELS * ROW_HEIGHT
 #: What `sharex` and `sharey` of `subplots` may be, as `plt.subplots` takes them.
 _SHARE = ("all", "row", "col", "none")
+#: The keyword arguments `subplots` passes on to `plt.subplots`.
+_PASSED = ("sharex", "sharey", "squeeze", "width_ratios", "height_ratios")
 #: The largest padding, in points, `label_clear_of` keeps between a text and the curves: an inch.
 _MAX_PAD = 72.0
 
@@ -165,6 +167,8 @@ def shown_text_px(points: float, saved_width_px: float, column_px: float) -> flo
     (10.0, 16.7)
     """
     points = check_positive(points, "points")
+    if points > LARGEST:
+        raise ValueError(f"points must be at most {LARGEST:g}; got {points:g}")
     saved_width_px = check_positive(saved_width_px, "saved_width_px")
     column_px = check_positive(column_px, "column_px")
     return points * DPI / 72 * min(1.0, column_px / saved_width_px)
@@ -174,8 +178,10 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
     """A new figure of `nrows` by `ncols` panels, `width` inches wide (at most `WIDTH`) and
     `height` inches high (a `ROW_HEIGHT` a row when None, at most `MAX_HEIGHT`), laid out by
     matplotlib's constrained layout: what a notebook calls to place figures of this package side
-    by side or one above the other. It holds at most `MAX_PANELS` panels. Other keyword arguments
-    go to `plt.subplots` (`sharex=True`, say). Returns the figure and its axes."""
+    by side or one above the other. It holds at most `MAX_PANELS` panels. The keyword arguments
+    `sharex`, `sharey`, `squeeze`, `width_ratios` and `height_ratios` go to `plt.subplots`; the
+    rest (a size, a resolution, a layout) the house style decides. Returns the figure and its
+    axes."""
     why = ", the most panels a figure may hold"
     nrows = check_count(nrows, "nrows", high=MAX_PANELS, why=why)
     ncols = check_count(ncols, "ncols", high=MAX_PANELS, why=why)
@@ -193,9 +199,15 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
     width = check_positive(width, "width")
     if width > WIDTH:
         raise ValueError(f"width must be at most {WIDTH} inches, the widest a phone shows legibly")
-    for name in ("figsize", "layout"):
+    for name in kwargs:
+        if name not in _PASSED:
+            raise TypeError(
+                f"{name} is decided by the house style; subplots takes height and width, and "
+                f"passes on only {', '.join(_PASSED)}"
+            )
+    for name, count in (("width_ratios", ncols), ("height_ratios", nrows)):
         if name in kwargs:
-            raise TypeError(f"{name} is decided by the house style; pass height instead")
+            kwargs[name] = check_ratios(kwargs[name], name, count)
     for name in ("sharex", "sharey"):
         if name in kwargs:
             share = kwargs[name]
@@ -206,6 +218,19 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
         kwargs["squeeze"] = check_bool(kwargs["squeeze"], "squeeze")
     with plt.rc_context(RC):
         return plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+
+
+def check_ratios(value, name: str, count: int) -> list[float]:
+    """The relative widths or heights `value` (the argument `name`) of `count` columns or rows:
+    a list or tuple of `count` positive numbers, none more than `LARGEST` times another."""
+    if isinstance(value, str) or not isinstance(value, list | tuple | np.ndarray):
+        raise TypeError(f"{name} must be a list of {count} positive numbers; got {value!r}")
+    ratios = [check_positive(ratio, f"{name}[{i}]") for i, ratio in enumerate(value)]
+    if len(ratios) != count:
+        raise ValueError(f"{name} must hold {count} numbers, one a panel; got {len(ratios)}")
+    if max(ratios) > LARGEST * min(ratios):
+        raise ValueError(f"{name} must be within {LARGEST:g} times each other; got {ratios}")
+    return ratios
 
 
 def drawn_in_house_style(function):
@@ -253,6 +278,10 @@ def laid_out(figure) -> bool:
 
 #: The smallest panel a figure is drawn in, laid out, in inches: one that shows its curves.
 MIN_PANEL = 0.5
+#: How far, in inches, the panels may still move between two layouts once they stay put: a tenth
+#: of a pixel at `DPI` (matplotlib's layouts converge to this in two passes, and then drift by
+#: rounding for ever).
+STILL = 0.1 / DPI
 
 
 def _check_room(figure, drawn, given: str) -> None:
@@ -261,22 +290,21 @@ def _check_room(figure, drawn, given: str) -> None:
     `drawn`) gets less than `MIN_PANEL` inches a side: a notebook's axes too small for a figure's
     text, or a figure given more text than its panels leave room for. The error names `given`,
     the arguments that brought the panels or the text. (A panel of equal scales is as long as its
-    data's shape makes it.)"""
+    data's shape makes it: only its longer side is held to `MIN_PANEL`.)"""
     if not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine):
         return
     room, before = True, None
+    inches = np.tile(figure.get_size_inches(), 2)  # a panel's bounds, x, y, width and height
     for _ in range(8):  # each layout starts from the last: until the panels stay where they are
         room = laid_out(figure)
-        after = [ax.get_position().bounds for ax in figure.axes]
-        if not room or after == before:
+        after = np.array([ax.get_position().bounds for ax in figure.axes]) * inches
+        if not room or (before is not None and np.abs(after - before).max() < STILL):
             break
         before = after
     for ax in drawn if room else ():
-        if ax.get_aspect() != "auto":
-            continue
-        box = ax.get_position()
-        width, height = box.width * figure.get_figwidth(), box.height * figure.get_figheight()
-        room = room and min(width, height) >= MIN_PANEL
+        box = ax.get_position()  # as drawn: a panel of equal scales shrunk to its data's shape
+        sides = (box.width * figure.get_figwidth(), box.height * figure.get_figheight())
+        room = room and (max if ax.get_aspect() != "auto" else min)(sides) >= MIN_PANEL
     if not room:
         raise ValueError(
             f"{given} must leave this figure room: laid out, its panels are too small for its "
@@ -329,20 +357,34 @@ def place(ax) -> tuple:
 
 def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x",)) -> None:
     """Check that a notebook's `ax` (its argument `name`) is one a figure can draw on as it
-    intends, its scales the figure's to set: x and y axes (not a globe or a cube) in a figure
-    (not a subfigure, whose layout the figure cannot measure, nor removed from one); sharing an
-    axis (sharex, sharey) with no panel but twins in its own box and, along the axes named in
-    `shared`, the other `panels` of the same figure (a shared axis would give the figure's limits
-    to another panel, or take its);
-    and linear, increasing and free (no aspect, box aspect, scale, direction or limits fixed
-    beforehand, which would override what the figure sets). For a figure of `equal_scales`, no
-    axis shared at all: matplotlib would keep equal scales by moving the limits instead."""
+    intends, its scales the figure's to set:
+    - plain x and y axes (not a globe, a cube or axisartist's) in a figure (not a subfigure, whose
+      layout the figure cannot measure, nor removed from one), a panel of the figure's own (not an
+      inset of another, which the layout does not place) and alone in its place (no twin);
+    - sharing an axis (sharex, sharey) with no panel but, along the axes named in `shared`, the
+      other `panels` of the same figure (a shared axis would give the figure's limits to another
+      panel, or take its); for a figure of `equal_scales`, none at all: matplotlib would keep
+      equal scales by moving the limits instead;
+    - linear, increasing and free: no aspect, box aspect, scale, direction, limits, tick positions
+      or tick labels fixed beforehand, which would override what the figure sets."""
     if ax.name != "rectilinear":
         raise TypeError(f"{name} must be a plain matplotlib Axes of x and y; got a {ax.name} one")
+    if type(ax) is not Axes:  # axisartist's, say, draws its own ticks and labels
+        raise TypeError(
+            f"{name} must be a plain matplotlib Axes of x and y; got a {type(ax).__module__}."
+            f"{type(ax).__name__}"
+        )
     if ax.figure is None:
         raise ValueError(f"{name} must be an Axes in a figure; it was removed from its own")
     if isinstance(ax.figure, SubFigure):
         raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
+    if ax.get_axes_locator() is not None:
+        raise ValueError(f"{name} must be a panel of its figure, not an inset in another panel")
+    if any(other is not ax and place(other) == place(ax) for other in ax.figure.axes):
+        raise ValueError(
+            f"{name} must be the only Axes in its place: it has a twin (twinx, twiny) or an "
+            "Axes drawn over it, whose ticks would be drawn over the figure's"
+        )
     siblings = {
         axis: [other for other in group.get_siblings(ax) if other is not ax]
         for axis, group in (("x", ax.get_shared_x_axes()), ("y", ax.get_shared_y_axes()))
@@ -354,10 +396,7 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
         )
     for axis, others in siblings.items():
         mine = [panel for panel in panels if axis in shared]
-        if any(
-            not any(other is panel for panel in mine) and place(other) != place(ax)
-            for other in others
-        ):
+        if any(not any(other is panel for panel in mine) for other in others):
             where = "outside this figure" if axis in shared else "showing another quantity"
             raise ValueError(
                 f"{name} must be panels of the figure's own: one shares its {axis} axis "
@@ -372,6 +411,16 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
             (f"y scale {ax.get_yscale()!r}", ax.get_yscale() != "linear"),
             ("an inverted x axis", ax.xaxis_inverted()),
             ("an inverted y axis", ax.yaxis_inverted()),
+            ("x ticks placed", type(ax.xaxis.get_major_locator()) is not AutoLocator),
+            ("y ticks placed", type(ax.yaxis.get_major_locator()) is not AutoLocator),
+            (
+                "x tick labels formatted",
+                type(ax.xaxis.get_major_formatter()) is not ScalarFormatter,
+            ),
+            (
+                "y tick labels formatted",
+                type(ax.yaxis.get_major_formatter()) is not ScalarFormatter,
+            ),
             ("x limits set", not ax.get_autoscalex_on()),
             ("y limits set", not ax.get_autoscaley_on()),
         )
@@ -474,7 +523,7 @@ def distinct_names(names, name: str) -> list[str]:
     given = list(names)
     texts = [str(value) for value in given]
     for text in texts:
-        check_text(text.replace("\n", " "), f"each of {name}")
+        check_text(text, f"each of {name}", lines=True)
     check_distinct(texts, name, given)
     return texts
 
@@ -615,6 +664,7 @@ _PLACED = (
     "xy",
     "xytext",
     "textcoords",
+    "xycoords",
     "va",
     "verticalalignment",
     "horizontalalignment",
