@@ -209,9 +209,14 @@ def as_array(value, name: str, negative_infinity: bool = False) -> np.ndarray:
 
 
 def _given(value, name: str) -> np.ndarray:
-    """An array handed to a check: an array of numbers as it is (NaN kept, for the check to name),
-    anything else through `as_array`, so that a list is checked rather than failed on."""
+    """An array handed to a check: an array of numbers as it is (NaN kept, for the check to name)
+    once it has an axis and an entry, anything else through `as_array`, so that a list is
+    checked rather than failed on."""
     if isinstance(value, np.ndarray) and (real_dtype(value.dtype) or value.dtype == np.bool_):
+        if value.ndim == 0:
+            raise ValueError(f"{name} must be an array with at least one dimension; got a scalar")
+        if value.size == 0:
+            raise ValueError(f"{name} must not be empty; got shape {value.shape}")
         return np.asarray(check_unmasked(value, name))
     return as_array(value, name)
 
@@ -664,6 +669,10 @@ def check_column(frame, column, name: str, low=None, high=None, finite=True) -> 
 
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name} must be a DataFrame; got {type(frame).__name__}")
+    try:
+        hash(column)
+    except TypeError:
+        raise TypeError(f"column must be a column's name; got {column!r}") from None
     if column not in frame.columns:
         raise ValueError(f"{name} must have a column {column!r}; it has {list(frame.columns)}")
     values = frame[column]

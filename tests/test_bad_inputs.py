@@ -1511,6 +1511,31 @@ def _with_a_twin(_tmp=None):
     return ax
 
 
+def _minor_labelled(_tmp=None):
+    ax = _a_panel()
+    ax.set_yticks([0.123], labels=["stray"], minor=True)
+    return ax
+
+
+def _with_an_inset(_tmp=None):
+    ax = _a_panel()
+    ax.inset_axes([0.05, 0.05, 0.9, 0.9])
+    return ax
+
+
+def _with_a_secondary_axis(_tmp=None):
+    ax = _a_panel()
+    ax.secondary_yaxis("right", functions=(lambda v: 100 * v, lambda v: v / 100))
+    return ax
+
+
+def _under_another_panel(_tmp=None):
+    figure = plt.figure(layout="constrained")
+    ax = figure.add_subplot(2, 2, 1)
+    figure.add_subplot(2, 1, 1)  # the top half: over the first quarter
+    return ax
+
+
 def _preset(axis: str, what: str):
     """A panel whose `axis` ("x" or "y") has its tick positions or labels (`what`) set."""
     from matplotlib.ticker import FixedLocator, StrMethodFormatter
@@ -1540,6 +1565,10 @@ BAD_AX = [
     ("an-inset", Lazy(lambda _: _a_panel().inset_axes([0.1, 0.1, 0.8, 0.8]), "inset")),
     ("y-ticks-placed", Lazy(_preset("y", "locator"), "FixedLocator")),
     ("x-ticks-formatted", Lazy(_preset("x", "formatter"), "StrMethodFormatter")),
+    ("minor-ticks-labelled", Lazy(_minor_labelled, "minor tick labels")),
+    ("with-an-inset", Lazy(_with_an_inset, "with an inset")),
+    ("with-a-secondary-axis", Lazy(_with_a_secondary_axis, "with a secondary axis")),
+    ("under-another-panel", Lazy(_under_another_panel, "under another panel")),
 ]
 PPS = plots.plot_prediction_sets
 for argument in ("a", "b"):
@@ -1648,9 +1677,25 @@ answers(ANSWER, "a-Run", two_panels, ANSWER_RUN)
 
 SUBPLOTS = plots.subplots
 sweep(SUBPLOTS, {}, "nrows", [("0", 0), ("'2'", "2")])
-sweep(SUBPLOTS, {}, "height", [("-1", -1.0)])
+sweep(SUBPLOTS, {}, "height", [("-1", -1.0), ("1e-300", 1e-300), ("0.4", 0.4)])
 sweep(SUBPLOTS, {}, "width", [("9", 9.0), ("0", 0)])
 answers(SUBPLOTS, "two-rows", holds(lambda made: len(made[1]) == 2), 2, 1)
+sweep(
+    SUBPLOTS,
+    {"ncols": 2},
+    "width_ratios",
+    [("1e17-to-1", [1e17, 1]), ("0-d", np.array(2.0)), ("a-dict", {0: 1, 1: 2})],
+)
+
+
+def _drawn(made) -> bool:
+    made[0].canvas.draw()
+    return True
+
+
+answers(  # ratios are relative: two subnormal ones are two equal panels
+    SUBPLOTS, "width_ratios=two-subnormals", holds(_drawn), 1, 2, width_ratios=[1e-310, 1e-310]
+)
 answers(
     PLOT_RUN,
     "nan-epoch",
@@ -3812,6 +3857,16 @@ answers(  # points spread 10 to 1: a long, low panel of equal scales, as the dat
 )
 MANY_COLUMNS = CLIP_FRAME.assign(**{f"way {i}": [1.0, 0.5, 0.0] for i in range(20)})
 rejects(plots.plot_clipping, "too-many-columns-for-its-figure", "frame", MANY_COLUMNS)
+FOUR_WAYS = pd.DataFrame({"p_true": [0.1, 0.5, 1.0], **{w: [2.3, 0.7, 0.0] for w in "abcd"}})
+
+
+def _each_drawn_its_own_way(ax) -> bool:
+    looks = [(line.get_linestyle(), line.get_color()) for line in ax.get_lines()[:4]]
+    return len(set(looks)) == 4
+
+
+answers(plots.plot_clipping, "four-columns", holds(_each_drawn_its_own_way), FOUR_WAYS)
+rejects(plots.plot_clipping, "five-columns", "frame", FOUR_WAYS.assign(e=[2.3, 0.7, 0.0]))
 rejects(plots.plot_clipping, "a-loss-below-0", "frame", CLIP_FRAME.assign(x=[-1.0, -2.0, -3.0]))
 rejects(plots.plot_clipping, "a-loss-of-1.7e308", "frame", CLIP_FRAME.assign(x=[1.7e308, 1.0, 0.0]))
 rejects(PLATEAU_PLOT, "51-experiments", "experiments", [FAKE_RESULTS] * 51)
@@ -3917,6 +3972,13 @@ rejects(V.check_same_shape, "lists", ("y_true", "y_pred"), [0, 1], [0.5])
 rejects(V.match_rank, "lists", ("y_true", "y_pred"), [0, 1], [[0.5, 0.5]])
 rejects(V.check_class_indices, "lists", "y_true", [0, 3], [[0.5, 0.5], [0.5, 0.5]])
 rejects(V.check_probabilities, "text", "p", ["a"], "p")
+# arrays with no entry, or no axis, handed to the checks directly
+for check in (V.check_probabilities, V.check_positive_rows, V.check_distributions):
+    rejects(check, "empty-array", "p", np.zeros((0, 3)), "p")
+    rejects(check, "0-d-array", "p", np.array(0.5), "p")
+rejects(V.check_class_axis, "0-d-array", "y_pred", np.array(0.5), "y_pred", "binary_accuracy")
+rejects(V.check_class_indices, "y_pred-0-d", "y_pred", np.array([0]), np.array(0.5))
+rejects(V.check_column, "a-list-as-column", "column", COLUMN_FRAME, ["loss"], "frame")
 sweep(
     V.check_label_noise,
     {"n_classes": 3, "name": "noise"},

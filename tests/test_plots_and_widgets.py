@@ -385,6 +385,13 @@ def test_true_class_histograms_count_every_sample_once_per_epoch():
         assert sum(wrong) == sum(p <= 1 / 3 for p in P_TRUE[epoch])
 
 
+def test_true_class_histograms_of_a_part_row_leave_its_empty_cells_out():
+    axes = plots.plot_true_class_histograms(make_run(), epochs=[1, 2, 3, 4])
+    figure = axes[0].figure
+    assert len(axes) == 4 and figure.axes == list(axes)  # two rows; the last's two cells gone
+    assert axes[3].get_ylim() == axes[0].get_ylim()  # counts on one scale
+
+
 def test_costliest_shows_the_images_the_table_names():
     run = make_run()
     table = curves.costliest_samples(run, epoch=4, k=5)
@@ -1313,13 +1320,20 @@ def _label_clear_of(**changes):
         ({"pad": NAN}, ValueError, "pad must be finite"),
         ({"pad": -1e9}, ValueError, "pad must be from 0 to 72 points"),
         ({"pad": 1e9}, ValueError, "pad must be from 0 to 72 points"),
-        ({"va": "top"}, TypeError, "va is decided by label_clear_of"),
-        ({"xycoords": "axes fraction"}, TypeError, "xycoords is decided by label_clear_of"),
+        ({"va": "top"}, TypeError, "unexpected keyword argument 'va'"),
+        ({"x": 1000}, ValueError, "x must be within the panel's x limits"),
+        ({"text": "a\n" * 40}, ValueError, "text must fit in the panel's height"),
     ],
 )
 def test_label_clear_of_rejects_bad_input_naming_the_argument(changes, error, message):
     with pytest.raises(error, match=message):
         _label_clear_of(**changes)
+
+
+def test_label_clear_of_writes_its_text_as_written():
+    note = _label_clear_of(text="costs $5 or $x_$")
+    note.figure.canvas.draw()  # no TeX to typeset
+    assert note.get_text() == r"costs \$5 or \$x_\$"
 
 
 def test_label_clear_of_takes_numpy_numbers_series_twins_and_curves_with_nan():

@@ -25,6 +25,15 @@ from .style import (
 __all__ = ["plot_clipping", "plot_epoch_losses", "plot_resolution"]
 
 
+#: The line style, colour and width of each column of losses of `plot_clipping`, in order.
+_CLIPPING_STYLES = [
+    ("-", COLORS["loss"], 2.5),
+    ("--", COLORS["second_run"], 2),
+    (":", COLORS["run"], 2.5),
+    ("-.", COLORS["class_2"], 2),
+]
+
+
 @drawn_in_house_style
 def plot_clipping(frame, ax=None):
     """The loss of one sample against the probability it gives its true class, as Keras computes
@@ -43,6 +52,11 @@ def plot_clipping(frame, ax=None):
     if isinstance(frame.columns, pd.MultiIndex):
         raise ValueError("frame must have plain column names, one per way of computing the loss")
     names = distinct_names(frame.columns.drop("p_true"), "frame's column names")
+    if len(names) > len(_CLIPPING_STYLES):
+        raise ValueError(
+            f"frame must have at most {len(_CLIPPING_STYLES)} columns of losses, each drawn in a "
+            f"style of its own; got {len(names)}"
+        )
     # probabilities above 0: the x axis is logarithmic
     p_true = check_column(frame, "p_true", "frame", high=1)
     if (p_true <= 0).any():
@@ -53,9 +67,8 @@ def plot_clipping(frame, ax=None):
     for column in frame.columns.drop("p_true"):
         check_column(frame, column, "frame", low=0, high=LARGEST)
     ax = new_axes(ax, ROW_HEIGHT + 0.8)
-    styles = [("-", COLORS["loss"], 2.5), ("--", COLORS["second_run"], 2)]
     for (_, values), text, (style, color, width) in zip(
-        frame.drop(columns="p_true").items(), names, styles * len(names), strict=False
+        frame.drop(columns="p_true").items(), names, _CLIPPING_STYLES, strict=False
     ):
         label = fitted(text, ax, "frame's column names", share=0.6, most=MAX_NAME)
         ax.plot(frame["p_true"], values, ls=style, color=color, lw=width, label=label)

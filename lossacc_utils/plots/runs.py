@@ -492,8 +492,9 @@ def plot_true_class_histograms(run, epochs, axes=None):
     if axes is None:
         _, grid = subplots(*shape, height=(ROW_HEIGHT + 0.4) * shape[0], sharey=True)
         axes = np.atleast_1d(grid).ravel()
-        for ax in axes[len(epochs) :]:
-            ax.axis("off")
+        for ax in axes[len(epochs) :]:  # the last row's empty cells: no panel to share an axis
+            ax.remove()
+        axes = axes[: len(epochs)]
     axes = axes_for(axes, len(epochs), shared=("x", "y"))  # counts on one scale
     y = run.y_val
     bins = np.linspace(0, 1, 11)

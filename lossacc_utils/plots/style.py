@@ -39,7 +39,14 @@ from matplotlib.colors import is_color_like
 from matplotlib.figure import SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import AutoLocator, FuncFormatter, ScalarFormatter
+from matplotlib.ticker import (
+    AutoLocator,
+    AutoMinorLocator,
+    FuncFormatter,
+    NullFormatter,
+    NullLocator,
+    ScalarFormatter,
+)
 
 from ..validation import (
     check_bool,
@@ -134,6 +141,8 @@ MAX_PANELS = 100
 MAX_HEIGHT = MAX_PANELS * ROW_HEIGHT
 #: What `sharex` and `sharey` of `subplots` may be, as `plt.subplots` takes them.
 _SHARE = ("all", "row", "col", "none")
+#: The most one panel's width or height in `subplots` may be of another's.
+MAX_RATIO = 100.0
 #: The keyword arguments `subplots` passes on to `plt.subplots`.
 _PASSED = ("sharex", "sharey", "squeeze", "width_ratios", "height_ratios")
 #: The largest padding, in points, `label_clear_of` keeps between a text and the curves: an inch.
@@ -199,6 +208,12 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
     width = check_positive(width, "width")
     if width > WIDTH:
         raise ValueError(f"width must be at most {WIDTH} inches, the widest a phone shows legibly")
+    for size, value, count in (("height", height, nrows), ("width", width, ncols)):
+        if value < MIN_PANEL * count:
+            raise ValueError(
+                f"{size} must be at least {MIN_PANEL:g} inches for each of its {count} panels, "
+                f"the smallest a panel is drawn in; got {value:g}"
+            )
     for name in kwargs:
         if name not in _PASSED:
             raise TypeError(
@@ -222,15 +237,20 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
 
 def check_ratios(value, name: str, count: int) -> list[float]:
     """The relative widths or heights `value` (the argument `name`) of `count` columns or rows:
-    a list or tuple of `count` positive numbers, none more than `LARGEST` times another."""
-    if isinstance(value, str) or not isinstance(value, list | tuple | np.ndarray):
+    a list or tuple of `count` positive numbers, none more than `MAX_RATIO` times another;
+    returned as shares of the largest (so that tiny ones are not subnormal to the layout)."""
+    if not (isinstance(value, list | tuple) or getattr(value, "ndim", None) == 1):
         raise TypeError(f"{name} must be a list of {count} positive numbers; got {value!r}")
     ratios = [check_positive(ratio, f"{name}[{i}]") for i, ratio in enumerate(value)]
     if len(ratios) != count:
         raise ValueError(f"{name} must hold {count} numbers, one a panel; got {len(ratios)}")
-    if max(ratios) > LARGEST * min(ratios):
-        raise ValueError(f"{name} must be within {LARGEST:g} times each other; got {ratios}")
-    return ratios
+    largest = max(ratios)
+    if largest > MAX_RATIO * min(ratios):
+        raise ValueError(
+            f"{name} must be within {MAX_RATIO:g} times each other, for every panel to show; "
+            f"got {ratios}"
+        )
+    return [ratio / largest for ratio in ratios]
 
 
 def drawn_in_house_style(function):
@@ -355,6 +375,17 @@ def place(ax) -> tuple:
     return (id(ax.figure), where)
 
 
+def _overlap(one, other) -> bool:
+    """Whether the Axes `one` and `other` lie over each other, in part or whole: their cells of
+    one grid meet, or (placed by hand, or in two grids) their boxes do."""
+    specs = one.get_subplotspec(), other.get_subplotspec()
+    if None not in specs and specs[0].get_gridspec() is specs[1].get_gridspec():
+        (a_rows, a_cols), (b_rows, b_cols) = ((s.rowspan, s.colspan) for s in specs)
+        return bool(set(a_rows) & set(b_rows) and set(a_cols) & set(b_cols))
+    a, b = (ax.get_position(original=True) for ax in (one, other))
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 1e-9 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1e-9
+
+
 def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x",)) -> None:
     """Check that a notebook's `ax` (its argument `name`) is one a figure can draw on as it
     intends, its scales the figure's to set:
@@ -380,10 +411,11 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
         raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
     if ax.get_axes_locator() is not None:
         raise ValueError(f"{name} must be a panel of its figure, not an inset in another panel")
-    if any(other is not ax and place(other) == place(ax) for other in ax.figure.axes):
+    if ax.child_axes or any(other is not ax and _overlap(other, ax) for other in ax.figure.axes):
         raise ValueError(
-            f"{name} must be the only Axes in its place: it has a twin (twinx, twiny) or an "
-            "Axes drawn over it, whose ticks would be drawn over the figure's"
+            f"{name} must be the only Axes in its place: it has a twin (twinx, twiny), an inset, "
+            "a secondary axis or another Axes over part of it, which would be drawn over the "
+            "figure"
         )
     siblings = {
         axis: [other for other in group.get_siblings(ax) if other is not ax]
@@ -420,6 +452,16 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
             (
                 "y tick labels formatted",
                 type(ax.yaxis.get_major_formatter()) is not ScalarFormatter,
+            ),
+            (
+                "x minor ticks placed or labelled",
+                not isinstance(ax.xaxis.get_minor_locator(), NullLocator | AutoMinorLocator)
+                or type(ax.xaxis.get_minor_formatter()) is not NullFormatter,
+            ),
+            (
+                "y minor ticks placed or labelled",
+                not isinstance(ax.yaxis.get_minor_locator(), NullLocator | AutoMinorLocator)
+                or type(ax.yaxis.get_minor_formatter()) is not NullFormatter,
             ),
             ("x limits set", not ax.get_autoscalex_on()),
             ("y limits set", not ax.get_autoscaley_on()),
@@ -659,20 +701,7 @@ def _checked_lines(lines, ax) -> list:
     return checked
 
 
-#: The keyword arguments of `annotate` that `label_clear_of` decides itself.
-_PLACED = (
-    "xy",
-    "xytext",
-    "textcoords",
-    "xycoords",
-    "va",
-    "verticalalignment",
-    "horizontalalignment",
-    "annotation_clip",
-)
-
-
-def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.0, **kwargs):
+def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.0):
     """Write `text` beside the point `x` of a curve, at the height nearest that curve where its box
     lies inside `ax` and clear, by `pad` points, of every curve in `lines` and of the texts
     already written in their axes; returns the annotation.
@@ -699,9 +728,9 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
             f"pad must be from 0 to {_MAX_PAD:g} points (an inch, beyond which a panel has no "
             f"clear height); got {pad}"
         )
-    placed = [name for name in _PLACED if name in kwargs]
-    if placed:
-        raise TypeError(f"{placed[0]} is decided by label_clear_of; leave it out of its kwargs")
+    low, high = sorted(ax.get_xlim())
+    if not low <= x <= high:
+        raise ValueError(f"x must be within the panel's x limits, {low:g} to {high:g}; got {x:g}")
     figure = ax.figure
     with warnings.catch_warnings():  # a layout without room: refused once the figure is drawn
         warnings.filterwarnings("ignore", "constrained_layout not applied")
@@ -711,7 +740,7 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     dpi_pad = pad * figure.dpi / 72
     nudge = {"right": -2, "left": 2, "center": 0}[ha]
     note = ax.annotate(  # measured where it is drawn: inside the axes
-        text,
+        as_written(text),
         (x, float(np.mean(ax.get_ylim()))),
         xytext=(nudge, 0),
         textcoords="offset points",
@@ -719,10 +748,16 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
         va="bottom",
         color=color,
         annotation_clip=False,
-        **kwargs,
     )
     box = note.get_window_extent(renderer)
     width, height = box.width, box.height
+    frame = ax.get_window_extent(renderer)
+    if height > frame.height - 2:
+        note.remove()
+        raise ValueError(
+            f"text must fit in the panel's height: it is {height:.0f} px high, the panel "
+            f"{frame.height:.0f} px; give it fewer lines or the panel more room"
+        )
     anchor = ax.transData.transform((x, ax.get_ylim()[0]))[0] + nudge * figure.dpi / 72
     left = anchor - width * {"right": 1, "left": 0, "center": 0.5}[ha]
     right = left + width
@@ -733,7 +768,6 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
         for t in axes.texts
         if t is not note and t.get_visible() and t.get_text()
     ]
-    frame = ax.get_window_extent(renderer)
 
     def clear(bottom):
         top = bottom + height
