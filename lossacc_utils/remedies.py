@@ -27,7 +27,7 @@ from . import calibration, curves
 from .contracts import takes
 from .runs import Run, epochs_text, with_predictions
 from .uncertainty import CONFIDENCE
-from .validation import check_count
+from .validation import check_count, check_positive
 
 __all__ = [
     "BETTER",
@@ -77,6 +77,7 @@ def kept_model(run, epoch=None, temperature=1.0) -> dict:
     if run.y_test is None or not run.test_log_probabilities:
         raise ValueError("run must hold recorded test predictions (test_log_probabilities)")
     epoch = run.epochs if epoch is None else check_count(epoch, "epoch")
+    temperature = check_positive(temperature, "temperature")
     val_log_p = run.recorded(epoch)
     if epoch not in run.test_log_probabilities:
         raise ValueError(f"epoch {epoch} has no recorded test predictions")

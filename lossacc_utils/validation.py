@@ -633,6 +633,7 @@ def check_names(value, name: str, count: int) -> tuple[str, ...]:
     letters would silently become the names)."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise TypeError(f"{name} must be a list or tuple of {count} strings; got {value!r}")
+    count = check_count(count, "count")
     names = tuple(check_text(v, f"{name}[{i}]") for i, v in enumerate(value))
     if len(names) != count:
         raise ValueError(f"{name} must hold {count} names; got {len(names)}")
@@ -669,6 +670,8 @@ def check_column(frame, column, name: str, low=None, high=None, finite=True) -> 
 
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name} must be a DataFrame; got {type(frame).__name__}")
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise ValueError(f"{name} must have plain column names, not a MultiIndex of them")
     try:
         hash(column)
     except TypeError:

@@ -1536,6 +1536,27 @@ def _under_another_panel(_tmp=None):
     return ax
 
 
+def _under_another_grid(_tmp=None):
+    """A panel of a grid over the left of the figure, which constrained layout widens under the
+    panel of another grid on the right."""
+    figure = plt.figure(layout="constrained")
+    ax = figure.add_subplot(figure.add_gridspec(1, 1, right=0.45)[0])
+    figure.add_subplot(figure.add_gridspec(1, 1, left=0.55)[0])
+    return ax
+
+
+def _beside_a_moved_panel(_tmp=None):
+    _, axes = plt.subplots(1, 2, layout="constrained")
+    axes[1].set_position([0.3, 0.3, 0.5, 0.5])  # out of its cell, over the first
+    return axes[0]
+
+
+def _tuned(change):
+    ax = _a_panel()
+    change(ax)
+    return ax
+
+
 def _preset(axis: str, what: str):
     """A panel whose `axis` ("x" or "y") has its tick positions or labels (`what`) set."""
     from matplotlib.ticker import FixedLocator, StrMethodFormatter
@@ -1569,6 +1590,21 @@ BAD_AX = [
     ("with-an-inset", Lazy(_with_an_inset, "with an inset")),
     ("with-a-secondary-axis", Lazy(_with_a_secondary_axis, "with a secondary axis")),
     ("under-another-panel", Lazy(_under_another_panel, "under another panel")),
+    ("under-a-panel-of-another-grid", Lazy(_under_another_grid, "grids laid out over it")),
+    ("beside-a-panel-placed-over-it", Lazy(_beside_a_moved_panel, "a panel moved over it")),
+    ("margins-set", Lazy(lambda _: _tuned(lambda ax: ax.margins(5)), "margins(5)")),
+    ("ticks-tuned", Lazy(lambda _: _tuned(lambda ax: ax.locator_params(steps=[7])), "steps")),
+    (
+        "an-offset-set",
+        Lazy(lambda _: _tuned(lambda ax: ax.ticklabel_format(useOffset=1000)), "useOffset"),
+    ),
+    (
+        "a-spine-moved",
+        Lazy(lambda _: _tuned(lambda ax: ax.spines["left"].set_position("center")), "spine"),
+    ),
+    ("turned-off", Lazy(lambda _: _tuned(lambda ax: ax.axis("off")), "axis off")),
+    ("hidden", Lazy(lambda _: _tuned(lambda ax: ax.set_visible(False)), "hidden")),
+    ("x-axis-hidden", Lazy(lambda _: _tuned(lambda ax: ax.xaxis.set_visible(False)), "no x")),
 ]
 PPS = plots.plot_prediction_sets
 for argument in ("a", "b"):
@@ -1656,6 +1692,13 @@ rejects(  # parts of a float each, whose sum is not one
     BY_CORRECTNESS * 1.5e308,
 )
 answers(plots.plot_loss_by_correctness, "frame", is_axes, BY_CORRECTNESS)
+rejects(  # too low for its labels: the room is named, not the labels the figure writes
+    plots.plot_loss_by_correctness,
+    "ax-too-low-for-its-labels",
+    "ax",
+    BY_CORRECTNESS,
+    ax=Lazy(lambda _: plt.subplots(figsize=(5.5, 0.8), layout="constrained")[1], "0.8 inches"),
+)
 
 PLOT_RUN = plots.plot_run
 sweep(PLOT_RUN, {}, "run", BAD_RUNS)
@@ -2559,6 +2602,17 @@ for label, bad in (("None", None), ("curves-only", CURVES_ONLY), ("no-test", RUN
     rejects(KM, f"run={label}", "run", bad)
 sweep(KM, {"run": SEEDED[0]}, "epoch", [("0", 0), ("1.5", 1.5), ("'3'", "3"), ("4", 4)])
 rejects(KM, "temperature=0", "temperature", SEEDED[0], 3, 0.0)
+sweep(
+    KM,
+    {"run": SEEDED[0], "epoch": 3},
+    "temperature",
+    [
+        ("a-Series", pd.Series([1.0])),
+        ("two-in-an-array", np.array([1.0, 2.0])),
+        ("pd.NA", pd.NA),
+        ("'1'", "1"),
+    ],
+)
 answers(KM, "valid", holds(lambda row: 0 <= row["test ECE"] <= 1), SEEDED[0])
 DIVERGED = dataclasses.replace(
     SEEDED[0], history={**SEEDED[0].history, "val_loss": [NAN] * SEEDED[0].epochs}
@@ -3979,6 +4033,9 @@ for check in (V.check_probabilities, V.check_positive_rows, V.check_distribution
 rejects(V.check_class_axis, "0-d-array", "y_pred", np.array(0.5), "y_pred", "binary_accuracy")
 rejects(V.check_class_indices, "y_pred-0-d", "y_pred", np.array([0]), np.array(0.5))
 rejects(V.check_column, "a-list-as-column", "column", COLUMN_FRAME, ["loss"], "frame")
+MULTI = pd.DataFrame({("loss", "x"): [0.5]})
+rejects(V.check_column, "multi-index", "frame", MULTI, ("loss", "x"), "frame")
+rejects(V.check_names, "count=NA", "count", ["a", "b"], "class_names", pd.NA)
 sweep(
     V.check_label_noise,
     {"n_classes": 3, "name": "noise"},

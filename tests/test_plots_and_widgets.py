@@ -396,9 +396,10 @@ def test_costliest_shows_the_images_the_table_names():
     run = make_run()
     table = curves.costliest_samples(run, epoch=4, k=5)
     axes = plots.plot_costliest(run, table)
-    assert len(axes) == 8  # a grid of two rows of four
+    assert len(axes) == 5 and axes[0].figure.axes == list(axes)  # the three cells left: gone
+    assert [ax.get_subplotspec().rowspan.start for ax in axes] == [0, 0, 0, 0, 1]  # two rows
     shown = [ax for ax in axes if ax.images]
-    assert len(shown) == 5 and not any(ax.axison for ax in axes)  # the three left over are hidden
+    assert len(shown) == 5 and not any(ax.axison for ax in axes)
     for ax, sample, predicted in zip(shown, table["sample"], table["predicted"], strict=True):
         np.testing.assert_array_equal(ax.images[0].get_array(), X_VAL[sample, ..., 0])
         assert ax.get_title().startswith(f"true {Y_VAL[sample]}, said {predicted}\n")
@@ -1208,6 +1209,8 @@ INF = float("inf")
         ({"tight_layout": True}, TypeError, "tight_layout is decided by the house style"),
         ({"constrained_layout": False}, TypeError, "constrained_layout is decided by"),
         ({"gridspec_kw": {"wspace": 0}}, TypeError, "gridspec_kw is decided by"),
+        ({"ncols": 12}, ValueError, "ncols and width must give each panel at least 0.5 inches"),
+        ({"height": 0.4}, ValueError, "nrows and height must give each panel at least 0.5"),
         ({"ncols": 2, "width_ratios": [1, 2, 3]}, ValueError, "width_ratios must hold 2 numbers"),
         ({"height_ratios": "12"}, TypeError, "height_ratios must be a list of 1 positive"),
         ({"ncols": 2, "width_ratios": [1, 0]}, ValueError, r"width_ratios\[1\] must be positive"),
@@ -1322,6 +1325,11 @@ def _label_clear_of(**changes):
         ({"pad": 1e9}, ValueError, "pad must be from 0 to 72 points"),
         ({"va": "top"}, TypeError, "unexpected keyword argument 'va'"),
         ({"x": 1000}, ValueError, "x must be within the panel's x limits"),
+        (
+            {"ax": lambda _: plt.figure().subfigures(1, 2)[0].subplots()},
+            ValueError,
+            "ax must be an",
+        ),
         ({"text": "a\n" * 40}, ValueError, "text must fit in the panel's height"),
     ],
 )

@@ -529,8 +529,8 @@ def plot_costliest(run, table, axes=None):
     titled with its true and predicted class, the probability given to the truth, and its loss.
 
     `run` is a `runs.Run` holding its validation images; `axes` holds at least one Axes per row of
-    `table` (a new grid of four columns when None; any Axes left over is hidden). Returns the array
-    of axes.
+    `table` (a new grid of four columns when None, without the empty cells of its last row).
+    Returns the array of axes.
     """
     run = with_predictions(run, images=True)
     check_columns(table, _COSTLIEST_COLUMNS, "table", "curves.costliest_samples")
@@ -582,8 +582,9 @@ def plot_costliest(run, table, axes=None):
         rows, columns = -(-len(table) // 4), min(len(table), 4)
         _, grid = subplots(rows, columns, height=2.3 * rows)
         axes = np.atleast_1d(grid).ravel()
-        for ax in axes[len(table) :]:
-            ax.axis("off")
+        for ax in axes[len(table) :]:  # the last row's empty cells
+            ax.remove()
+        axes = axes[: len(table)]
     axes = axes_for(axes, len(table))
     for ax, (_, row) in zip(axes, table.iterrows(), strict=False):
         image = run.x_val[int(row["sample"])]

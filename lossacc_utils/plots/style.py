@@ -208,11 +208,14 @@ def subplots(nrows=1, ncols=1, height=None, width=WIDTH, **kwargs):
     width = check_positive(width, "width")
     if width > WIDTH:
         raise ValueError(f"width must be at most {WIDTH} inches, the widest a phone shows legibly")
-    for size, value, count in (("height", height, nrows), ("width", width, ncols)):
+    for size, value, count, many in (
+        ("height", height, nrows, "nrows"),
+        ("width", width, ncols, "ncols"),
+    ):
         if value < MIN_PANEL * count:
-            raise ValueError(
-                f"{size} must be at least {MIN_PANEL:g} inches for each of its {count} panels, "
-                f"the smallest a panel is drawn in; got {value:g}"
+            raise NoRoom(
+                f"{many} and {size} must give each panel at least {MIN_PANEL:g} inches, the "
+                f"smallest a panel is drawn in; got {count} in {value:g} inches"
             )
     for name in kwargs:
         if name not in _PASSED:
@@ -253,6 +256,18 @@ def check_ratios(value, name: str, count: int) -> list[float]:
     return [ratio / largest for ratio in ratios]
 
 
+class NoRoom(ValueError):
+    """A figure without room for its panels or its text. Inside a figure function it becomes the
+    error `drawn_in_house_style` gives, naming the caller's arguments that take the room."""
+
+
+def _no_room(given: str) -> ValueError:
+    return ValueError(
+        f"{given} must leave this figure room: laid out, its panels are too small for its "
+        "text; give each panel more room, the figure fewer panels, or it shorter names"
+    )
+
+
 def drawn_in_house_style(function):
     """Run a figure function in the house style: its text and spines set by `RC` while it draws,
     then every tick label and axis label of the figures it drew on set to `FONT_SIZE`, since those
@@ -264,12 +279,15 @@ def drawn_in_house_style(function):
 
     @functools.wraps(function)
     def drawing(*args, **kwargs):
-        with plt.rc_context(RC):
-            result = function(*args, **kwargs)
         arguments = signature.bind(*args, **kwargs).arguments
         given = panels
         if arguments.get(panels) is None:  # the figure's own panels: its text is to blame
             given = " and ".join(name for name in arguments if name != panels)
+        try:
+            with plt.rc_context(RC):
+                result = function(*args, **kwargs)
+        except NoRoom as error:
+            raise _no_room(given) from error
         for figure in {id(ax.figure): ax.figure for ax in np.ravel(result)}.values():
             for ax in figure.axes:
                 ax.tick_params(which="both", labelsize=FONT_SIZE)
@@ -326,10 +344,7 @@ def _check_room(figure, drawn, given: str) -> None:
         sides = (box.width * figure.get_figwidth(), box.height * figure.get_figheight())
         room = room and (max if ax.get_aspect() != "auto" else min)(sides) >= MIN_PANEL
     if not room:
-        raise ValueError(
-            f"{given} must leave this figure room: laid out, its panels are too small for its "
-            "text; give each panel more room, the figure fewer panels, or it shorter names"
-        )
+        raise _no_room(given)
 
 
 def new_axes(ax, height, width=WIDTH, equal_scales=False):
@@ -375,15 +390,65 @@ def place(ax) -> tuple:
     return (id(ax.figure), where)
 
 
-def _overlap(one, other) -> bool:
-    """Whether the Axes `one` and `other` lie over each other, in part or whole: their cells of
-    one grid meet, or (placed by hand, or in two grids) their boxes do."""
-    specs = one.get_subplotspec(), other.get_subplotspec()
-    if None not in specs and specs[0].get_gridspec() is specs[1].get_gridspec():
-        (a_rows, a_cols), (b_rows, b_cols) = ((s.rowspan, s.colspan) for s in specs)
-        return bool(set(a_rows) & set(b_rows) and set(a_cols) & set(b_cols))
-    a, b = (ax.get_position(original=True) for ax in (one, other))
-    return min(a.x1, b.x1) - max(a.x0, b.x0) > 1e-9 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1e-9
+def _check_figure_of(ax, name: str) -> None:
+    """Check that `ax` (the argument `name`) is in a figure, not a subfigure (whose layout the
+    figure cannot measure), nor removed from its own."""
+    if ax.figure is None:
+        raise ValueError(f"{name} must be an Axes in a figure; it was removed from its own")
+    if isinstance(ax.figure, SubFigure):
+        raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
+
+
+def _covered(ax) -> bool:
+    """Whether another Axes of `ax`'s figure lies over it, in part or whole, once laid out: their
+    cells meet, for panels of one grid the layout places, or else their boxes do as the layout
+    leaves them (it widens a grid's panels into its margins, and leaves one placed by hand)."""
+    others = [other for other in ax.figure.axes if other is not ax]
+
+    def cells(panel):
+        spec = panel.get_subplotspec()
+        return None if spec is None or not panel.get_in_layout() else spec
+
+    mine = cells(ax)
+    if mine is not None and all(
+        cells(other) is not None and cells(other).get_gridspec() is mine.get_gridspec()
+        for other in others
+    ):
+        return any(
+            set(mine.rowspan) & set(cells(other).rowspan)
+            and set(mine.colspan) & set(cells(other).colspan)
+            for other in others
+        )
+    laid_out(ax.figure)
+    a = ax.get_position()
+    return any(
+        min(a.x1, b.x1) - max(a.x0, b.x0) > 1e-9 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1e-9
+        for b in (other.get_position() for other in others)
+    )
+
+
+#: Ranges of data on which `_ticks_as_made` compares an axis's ticks with matplotlib's own.
+_PROBES = [(0.0, 1.0), (0.0, 16.9), (-4.9, 5.9), (998.8, 1001.2), (1e-7, 1e-3), (0.0, 1e6)]
+
+
+def _ticks_as_made(axis) -> bool:
+    """Whether `axis` places and labels its ticks as a new axis does (on `_PROBES`): no locator
+    or formatter set or tuned beforehand (`set_xticks`, `locator_params`, `ticklabel_format`),
+    and no minor ticks placed or labelled."""
+    locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
+    fresh_locator, fresh_formatter = AutoLocator(), ScalarFormatter()
+    fresh_locator.set_axis(axis)
+    fresh_formatter.set_axis(axis)
+    for low, high in _PROBES:
+        ticks = fresh_locator.tick_values(low, high)
+        if not np.array_equal(np.asarray(locator.tick_values(low, high)), ticks):
+            return False
+        labels = formatter.format_ticks(ticks), formatter.get_offset()
+        if labels != (fresh_formatter.format_ticks(ticks), fresh_formatter.get_offset()):
+            return False
+    return isinstance(axis.get_minor_locator(), NullLocator | AutoMinorLocator) and isinstance(
+        axis.get_minor_formatter(), NullFormatter
+    )
 
 
 def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x",)) -> None:
@@ -396,8 +461,9 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
       other `panels` of the same figure (a shared axis would give the figure's limits to another
       panel, or take its); for a figure of `equal_scales`, none at all: matplotlib would keep
       equal scales by moving the limits instead;
-    - linear, increasing and free: no aspect, box aspect, scale, direction, limits, tick positions
-      or tick labels fixed beforehand, which would override what the figure sets."""
+    - linear, increasing, free and shown: no aspect, box aspect, scale, direction, limits, tick
+      positions, tick labels, margins or spine positions fixed beforehand, which would override
+      what the figure sets, and not turned off or hidden."""
     if ax.name != "rectilinear":
         raise TypeError(f"{name} must be a plain matplotlib Axes of x and y; got a {ax.name} one")
     if type(ax) is not Axes:  # axisartist's, say, draws its own ticks and labels
@@ -405,13 +471,10 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
             f"{name} must be a plain matplotlib Axes of x and y; got a {type(ax).__module__}."
             f"{type(ax).__name__}"
         )
-    if ax.figure is None:
-        raise ValueError(f"{name} must be an Axes in a figure; it was removed from its own")
-    if isinstance(ax.figure, SubFigure):
-        raise ValueError(f"{name} must be an Axes of a figure, not of one of its subfigures")
+    _check_figure_of(ax, name)
     if ax.get_axes_locator() is not None:
         raise ValueError(f"{name} must be a panel of its figure, not an inset in another panel")
-    if ax.child_axes or any(other is not ax and _overlap(other, ax) for other in ax.figure.axes):
+    if ax.child_axes or _covered(ax):
         raise ValueError(
             f"{name} must be the only Axes in its place: it has a twin (twinx, twiny), an inset, "
             "a secondary axis or another Axes over part of it, which would be drawn over the "
@@ -434,43 +497,33 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
                 f"{name} must be panels of the figure's own: one shares its {axis} axis "
                 f"(share{axis}) with a panel {where}, whose limits the figure would move, or take"
             )
-    fixed = [
-        what
-        for what, is_fixed in (
-            (f"aspect {ax.get_aspect()!r}", ax.get_aspect() != "auto"),
-            (f"box aspect {ax.get_box_aspect()!r}", ax.get_box_aspect() is not None),
-            (f"x scale {ax.get_xscale()!r}", ax.get_xscale() != "linear"),
-            (f"y scale {ax.get_yscale()!r}", ax.get_yscale() != "linear"),
-            ("an inverted x axis", ax.xaxis_inverted()),
-            ("an inverted y axis", ax.yaxis_inverted()),
-            ("x ticks placed", type(ax.xaxis.get_major_locator()) is not AutoLocator),
-            ("y ticks placed", type(ax.yaxis.get_major_locator()) is not AutoLocator),
-            (
-                "x tick labels formatted",
-                type(ax.xaxis.get_major_formatter()) is not ScalarFormatter,
-            ),
-            (
-                "y tick labels formatted",
-                type(ax.yaxis.get_major_formatter()) is not ScalarFormatter,
-            ),
-            (
-                "x minor ticks placed or labelled",
-                not isinstance(ax.xaxis.get_minor_locator(), NullLocator | AutoMinorLocator)
-                or type(ax.xaxis.get_minor_formatter()) is not NullFormatter,
-            ),
-            (
-                "y minor ticks placed or labelled",
-                not isinstance(ax.yaxis.get_minor_locator(), NullLocator | AutoMinorLocator)
-                or type(ax.yaxis.get_minor_formatter()) is not NullFormatter,
-            ),
-            ("x limits set", not ax.get_autoscalex_on()),
-            ("y limits set", not ax.get_autoscaley_on()),
-        )
-        if is_fixed
-    ]
+    margins = (plt.rcParams["axes.xmargin"], plt.rcParams["axes.ymargin"])
+    checks = (  # in order, each asked only once those before it hold: a log axis has no ticks
+        (f"aspect {ax.get_aspect()!r}", lambda: ax.get_aspect() != "auto"),
+        (f"box aspect {ax.get_box_aspect()!r}", lambda: ax.get_box_aspect() is not None),
+        (f"x scale {ax.get_xscale()!r}", lambda: ax.get_xscale() != "linear"),
+        (f"y scale {ax.get_yscale()!r}", lambda: ax.get_yscale() != "linear"),
+        ("an inverted x axis", ax.xaxis_inverted),
+        ("an inverted y axis", ax.yaxis_inverted),
+        ("x limits set", lambda: not ax.get_autoscalex_on()),
+        ("y limits set", lambda: not ax.get_autoscaley_on()),
+        ("x ticks placed or formatted", lambda: not _ticks_as_made(ax.xaxis)),
+        ("y ticks placed or formatted", lambda: not _ticks_as_made(ax.yaxis)),
+        (f"margins {ax.margins()}", lambda: ax.margins() != margins),
+        (
+            "a spine moved",
+            lambda: any(spine.get_position() != ("outward", 0.0) for spine in ax.spines.values()),
+        ),
+        ("its axes turned off", lambda: not ax.axison),
+        ("itself hidden", lambda: not ax.get_visible()),
+        ("its x axis hidden", lambda: not ax.xaxis.get_visible()),
+        ("its y axis hidden", lambda: not ax.yaxis.get_visible()),
+    )
+    fixed = next((what for what, is_fixed in checks if is_fixed()), None)
     if fixed:
         raise ValueError(
-            f"{name} must have free, linear scales for the figure to set; it has {fixed[0]}"
+            f"{name} must be as a new Axes is, for the figure to set its scales and ticks; it has "
+            f"{fixed}"
         )
 
 
@@ -714,6 +767,7 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     out to measure the text."""
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
+    _check_figure_of(ax, "ax")
     x = check_real(x, "x")
     if not isinstance(text, str) or not text.strip():
         raise TypeError(f"text must be a non-empty string; got {text!r:.80}")
@@ -754,7 +808,7 @@ def label_clear_of(ax, x, text, color, lines, ha="right", prefer="above", pad=4.
     frame = ax.get_window_extent(renderer)
     if height > frame.height - 2:
         note.remove()
-        raise ValueError(
+        raise NoRoom(
             f"text must fit in the panel's height: it is {height:.0f} px high, the panel "
             f"{frame.height:.0f} px; give it fewer lines or the panel more room"
         )
