@@ -456,7 +456,8 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
     intends, its scales the figure's to set:
     - plain x and y axes (not a globe, a cube or axisartist's) in a figure (not a subfigure, whose
       layout the figure cannot measure, nor removed from one), a panel of the figure's own (not an
-      inset of another, which the layout does not place) and alone in its place (no twin);
+      inset of another, which the layout does not place) and alone where it is drawn (no twin,
+      inset, secondary axis or other Axes over it, once laid out);
     - sharing an axis (sharex, sharey) with no panel but, along the axes named in `shared`, the
       other `panels` of the same figure (a shared axis would give the figure's limits to another
       panel, or take its); for a figure of `equal_scales`, none at all: matplotlib would keep
