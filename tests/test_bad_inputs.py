@@ -1605,6 +1605,16 @@ BAD_AX = [
     ("turned-off", Lazy(lambda _: _tuned(lambda ax: ax.axis("off")), "axis off")),
     ("hidden", Lazy(lambda _: _tuned(lambda ax: ax.set_visible(False)), "hidden")),
     ("x-axis-hidden", Lazy(lambda _: _tuned(lambda ax: ax.xaxis.set_visible(False)), "no x")),
+    ("with-a-title", Lazy(lambda _: _tuned(lambda ax: ax.set_title("mine")), "a title")),
+    ("holding-a-line", Lazy(lambda _: _tuned(lambda ax: ax.plot([0, 100], [0, 100])), "a line")),
+    (
+        "a-label-on-the-right",
+        Lazy(lambda _: _tuned(lambda ax: ax.yaxis.set_label_position("right")), "label right"),
+    ),
+    (
+        "tick-labels-hidden",
+        Lazy(lambda _: _tuned(lambda ax: ax.tick_params(labelleft=False)), "labelleft=False"),
+    ),
 ]
 PPS = plots.plot_prediction_sets
 for argument in ("a", "b"):

@@ -392,6 +392,39 @@ def test_true_class_histograms_of_a_part_row_leave_its_empty_cells_out():
     assert axes[3].get_ylim() == axes[0].get_ylim()  # counts on one scale
 
 
+def test_ordinary_panels_of_a_notebook_are_drawn_on():
+    """Panels that share an axis and differ in size, and an image grid sharing both axes: each as
+    a notebook makes it, none refused. (A panel cleared to be drawn on again is refused by what
+    `cla` leaves: the x tick labels the reliability diagram's strip of counts took over.)"""
+    run = make_run()
+    _, axes = plots.subplots(1, 2, sharex=True, width_ratios=[1, 3])
+    assert list(plots.plot_run(run, axes=axes)) == list(axes)
+    _, axes = plots.subplots(2, 2, sharex=True, sharey=True, height_ratios=[1, 2])
+    assert len(plots.plot_true_class_histograms(run, [1, 2, 3, 4], axes=axes)) == 4
+    _, ax = plots.subplots()
+    plots.plot_reliability(reliability_bins(), ax=ax)  # with its strip of counts, sharing x
+    ax.cla()
+    with pytest.raises(ValueError, match=r"ax must be as a new Axes is.*tick labels hidden"):
+        plots.plot_reliability(reliability_bins(), ax=ax)
+    _, axes = plots.subplots(2, 3, sharex=True, sharey=True, height=5)
+    table = curves.costliest_samples(run, epoch=4, k=6)
+    assert sum(bool(ax.images) for ax in plots.plot_costliest(run, table, axes=axes)) == 6
+
+
+@pytest.mark.parametrize(
+    ("images", "message"),
+    [
+        (X_VAL.reshape(6, 64), r"run's x_val must hold images of height by width.*\(6, 64\)"),
+        (np.zeros((6, 2, 8, 8)), r"run's x_val must hold images.*\(6, 2, 8, 8\)"),
+        (np.full((6, 8, 8, 3), 255.0), "run's x_val must hold colours from 0 to 1 as floats"),
+    ],
+)
+def test_costliest_refuses_images_it_cannot_draw(images, message):
+    run = make_run(x_val=images)
+    with pytest.raises(ValueError, match=message):
+        plots.plot_costliest(run, curves.costliest_samples(run, epoch=4, k=2))
+
+
 def test_costliest_shows_the_images_the_table_names():
     run = make_run()
     table = curves.costliest_samples(run, epoch=4, k=5)

@@ -523,6 +523,25 @@ def plot_true_class_histograms(run, epochs, axes=None):
 _COSTLIEST_COLUMNS = ("sample", "true class", "predicted", "p(true class)", "loss")
 
 
+def _check_drawable_images(images) -> None:
+    """Check that `images`, a run's `x_val`, are images `imshow` draws: each of height by width,
+    grey or with 1, 3 or 4 channels last, colours in [0, 1] (or whole numbers to 255)."""
+    shape = np.shape(images)
+    if not (len(shape) == 3 or (len(shape) == 4 and shape[-1] in (1, 3, 4))):
+        raise ValueError(
+            "run's x_val must hold images of height by width, with 1, 3 or 4 channels last if "
+            f"any, to be drawn; got shape {shape}"
+        )
+    colours = len(shape) == 4 and shape[-1] > 1
+    if colours and np.issubdtype(images.dtype, np.floating):
+        low, high = float(np.nanmin(images)), float(np.nanmax(images))
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"run's x_val must hold colours from 0 to 1 as floats (or whole numbers to 255); "
+                f"got {low:g} to {high:g}"
+            )
+
+
 @drawn_in_house_style
 def plot_costliest(run, table, axes=None):
     """The validation images listed in `table` (from `curves.costliest_samples(run, ...)`), each
@@ -533,6 +552,7 @@ def plot_costliest(run, table, axes=None):
     Returns the array of axes.
     """
     run = with_predictions(run, images=True)
+    _check_drawable_images(run.x_val)
     check_columns(table, _COSTLIEST_COLUMNS, "table", "curves.costliest_samples")
     cells = {column: check_column(table, column, "table") for column in _COSTLIEST_COLUMNS}
     samples = cells["sample"]
@@ -585,7 +605,7 @@ def plot_costliest(run, table, axes=None):
         for ax in axes[len(table) :]:  # the last row's empty cells
             ax.remove()
         axes = axes[: len(table)]
-    axes = axes_for(axes, len(table))
+    axes = axes_for(axes, len(table), shared=("x", "y"))  # images of one shape
     for ax, (_, row) in zip(axes, table.iterrows(), strict=False):
         image = run.x_val[int(row["sample"])]
         if image.ndim == 3 and image.shape[-1] == 1:  # one channel, last

@@ -437,8 +437,9 @@ def _ticks_as_made(axis) -> bool:
     and no minor ticks placed or labelled."""
     locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
     fresh_locator, fresh_formatter = AutoLocator(), ScalarFormatter()
-    fresh_locator.set_axis(axis)
-    fresh_formatter.set_axis(axis)
+    # a shared axis's ticker serves every panel sharing it, measured on the last one it was set on
+    fresh_locator.set_axis(getattr(locator, "axis", None) or axis)
+    fresh_formatter.set_axis(getattr(formatter, "axis", None) or axis)
     for low, high in _PROBES:
         ticks = fresh_locator.tick_values(low, high)
         if not np.array_equal(np.asarray(locator.tick_values(low, high)), ticks):
@@ -448,6 +449,25 @@ def _ticks_as_made(axis) -> bool:
             return False
     return isinstance(axis.get_minor_locator(), NullLocator | AutoMinorLocator) and isinstance(
         axis.get_minor_formatter(), NullFormatter
+    )
+
+
+def _holds_something(ax) -> bool:
+    """Whether `ax` holds anything drawn or written: curves, patches, images, texts, a legend or
+    a title."""
+    drawn = ax.lines, ax.patches, ax.collections, ax.images, ax.texts, ax.tables, ax.artists
+    titles = (ax.get_title(loc) for loc in ("left", "center", "right"))
+    labels = ax.get_xlabel(), ax.get_ylabel()
+    return any(drawn) or ax.get_legend() is not None or any(titles) or any(labels)
+
+
+def _tick_labels_hidden(ax, siblings) -> bool:
+    """Whether the tick labels a new Axes shows at the bottom and the left were turned off
+    (`tick_params(labelleft=False)`, `label_outer()`) on an axis it shares with no panel (`sharey`
+    turns off those of the inner panels, which their neighbours show)."""
+    return any(
+        not siblings[name] and not axis.get_major_ticks()[0].label1.get_visible()
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))
     )
 
 
@@ -462,9 +482,10 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
       other `panels` of the same figure (a shared axis would give the figure's limits to another
       panel, or take its); for a figure of `equal_scales`, none at all: matplotlib would keep
       equal scales by moving the limits instead;
-    - linear, increasing, free and shown: no aspect, box aspect, scale, direction, limits, tick
-      positions, tick labels, margins or spine positions fixed beforehand, which would override
-      what the figure sets, and not turned off or hidden."""
+    - linear, increasing, free, empty and shown: no aspect, box aspect, scale, direction, limits,
+      tick positions, tick labels, margins, spine or axis label positions fixed beforehand, which
+      would override what the figure sets, nothing drawn or written on it, and neither it nor its
+      axes or tick labels turned off or hidden."""
     if ax.name != "rectilinear":
         raise TypeError(f"{name} must be a plain matplotlib Axes of x and y; got a {ax.name} one")
     if type(ax) is not Axes:  # axisartist's, say, draws its own ticks and labels
@@ -481,8 +502,12 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
             "a secondary axis or another Axes over part of it, which would be drawn over the "
             "figure"
         )
-    siblings = {
-        axis: [other for other in group.get_siblings(ax) if other is not ax]
+    siblings = {  # of the panels still drawn: one removed (by ax.cla(), say) shares nothing
+        axis: [
+            other
+            for other in group.get_siblings(ax)
+            if other is not ax and other.figure is not None and other in other.figure.axes
+        ]
         for axis, group in (("x", ax.get_shared_x_axes()), ("y", ax.get_shared_y_axes()))
     }
     if equal_scales and (siblings["x"] or siblings["y"]):
@@ -516,6 +541,14 @@ def check_axes(ax, name: str, equal_scales: bool = False, panels=(), shared=("x"
             lambda: any(spine.get_position() != ("outward", 0.0) for spine in ax.spines.values()),
         ),
         ("its axes turned off", lambda: not ax.axison),
+        ("something drawn on it already", lambda: _holds_something(ax)),
+        (
+            "an axis label moved",
+            lambda: (
+                (ax.xaxis.get_label_position(), ax.yaxis.get_label_position()) != ("bottom", "left")
+            ),
+        ),
+        ("tick labels hidden", lambda: _tick_labels_hidden(ax, siblings)),
         ("itself hidden", lambda: not ax.get_visible()),
         ("its x axis hidden", lambda: not ax.xaxis.get_visible()),
         ("its y axis hidden", lambda: not ax.yaxis.get_visible()),
