@@ -411,12 +411,26 @@ def test_ordinary_panels_of_a_notebook_are_drawn_on():
     assert sum(bool(ax.images) for ax in plots.plot_costliest(run, table, axes=axes)) == 6
 
 
+def test_figures_drawn_under_rcparams_that_move_tick_labels_are_not_refused():
+    run = make_run()
+    for moved in (
+        {"xtick.labelbottom": False, "xtick.labeltop": True},
+        {"ytick.labelleft": False, "ytick.labelright": True},
+    ):
+        with plt.rc_context(moved):
+            assert len(plots.plot_true_class_histograms(run, [1, 2, 3])) == 3
+            assert len(plots.plot_costliest(run, curves.costliest_samples(run, 4, k=2))) == 2
+            assert plots.plot_reliability(reliability_bins(), ax=plots.subplots()[1])
+
+
 @pytest.mark.parametrize(
     ("images", "message"),
     [
         (X_VAL.reshape(6, 64), r"run's x_val must hold images of height by width.*\(6, 64\)"),
         (np.zeros((6, 2, 8, 8)), r"run's x_val must hold images.*\(6, 2, 8, 8\)"),
         (np.full((6, 8, 8, 3), 255.0), "run's x_val must hold colours from 0 to 1 as floats"),
+        (np.full((6, 8, 8, 3), 300, dtype=np.uint16), "or whole numbers from 0 to 255; got 300"),
+        (np.full((6, 8, 8, 3), -50), "or whole numbers from 0 to 255; got -50"),
     ],
 )
 def test_costliest_refuses_images_it_cannot_draw(images, message):

@@ -532,13 +532,13 @@ def _check_drawable_images(images) -> None:
             "run's x_val must hold images of height by width, with 1, 3 or 4 channels last if "
             f"any, to be drawn; got shape {shape}"
         )
-    colours = len(shape) == 4 and shape[-1] > 1
-    if colours and np.issubdtype(images.dtype, np.floating):
-        low, high = float(np.nanmin(images)), float(np.nanmax(images))
-        if low < 0 or high > 1:
+    if len(shape) == 4 and shape[-1] > 1:  # colours, which imshow clips to its range
+        high = 1 if np.issubdtype(images.dtype, np.floating) else 255
+        low, top = float(np.nanmin(images)), float(np.nanmax(images))
+        if low < 0 or top > high:
             raise ValueError(
-                f"run's x_val must hold colours from 0 to 1 as floats (or whole numbers to 255); "
-                f"got {low:g} to {high:g}"
+                "run's x_val must hold colours from 0 to 1 as floats, or whole numbers from 0 to "
+                f"255; got {low:g} to {top:g} in {images.dtype}"
             )
 
 

@@ -462,12 +462,17 @@ def _holds_something(ax) -> bool:
 
 
 def _tick_labels_hidden(ax, siblings) -> bool:
-    """Whether the tick labels a new Axes shows at the bottom and the left were turned off
-    (`tick_params(labelleft=False)`, `label_outer()`) on an axis it shares with no panel (`sharey`
-    turns off those of the inner panels, which their neighbours show)."""
+    """Whether the tick labels a new Axes shows at the bottom and the left (as rcParams say) were
+    turned off (`tick_params(labelleft=False)`, `label_outer()`) on an axis it shares with no
+    panel (`sharey` turns off those of the inner panels, which their neighbours show)."""
     return any(
-        not siblings[name] and not axis.get_major_ticks()[0].label1.get_visible()
-        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))
+        not siblings[name]
+        and plt.rcParams[shown]
+        and not axis.get_major_ticks()[0].label1.get_visible()
+        for name, axis, shown in (
+            ("x", ax.xaxis, "xtick.labelbottom"),
+            ("y", ax.yaxis, "ytick.labelleft"),
+        )
     )
 
 
