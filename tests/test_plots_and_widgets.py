@@ -424,6 +424,17 @@ def test_figures_drawn_under_rcparams_that_move_tick_labels_are_not_refused():
 
 
 @pytest.mark.parametrize(
+    ("channels", "dtype"), [(4, np.float16), (4, bool), (3, np.longdouble), (4, np.longdouble)]
+)
+def test_costliest_draws_colours_of_every_dtype_imshow_is_given_them_in(channels, dtype):
+    images = np.random.default_rng(0).random((6, 8, 8, channels)) > 0.5
+    run = make_run(x_val=images.astype(dtype))
+    axes = plots.plot_costliest(run, curves.costliest_samples(run, 4, k=2))
+    axes[0].figure.canvas.draw()  # where matplotlib refused these dtypes
+    assert all(ax.images for ax in axes)
+
+
+@pytest.mark.parametrize(
     ("images", "message"),
     [
         (X_VAL.reshape(6, 64), r"run's x_val must hold images of height by width.*\(6, 64\)"),

@@ -608,6 +608,8 @@ def plot_costliest(run, table, axes=None):
     axes = axes_for(axes, len(table), shared=("x", "y"))  # images of one shape
     for ax, (_, row) in zip(axes, table.iterrows(), strict=False):
         image = run.x_val[int(row["sample"])]
+        if image.dtype == bool or np.issubdtype(image.dtype, np.floating):
+            image = image.astype(np.float64)  # imshow draws colours of float16 or bool as neither
         if image.ndim == 3 and image.shape[-1] == 1:  # one channel, last
             image = image[..., 0]
         ax.imshow(image, cmap="gray_r")
