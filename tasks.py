@@ -10,7 +10,7 @@
     python3 tasks.py test --fast     the same without the book builds, the browser tests, the
                                      assignments, the tests that start processes of their own
                                      and those that train for seconds: a developer's loop of
-                                     about a minute
+                                     a minute and a half
     python3 tasks.py lab [FOLDER]    open the notebooks (or an assignment's FOLDER) in JupyterLab
     python3 tasks.py execute NB...   run every cell of the notebooks NB and save their outputs
     python3 tasks.py strip           remove outputs from the notebooks before committing them
