@@ -374,20 +374,11 @@ def axes_for(axes, count: int, shape=None, height=None, shared=("x",), **kwargs)
         raise ValueError(f"axes must hold at least {count} Axes; got {len(flat)}")
     if len({id(ax.figure) for ax in flat}) > 1:
         raise ValueError("axes must be panels of one figure; they are of several")
-    places = [place(ax) for ax in flat]
-    if len(set(places)) < len(places):  # one panel given twice, or a panel and its twin
-        raise ValueError("axes must be separate panels; two of them are one panel")
+    if len({id(ax) for ax in flat}) < len(flat):  # a twin is refused by check_axes
+        raise ValueError("axes must be separate panels; one of them is given twice")
     for ax in flat:
         check_axes(ax, "axes", panels=flat[:count], shared=shared)
     return flat
-
-
-def place(ax) -> tuple:
-    """Where `ax` is: its figure and its cell of the figure's grid (a twin's is its panel's), or,
-    for a panel placed by hand, its box."""
-    spec = ax.get_subplotspec()
-    where = ax.get_position(original=True).bounds if spec is None else spec
-    return (id(ax.figure), where)
 
 
 def _check_figure_of(ax, name: str) -> None:
